@@ -1,0 +1,1 @@
+"""Pure model and rules of hrsync: employees, stakeholders, names, matching, change sets."""

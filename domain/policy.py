@@ -1,0 +1,34 @@
+"""A company's sync settings, as the matching rules need them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.names import NameFormat
+from domain.stakeholder import DEFAULT_EMPLOYEE_GROUP, DEFAULT_EX_EMPLOYEE_GROUP
+
+
+class TerminationPolicy(StrEnum):
+    PROPOSE_GROUP = "propose_group"
+    IGNORE = "ignore"
+
+
+# Similarity (0-100) from which a non-matching stakeholder is offered for review.
+DEFAULT_FUZZY_THRESHOLD = 85.0
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPolicy:
+    """Everything company- and provider-specific that decides a change set."""
+
+    provider: str
+    owned_fields: frozenset[str]
+    name_format: NameFormat = NameFormat.FIRST_LAST
+    termination_policy: TerminationPolicy = TerminationPolicy.PROPOSE_GROUP
+    employee_group: str = DEFAULT_EMPLOYEE_GROUP
+    ex_employee_group: str = DEFAULT_EX_EMPLOYEE_GROUP
+    import_terminated: bool = False
+    use_preferred_name: bool = False
+    require_hire_date: bool = False
+    fuzzy_threshold: float = DEFAULT_FUZZY_THRESHOLD

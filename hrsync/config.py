@@ -1,0 +1,122 @@
+"""Settings: the only place that reads the environment (SPEC §2)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from cryptography.fernet import Fernet
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BAMBOOHR_BASE_URL = "https://{subdomain}.bamboohr.com/api"
+DEFAULT_PERSONIO_BASE_URL = "https://api.personio.de"
+
+
+class ConfigError(Exception):
+    """The environment asks for something hrsync refuses to run with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Deployment configuration. Tests build it directly; processes use `from_env()`."""
+
+    database_url: str
+    secret_key: str = field(repr=False)
+    encryption_keys: tuple[str, ...] = field(repr=False)
+    redis_url: str = "redis://localhost:6379/0"
+    cron_token: str | None = field(default=None, repr=False)
+    public_base_url: str = "http://localhost:8000"
+    bamboohr_base_url: str = DEFAULT_BAMBOOHR_BASE_URL
+    personio_base_url: str = DEFAULT_PERSONIO_BASE_URL
+    smtp_url: str | None = field(default=None, repr=False)
+    sync_debounce_seconds: float = 5.0
+    env: str = "development"
+    instance_path: Path = Path("instance")
+    provider_timeout: float = 30.0
+    approve_link_max_age: int = 7 * 24 * 3600
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None,
+                 instance_path: Path | str | None = None) -> "Settings":
+        env = os.environ if environ is None else environ
+        instance = Path(instance_path or env.get("HRSYNC_INSTANCE_PATH") or "instance")
+        mode = env.get("HRSYNC_ENV", "development")
+        if mode not in ("development", "production", "test"):
+            raise ConfigError(f"HRSYNC_ENV must be development, production or test, not {mode!r}")
+        production = mode == "production"
+        secret_key = env.get("SECRET_KEY") or _dev_secret(instance, "secret_key", production,
+                                                           "SECRET_KEY", secrets.token_urlsafe(48))
+        keys_text = env.get("ENCRYPTION_KEYS") or _dev_secret(
+            instance, "encryption_keys", production, "ENCRYPTION_KEYS", Fernet.generate_key().decode())
+        keys = tuple(k.strip() for k in keys_text.split(",") if k.strip())
+        _check_fernet_keys(keys)
+        return cls(
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{(instance / 'hrsync.db').resolve()}",
+            secret_key=secret_key,
+            encryption_keys=keys,
+            redis_url=env.get("REDIS_URL", "redis://localhost:6379/0"),
+            cron_token=env.get("CRON_TOKEN") or None,
+            public_base_url=env.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/"),
+            bamboohr_base_url=env.get("BAMBOOHR_BASE_URL", DEFAULT_BAMBOOHR_BASE_URL).rstrip("/"),
+            personio_base_url=env.get("PERSONIO_BASE_URL", DEFAULT_PERSONIO_BASE_URL).rstrip("/"),
+            smtp_url=env.get("SMTP_URL") or None,
+            sync_debounce_seconds=_number(env, "SYNC_DEBOUNCE_SECONDS", 5.0),
+            env=mode,
+            instance_path=instance,
+            provider_timeout=_number(env, "HRSYNC_PROVIDER_TIMEOUT", 30.0),
+            approve_link_max_age=int(_number(env, "APPROVE_LINK_MAX_AGE", 7 * 24 * 3600)),
+        )
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must not be negative")
+    return value
+
+
+def _check_fernet_keys(keys: tuple[str, ...]) -> None:
+    if not keys:
+        raise ConfigError("ENCRYPTION_KEYS is empty: give at least one Fernet key")
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ConfigError(f"ENCRYPTION_KEYS entry {position} is not a valid Fernet key "
+                              "(32 url-safe base64-encoded bytes)") from None
+
+
+def _dev_secret(instance: Path, filename: str, production: bool, variable: str, fresh: str) -> str:
+    """A development secret generated once into instance/; production refuses it."""
+    if production:
+        raise ConfigError(f"{variable} must be set when HRSYNC_ENV=production "
+                          "(generated development secrets are refused)")
+    path = instance / filename
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    # O_EXCL: two processes starting at once must not end up with different keys.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(fresh)
+    log.warning("%s not set: generated a development value into %s (never use this in production)",
+                variable, path)
+    return fresh

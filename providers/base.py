@@ -1,0 +1,93 @@
+"""The one interface every HR provider implements, and the value types it speaks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, ClassVar, Iterable, Iterator, Mapping, Protocol
+
+from domain.employee import Employee
+
+# source field key (the provider's own) → hrsync employee field (domain.employee.MAPPABLE_FIELDS)
+FieldMapping = Mapping[str, str]
+
+# Called as a fetch goes: (employees fetched so far, total if the API tells it).
+Progress = Callable[[int, "int | None"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSettings:
+    """Deployment settings a client needs (from hrsync.config.Settings), not per company."""
+
+    base_url: str
+    timeout: float = 30.0
+    max_retries: int = 5
+    backoff_factor: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class SourceField:
+    """A field the HR system offers for mapping; `readable` is False when the credential can't see it."""
+
+    key: str
+    label: str
+    type: str | None = None
+    readable: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeNotice:
+    """What an authenticated webhook delivery says: whose record changed, and its dedupe key."""
+
+    event: str
+    delivery_id: str
+    remote_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedSince:
+    """Remote ids changed since a cursor, and the cursor to pass next time."""
+
+    remote_ids: tuple[str, ...]
+    cursor: str
+
+
+@dataclass(frozen=True, slots=True)
+class FetchReport:
+    """What a fetch learnt besides employees: mapped source fields the HR data never carried."""
+
+    absent_fields: frozenset[str] = field(default_factory=frozenset)
+
+
+class HRProvider(Protocol):
+    """One company's connection to one HR system. Constructing it does no I/O."""
+
+    name: ClassVar[str]
+    label: ClassVar[str]
+    require_hire_date: ClassVar[bool]
+    default_mapping: ClassVar[FieldMapping]
+
+    def iter_employees(self, progress: Progress | None = None) -> Iterator[Employee]:
+        """Stream every employee (active and inactive), page by page."""
+
+    def changed_since(self, cursor: str | None) -> ChangedSince:
+        """Remote ids changed since `cursor` (None: since the beginning)."""
+
+    def fetch_employees(self, remote_ids: Iterable[str]) -> Iterator[Employee]:
+        """Fetch the named employees; ids the HR system no longer knows are left out."""
+
+    def list_fields(self) -> list[SourceField]:
+        """Source fields available for the mapping (Load Personio fields / BambooHR metadata)."""
+
+    def fetch_report(self) -> FetchReport:
+        """What the last fetch learnt about missing fields (whitelist gaps)."""
+
+    def verify_webhook(self, body: bytes, headers: Mapping[str, str], secret: str,
+                       now: float) -> ChangeNotice:
+        """Authenticate a raw delivery with the company's webhook secret and parse it.
+
+        Raises WebhookRejected (bad or missing signature/token, stale timestamp) or
+        MalformedWebhook (authentic but not understood). Never reads the network.
+        """
+
+    def close(self) -> None:
+        """Release the HTTP session."""

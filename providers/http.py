@@ -1,0 +1,50 @@
+"""A requests session with timeouts on every call and capped, jittered retries (urllib3 Retry)."""
+
+from __future__ import annotations
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from providers.base import ProviderSettings
+
+# Throttling and gateway errors are worth another try; everything else is answered at once.
+RETRY_STATUSES = (429, 502, 503, 504)
+
+
+class _TimeoutAdapter(HTTPAdapter):
+    """Applies a default timeout so that no call can hang forever."""
+
+    def __init__(self, timeout: float, **kwargs):
+        self._timeout = timeout
+        super().__init__(**kwargs)
+
+    def send(self, request, **kwargs):
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self._timeout
+        return super().send(request, **kwargs)
+
+
+def make_retry(settings: ProviderSettings) -> Retry:
+    return Retry(
+        total=settings.max_retries,
+        connect=settings.max_retries,
+        read=2,
+        status=settings.max_retries,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=None,  # every call we make is a read, POSTed reports and token requests included
+        backoff_factor=settings.backoff_factor,
+        backoff_jitter=settings.backoff_factor,
+        backoff_max=60,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+
+
+def make_session(settings: ProviderSettings) -> requests.Session:
+    session = requests.Session()
+    adapter = _TimeoutAdapter(settings.timeout, max_retries=make_retry(settings))
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    session.headers["User-Agent"] = "hrsync/0.1"
+    return session
