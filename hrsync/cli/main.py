@@ -1,0 +1,49 @@
+"""The root `hrsync` group and its shared context (settings are read once, here)."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+from hrsync.cli.errors import UserError
+from hrsync.config import ConfigError, Settings
+
+
+class AppContext:
+    """Lazily read settings so that `--help` works without any environment."""
+
+    def __init__(self):
+        self._settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            try:
+                self._settings = Settings.from_env()
+            except ConfigError as error:
+                raise UserError(str(error)) from None
+        return self._settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail to stderr.")
+@click.pass_context
+def main(ctx: click.Context, verbose: bool) -> None:
+    """hrsync keeps the stakeholder registry in step with BambooHR and Personio.
+
+    Configuration comes from environment variables (see README): DATABASE_URL, REDIS_URL,
+    SECRET_KEY, ENCRYPTION_KEYS, ...
+    """
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = AppContext()
+
+
+def _register() -> None:
+    from hrsync.cli import db_commands
+
+    main.add_command(db_commands.db)
+
+
+_register()

@@ -1,0 +1,92 @@
+"""Settings.from_env: SPEC §2 defaults, production refusals, validation."""
+
+import logging
+
+import pytest
+from cryptography.fernet import Fernet
+
+from hrsync.config import ConfigError, Settings
+
+KEY_A = Fernet.generate_key().decode()
+KEY_B = Fernet.generate_key().decode()
+
+
+def test_defaults_follow_the_spec(tmp_path):
+    settings = Settings.from_env({}, tmp_path)
+    assert settings.database_url == f"sqlite:///{(tmp_path / 'hrsync.db').resolve()}"
+    assert settings.redis_url == "redis://localhost:6379/0"
+    assert settings.cron_token is None
+    assert settings.public_base_url == "http://localhost:8000"
+    assert settings.bamboohr_base_url == "https://{subdomain}.bamboohr.com/api"
+    assert settings.personio_base_url == "https://api.personio.de"
+    assert settings.smtp_url is None
+    assert settings.sync_debounce_seconds == 5.0
+    assert settings.env == "development"
+    assert not settings.production
+
+
+def test_dev_secrets_are_generated_once_and_reused(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING):
+        first = Settings.from_env({}, tmp_path)
+    assert "SECRET_KEY not set" in caplog.text
+    second = Settings.from_env({}, tmp_path)
+    assert first.secret_key == second.secret_key
+    assert first.encryption_keys == second.encryption_keys
+    Fernet(first.encryption_keys[0])  # a usable key
+    assert first.secret_key not in caplog.text
+
+
+def test_environment_values_win(tmp_path):
+    env = {"DATABASE_URL": "postgresql+psycopg://u@h/db", "REDIS_URL": "redis://r:1/2",
+           "SECRET_KEY": "s" * 40, "ENCRYPTION_KEYS": f"{KEY_A}, {KEY_B}", "CRON_TOKEN": "c",
+           "PUBLIC_BASE_URL": "https://hrsync.example/", "SYNC_DEBOUNCE_SECONDS": "1.5",
+           "BAMBOOHR_BASE_URL": "http://127.0.0.1:8081/bamboohr/{subdomain}"}
+    settings = Settings.from_env(env, tmp_path)
+    assert settings.database_url == "postgresql+psycopg://u@h/db"
+    assert settings.encryption_keys == (KEY_A, KEY_B)
+    assert settings.public_base_url == "https://hrsync.example"
+    assert settings.sync_debounce_seconds == 1.5
+    assert settings.bamboohr_base_url == "http://127.0.0.1:8081/bamboohr/{subdomain}"
+    assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ENCRYPTION_KEYS"])
+def test_production_refuses_generated_secrets(tmp_path, missing):
+    env = {"HRSYNC_ENV": "production", "SECRET_KEY": "s" * 40, "ENCRYPTION_KEYS": KEY_A}
+    del env[missing]
+    with pytest.raises(ConfigError, match=f"{missing} must be set when HRSYNC_ENV=production"):
+        Settings.from_env(env, tmp_path)
+    assert not any(tmp_path.iterdir())
+
+
+def test_production_with_real_secrets_starts(tmp_path):
+    settings = Settings.from_env({"HRSYNC_ENV": "production", "SECRET_KEY": "s" * 40,
+                                  "ENCRYPTION_KEYS": KEY_A}, tmp_path)
+    assert settings.production
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"ENCRYPTION_KEYS": "not-a-key"}, "ENCRYPTION_KEYS entry 1 is not a valid Fernet key"),
+    ({"ENCRYPTION_KEYS": f"{KEY_A},nope"}, "ENCRYPTION_KEYS entry 2 is not a valid Fernet key"),
+    ({"ENCRYPTION_KEYS": " , "}, "ENCRYPTION_KEYS is empty"),
+    ({"SYNC_DEBOUNCE_SECONDS": "soon"}, "SYNC_DEBOUNCE_SECONDS must be a number"),
+    ({"SYNC_DEBOUNCE_SECONDS": "-1"}, "SYNC_DEBOUNCE_SECONDS must not be negative"),
+    ({"HRSYNC_ENV": "prod"}, "HRSYNC_ENV must be development, production or test"),
+], ids=["bad-key", "second-key-bad", "empty-keys", "debounce-text", "debounce-negative", "unknown-env"])
+def test_invalid_values_are_refused_clearly(tmp_path, env, message):
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env, tmp_path)
+
+
+def test_invalid_key_error_does_not_echo_the_value(tmp_path):
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_env({"ENCRYPTION_KEYS": "supersecretvalue"}, tmp_path)
+    assert "supersecretvalue" not in str(caught.value)
+
+
+def test_repr_hides_secrets(tmp_path):
+    settings = Settings.from_env({"SECRET_KEY": "topsecret-key", "CRON_TOKEN": "cron-secret",
+                                  "SMTP_URL": "smtp://u:pw@host"}, tmp_path)
+    text = repr(settings)
+    for secret in ("topsecret-key", "cron-secret", "pw@host", settings.encryption_keys[0]):
+        assert secret not in text
