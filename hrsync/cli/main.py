@@ -41,9 +41,11 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from hrsync.cli import db_commands
+    from hrsync.cli import db_commands, serve_commands
 
     main.add_command(db_commands.db)
+    main.add_command(serve_commands.web)
+    main.add_command(serve_commands.worker)
 
 
 _register()
