@@ -1,0 +1,146 @@
+"""BambooHR wire records → `domain.Employee`: pure functions that absorb the API's quirks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from domain.employee import DATE_FIELDS, MAPPABLE_FIELDS, Employee, EmploymentStatus
+
+log = logging.getLogger(__name__)
+
+# SPEC §4. Birth date and phone are left to the company to map: the reference product never synced
+# them, and personal data the registry does not need should not flow by default.
+DEFAULT_MAPPING: Mapping[str, str] = MappingProxyType({
+    "employeeNumber": "unique_identifier",
+    "firstName": "first_name",
+    "lastName": "last_name",
+    "middleName": "middle_name",
+    "preferredName": "preferred_name",
+    "workEmail": "email",
+    "address1": "street",
+    "zipcode": "postal_code",
+    "city": "city",
+    "country": "country",
+    "hireDate": "hire_date",
+    "terminationDate": "termination_date",
+    "status": "status",
+})
+
+# hrsync's rules (hire-date requirement, leavers) need these even when a company maps them away.
+RULE_FIELDS: Mapping[str, str] = MappingProxyType({
+    "hire_date": "hireDate",
+    "termination_date": "terminationDate",
+    "status": "status",
+})
+
+# Read on every fetch besides the mapped fields: fallbacks and the termination signal.
+SUPPORT_FIELDS: tuple[str, ...] = ("homeEmail", "address2", "employmentHistoryStatus")
+
+# Faros saw "0000-00-00" for "no date"; the OpenAPI examples show the string "null" (research §2.5).
+_EMPTY = frozenset({"", "null", "0000-00-00"})
+
+_STATUSES = {"active": EmploymentStatus.ACTIVE, "inactive": EmploymentStatus.INACTIVE}
+
+
+def clean(value: Any) -> str | None:
+    """A wire value as a stripped string; `{"value": …}` unwrapped; empty spellings → None."""
+    if isinstance(value, Mapping):
+        value = value.get("value")
+    if value is None or isinstance(value, (list, dict)):
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value).strip()
+    return None if text.lower() in _EMPTY else text
+
+
+def parse_date(value: Any, *, field: str = "", remote_id: str = "") -> dt.date | None:
+    """`yyyy-mm-dd` → date; empty → None; anything else is logged (without the value) and dropped."""
+    text = clean(value)
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        log.warning("BambooHR employee %s: %s is not a yyyy-mm-dd date; treated as empty", remote_id, field)
+        return None
+
+
+def parse_status(value: Any) -> EmploymentStatus:
+    """BambooHR's `status` is Active or Inactive (tracked or not); anything else is unknown."""
+    text = clean(value)
+    return _STATUSES.get(text.lower(), EmploymentStatus.UNKNOWN) if text else EmploymentStatus.UNKNOWN
+
+
+def leaver_signal(raw: Mapping[str, Any]) -> bool:
+    """Inactive *and* a termination date or a "terminated" employment status (future hires are Inactive too)."""
+    if parse_status(raw.get("status")) is not EmploymentStatus.INACTIVE:
+        return False
+    employment = (clean(raw.get("employmentHistoryStatus")) or "").lower()
+    return clean(raw.get("terminationDate")) is not None or "terminat" in employment
+
+
+def effective_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
+    """The company mapping plus the rule fields it leaves untargeted."""
+    merged = dict(mapping)
+    targets = set(mapping.values())
+    for target, source in RULE_FIELDS.items():
+        if target not in targets and source not in merged:
+            merged[source] = target
+    return merged
+
+
+def requested_fields(mapping: Mapping[str, str]) -> list[str]:
+    """Field ids to ask the custom report for, in a stable order, `id` first."""
+    fields = ["id", *effective_mapping(mapping), *SUPPORT_FIELDS]
+    return list(dict.fromkeys(fields))
+
+
+def employee_from_wire(raw: Mapping[str, Any], mapping: Mapping[str, str]) -> Employee:
+    """Map one custom-report / employee record to an Employee with the company's field mapping."""
+    remote_id = clean(raw.get("id"))
+    if remote_id is None:
+        raise ValueError("BambooHR record without an id")
+    sources = effective_mapping(mapping)
+    values: dict[str, Any] = {}
+    for source, target in sources.items():
+        if target in MAPPABLE_FIELDS and values.get(target) is None:
+            values[target] = _value(raw, source, target, remote_id)
+    _apply_fallbacks(values, raw, mapping)
+    _drop_earlier_employment(values)
+    values["status"] = values.get("status") or EmploymentStatus.UNKNOWN
+    if leaver_signal(raw) and values.get("termination_date") is None:
+        # Employee.terminated needs a date; say why this leaver will not be proposed as one.
+        log.warning("BambooHR employee %s is terminated but has no termination date", remote_id)
+    extra = {key: text for key, value in raw.items()
+             if key not in sources and key != "id" and (text := clean(value)) is not None}
+    return Employee(remote_id=remote_id, extra=MappingProxyType(extra), **values)
+
+
+def _value(raw: Mapping[str, Any], source: str, target: str, remote_id: str) -> Any:
+    if target in DATE_FIELDS:
+        return parse_date(raw.get(source), field=source, remote_id=remote_id)
+    if target == "status":
+        status = parse_status(raw.get(source))
+        return None if status is EmploymentStatus.UNKNOWN else status
+    text = clean(raw.get(source))
+    if text is not None and target == "street" and source == "address1":
+        # One registry line for the street: BambooHR's second address line joins the first.
+        text = ", ".join(p for p in (text, clean(raw.get("address2"))) if p)
+    return text
+
+
+def _apply_fallbacks(values: dict[str, Any], raw: Mapping[str, Any], mapping: Mapping[str, str]) -> None:
+    # Only when the company maps e-mail at all: an unmapped target stays theirs to fill by hand.
+    if "email" in mapping.values() and values.get("email") is None:
+        values["email"] = clean(raw.get("homeEmail"))
+
+
+def _drop_earlier_employment(values: dict[str, Any]) -> None:
+    """A termination date before the hire date belongs to an earlier stint (a rehire): not a leaver."""
+    hired, ended = values.get("hire_date"), values.get("termination_date")
+    if hired is not None and ended is not None and ended < hired:
+        values["termination_date"] = None
