@@ -1,0 +1,1 @@
+"""Persistence for hrsync: SQLAlchemy 2 models, repositories, Alembic migrations, secrets at rest."""

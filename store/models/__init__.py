@@ -1,0 +1,16 @@
+"""SQLAlchemy 2 models of the registry store; `Base.metadata` is what Alembic migrates to."""
+
+from store.models.audit import AuditRow
+from store.models.base import Base, UTCDateTime, new_company_id, utcnow
+from store.models.changeset import ChangeItemRow, ChangeSetRow
+from store.models.company import ApiTokenRow, ApproverRow, CompanyRow
+from store.models.decisions import ReviewDecisionRow
+from store.models.integration import IntegrationRow
+from store.models.stakeholder import StakeholderRow
+from store.models.sync import SyncRunRow
+
+__all__ = [
+    "ApiTokenRow", "ApproverRow", "AuditRow", "Base", "ChangeItemRow", "ChangeSetRow",
+    "CompanyRow", "IntegrationRow", "ReviewDecisionRow", "StakeholderRow", "SyncRunRow",
+    "UTCDateTime", "new_company_id", "utcnow",
+]

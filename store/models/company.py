@@ -1,0 +1,63 @@
+"""Companies, their settings, approvers and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.names import NameFormat
+from domain.policy import TerminationPolicy
+from domain.stakeholder import DEFAULT_EMPLOYEE_GROUP, DEFAULT_EX_EMPLOYEE_GROUP
+from store.enums import sql_in
+from store.models.base import Base, UTCDateTime, new_company_id, utcnow
+
+
+class CompanyRow(Base):
+    __tablename__ = "companies"
+    __table_args__ = (
+        CheckConstraint(sql_in("name_format", NameFormat), name="name_format"),
+        CheckConstraint(sql_in("termination_policy", TerminationPolicy), name="termination_policy"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_company_id)
+    name: Mapped[str] = mapped_column(Text)
+    name_format: Mapped[str] = mapped_column(String(32), default=NameFormat.FIRST_LAST.value)
+    termination_policy: Mapped[str] = mapped_column(
+        String(32), default=TerminationPolicy.PROPOSE_GROUP.value)
+    ex_employee_group: Mapped[str] = mapped_column(Text, default=DEFAULT_EX_EMPLOYEE_GROUP)
+    employee_group: Mapped[str] = mapped_column(Text, default=DEFAULT_EMPLOYEE_GROUP)
+    import_terminated: Mapped[bool] = mapped_column(Boolean, default=False)
+    use_preferred_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApproverRow(Base):
+    __tablename__ = "approvers"
+    __table_args__ = (
+        UniqueConstraint("company_id", "email"),
+        CheckConstraint("email = lower(email)", name="email_lower_case"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[str] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"ApproverRow(id={self.id!r}, company_id={self.company_id!r})"
+
+
+class ApiTokenRow(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[str] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"ApiTokenRow(id={self.id!r}, company_id={self.company_id!r}, prefix={self.prefix!r})"

@@ -1,0 +1,1 @@
+"""Repositories: small function modules taking a Session; callers own the transaction."""

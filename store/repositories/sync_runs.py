@@ -1,0 +1,137 @@
+"""Sync runs: a row per sync job with its lifecycle (queued → running → succeeded/failed) and progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from store.enums import SyncMode, SyncStatus
+from store.errors import InvalidTransition, NotFound
+from store.models import SyncRunRow, utcnow
+
+# A failed run may run again: RQ retries transient provider errors with the same sync id.
+_ALLOWED = {
+    SyncStatus.QUEUED: {SyncStatus.RUNNING, SyncStatus.FAILED},
+    SyncStatus.RUNNING: {SyncStatus.RUNNING, SyncStatus.SUCCEEDED, SyncStatus.FAILED},
+    SyncStatus.FAILED: {SyncStatus.RUNNING},
+    SyncStatus.SUCCEEDED: set(),
+}
+ACTIVE = (SyncStatus.QUEUED.value, SyncStatus.RUNNING.value)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRun:
+    id: int
+    company_id: str
+    provider: str
+    mode: SyncMode
+    status: SyncStatus
+    remote_ids: tuple[str, ...]
+    fetched: int
+    matched: int
+    total: int | None
+    counts: dict[str, int]
+    error: str | None
+    changeset_id: int | None
+    cursor_after: str | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+
+
+def create_run(session: Session, company_id: str, provider: str, mode: SyncMode | str,
+               remote_ids: Iterable[str] = ()) -> SyncRun:
+    ids = sorted(set(remote_ids))
+    row = SyncRunRow(company_id=company_id, provider=provider, mode=SyncMode(mode).value,
+                     remote_ids=ids or None)
+    session.add(row)
+    session.flush()
+    return _to_run(row)
+
+
+def get_run(session: Session, run_id: int, company_id: str | None = None) -> SyncRun:
+    """The run; with `company_id`, another company's run is NotFound too."""
+    return _to_run(_row(session, run_id, company_id))
+
+
+def start_run(session: Session, run_id: int) -> SyncRun:
+    """Mark running and reset progress (a retried run starts its counts again)."""
+    row = _transition(session, run_id, SyncStatus.RUNNING)
+    row.started_at, row.finished_at, row.error = utcnow(), None, None
+    row.fetched, row.matched, row.total = 0, 0, None
+    return _to_run(row)
+
+
+def record_progress(session: Session, run_id: int, fetched: int, matched: int | None = None,
+                    total: int | None = None) -> None:
+    """Progress of a running sync; one small UPDATE, meant for its own short transaction."""
+    values: dict = {"fetched": fetched}
+    if matched is not None:
+        values["matched"] = matched
+    if total is not None:
+        values["total"] = total
+    session.execute(update(SyncRunRow).where(SyncRunRow.id == run_id,
+                                             SyncRunRow.status == SyncStatus.RUNNING.value)
+                    .values(**values))
+
+
+def succeed_run(session: Session, run_id: int, counts: Mapping[str, int],
+                cursor_after: str | None = None) -> SyncRun:
+    row = _transition(session, run_id, SyncStatus.SUCCEEDED)
+    row.counts, row.cursor_after, row.finished_at = dict(counts), cursor_after, utcnow()
+    return _to_run(row)
+
+
+def fail_run(session: Session, run_id: int, error: str) -> SyncRun:
+    """Mark failed with a reason a person can read; `error` must hold no secret."""
+    row = _transition(session, run_id, SyncStatus.FAILED)
+    row.error, row.finished_at = error, utcnow()
+    return _to_run(row)
+
+
+def active_runs(session: Session, company_id: str) -> list[SyncRun]:
+    """Queued or running syncs of the company, oldest first."""
+    query = (select(SyncRunRow).where(SyncRunRow.company_id == company_id,
+                                      SyncRunRow.status.in_(ACTIVE)).order_by(SyncRunRow.id))
+    return [_to_run(row) for row in session.scalars(query)]
+
+
+def last_cursor(session: Session, company_id: str) -> str | None:
+    """The cursor left by the company's latest successful sync that recorded one."""
+    query = (select(SyncRunRow.cursor_after)
+             .where(SyncRunRow.company_id == company_id,
+                    SyncRunRow.status == SyncStatus.SUCCEEDED.value,
+                    SyncRunRow.cursor_after.is_not(None))
+             .order_by(SyncRunRow.id.desc()).limit(1))
+    return session.scalar(query)
+
+
+def _transition(session: Session, run_id: int, target: SyncStatus) -> SyncRunRow:
+    row = _row(session, run_id, lock=True)
+    current = SyncStatus(row.status)
+    if target not in _ALLOWED[current]:
+        raise InvalidTransition(f"sync {run_id} is {current.value}; it cannot become {target.value}")
+    row.status = target.value
+    return row
+
+
+def _row(session: Session, run_id: int, company_id: str | None = None,
+         lock: bool = False) -> SyncRunRow:
+    row = session.get(SyncRunRow, run_id, with_for_update=lock or None)
+    if row is None or (company_id is not None and row.company_id != company_id):
+        raise NotFound(f"no sync {run_id}")
+    return row
+
+
+def _to_run(row: SyncRunRow) -> SyncRun:
+    return SyncRun(
+        id=row.id, company_id=row.company_id, provider=row.provider, mode=SyncMode(row.mode),
+        status=SyncStatus(row.status), remote_ids=tuple(row.remote_ids or ()),
+        fetched=row.fetched, matched=row.matched, total=row.total, counts=dict(row.counts or {}),
+        error=row.error, changeset_id=row.changeset_id, cursor_after=row.cursor_after,
+        created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at,
+    )
