@@ -6,6 +6,8 @@ import datetime as dt
 import time
 from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping
 
+import requests
+
 from domain.employee import Employee
 from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMapping, Progress,
                             ProviderSettings, SourceField)
@@ -33,9 +35,10 @@ class PersonioProvider:
     def __init__(self, credentials: Mapping[str, str], settings: ProviderSettings,
                  mapping: FieldMapping | None = None,
                  clock: Callable[[], float] = time.monotonic,
-                 utcnow: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc)):
+                 utcnow: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+                 session: requests.Session | None = None):
         client_id, client_secret = _credentials(credentials)
-        self._client = PersonioClient(client_id, client_secret, settings, clock=clock)
+        self._client = PersonioClient(client_id, client_secret, settings, clock=clock, session=session)
         self._mapping = dict(DEFAULT_MAPPING if mapping is None else mapping)
         self._utcnow = utcnow
         self._tracker: AbsenceTracker | None = None

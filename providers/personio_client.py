@@ -43,11 +43,11 @@ class PersonioClient:
     """One company's session with Personio. Holds the secret and token privately; never logs either."""
 
     def __init__(self, client_id: str, client_secret: str, settings: ProviderSettings,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, session: requests.Session | None = None):
         self.client_id = client_id
         self._secret = client_secret
         self._base_url = settings.base_url.rstrip("/")
-        self._session = make_session(settings)
+        self._session = session if session is not None else make_session(settings)
         self._session.headers.update({"Accept": "application/json", "X-Personio-App-ID": APP_ID})
         self._tokens = TokenStore(self._authenticate, clock)
 
