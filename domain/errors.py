@@ -15,3 +15,7 @@ class InvalidMapping(DomainError):
 
 class InvalidResolution(DomainError):
     """A review resolution that names no candidate of the item, or an unknown choice."""
+
+
+class IdentifierTaken(DomainError):
+    """Applying a change would give two stakeholders of a company the same unique identifier."""

@@ -1,0 +1,97 @@
+"""The change a matched employee implies for its stakeholder: field diff, leaver, rehire, link."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import MappingProxyType
+from typing import Mapping
+
+from domain.changeset import ChangeItem, ChangeKind, FieldChange, Reason
+from domain.names import detect_format, format_name
+from domain.policy import SyncPolicy, TerminationPolicy
+from domain.proposal import GROUP, NAME, as_text
+from domain.stakeholder import SYNCED_FIELDS, Stakeholder
+
+
+def field_changes(stakeholder: Stakeholder, proposed: Mapping[str, str],
+                  policy: SyncPolicy) -> dict[str, FieldChange]:
+    """Owned fields whose HR value differs, plus the display name when first or last name moves.
+
+    `proposed` only holds values the HR record has, so nothing is ever blanked.
+    """
+    changes: dict[str, FieldChange] = {}
+    for target, new in proposed.items():
+        if target in (NAME, GROUP):
+            continue
+        old = as_text(getattr(stakeholder, target))
+        if not _same(target, old, new):
+            changes[target] = FieldChange(old, new)
+    if "first_name" in changes or "last_name" in changes:
+        _add_name_change(stakeholder, changes, policy)
+    return changes
+
+
+def _same(target: str, old: str | None, new: str) -> bool:
+    if old is None:
+        return False
+    if target == "email":
+        return old.casefold() == new.casefold()
+    return old == new
+
+
+def _add_name_change(stakeholder: Stakeholder, changes: dict[str, FieldChange],
+                     policy: SyncPolicy) -> None:
+    """Re-render the display name in the stakeholder's own format (the company's as fallback)."""
+    first = changes["first_name"].new if "first_name" in changes else stakeholder.first_name
+    last = changes["last_name"].new if "last_name" in changes else stakeholder.last_name
+    fmt = (detect_format(stakeholder.name, stakeholder.first_name, stakeholder.last_name)
+           or detect_format(stakeholder.name, first, last)
+           or policy.name_format)
+    name = format_name(first, last, fmt)
+    old = as_text(stakeholder.name)
+    if name and name != old:
+        changes[NAME] = FieldChange(old, name)
+
+
+def group_change(stakeholder: Stakeholder, proposed: Mapping[str, str], terminated: bool,
+                 policy: SyncPolicy) -> tuple[FieldChange | None, bool]:
+    """(group change, is it a leaver): leavers move to the ex-employee group, rehires back."""
+    current = stakeholder.group
+    if terminated:
+        wanted = policy.termination_policy is TerminationPolicy.PROPOSE_GROUP
+        if wanted and current != policy.ex_employee_group:
+            return FieldChange(as_text(current), policy.ex_employee_group), True
+        return None, False
+    # Only an *active* employee is a rehire; onboarding or unknown says nothing yet.
+    if proposed.get(GROUP) == policy.employee_group and current == policy.ex_employee_group:
+        return FieldChange(current, policy.employee_group), False
+    return None, False
+
+
+def matched_item(*, remote_id: str, employee_name: str, proposed: Mapping[str, str],
+                 termination_date: dt.date | None, stakeholder: Stakeholder,
+                 policy: SyncPolicy) -> ChangeItem | None:
+    """The leaver, update or link item for a match; None when the pair is linked and in step.
+
+    `termination_date` is set only for terminated employees (and then carried by every item).
+    """
+    changes = field_changes(stakeholder, proposed, policy)
+    group, leaver = group_change(stakeholder, proposed, termination_date is not None, policy)
+    if group is not None:
+        changes[GROUP] = group
+    linked = (stakeholder.hr_provider == policy.provider and stakeholder.hr_remote_id == remote_id)
+    if leaver:
+        kind, reason = ChangeKind.LEAVER, Reason.TERMINATED
+    elif changes:
+        kind, reason = ChangeKind.UPDATE, None
+    elif not linked:
+        kind, reason = ChangeKind.LINK, None
+    else:
+        return None
+    return ChangeItem(kind=kind, remote_id=remote_id, employee_name=employee_name,
+                      stakeholder_id=stakeholder.id, reason=reason, fields=_ordered(changes),
+                      proposed=MappingProxyType(dict(proposed)), termination_date=termination_date)
+
+
+def _ordered(changes: dict[str, FieldChange]) -> Mapping[str, FieldChange]:
+    return MappingProxyType({name: changes[name] for name in SYNCED_FIELDS if name in changes})

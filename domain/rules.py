@@ -1,0 +1,162 @@
+"""The per-employee matching rules (SPEC §3, rules 1-5), each deciding, reviewing or passing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import AbstractSet, Mapping
+
+from domain.changeset import Reason
+from domain.decisions import Decisions
+from domain.employee import Employee
+from domain.fuzzy import FuzzyIndex, Tokens, name_variants
+from domain.index import StakeholderIndex
+from domain.names import name_key
+from domain.policy import SyncPolicy
+from domain.proposal import as_text, employee_label, proposed_values, used_first_name
+from domain.stakeholder import Stakeholder
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """An employee with what matching derives from it once."""
+
+    employee: Employee
+    label: str
+    proposed: Mapping[str, str]
+    identifier: str | None
+    termination_date: dt.date | None
+
+    @classmethod
+    def of(cls, employee: Employee, policy: SyncPolicy) -> "Subject":
+        ended = employee.termination_date if employee.terminated else None
+        return cls(employee, employee_label(employee, policy), proposed_values(employee, policy),
+                   as_text(employee.unique_identifier), ended)
+
+    @property
+    def remote_id(self) -> str:
+        return self.employee.remote_id
+
+
+@dataclass(frozen=True, slots=True)
+class Matched:
+    stakeholder: Stakeholder
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    reason: Reason
+    candidates: tuple[int, ...]
+
+
+Outcome = Matched | Review | None
+
+
+def _ids(stakeholders) -> tuple[int, ...]:
+    return tuple(sorted({s.id for s in stakeholders}))
+
+
+def by_link(subject: Subject, index: StakeholderIndex, policy: SyncPolicy) -> Outcome:
+    """Rule 1: the stakeholder already linked to this provider and remote id."""
+    stakeholder = index.linked_to(policy.provider, subject.remote_id)
+    return Matched(stakeholder) if stakeholder is not None else None
+
+
+def by_identifier(subject: Subject, index: StakeholderIndex, decisions: Decisions) -> Outcome:
+    """Rule 2: the one stakeholder carrying the employee's identifier, unless linked elsewhere.
+
+    A pair marked "not the same person" does not decide; two carriers (the registry should
+    prevent it) are a conflict rather than a guess.
+    """
+    carriers = [s for s in index.carrying(subject.identifier) if decisions.allows(subject.remote_id, s.id)]
+    if not carriers:
+        return None
+    if len(carriers) > 1 or carriers[0].linked:
+        return Review(Reason.IDENTIFIER_CONFLICT, _ids(carriers))
+    return Matched(carriers[0])
+
+
+def compatible(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -> bool:
+    """Identifiers only count when HR owns them: then the stakeholder's must be empty or equal."""
+    if "unique_identifier" not in policy.owned_fields:
+        return True
+    theirs = as_text(stakeholder.unique_identifier)
+    return theirs is None or theirs == subject.identifier
+
+
+def name_keys(subject: Subject, policy: SyncPolicy) -> tuple[str, ...]:
+    """Keys of the name used and, when that is the preferred name, of the legal name too."""
+    employee = subject.employee
+    keys = {name_key(used_first_name(employee, policy), employee.last_name),
+            name_key(employee.first_name, employee.last_name)}
+    return tuple(sorted(key for key in keys if key))
+
+
+def name_candidates(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
+                    decisions: Decisions, taken: AbstractSet[int]) -> list[Stakeholder]:
+    """Unlinked stakeholders with the same name key, minus rejected pairs and `taken` ids."""
+    found = {s.id: s for key in name_keys(subject, policy) for s in index.named(key)}
+    return [s for _, s in sorted(found.items())
+            if s.id not in taken and decisions.allows(subject.remote_id, s.id)]
+
+
+def by_name(subject: Subject, candidates: list[Stakeholder], policy: SyncPolicy) -> Outcome:
+    """Rule 3 (with rule 4's e-mail tie-break): one compatible namesake, or the one the e-mail confirms."""
+    if not candidates:
+        return None
+    fitting = [s for s in candidates if compatible(subject, s, policy)]
+    if not fitting:
+        return Review(Reason.IDENTIFIER_CONFLICT, _ids(candidates))
+    if len(fitting) == len(candidates) == 1:
+        return Matched(fitting[0])
+    confirmed = [s for s in fitting if _same_email(subject, s)]
+    if len(confirmed) == 1:
+        return Matched(confirmed[0])
+    return Review(Reason.AMBIGUOUS_NAME, _ids(candidates))
+
+
+def _same_email(subject: Subject, stakeholder: Stakeholder) -> bool:
+    mine, theirs = as_text(subject.employee.email), as_text(stakeholder.email)
+    return mine is not None and theirs is not None and mine.casefold() == theirs.casefold()
+
+
+def by_email(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
+             decisions: Decisions, taken: AbstractSet[int]) -> Outcome:
+    """Rule 4 alone: same e-mail, compatible identifier → review only (e-mail is brittle)."""
+    found = [s for s in index.mailed(as_text(subject.employee.email))
+             if _open(subject, s, policy, decisions, taken)]
+    return Review(Reason.EMAIL_ONLY, _ids(found)) if found else None
+
+
+def by_similar_name(subject: Subject, fuzzy: FuzzyIndex, policy: SyncPolicy,
+                    decisions: Decisions, taken: AbstractSet[int]) -> Outcome:
+    """Rule 5: close names → review, best score first. Never a match."""
+    hits = fuzzy.similar(employee_variants(subject, policy), policy.fuzzy_threshold)
+    ids = tuple(hit.stakeholder.id for hit in hits
+                if _open(subject, hit.stakeholder, policy, decisions, taken))
+    return Review(Reason.SIMILAR_NAME, ids) if ids else None
+
+
+def employee_variants(subject: Subject, policy: SyncPolicy) -> tuple[Tokens, ...]:
+    """The name used, the legal name, and each with the middle name, for fuzzy comparison."""
+    employee = subject.employee
+    first, legal, middle = used_first_name(employee, policy), employee.first_name, employee.middle_name
+    return name_variants((first, employee.last_name), (legal, employee.last_name),
+                         (first, middle, employee.last_name), (legal, middle, employee.last_name))
+
+
+def _open(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy,
+          decisions: Decisions, taken: AbstractSet[int]) -> bool:
+    return (stakeholder.id not in taken and compatible(subject, stakeholder, policy)
+            and decisions.allows(subject.remote_id, stakeholder.id))
+
+
+def collision(subject: Subject, stakeholder: Stakeholder, index: StakeholderIndex) -> Review | None:
+    """A match whose identifier update would give the registry the same identifier twice."""
+    wanted = subject.proposed.get("unique_identifier")
+    if wanted is None or wanted == as_text(stakeholder.unique_identifier):
+        return None
+    others = [s for s in index.carrying(wanted) if s.id != stakeholder.id]
+    if not others:
+        return None
+    return Review(Reason.IDENTIFIER_CONFLICT, _ids([stakeholder, *others]))
