@@ -1,0 +1,127 @@
+"""Run the sandbox: SandboxServer (in-process, free loopback port) and `serve()` for `hrsync sandbox`."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import requests
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from sandbox import webhooks
+from sandbox.app import create_sandbox_app
+from sandbox.state import SandboxState
+from sandbox.tenants import BambooHRTenant, PersonioTenant
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No access log line per request: a 50k-employee fetch would drown the console."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+class SandboxServer:
+    """A threaded WSGI server for the sandbox on 127.0.0.1, in a daemon thread, polled until it answers."""
+
+    def __init__(self, state: SandboxState | None = None, host: str = "127.0.0.1", port: int = 0,
+                 ready_timeout: float = 10.0):
+        self.state = state if state is not None else SandboxState()
+        self._host, self._port, self._ready_timeout = host, port, ready_timeout
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._idle = threading.Event()
+
+    def __enter__(self) -> "SandboxServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("the sandbox server is not running")
+        return f"http://{self._host}:{self._server.port}"
+
+    @property
+    def bamboohr_base_url(self) -> str:
+        """The BAMBOOHR_BASE_URL template: the client fills in `{subdomain}` and appends /v1/..."""
+        return f"{self.url}/bamboohr/{{subdomain}}"
+
+    @property
+    def personio_base_url(self) -> str:
+        return f"{self.url}/personio"
+
+    def start(self) -> "SandboxServer":
+        app = create_sandbox_app(self.state)
+        self._server = make_server(self._host, self._port, app, threaded=True, request_handler=QuietHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="sandbox-server", daemon=True)
+        self._thread.start()
+        self._wait_until_ready()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + self._ready_timeout
+        while True:
+            try:
+                if requests.get(f"{self.url}/_sandbox/health", timeout=1).ok:
+                    return
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the sandbox did not answer within {self._ready_timeout} s")
+            self._idle.wait(0.02)
+
+    def send_bamboohr_webhook(self, tenant: BambooHRTenant, target_url: str, secret: str,
+                              person_ids: str | Iterable[str], event: str = "employee.updated",
+                              **options: Any) -> requests.Response:
+        """A signed BambooHR delivery (one per id for event-based events; the last response is returned)."""
+        return webhooks.send_bamboohr(tenant, target_url, secret, person_ids, event, **options)
+
+    def send_personio_webhook(self, tenant: PersonioTenant, target_url: str, token: str, person_id: str,
+                              event: str = "person.updated", **options: Any) -> requests.Response:
+        """A Personio v2 delivery with `token` verbatim in `Authorization`."""
+        return webhooks.send_personio(tenant, target_url, token, person_id, event, **options)
+
+
+def default_state(employees: int, seed: int = 1) -> tuple[SandboxState, BambooHRTenant, PersonioTenant]:
+    """One BambooHR company (`acme`) and one Personio credential, `employees` people each, fresh secrets."""
+    state = SandboxState()
+    bamboo = state.add_bamboohr_tenant("acme", f"sandbox-{secrets.token_hex(16)}", employees, seed)
+    perso = state.add_personio_tenant("sandbox-client", f"sandbox-{secrets.token_hex(16)}", employees, seed + 1)
+    return state, bamboo, perso
+
+
+def serve(port: int = 8081, employees: int = 100, *, host: str = "127.0.0.1", seed: int = 1,
+          echo: Callable[[str], None] = print) -> None:
+    """`hrsync sandbox`: serve a default BambooHR and Personio tenant until interrupted."""
+    state, bamboo, perso = default_state(employees, seed)
+    server = make_server(host, port, create_sandbox_app(state), threaded=True, request_handler=QuietHandler)
+    url = f"http://{host}:{server.port}"
+    # These are throwaway sandbox credentials; printing them is the point of this command.
+    echo(f"hrsync sandbox on {url} ({employees} employees per tenant); Ctrl-C stops it")
+    echo(f"  BambooHR  BAMBOOHR_BASE_URL={url}/bamboohr/{{subdomain}}  subdomain={bamboo.subdomain}"
+         f"  api_key={bamboo.api_key}")
+    echo(f"  Personio  PERSONIO_BASE_URL={url}/personio  client_id={perso.client_id}"
+         f"  client_secret={perso.client_secret}")
+    echo(f"  control   {url}/_sandbox/tenants")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
