@@ -77,7 +77,7 @@ def counts(session: Session, changeset_id: int) -> dict[str, int]:
     """Items per kind (every kind present, zeros included), counted by the database."""
     query = (select(ChangeItemRow.kind, func.count()).where(ChangeItemRow.change_set_id == changeset_id)
              .group_by(ChangeItemRow.kind))
-    found = dict(session.execute(query).tuples().all())
+    found = {kind: number for kind, number in session.execute(query)}
     return {kind.value: found.get(kind.value, 0) for kind in ChangeKind}
 
 

@@ -46,15 +46,18 @@ def update_stakeholders(session: Session, company_id: str, changes: Mapping[int,
     concurrent writer between our read and our write is caught too.
     """
     rows = _load(session, company_id, changes.keys())
-    for stakeholder_id, values in changes.items():
+    cleaned = {stakeholder_id: _clean(values, creating=False) for stakeholder_id, values in changes.items()}
+    # Check everything before touching any row: a refused batch leaves the session clean.
+    for stakeholder_id, values in cleaned.items():
         row = rows[stakeholder_id]
         expected = (expected_versions or {}).get(stakeholder_id)
         if expected is not None and row.version != expected:
             raise StaleVersion(f"stakeholder {stakeholder_id} changed since it was read "
                                f"(version {expected} → {row.version})")
-        for name, value in _clean(values, creating=False).items():
-            setattr(row, name, value)
-        _check_link(row.hr_provider, row.hr_remote_id)
+        _check_link(values.get("hr_provider", row.hr_provider), values.get("hr_remote_id", row.hr_remote_id))
+    for stakeholder_id, values in cleaned.items():
+        for name, value in values.items():
+            setattr(rows[stakeholder_id], name, value)
     _flush(session)
     return {stakeholder_id: _to_domain(rows[stakeholder_id]) for stakeholder_id in changes}
 

@@ -1,0 +1,75 @@
+"""Fixtures for the store's unit tests: an in-memory SQLite store built from the models."""
+
+from __future__ import annotations
+
+import pytest
+from argon2 import PasswordHasher
+from cryptography.fernet import Fernet
+
+from store import passwords
+from store.crypto import SecretBox
+from store.db import make_engine, make_session_factory
+from store.models import Base
+from store.repositories import companies
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """argon2 at its production cost makes every company creation slow; the logic is the same."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
+    passwords.dummy_hash.cache_clear()
+    yield cheap
+    passwords.dummy_hash.cache_clear()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def engine():
+    engine = make_engine("sqlite://")
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine):
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def session(session_factory):
+    with session_factory() as session, session.begin():
+        yield session
+
+
+@pytest.fixture
+def encryption_key():
+    return Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def box(encryption_key):
+    return SecretBox([encryption_key])
+
+
+@pytest.fixture
+def company(session):
+    """A fresh company: (id, plain API token)."""
+    return companies.create_company(session, "Acme GmbH", "Boss@Acme.example", PASSWORD)
+
+
+@pytest.fixture
+def company_id(company):
+    return company.company_id
+
+
+@pytest.fixture
+def other_company_id(session):
+    return companies.create_company(session, "Globex", "cfo@globex.example", PASSWORD).company_id
