@@ -105,6 +105,26 @@ def test_one_authentication_serves_the_whole_sync(sandbox, tenant_for, provider_
     assert all(status == 200 for *_, status in sandbox.state.request_log(tenant))
 
 
+def test_parallel_requests_share_one_token(sandbox, tenant_for, provider_for):
+    tenant = tenant_for(16)
+    provider = provider_for(tenant)
+    start = threading.Barrier(8)
+    fetched: list[str] = []
+
+    def fetch(ids):
+        start.wait(timeout=5)
+        fetched.extend(e.remote_id for e in provider.fetch_employees(ids))
+
+    chunks = [[p.id for p in tenant.people[i::8]] for i in range(8)]
+    threads = [threading.Thread(target=fetch, args=(chunk,)) for chunk in chunks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(fetched) == sorted(p.id for p in tenant.people)
+    assert calls(sandbox, tenant, AUTH) == [200]
+
+
 def test_the_app_id_header_and_a_json_auth_body(sandbox, tenant_for, provider_for):
     tenant = tenant_for(1)
     list(provider_for(tenant).iter_employees())
