@@ -110,7 +110,7 @@ def generate_people(n: int, seed: int, *, today: dt.date | None = None, first_id
     """`n` realistic people; the same (n, seed, today, first_id) always gives the same people."""
     today = today or dt.date.today()
     rng = random.Random(seed)
-    pools = all_pools(seed)
+    pools = all_pools()
     people: list[Person] = []
     for index in range(n):
         pool = rng.choices(pools, weights=LOCALE_WEIGHTS)[0]

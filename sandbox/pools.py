@@ -8,6 +8,8 @@ from functools import lru_cache
 from faker import Faker
 
 POOL_SIZE = 250
+# Pools are drawn once with a fixed seed; a person's seed picks from them (Faker set-up is the slow part).
+POOL_SEED = 20240101
 
 # (Faker locale, weight, country name as BambooHR spells it, nationality)
 LOCALES: tuple[tuple[str, int, str, str], ...] = (
@@ -46,11 +48,11 @@ def _states(faker: Faker, locale: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def locale_pool(locale: str, seed: int) -> LocalePool:
-    """The pool for one locale and seed (cached: Faker is the slow part of generation)."""
+def locale_pool(locale: str) -> LocalePool:
+    """The pool for one locale (cached for the life of the process)."""
     country, nationality = next((c, n) for loc, _, c, n in LOCALES if loc == locale)
     faker = Faker(locale)
-    faker.seed_instance(seed)
+    faker.seed_instance(POOL_SEED)
     return LocalePool(
         locale=locale,
         country=country,
@@ -66,8 +68,8 @@ def locale_pool(locale: str, seed: int) -> LocalePool:
     )
 
 
-def all_pools(seed: int) -> tuple[LocalePool, ...]:
-    return tuple(locale_pool(locale, seed) for locale, *_ in LOCALES)
+def all_pools() -> tuple[LocalePool, ...]:
+    return tuple(locale_pool(locale) for locale, *_ in LOCALES)
 
 
 LOCALE_WEIGHTS: tuple[int, ...] = tuple(weight for _, weight, _, _ in LOCALES)
