@@ -41,11 +41,13 @@ def main(ctx: click.Context, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from hrsync.cli import db_commands, serve_commands
+    from hrsync.cli import db_commands, demo_commands, serve_commands
 
     main.add_command(db_commands.db)
     main.add_command(serve_commands.web)
     main.add_command(serve_commands.worker)
+    main.add_command(demo_commands.demo)
+    main.add_command(demo_commands.sandbox)
 
 
 _register()

@@ -1,0 +1,38 @@
+"""`hrsync demo` and `hrsync sandbox`."""
+
+from __future__ import annotations
+
+import click
+
+from hrsync.cli.errors import user_errors
+
+
+@click.command()
+@click.option("--employees", default=300, show_default=True, type=click.IntRange(10, 100_000),
+              help="Generated employees per HR system.")
+@click.pass_obj
+@user_errors
+def demo(app, employees: int) -> None:
+    """Run the main job on embedded defaults: sandbox HR server, SQLite, two companies, syncs.
+
+    Example: hrsync demo --employees 300
+    """
+    from hrsync.demo.run import run_demo
+
+    run_demo(app.settings, employees)
+
+
+@click.command()
+@click.option("--employees", default=100, show_default=True, type=click.IntRange(0, 1_000_000),
+              help="Generated employees per tenant.")
+@click.option("--port", default=8081, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--seed", default=1, show_default=True, help="Seed of the generated people.")
+def sandbox(employees: int, port: int, seed: int) -> None:
+    """Serve a fake BambooHR and Personio (real wire formats) on loopback until Ctrl-C.
+
+    Example: hrsync sandbox --employees 500 --port 8081
+    """
+    from sandbox.server import serve
+
+    serve(port=port, employees=employees, seed=seed, echo=click.echo)

@@ -1,0 +1,58 @@
+"""Shared fixtures of the integration tier: scratch databases on SQLite and PostgreSQL, cheap hashing."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from contextlib import contextmanager
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+from store import passwords
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BACKENDS = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def postgres_database(prefix: str):
+    """A new, empty PostgreSQL database, dropped afterwards (even if connections linger)."""
+    base = make_url(os.environ.get("HRSYNC_TEST_PG_URL", DEFAULT_PG_URL)).set(drivername="postgresql+psycopg")
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        yield base.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def scratch_database(tmp_path_factory):
+    """Factory: an empty database of the given backend ("sqlite" | "postgresql"), dropped at the end."""
+    opened = []
+
+    def make(backend: str, prefix: str = "hrsync_it") -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'hrsync.db'}"
+        context = postgres_database(prefix)
+        opened.append(context)
+        return context.__enter__()
+
+    yield make
+    for context in reversed(opened):
+        context.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """argon2 at production cost makes each company creation slow; the logic under test is the same."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)

@@ -1,0 +1,1 @@
+"""Background work: the sync pipeline (fetch → map → match → store) and its wiring."""

@@ -1,0 +1,151 @@
+"""One sync, start to finish: fetch from the HR system, match, and store the change set."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from domain.changeset import ChangeSet
+from domain.decisions import Decisions
+from domain.employee import Employee
+from domain.matching import match
+from providers.base import HRProvider
+from providers.errors import ProviderAuthError, ProviderError
+from store.db import transaction
+from store.enums import SyncMode
+from store.repositories import changesets, companies, decisions, integrations, stakeholders, sync_runs
+from workers.bootstrap import Services
+
+log = logging.getLogger(__name__)
+
+# Progress rows are written this often: cheap enough for 100k employees, fresh enough for a bar.
+PROGRESS_EVERY = 500
+
+OnProgress = Callable[[int, "int | None"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOutcome:
+    sync_id: int
+    changeset_id: int | None
+    counts: dict[str, int]
+    changeset: ChangeSet
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    company_id: str
+    provider: str
+    mode: SyncMode
+    remote_ids: tuple[str, ...]
+    credentials: dict
+    mapping: dict[str, str] | None
+    cursor: str | None
+
+
+def execute_sync(services: Services, sync_id: int, on_progress: OnProgress | None = None) -> SyncOutcome:
+    """Run sync `sync_id`; provider errors mark it failed (registry and pending set untouched) and re-raise."""
+    plan = _start(services, sync_id)
+    provider = services.provider_factory(plan.provider, plan.credentials, plan.mapping)
+    try:
+        employees, cursor_after = _fetch(services, provider, plan, sync_id, on_progress)
+        return _record(services, sync_id, plan, provider, employees, cursor_after)
+    except ProviderError as error:
+        _fail(services, sync_id, plan.company_id, error)
+        raise
+    finally:
+        provider.close()
+
+
+def _start(services: Services, sync_id: int) -> _Plan:
+    with transaction(services.session_factory) as session:
+        run = sync_runs.start_run(session, sync_id)
+        integration = integrations.get_integration(session, run.company_id)
+        configured = integration is not None and integration.provider == run.provider
+        if not configured:
+            sync_runs.fail_run(session, sync_id, f"{run.provider} is not configured for this company")
+        else:
+            credentials = integrations.get_credentials(session, services.box, run.company_id)
+            cursor = (sync_runs.last_cursor(session, run.company_id)
+                      if run.mode is SyncMode.INCREMENTAL else None)
+    if not configured:
+        raise ProviderError(f"{run.provider} is not configured for company {run.company_id}")
+    return _Plan(run.company_id, run.provider, run.mode, run.remote_ids, credentials,
+                 integration.mapping, cursor)
+
+
+def _fetch(services: Services, provider: HRProvider, plan: _Plan, sync_id: int,
+           on_progress: OnProgress | None) -> tuple[list[Employee], str | None]:
+    cursor_after = None
+    if plan.mode is SyncMode.FULL:
+        stream = provider.iter_employees(progress=_progress_writer(services, sync_id, on_progress))
+    elif plan.mode is SyncMode.INCREMENTAL:
+        changed = provider.changed_since(plan.cursor)
+        cursor_after = changed.cursor
+        stream = provider.fetch_employees(changed.remote_ids)
+    else:
+        stream = provider.fetch_employees(plan.remote_ids)
+    employees = list(_counted(stream, services, sync_id, on_progress))
+    return employees, cursor_after
+
+
+def _counted(stream: Iterator[Employee], services: Services, sync_id: int,
+             on_progress: OnProgress | None) -> Iterator[Employee]:
+    count = 0
+    for count, employee in enumerate(stream, start=1):
+        if count % PROGRESS_EVERY == 0:
+            _write_progress(services, sync_id, count, None)
+        yield employee
+    _write_progress(services, sync_id, count, None)
+    if on_progress is not None:
+        on_progress(count, count)
+
+
+def _progress_writer(services: Services, sync_id: int, on_progress: OnProgress | None) -> OnProgress:
+    def report(fetched: int, total: int | None) -> None:
+        if on_progress is not None:
+            on_progress(fetched, total)
+        if total is not None and fetched == 0:
+            _write_progress(services, sync_id, 0, total)
+
+    return report
+
+
+def _write_progress(services: Services, sync_id: int, fetched: int, total: int | None) -> None:
+    with transaction(services.session_factory) as session:
+        sync_runs.record_progress(session, sync_id, fetched, total=total)
+
+
+def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
+            employees: list[Employee], cursor_after: str | None) -> SyncOutcome:
+    """Match and store in one transaction: the change set appears whole or not at all."""
+    owned = frozenset((plan.mapping or provider.default_mapping).values())
+    targeted = plan.mode is not SyncMode.FULL
+    with transaction(services.session_factory) as session:
+        registry = stakeholders.list_stakeholders(session, plan.company_id)
+        policy = companies.policy_for(session, plan.company_id, plan.provider, owned,
+                                      require_hire_date=provider.require_hire_date)
+        known = Decisions.of(decisions.list_decisions(session, plan.company_id, plan.provider))
+        result = match(employees, registry, policy, known, scope="targeted" if targeted else "full")
+        versions = stakeholders.versions(registry)
+        if targeted:
+            fetched_ids = [employee.remote_id for employee in employees] + list(plan.remote_ids)
+            changeset_id = changesets.merge_targeted(session, plan.company_id, sync_id, result,
+                                                     fetched_ids, versions)
+        else:
+            changeset_id = changesets.save_changeset(session, plan.company_id, sync_id, result, versions)
+        sync_runs.record_progress(session, sync_id, len(employees), matched=len(employees))
+        counts = result.counts()
+        sync_runs.succeed_run(session, sync_id, counts, cursor_after)
+        integrations.mark_ok(session, plan.company_id)
+    log.info("sync %s of company %s: %s", sync_id, plan.company_id, counts)
+    return SyncOutcome(sync_id, changeset_id, counts, result)
+
+
+def _fail(services: Services, sync_id: int, company_id: str, error: ProviderError) -> None:
+    with transaction(services.session_factory) as session:
+        sync_runs.fail_run(session, sync_id, str(error))
+        if isinstance(error, ProviderAuthError):
+            integrations.mark_needs_attention(session, company_id, str(error))
+    log.warning("sync %s of company %s failed: %s", sync_id, company_id, error)
