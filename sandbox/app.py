@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from sandbox import bamboohr, control, personio
+from sandbox import bamboohr, control, control_ops, personio
 from sandbox.state import SandboxState
 
 
@@ -17,4 +17,5 @@ def create_sandbox_app(state: SandboxState | None = None) -> Flask:
     app.register_blueprint(bamboohr.bp)
     app.register_blueprint(personio.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(control_ops.bp)
     return app

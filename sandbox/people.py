@@ -98,6 +98,11 @@ def coerce_changes(changes: dict[str, Any]) -> dict[str, Any]:
     for name in DATE_FIELDS & set(out):
         if isinstance(out[name], str):
             out[name] = dt.date.fromisoformat(out[name]) if out[name] else None
+        elif out[name] is not None and not isinstance(out[name], dt.date):
+            raise ValueError(f"{name} must be an ISO date")
+    for name, value in out.items():
+        if name not in DATE_FIELDS and name != "languages" and not isinstance(value, (str, type(None))):
+            raise ValueError(f"{name} must be text")
     if "status" in out and out["status"] not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
     if "languages" in out:

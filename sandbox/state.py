@@ -94,7 +94,7 @@ class SandboxState:
             return echoed
 
     # -- people --------------------------------------------------------------------------------
-    def update_person(self, tenant: Tenant, person_id: str, **changes: Any) -> Person:
+    def update_person(self, tenant: Tenant, person_id: str, /, **changes: Any) -> Person:
         values = coerce_changes(changes)
         with tenant.lock:
             person = self._person(tenant, person_id)
@@ -107,7 +107,7 @@ class SandboxState:
         """A leaver: inactive with a termination date (what BambooHR reports as an Updated change)."""
         return self.update_person(tenant, person_id, status="inactive", termination_date=date)
 
-    def add_person(self, tenant: Tenant, *, id: str | None = None, **fields: Any) -> Person:
+    def add_person(self, tenant: Tenant, /, *, id: str | None = None, **fields: Any) -> Person:
         """A new hire (BambooHR reports it as Inserted); the id is the next free one unless given."""
         values = coerce_changes(fields)
         with tenant.lock:

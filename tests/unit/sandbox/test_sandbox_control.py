@@ -67,7 +67,9 @@ def test_people_crud(client, bamboo):
     ("post", "/bamboohr/acme/people/1/terminate", {"date": "soon"}, 400),
     ("post", "/bamboohr/acme/faults", {"kind": "meteor"}, 400),
     ("post", "/bamboohr/acme/faults", {"kind": "slow", "colour": "red"}, 400),
-], ids=["unknown-field", "unknown-person", "unknown-tenant", "no-date", "bad-date", "bad-fault", "bad-option"])
+    ("post", "/bamboohr/acme/faults", {"kind": "slow", "count": "3"}, 400),
+], ids=["unknown-field", "unknown-person", "unknown-tenant", "no-date", "bad-date", "bad-fault", "bad-option",
+        "count-as-text"])
 def test_bad_edits_are_refused(client, bamboo, method, path, body, status):
     response = getattr(client, method)(f"{CONTROL}{path}", json=body)
     assert response.status_code == status and response.get_json()["error"]["code"] == status
