@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from domain.errors import DomainError
 from hrsync.config import ConfigError
 from providers.errors import ProviderError
+from store.errors import StoreError
 
-USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, DomainError, ProviderError)
+USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, DomainError, ProviderError, StoreError)
 
 
 class UserError(click.ClickException):
@@ -26,5 +28,13 @@ def user_errors(command):
             return command(*args, **kwargs)
         except USER_ERRORS as error:
             raise UserError(str(error)) from None
+        except OperationalError as error:
+            raise UserError(f"cannot reach the database (check DATABASE_URL): {_first_line(error)}") from None
 
     return wrapper
+
+
+def _first_line(error: OperationalError) -> str:
+    # The driver's own message names host and port, never the password; SQLAlchemy's wrapper adds SQL.
+    text = str(error.orig or error).strip().splitlines()
+    return text[0] if text else type(error.orig).__name__

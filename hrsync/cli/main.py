@@ -10,6 +10,10 @@ from hrsync.cli.errors import UserError
 from hrsync.config import ConfigError, Settings
 
 
+# Our own progress lines at INFO; libraries only when they warn.
+OWN_LOGGERS = ("hrsync", "workers", "providers", "store", "webhook_app", "sandbox")
+
+
 class AppContext:
     """Lazily read settings so that `--help` works without any environment."""
 
@@ -35,8 +39,10 @@ def main(ctx: click.Context, verbose: bool) -> None:
     Configuration comes from environment variables (see README): DATABASE_URL, REDIS_URL,
     SECRET_KEY, ENCRYPTION_KEYS, ...
     """
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.INFO,
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.INFO)
     ctx.obj = AppContext()
 
 
