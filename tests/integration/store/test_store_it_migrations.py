@@ -1,0 +1,85 @@
+"""Alembic migrations on SQLite and PostgreSQL: exactly the models' schema, idempotent, reversible."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select
+
+from store import migrate
+from store.db import make_engine, make_session_factory, transaction
+from store.models import Base, CompanyRow
+
+
+def _schema_diff(url: str) -> list:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            return compare_metadata(context, Base.metadata)
+    finally:
+        engine.dispose()
+
+
+def _tables(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_migrated_schema_is_exactly_the_models(database_url):
+    assert _schema_diff(database_url) == []
+
+
+def test_upgrade_is_idempotent_and_keeps_data(database_url, session_factory):
+    with transaction(session_factory) as session:
+        session.add(CompanyRow(name="Survivor"))
+    assert migrate.upgrade(database_url) == migrate.head()
+    assert migrate.upgrade(database_url) == migrate.head()
+    assert migrate.current(database_url) == migrate.head()
+    with session_factory() as session:
+        assert session.scalars(select(CompanyRow.name)).all() == ["Survivor"]
+    assert _schema_diff(database_url) == []
+
+
+def test_fresh_database_upgrades_from_any_directory(fresh_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no alembic.ini here: the package finds its own scripts
+    assert migrate.current(fresh_url) is None
+    assert migrate.upgrade(fresh_url) == migrate.head() == "0001"
+    assert _tables(fresh_url) == {table.name for table in Base.metadata.tables.values()} | {"alembic_version"}
+    assert _schema_diff(fresh_url) == []
+
+
+def test_downgrade_to_base_and_back(fresh_url):
+    migrate.upgrade(fresh_url)
+    engine = make_engine(fresh_url, sqlite_foreign_keys=False)
+    try:
+        with engine.begin() as connection:
+            config = migrate.alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+    finally:
+        engine.dispose()
+    assert _tables(fresh_url) <= {"alembic_version"}
+    migrate.upgrade(fresh_url)
+    assert _schema_diff(fresh_url) == []
+    factory_engine = make_engine(fresh_url)
+    try:
+        with transaction(make_session_factory(factory_engine)) as session:
+            session.add(CompanyRow(name="After round trip"))
+    finally:
+        factory_engine.dispose()
+
+
+def test_scripts_ship_inside_the_package():
+    assert migrate.SCRIPT_LOCATION.is_absolute()
+    assert (migrate.SCRIPT_LOCATION / "env.py").is_file()
+    assert (migrate.SCRIPT_LOCATION / "script.py.mako").is_file()
+    assert migrate.SCRIPT_LOCATION.parent == Path(migrate.__file__).resolve().parent
+    assert sorted(path.name for path in (migrate.SCRIPT_LOCATION / "versions").glob("*.py")) == [
+        "0001_initial_schema.py"]
