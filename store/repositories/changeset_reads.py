@@ -85,7 +85,7 @@ def _items(session: Session, changeset_id: int) -> tuple[StoredItem, ...]:
     query = select(*_ITEM_COLUMNS).where(ChangeItemRow.change_set_id == changeset_id)
     stored = [StoredItem(id=row.id, position=row.position, item=decode_item(row),
                          stakeholder_version=row.stakeholder_version, resolution=row.resolution)
-              for row in session.execute(query)]
+              for row in session.connection().execute(query)]
     # The domain order, not insertion order: a targeted merge appends items at the end.
     stored.sort(key=lambda entry: (*entry.item.sort_key, entry.position))
     return tuple(stored)
