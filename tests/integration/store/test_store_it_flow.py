@@ -6,7 +6,8 @@ from domain.changeset import ChangeItem, ChangeKind, ChangeSet, FieldChange
 from domain.decisions import DecisionKind, ReviewDecision
 from store.db import transaction
 from store.enums import ChangeSetStatus, SyncStatus
-from store.repositories import audit, changesets, companies, decisions, integrations, stakeholders, sync_runs, tokens
+from store.repositories import (audit, changesets, companies, decisions, integrations, stakeholders,
+                                sync_runs, tokens)
 from store.repositories import changeset_reads as reads
 from store.repositories import stakeholder_writes as writes
 
@@ -15,8 +16,10 @@ def test_company_sync_and_approval_flow(session_factory, box):
     with transaction(session_factory) as session:
         created = companies.create_company(session, "Acme", "Boss@Acme.example", "pw")
         company_id = created.company_id
-        integrations.set_integration(session, box, company_id, "personio", {"client_id": "i", "client_secret": "s"})
-        anna = writes.create_stakeholder(session, company_id, {"name": "Anna Müller", "unique_identifier": "E-1"})
+        integrations.set_integration(session, box, company_id, "personio",
+                                     {"client_id": "i", "client_secret": "s"})
+        anna = writes.create_stakeholder(session, company_id,
+                                         {"name": "Anna Müller", "unique_identifier": "E-1"})
     with session_factory() as session:
         assert tokens.company_for_token(session, created.api_token) == company_id
         assert integrations.companies_with_integration(session) == [(company_id, "personio")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from domain.changeset import ChangeItem, ChangeKind, ChangeSet, FieldChange, Reason
 from store.enums import ChangeSetStatus
@@ -23,7 +23,9 @@ def people(session, company_id):
 
 @pytest.fixture
 def new_run(session, company_id):
-    return lambda mode="full", provider="bamboohr": sync_runs.create_run(session, company_id, provider, mode).id
+    def make(mode="full", provider="bamboohr") -> int:
+        return sync_runs.create_run(session, company_id, provider, mode).id
+    return make
 
 
 def _sample(anna, ben) -> ChangeSet:
@@ -71,11 +73,11 @@ def test_newer_pending_set_supersedes_the_older(session, company_id, people, new
 
 
 def test_other_companies_are_not_superseded(session, company_id, other_company_id, people):
-    mine = changesets.save_changeset(
-        session, company_id, sync_runs.create_run(session, company_id, "bamboohr", "full").id, ChangeSet(()), {})
-    changesets.save_changeset(
-        session, other_company_id, sync_runs.create_run(session, other_company_id, "bamboohr", "full").id,
-        ChangeSet(()), {})
+    def save(owner):
+        run_id = sync_runs.create_run(session, owner, "bamboohr", "full").id
+        return changesets.save_changeset(session, owner, run_id, ChangeSet(()), {})
+    mine = save(company_id)
+    save(other_company_id)
     assert reads.load_changeset(session, mine).status is ChangeSetStatus.PENDING
 
 
@@ -140,7 +142,8 @@ def test_only_pending_sets_can_be_applied(session, company_id, people, new_run, 
 def test_resolutions_are_recorded(session, company_id, people, new_run):
     changeset_id = changesets.save_changeset(session, company_id, new_run(), _sample(*people), {})
     items = reads.load_changeset(session, changeset_id).items
-    changesets.set_resolutions(session, changeset_id, {items[0].id: "create", items[2].id: f"link:{people[0].id}"})
+    chosen = {items[0].id: "create", items[2].id: f"link:{people[0].id}"}
+    changesets.set_resolutions(session, changeset_id, chosen)
     session.expire_all()
     resolutions = [entry.resolution for entry in reads.load_changeset(session, changeset_id).items]
     assert resolutions == ["create", None, f"link:{people[0].id}", None, None]
@@ -158,7 +161,6 @@ def test_saving_for_another_companys_run_is_refused(session, other_company_id, n
 
 
 def test_items_are_written_in_one_statement(session, company_id, new_run, engine):
-    from sqlalchemy import event
     many = ChangeSet.of([ChangeItem(ChangeKind.CREATE, str(n), f"P{n}") for n in range(500)])
     statements = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731 (statement text)

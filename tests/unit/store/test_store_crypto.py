@@ -12,7 +12,8 @@ KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()
 
 
-@pytest.mark.parametrize("plaintext", ["s3cr3t", "", "ünïcødé ✓", "x" * 10_000], ids=["plain", "empty", "unicode", "long"])
+@pytest.mark.parametrize("plaintext", ["s3cr3t", "", "ünïcødé ✓", "x" * 10_000],
+                         ids=["plain", "empty", "unicode", "long"])
 def test_text_round_trip(plaintext):
     box = SecretBox([KEY_A])
     ciphertext = box.encrypt_text(plaintext)

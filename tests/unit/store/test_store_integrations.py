@@ -55,7 +55,8 @@ def test_replacing_credentials_of_the_same_provider_keeps_cursor_and_secret(sess
                                                                              configured):
     integrations.set_cursor(session, company_id, "2026-01-01T00:00:00Z")
     integrations.set_webhook_secret(session, box, company_id, "whsec")
-    integrations.set_integration(session, box, company_id, "bamboohr", {"subdomain": "acme", "api_key": "new"})
+    integrations.set_integration(session, box, company_id, "bamboohr",
+                                 {"subdomain": "acme", "api_key": "new"})
     view = integrations.get_integration(session, company_id)
     assert view.cursor == "2026-01-01T00:00:00Z" and view.has_webhook_secret
     assert view.mapping is None

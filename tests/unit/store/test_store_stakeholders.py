@@ -155,7 +155,8 @@ def test_page_filters(session, company_id, group, linked, expected):
     assert {s.name for s in page.items} == expected
 
 
-@pytest.mark.parametrize("cursor", ["abc", "-1", "1e3", "٣", "9" * 40], ids=["letters", "negative", "float", "arabic-digit", "huge"])
+@pytest.mark.parametrize("cursor", ["abc", "-1", "1e3", "٣", "9" * 40],
+                         ids=["letters", "negative", "float", "arabic-digit", "huge"])
 def test_foreign_cursors_are_refused(session, company_id, cursor):
     with pytest.raises(InvalidCursor):
         stakeholders.list_page(session, company_id, cursor=cursor)

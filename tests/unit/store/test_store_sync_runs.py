@@ -26,7 +26,8 @@ def test_happy_path(session, company_id, run):
     sync_runs.record_progress(session, run.id, fetched=40, total=100)
     sync_runs.record_progress(session, run.id, fetched=100, matched=100)
     session.expire_all()
-    assert (sync_runs.get_run(session, run.id).fetched, sync_runs.get_run(session, run.id).total) == (100, 100)
+    progressed = sync_runs.get_run(session, run.id)
+    assert (progressed.fetched, progressed.matched, progressed.total) == (100, 100, 100)
     done = sync_runs.succeed_run(session, run.id, {"create": 2}, cursor_after="c-1")
     assert done.status is SyncStatus.SUCCEEDED and done.counts == {"create": 2}
     assert done.finished_at >= done.started_at
