@@ -2,58 +2,25 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-from contextlib import contextmanager
 
 import pytest
-from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
-from store import migrate, passwords
+from store import migrate
 from store.crypto import SecretBox
 from store.db import make_engine, make_session_factory, transaction
 from store.models import Base
 from store.repositories import companies
 
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = [pytest.param("sqlite", id="sqlite"),
             pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 
 
-@contextmanager
-def _postgres_database(prefix: str):
-    """A new, empty PostgreSQL database, dropped afterwards (even if connections linger)."""
-    base = make_url(os.environ.get("HRSYNC_TEST_PG_URL", DEFAULT_PG_URL)).set(drivername="postgresql+psycopg")
-    name = f"{prefix}_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield base.set(database=name).render_as_string(hide_password=False)
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        admin.dispose()
-
-
 @pytest.fixture(scope="session")
-def fresh_database(tmp_path_factory):
-    """Factory: an empty database of the given backend, cleaned up at the end of the session."""
-    stack = []
-
-    def make(backend: str) -> str:
-        if backend == "sqlite":
-            return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'hrsync.db'}"
-        context = _postgres_database("hrsync_test")
-        stack.append(context)
-        return context.__enter__()
-
-    yield make
-    for context in reversed(stack):
-        context.__exit__(None, None, None)
+def fresh_database(scratch_database):
+    """Factory: an empty database of the given backend (see tests/integration/conftest.py)."""
+    return lambda backend: scratch_database(backend, "hrsync_test")
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -92,12 +59,6 @@ def _truncate(engine) -> None:
 def session(session_factory):
     with transaction(session_factory) as session:
         yield session
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
 
 
 @pytest.fixture
