@@ -8,8 +8,22 @@ from werkzeug.exceptions import HTTPException
 JSON_PREFIXES = ("/api/", "/webhooks/", "/cron/", "/healthz", "/readyz")
 
 
-def error_response(status: int, code: str, message: str, headers: dict | None = None) -> Response:
-    response = jsonify({"error": {"code": code, "message": message}})
+class ApiError(Exception):
+    """Raise anywhere in a JSON route to answer `status` with this code and message."""
+
+    def __init__(self, status: int, code: str, message: str, *, details: dict | None = None,
+                 headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.details, self.headers = details, headers or {}
+
+
+def error_response(status: int, code: str, message: str, headers: dict | None = None,
+                   details: dict | None = None) -> Response:
+    error = {"code": code, "message": message}
+    if details:
+        error["details"] = details
+    response = jsonify({"error": error})
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -21,6 +35,10 @@ def _code_for(error: HTTPException) -> str:
 
 
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError):
+        return error_response(error.status, error.code, error.message, error.headers, error.details)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if not request.path.startswith(JSON_PREFIXES):

@@ -6,23 +6,31 @@ from flask import Flask
 from redis import Redis
 
 from hrsync.config import Settings
-from store.db import make_engine, make_session_factory
 from webhook_app import errors, health
+from workers.bootstrap import Services, build_services
+from workers.links import LinkSigner
 
 MAX_BODY_BYTES = 1024 * 1024
 
 
-def create_app(settings: Settings | None = None, *, redis: Redis | None = None, engine=None) -> Flask:
-    """Build the WSGI app; tests pass settings (and may pass a fake Redis or an engine)."""
-    settings = settings or Settings.from_env()
+def create_app(settings: Settings | None = None, *, redis: Redis | None = None, engine=None,
+               services: Services | None = None) -> Flask:
+    """Build the WSGI app; tests pass settings (and may pass a fake Redis, an engine or services)."""
+    settings = settings or (services.settings if services else Settings.from_env())
     app = Flask(__name__, instance_path=str(settings.instance_path.resolve()))
     app.config.update(SECRET_KEY=settings.secret_key, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
-    engine = engine or make_engine(settings.database_url)
-    app.extensions["hrsync.settings"] = settings
-    app.extensions["hrsync.engine"] = engine
-    app.extensions["hrsync.session_factory"] = make_session_factory(engine)
+    services = services or build_services(settings, engine=engine)
+    app.extensions["hrsync.services"] = services
+    app.extensions["hrsync.engine"] = services.engine
     app.extensions["hrsync.redis"] = redis or Redis.from_url(
         settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
+    app.extensions["hrsync.links"] = LinkSigner(settings.secret_key, settings.approve_link_max_age,
+                                                settings.public_base_url)
     errors.register_error_handlers(app)
-    app.register_blueprint(health.bp)
+    _register_blueprints(app)
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    # One line per blueprint module; each area's module owns its routes.
+    app.register_blueprint(health.bp)

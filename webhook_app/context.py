@@ -1,0 +1,26 @@
+"""Accessors for what the app factory built (kept in `app.extensions`, never module globals)."""
+
+from __future__ import annotations
+
+from flask import current_app
+from redis import Redis
+
+from hrsync.config import Settings
+from workers.bootstrap import Services
+from workers.links import LinkSigner
+
+
+def services() -> Services:
+    return current_app.extensions["hrsync.services"]
+
+
+def settings() -> Settings:
+    return services().settings
+
+
+def redis() -> Redis:
+    return current_app.extensions["hrsync.redis"]
+
+
+def link_signer() -> LinkSigner:
+    return current_app.extensions["hrsync.links"]
