@@ -44,6 +44,20 @@ class Settings:
     def production(self) -> bool:
         return self.env == "production"
 
+    def to_env(self) -> dict[str, str]:
+        """The variables that rebuild these settings in a child process (secrets included: pass, never print)."""
+        env = {
+            "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url, "SECRET_KEY": self.secret_key,
+            "ENCRYPTION_KEYS": ",".join(self.encryption_keys), "PUBLIC_BASE_URL": self.public_base_url,
+            "BAMBOOHR_BASE_URL": self.bamboohr_base_url, "PERSONIO_BASE_URL": self.personio_base_url,
+            "SYNC_DEBOUNCE_SECONDS": str(self.sync_debounce_seconds), "HRSYNC_ENV": self.env,
+            "HRSYNC_INSTANCE_PATH": str(self.instance_path), "HRSYNC_PROVIDER_TIMEOUT": str(self.provider_timeout),
+            "APPROVE_LINK_MAX_AGE": str(self.approve_link_max_age),
+        }
+        optional = {"CRON_TOKEN": self.cron_token, "SMTP_URL": self.smtp_url}
+        env.update({name: value for name, value in optional.items() if value})
+        return env
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None,
                  instance_path: Path | str | None = None) -> "Settings":

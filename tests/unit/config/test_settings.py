@@ -90,3 +90,9 @@ def test_repr_hides_secrets(tmp_path):
     text = repr(settings)
     for secret in ("topsecret-key", "cron-secret", "pw@host", settings.encryption_keys[0]):
         assert secret not in text
+
+
+def test_to_env_rebuilds_the_same_settings(tmp_path):
+    original = Settings.from_env({"CRON_TOKEN": "c", "SYNC_DEBOUNCE_SECONDS": "2",
+                                  "PUBLIC_BASE_URL": "https://x.example"}, tmp_path)
+    assert Settings.from_env(original.to_env()) == original
