@@ -30,13 +30,17 @@ def begin(tenant: Tenant, path: str, error: ErrorRenderer) -> Response | None:
     if fault.kind == "slow":
         time.sleep(fault.delay)  # the sandbox *is* the slow server here
         return None
-    if fault.kind == "auth_failure":
-        return error(fault.status or 401, "Unauthorized")
-    status = fault.status or (429 if fault.kind == "rate_limit" else 500)
-    response = error(status, HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error")
+    response = error(fault.status, "Unauthorized" if fault.kind == "auth_failure" else _phrase(fault.status))
     if fault.retry_after is not None:
         response.headers["Retry-After"] = str(fault.retry_after)
     return response
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
 
 
 def finish(response: Response) -> Response:

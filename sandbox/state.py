@@ -13,6 +13,8 @@ from sandbox.tenants import (FAULT_KINDS, TOKEN_MODES, BambooHRTenant, Fault, Pe
                              RequestRecord, Tenant)
 
 PeopleSpec = int | Iterable[Person] | Iterable[Mapping[str, Any]]
+DEFAULT_RETRY_AFTER = object()
+DEFAULT_STATUS = {"rate_limit": 429, "server_error": 500, "auth_failure": 401}
 
 
 def _now() -> dt.datetime:
@@ -131,14 +133,20 @@ class SandboxState:
 
     # -- faults and logs -----------------------------------------------------------------------
     def inject_fault(self, tenant: Tenant, kind: str, count: int = 1, status: int | None = None,
-                     retry_after: float | None = None, delay: float = 0.5, path: str | None = None) -> Fault:
-        """Misbehave on the next `count` requests of `tenant` (only those under `path`, if given)."""
+                     retry_after: float | None | object = DEFAULT_RETRY_AFTER, delay: float = 0.5,
+                     path: str | None = None) -> Fault:
+        """Misbehave on the next `count` requests of `tenant` (only those under `path`, if given).
+
+        Rate limits carry `Retry-After: 1` unless told otherwise; `retry_after=None` sends none at all
+        (whether Personio sends one is unconfirmed, so clients must cope without).
+        """
         if kind not in FAULT_KINDS:
             raise ValueError(f"fault kind must be one of {', '.join(FAULT_KINDS)}")
         if count < 1 or delay < 0 or (status is not None and not 100 <= status <= 599):
             raise ValueError("count must be >= 1, delay >= 0 and status a valid HTTP status")
-        if kind == "rate_limit" and retry_after is None:
-            retry_after = 1
+        status = status if status is not None else DEFAULT_STATUS.get(kind)
+        if retry_after is DEFAULT_RETRY_AFTER:
+            retry_after = 1 if kind == "rate_limit" else None
         # Retry-After carries whole seconds (RFC 9110 delay-seconds); round up, never down to "retry now".
         wait = None if retry_after is None else int(math.ceil(retry_after))
         fault = Fault(kind=kind, remaining=count, status=status, retry_after=wait, delay=delay, path=path)

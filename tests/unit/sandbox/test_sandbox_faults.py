@@ -29,6 +29,13 @@ def test_personio_rate_limit_is_a_429_with_the_v1_envelope(client, state, perso,
     assert client.get(EMPLOYEES, headers=headers).status_code == 200
 
 
+def test_a_rate_limit_can_come_without_retry_after(client, state, perso, login):
+    headers = login()
+    state.inject_fault(perso, "rate_limit", retry_after=None)
+    response = client.get(EMPLOYEES, headers=headers)
+    assert response.status_code == 429 and "Retry-After" not in response.headers
+
+
 @pytest.mark.parametrize("status", [None, 502, 504], ids=["default-500", "502", "504"])
 def test_server_errors(client, state, bamboo, basic_auth, status):
     state.inject_fault(bamboo, "server_error", status=status)

@@ -83,6 +83,7 @@ def test_rate_limits_default_to_a_one_second_retry_after_rounded_up(state, bambo
     assert state.inject_fault(bamboo, "rate_limit").retry_after == 1
     assert state.inject_fault(bamboo, "rate_limit", retry_after=1.2).retry_after == 2
     assert state.inject_fault(bamboo, "server_error").retry_after is None
+    assert state.inject_fault(bamboo, "rate_limit", retry_after=None).retry_after is None
 
 
 def test_faults_are_consumed_in_order_and_can_target_a_path(state, bamboo):
