@@ -21,6 +21,11 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _check_keys(name: str, keys: Any) -> None:
+    if isinstance(keys, (str, bytes)) or not all(isinstance(k, str) for k in keys):
+        raise ValueError(f"{name} must be a list of field keys")
+
+
 class SandboxState:
     """Everything the sandbox serves. Mutations go through here so that caches and change logs follow."""
 
@@ -35,10 +40,11 @@ class SandboxState:
                             hidden_fields: Iterable[str] = (), company_id: str | None = None,
                             today: dt.date | None = None) -> BambooHRTenant:
         """A BambooHR company at /bamboohr/<subdomain> answering HTTP Basic auth with `api_key`."""
+        _check_keys("hidden_fields", hidden_fields)
         records = self._people(people, seed, today, first_id=1, domain=f"{subdomain}.example")
-        tenant = BambooHRTenant(key=subdomain, company_id=company_id or str(10000 + len(self._bamboohr)),
-                                people=records, api_key=api_key, hidden_fields=frozenset(hidden_fields))
         with self._lock:
+            tenant = BambooHRTenant(key=subdomain, company_id=company_id or str(10000 + len(self._bamboohr)),
+                                    people=records, api_key=api_key, hidden_fields=frozenset(hidden_fields))
             self._bamboohr[subdomain] = tenant
         return tenant
 
@@ -49,12 +55,13 @@ class SandboxState:
         """A Personio credential; `readable_attributes` is the credential's whitelist (None: everything)."""
         if token_mode not in TOKEN_MODES:
             raise ValueError(f"token_mode must be one of {', '.join(TOKEN_MODES)}")
+        _check_keys("readable_attributes", readable_attributes or ())
         records = self._people(people, seed, today, first_id=100001, domain=f"{client_id}.example")
         whitelist = None if readable_attributes is None else frozenset(readable_attributes)
-        tenant = PersonioTenant(key=client_id, company_id=company_id or str(50000 + len(self._personio)),
-                                people=records, client_secret=client_secret, token_mode=token_mode,
-                                readable_attributes=whitelist, token_ttl=token_ttl)
         with self._lock:
+            tenant = PersonioTenant(key=client_id, company_id=company_id or str(50000 + len(self._personio)),
+                                    people=records, client_secret=client_secret, token_mode=token_mode,
+                                    readable_attributes=whitelist, token_ttl=token_ttl)
             self._personio[client_id] = tenant
         return tenant
 

@@ -74,13 +74,14 @@ class Tenant:
 
     def cached(self, name: Any, build):
         """The value of `build()` for the current data version; older versions are dropped."""
-        key = (name, self.cache_key())
-        if key not in self.cache:
+        with self.lock:
             current = self.cache_key()
-            for stale in [k for k in self.cache if k[1] != current]:
-                del self.cache[stale]
-            self.cache[key] = build()
-        return self.cache[key]
+            key = (name, current)
+            if key not in self.cache:
+                for stale in [k for k in self.cache if k[1] != current]:
+                    del self.cache[stale]
+                self.cache[key] = build()
+            return self.cache[key]
 
     def touch(self) -> None:
         self.version += 1

@@ -114,6 +114,13 @@ def test_reusable_tokens_are_handed_out_again_and_rotating_ones_are_single_use(s
     assert state.token_owner(first) is rotating
 
 
+@pytest.mark.parametrize("options", [{"readable_attributes": "first_name"}, {"readable_attributes": [1]}],
+                         ids=["text-not-list", "not-keys"])
+def test_whitelist_must_be_a_list_of_keys(state, options):
+    with pytest.raises(ValueError, match="readable_attributes must be a list"):
+        state.add_personio_tenant("x", "s", people=1, **options)
+
+
 def test_unknown_token_mode_is_refused(state):
     with pytest.raises(ValueError, match="token_mode"):
         state.add_personio_tenant("x", "s", people=1, token_mode="sometimes")
