@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-unit test-integration bench clean
+.PHONY: install system-deps demo test test-unit test-integration bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hrsync needs Python >= 3.11"'
@@ -15,10 +15,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The browser test drives Debian's Chromium (never a downloaded browser build).
+system-deps:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian's chromium for the browser test"; \
+	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "need /usr/bin/chromium: apt-get install chromium (as root)" >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 demo: install
 	$(BIN)/hrsync demo
 
-test: install
+test: install system-deps
 	$(BIN)/pytest
 
 test-unit: install
