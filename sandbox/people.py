@@ -106,7 +106,10 @@ def coerce_changes(changes: dict[str, Any]) -> dict[str, Any]:
     if "status" in out and out["status"] not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}")
     if "languages" in out:
-        out["languages"] = tuple(out["languages"] or ())
+        languages = out["languages"] or ()
+        if isinstance(languages, str) or not all(isinstance(item, str) for item in languages):
+            raise ValueError("languages must be a list of names")
+        out["languages"] = tuple(languages)
     return out
 
 

@@ -99,7 +99,9 @@ def test_editing_a_person_in_place_is_counted():
     ({"hire_date": 20240101}, "hire_date must be an ISO date"),
     ({"hire_date": "01.02.2024"}, "Invalid isoformat"),
     ({"first_name": ["Anna"]}, "first_name must be text"),
-], ids=["unknown-field", "id-is-not-editable", "bad-status", "date-as-number", "date-not-iso", "name-as-list"])
+    ({"languages": "English"}, "languages must be a list"),
+], ids=["unknown-field", "id-is-not-editable", "bad-status", "date-as-number", "date-not-iso", "name-as-list",
+        "languages-as-text"])
 def test_coerce_changes_rejects_nonsense(changes, message):
     with pytest.raises(ValueError, match=message):
         coerce_changes(changes)
