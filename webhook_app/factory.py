@@ -34,3 +34,7 @@ def create_app(settings: Settings | None = None, *, redis: Redis | None = None, 
 def _register_blueprints(app: Flask) -> None:
     # One line per blueprint module; each area's module owns its routes.
     app.register_blueprint(health.bp)
+    from webhook_app.api import integration, openapi, stakeholders  # noqa: E402  (issue 6: admin API)
+    app.register_blueprint(integration.bp)
+    app.register_blueprint(stakeholders.bp)
+    app.register_blueprint(openapi.bp)

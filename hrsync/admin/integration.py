@@ -1,0 +1,202 @@
+"""A company's HR integration: provider and encrypted credentials, settings, webhook secret, field mapping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from hrsync.admin.mapping import check_mapping
+from providers.base import SourceField
+from providers.errors import ProviderError
+from providers.registry import PROVIDERS, provider_class
+from store.db import transaction
+from store.errors import InvalidSetting, StoreError
+from store.repositories import companies, integrations
+from store.repositories.companies import Company
+from store.repositories.integrations import Integration
+from workers.bootstrap import Services, provider_settings
+
+CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
+    "bamboohr": ("subdomain", "api_key"),
+    "personio": ("client_id", "client_secret"),
+}
+# Personio sends back verbatim a token we choose (auth_type=TOKEN), so hrsync generates it; BambooHR
+# generates each webhook's private key itself, so the company pastes that key into hrsync.
+GENERATES_SECRET = {"personio": True, "bamboohr": False}
+SECRET_LENGTH = (16, 512)
+MAX_CREDENTIAL_LENGTH = 512
+
+
+class InvalidField(InvalidSetting):
+    """A setting refused because of one input field, which `field` names (dotted for nested ones)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class NotConfigured(StoreError):
+    """The company has no HR integration yet."""
+
+
+@dataclass(frozen=True)
+class IntegrationState:
+    """What may be shown of a company's set-up; `webhook_secret` only right after hrsync generated it."""
+
+    company: Company
+    integration: Integration | None
+    webhook_url: str | None
+    webhook_secret: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class MappingState:
+    provider: str
+    mapping: dict[str, str]
+    default: bool
+    unreadable: tuple[str, ...] = ()
+
+
+def webhook_url(public_base_url: str, provider: str, company_id: str) -> str:
+    """Where the HR system posts its webhooks for this company."""
+    return f"{public_base_url.rstrip('/')}/webhooks/{provider}/{company_id}"
+
+
+def read_state(services: Services, company_id: str) -> IntegrationState:
+    with transaction(services.session_factory) as session:
+        company = companies.get_company(session, company_id)
+        integration = integrations.get_integration(session, company_id)
+    return _state(services, company, integration)
+
+
+def configure(services: Services, company_id: str, *, provider: str | None = None,
+              credentials: Mapping[str, Any] | None = None, settings: Mapping[str, Any] | None = None,
+              webhook_secret: str | None = None) -> IntegrationState:
+    """Set provider + credentials (together), settings and/or the webhook secret, in one transaction."""
+    if (provider is None) != (credentials is None):
+        raise InvalidField("credentials" if provider else "provider",
+                           "provider and credentials are set together")
+    cleaned = None if provider is None else check_credentials(services, provider, credentials or {})
+    webhook_secret = None if webhook_secret is None else check_secret(webhook_secret, "webhook_secret")
+    shown = None
+    with transaction(services.session_factory) as session:
+        company = companies.get_company(session, company_id)
+        current = integrations.get_integration(session, company_id)
+        if provider is not None:
+            shown = _store_provider(services, session, company_id, current, provider, cleaned)
+        if webhook_secret is not None:
+            if integrations.get_integration(session, company_id) is None:
+                raise NotConfigured("set a provider and its credentials before the webhook secret")
+            integrations.set_webhook_secret(session, services.box, company_id, webhook_secret)
+            shown = None
+        if settings:
+            company = companies.update_settings(session, company_id, **settings)
+        integration = integrations.get_integration(session, company_id)
+    return _state(services, company, integration, shown)
+
+
+def rotate_webhook_secret(services: Services, company_id: str, secret: str | None = None) -> IntegrationState:
+    """A new webhook secret: generated (Personio; shown once) or the one BambooHR generated (stored)."""
+    secret = None if secret is None else check_secret(secret)
+    with transaction(services.session_factory) as session:
+        company = companies.get_company(session, company_id)
+        integration = _required(session, company_id)
+        if secret is None and not GENERATES_SECRET[integration.provider]:
+            raise InvalidField("secret", "BambooHR generates the webhook private key itself: send that key "
+                                         "as secret (Account Settings > Webhooks > Private Key)")
+        stored = integrations.set_webhook_secret(session, services.box, company_id, secret)
+        integration = integrations.get_integration(session, company_id)
+    return _state(services, company, integration, None if secret is not None else stored)
+
+
+def load_fields(services: Services, company_id: str) -> tuple[str, list[SourceField], dict[str, str]]:
+    """The provider's source fields (one call to the HR system, outside any transaction) and the mapping."""
+    with transaction(services.session_factory) as session:
+        integration = _required(session, company_id)
+        credentials = integrations.get_credentials(session, services.box, company_id)
+    mapping = effective_mapping(integration)
+    provider = services.provider_factory(integration.provider, credentials, mapping)
+    try:
+        return integration.provider, provider.list_fields(), mapping
+    finally:
+        provider.close()
+
+
+def read_mapping(services: Services, company_id: str) -> MappingState:
+    with transaction(services.session_factory) as session:
+        integration = _required(session, company_id)
+    return MappingState(integration.provider, effective_mapping(integration), integration.mapping is None)
+
+
+def set_mapping(services: Services, company_id: str, pairs: Iterable[tuple[str, str]]) -> MappingState:
+    """Check the pairs against the provider's own field list, then store them."""
+    provider, fields, _ = load_fields(services, company_id)
+    mapping = check_mapping(pairs, {f.key for f in fields}, provider_class(provider).label)
+    readable = {f.key for f in fields if f.readable}
+    with transaction(services.session_factory) as session:
+        if _required(session, company_id).provider != provider:
+            raise NotConfigured("the provider changed while the mapping was checked; try again")
+        integrations.set_mapping(session, company_id, mapping)
+    return MappingState(provider, mapping, False, tuple(s for s in mapping if s not in readable))
+
+
+def effective_mapping(integration: Integration) -> dict[str, str]:
+    if integration.mapping is not None:
+        return dict(integration.mapping)
+    return dict(provider_class(integration.provider).default_mapping)
+
+
+def check_credentials(services: Services, provider: str, credentials: Mapping[str, Any]) -> dict[str, str]:
+    """Exactly the provider's keys, as non-empty text; the provider's own checks (e.g. subdomain) too."""
+    if provider not in PROVIDERS:
+        raise InvalidField("provider", f"unknown provider {provider!r} (known: {', '.join(sorted(PROVIDERS))})")
+    keys = CREDENTIAL_KEYS[provider]
+    for key in sorted(set(credentials) - set(keys)):
+        raise InvalidField(f"credentials.{key}", f"{provider} credentials have no field {key!r}")
+    cleaned = {}
+    for key in keys:
+        value = credentials.get(key)
+        if not isinstance(value, str) or not value.strip() or len(value) > MAX_CREDENTIAL_LENGTH:
+            raise InvalidField(f"credentials.{key}", f"{key} is required (text of 1 to 512 characters)")
+        cleaned[key] = value.strip()
+    try:
+        provider_class(provider)(credentials=cleaned, settings=provider_settings(services.settings, provider),
+                                 mapping=None).close()
+    except ProviderError as error:
+        raise InvalidField("credentials", str(error)) from None
+    return cleaned
+
+
+def check_secret(secret: str, field_name: str = "secret") -> str:
+    low, high = SECRET_LENGTH
+    if not isinstance(secret, str) or not low <= len(secret.strip()) <= high:
+        raise InvalidField(field_name, f"a webhook secret must be {low} to {high} characters")
+    return secret.strip()
+
+
+def _store_provider(services: Services, session, company_id: str, current: Integration | None,
+                    provider: str, credentials: dict[str, str]) -> str | None:
+    if current is not None and current.provider == provider:
+        integrations.set_credentials(session, services.box, company_id, credentials)
+        return None
+    # A new provider starts from its default mapping: the old one's source keys mean nothing to it.
+    integrations.set_integration(session, services.box, company_id, provider, credentials, None)
+    if GENERATES_SECRET[provider]:
+        return integrations.set_webhook_secret(session, services.box, company_id)
+    return None
+
+
+def _required(session, company_id: str) -> Integration:
+    integration = integrations.get_integration(session, company_id)
+    if integration is None:
+        if not companies.company_exists(session, company_id):
+            companies.get_company(session, company_id)  # raises NotFound naming the company
+        raise NotConfigured("this company has no HR integration yet: set a provider and credentials first")
+    return integration
+
+
+def _state(services: Services, company: Company, integration: Integration | None,
+           secret: str | None = None) -> IntegrationState:
+    url = None if integration is None else webhook_url(services.settings.public_base_url,
+                                                       integration.provider, company.id)
+    return IntegrationState(company, integration, url, secret)

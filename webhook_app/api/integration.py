@@ -1,0 +1,114 @@
+"""The integration API: provider and credentials, settings, webhook secret, source fields and mapping."""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify
+
+from hrsync.admin import integration as setup
+from hrsync.admin.integration import IntegrationState, MappingState
+from webhook_app.api.docs import documented
+from webhook_app.api.inputs import body, translated
+from webhook_app.auth import require_company
+from webhook_app.context import services
+from webhook_app.schemas.integration import (FieldsSchema, IntegrationSchema, IntegrationUpdateSchema,
+                                             MappingSchema, MappingUpdateSchema, WebhookSecretSchema)
+
+bp = Blueprint("integration_api", __name__, url_prefix="/api/v1/integration")
+
+
+@bp.get("")
+@documented(response=IntegrationSchema)
+@require_company
+@translated
+def get_integration():
+    """The company's HR integration and settings (credentials and secrets are never shown)."""
+    return jsonify(IntegrationSchema().dump(_view(setup.read_state(services(), g.company_id))))
+
+
+@bp.put("")
+@documented(body=IntegrationUpdateSchema, response=IntegrationSchema, errors=(400, 409, 415, 422))
+@require_company
+@translated
+def put_integration():
+    """Set the provider with its credentials, settings and/or BambooHR's webhook key.
+
+    A new Personio integration answers with its generated webhook token in `webhook.secret`, this once.
+    """
+    data = body(IntegrationUpdateSchema())
+    state = setup.configure(services(), g.company_id, provider=data.get("provider"),
+                            credentials=data.get("credentials"), settings=data.get("settings"),
+                            webhook_secret=data.get("webhook_secret"))
+    return jsonify(IntegrationSchema().dump(_view(state)))
+
+
+@bp.post("/webhook-secret")
+@documented(body=WebhookSecretSchema, body_required=False, response=IntegrationSchema,
+            errors=(400, 409, 415, 422))
+@require_company
+@translated
+def rotate_webhook_secret():
+    """Replace the webhook secret: generated for Personio (shown once), BambooHR's new private key stored."""
+    data = body(WebhookSecretSchema(), optional=True)
+    state = setup.rotate_webhook_secret(services(), g.company_id, data.get("secret"))
+    return jsonify(IntegrationSchema().dump(_view(state)))
+
+
+@bp.get("/fields")
+@documented(response=FieldsSchema, errors=(409, 502, 503))
+@require_company
+@translated
+def get_fields():
+    """Source fields of the HR system (Load Personio fields); `readable` false where the credential cannot see."""
+    provider, fields, mapping = setup.load_fields(services(), g.company_id)
+    rows = [{"key": f.key, "label": f.label, "type": f.type, "readable": f.readable,
+             "mapped_to": mapping.get(f.key)} for f in fields]
+    return jsonify(FieldsSchema().dump({"provider": provider, "items": rows}))
+
+
+@bp.get("/mapping")
+@documented(response=MappingSchema, errors=(409,))
+@require_company
+@translated
+def get_mapping():
+    """The field mapping (source field → employee field); the provider's default until one is set."""
+    return jsonify(MappingSchema().dump(_mapping_view(setup.read_mapping(services(), g.company_id))))
+
+
+@bp.put("/mapping")
+@documented(body=MappingUpdateSchema, response=MappingSchema, errors=(400, 409, 415, 422, 502, 503))
+@require_company
+@translated
+def put_mapping():
+    """Replace the mapping, checked against the HR system's fields (unknown, doubled or missing fields: 422)."""
+    data = body(MappingUpdateSchema())
+    pairs = [(row["source"], row["target"]) for row in data["mapping"]]
+    view = _mapping_view(setup.set_mapping(services(), g.company_id, pairs))
+    return jsonify(MappingSchema().dump(view))
+
+
+def _view(state: IntegrationState) -> dict:
+    integration, company = state.integration, state.company
+    webhook = None
+    if integration is not None:
+        webhook = {"url": state.webhook_url, "secret_set": integration.has_webhook_secret}
+        if state.webhook_secret is not None:
+            webhook["secret"] = state.webhook_secret
+    return {
+        "company_id": company.id, "company_name": company.name,
+        "provider": integration.provider if integration else None,
+        "status": integration.status.value if integration else None,
+        "last_error": integration.last_error if integration else None,
+        "credentials_set": integration is not None,
+        "webhook": webhook,
+        "settings": {name: _plain(value) for name, value in company.settings().items() if name != "employee_group"},
+    }
+
+
+def _mapping_view(state: MappingState) -> dict:
+    return {"provider": state.provider, "default": state.default,
+            "mapping": [{"source": source, "target": target} for source, target in state.mapping.items()],
+            "unreadable": list(state.unreadable)}
+
+
+def _plain(value):
+    return getattr(value, "value", value)

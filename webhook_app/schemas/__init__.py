@@ -1,0 +1,1 @@
+"""Marshmallow schemas of the JSON API: request bodies (unknown fields refused) and responses."""
