@@ -9,7 +9,8 @@ from typing import Mapping
 from domain.changeset import ChangeItem, ChangeKind, FieldChange, Reason
 from domain.names import detect_format, format_name
 from domain.policy import SyncPolicy, TerminationPolicy
-from domain.proposal import GROUP, NAME, as_text
+from domain.employee import Employee
+from domain.proposal import GROUP, NAME, as_text, hr_values, owned_targets, stakeholder_values
 from domain.stakeholder import SYNCED_FIELDS, Stakeholder
 
 
@@ -20,10 +21,11 @@ def field_changes(stakeholder: Stakeholder, proposed: Mapping[str, str],
     `proposed` only holds values the HR record has, so nothing is ever blanked.
     """
     changes: dict[str, FieldChange] = {}
-    for target, new in proposed.items():
-        if target in (NAME, GROUP):
+    for target, raw in zip(owned_targets(policy.owned_fields), stakeholder_values(stakeholder, policy)):
+        new = proposed.get(target)
+        if new is None or raw == new:  # nothing to say, or equal without any conversion
             continue
-        old = as_text(getattr(stakeholder, target))
+        old = as_text(raw)
         if not _same(target, old, new):
             changes[target] = FieldChange(old, new)
     if "first_name" in changes or "last_name" in changes:
@@ -53,9 +55,21 @@ def _add_name_change(stakeholder: Stakeholder, changes: dict[str, FieldChange],
         changes[NAME] = FieldChange(old, name)
 
 
-def group_change(stakeholder: Stakeholder, proposed: Mapping[str, str], terminated: bool,
+def in_step(employee: Employee, stakeholder: Stakeholder, policy: SyncPolicy) -> bool:
+    """True when every owned HR value equals the stakeholder's as it stands (a fast, sure "no diff").
+
+    False only means "look closer": field_changes() forgives spacing and e-mail case.
+    """
+    mine, theirs = hr_values(employee, policy), stakeholder_values(stakeholder, policy)
+    return mine == theirs or all(m is None or m == t for m, t in zip(mine, theirs))
+
+
+def group_change(stakeholder: Stakeholder, implied: str | None, terminated: bool,
                  policy: SyncPolicy) -> tuple[FieldChange | None, bool]:
-    """(group change, is it a leaver): leavers move to the ex-employee group, rehires back."""
+    """(group change, is it a leaver): leavers move to the ex-employee group, rehires back.
+
+    `implied` is the group the HR record speaks for (see proposal.implied_group).
+    """
     current = stakeholder.group
     if terminated:
         wanted = policy.termination_policy is TerminationPolicy.PROPOSE_GROUP
@@ -63,7 +77,7 @@ def group_change(stakeholder: Stakeholder, proposed: Mapping[str, str], terminat
             return FieldChange(as_text(current), policy.ex_employee_group), True
         return None, False
     # Only an *active* employee is a rehire; onboarding or unknown says nothing yet.
-    if proposed.get(GROUP) == policy.employee_group and current == policy.ex_employee_group:
+    if implied == policy.employee_group and current == policy.ex_employee_group:
         return FieldChange(current, policy.employee_group), False
     return None, False
 
@@ -76,7 +90,7 @@ def matched_item(*, remote_id: str, employee_name: str, proposed: Mapping[str, s
     `termination_date` is set only for terminated employees (and then carried by every item).
     """
     changes = field_changes(stakeholder, proposed, policy)
-    group, leaver = group_change(stakeholder, proposed, termination_date is not None, policy)
+    group, leaver = group_change(stakeholder, proposed.get(GROUP), termination_date is not None, policy)
     if group is not None:
         changes[GROUP] = group
     linked = (stakeholder.hr_provider == policy.provider and stakeholder.hr_remote_id == remote_id)
@@ -90,8 +104,15 @@ def matched_item(*, remote_id: str, employee_name: str, proposed: Mapping[str, s
         return None
     return ChangeItem(kind=kind, remote_id=remote_id, employee_name=employee_name,
                       stakeholder_id=stakeholder.id, reason=reason, fields=_ordered(changes),
-                      proposed=MappingProxyType(dict(proposed)), termination_date=termination_date)
+                      proposed=_read_only(proposed), termination_date=termination_date)
 
 
 def _ordered(changes: dict[str, FieldChange]) -> Mapping[str, FieldChange]:
-    return MappingProxyType({name: changes[name] for name in SYNCED_FIELDS if name in changes})
+    # Built in owned-field order with the group last; only a name change needs moving up front.
+    if NAME in changes:
+        changes = {name: changes[name] for name in SYNCED_FIELDS if name in changes}
+    return MappingProxyType(changes)
+
+
+def _read_only(proposed: Mapping[str, str]) -> Mapping[str, str]:
+    return proposed if isinstance(proposed, MappingProxyType) else MappingProxyType(dict(proposed))

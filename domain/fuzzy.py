@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -30,12 +30,13 @@ def name_variants(*names: Sequence[str | None]) -> tuple[Tokens, ...]:
     return tuple(variants)
 
 
-def stakeholder_variants(stakeholder: Stakeholder) -> tuple[Tokens, ...]:
-    """First + last name (when both are set, as for the name key) and the display name."""
-    first, last = stakeholder.first_name, stakeholder.last_name
-    if first and first.strip() and last and last.strip():
-        return name_variants((first, last), (stakeholder.name,))
-    return name_variants((stakeholder.name,))
+def stakeholder_variants(stakeholder: Stakeholder, key: str | None = None) -> tuple[Tokens, ...]:
+    """The name key's tokens and, unless it just shows first and last name, the display name's."""
+    first, last, name = stakeholder.first_name, stakeholder.last_name, (stakeholder.name or "").strip()
+    variants = [tuple(key.split())] if key else []
+    if not (key and first and last and name in (f"{first} {last}", f"{last} {first}", f"{last}, {first}")):
+        variants.extend(name_variants((name,)))
+    return tuple(dict.fromkeys(variants))
 
 
 def blocking_keys(tokens: Tokens) -> set[str]:
@@ -85,14 +86,17 @@ class Scored:
 class FuzzyIndex:
     """Stakeholders by blocking key; a query scores only the stakeholders it shares a key with."""
 
-    def __init__(self, stakeholders: Iterable[Stakeholder]) -> None:
+    def __init__(self, stakeholders: Iterable[Stakeholder], keys: Mapping[int, str]) -> None:
+        """`keys`: the name key of each stakeholder that has one (see StakeholderIndex)."""
         self._variants: dict[int, tuple[Tokens, ...]] = {}
         self._blocks: dict[str, list[Stakeholder]] = defaultdict(list)
         for stakeholder in stakeholders:
-            variants = stakeholder_variants(stakeholder)
+            variants = stakeholder_variants(stakeholder, keys.get(stakeholder.id))
             self._variants[stakeholder.id] = variants
-            for key in set().union(*map(blocking_keys, variants)):
-                self._blocks[key].append(stakeholder)
+            block_keys = blocking_keys(variants[0]) if len(variants) == 1 else (
+                set().union(*map(blocking_keys, variants)))
+            for block in block_keys:
+                self._blocks[block].append(stakeholder)
 
     def similar(self, variants: Iterable[Tokens], threshold: float) -> list[Scored]:
         """Stakeholders scoring at least `threshold` against any variant, best first, then by id."""

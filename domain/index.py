@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Iterable
 
 from domain.names import stakeholder_name_key
@@ -16,37 +17,43 @@ class StakeholderIndex:
     """Stakeholders by id, link, identifier, name key and e-mail; every list sorted by id.
 
     Name and e-mail lists hold only unlinked stakeholders: a linked one belongs to its HR record.
+    `keys` holds the name key of each unlinked stakeholder that has one.
     """
 
     by_id: dict[int, Stakeholder]
-    by_link: dict[tuple[str, str], Stakeholder]
+    by_link: dict[str, Stakeholder]
     by_identifier: dict[str, list[Stakeholder]]
     by_name: dict[str, list[Stakeholder]]
     by_email: dict[str, list[Stakeholder]]
+    keys: dict[int, str]
 
     @classmethod
-    def build(cls, stakeholders: Iterable[Stakeholder]) -> "StakeholderIndex":
-        ordered = sorted(stakeholders, key=lambda s: s.id)
-        by_link: dict[tuple[str, str], Stakeholder] = {}
+    def build(cls, stakeholders: Iterable[Stakeholder], provider: str) -> "StakeholderIndex":
+        """`by_link` holds the stakeholders linked to `provider`, by remote id."""
+        ordered = sorted(stakeholders, key=attrgetter("id"))
+        by_link: dict[str, Stakeholder] = {}
         by_identifier, by_name, by_email = defaultdict(list), defaultdict(list), defaultdict(list)
+        keys: dict[int, str] = {}
         for stakeholder in ordered:
             identifier = as_text(stakeholder.unique_identifier)
             if identifier is not None:
                 by_identifier[identifier].append(stakeholder)
             if stakeholder.linked:
                 # The registry keeps links unique; should it not, the lowest id wins.
-                by_link.setdefault((stakeholder.hr_provider or "", stakeholder.hr_remote_id), stakeholder)
+                if stakeholder.hr_provider == provider:
+                    by_link.setdefault(stakeholder.hr_remote_id, stakeholder)
                 continue
             key = stakeholder_name_key(stakeholder.name, stakeholder.first_name, stakeholder.last_name)
             if key:
                 by_name[key].append(stakeholder)
+                keys[stakeholder.id] = key
             email = as_text(stakeholder.email)
             if email is not None:
                 by_email[email.casefold()].append(stakeholder)
-        return cls({s.id: s for s in ordered}, by_link, dict(by_identifier), dict(by_name), dict(by_email))
+        return cls({s.id: s for s in ordered}, by_link, dict(by_identifier), dict(by_name), dict(by_email), keys)
 
-    def linked_to(self, provider: str, remote_id: str) -> Stakeholder | None:
-        return self.by_link.get((provider, remote_id))
+    def linked_to(self, remote_id: str) -> Stakeholder | None:
+        return self.by_link.get(remote_id)
 
     def carrying(self, identifier: str | None) -> list[Stakeholder]:
         return self.by_identifier.get(identifier, []) if identifier else []

@@ -1,19 +1,22 @@
-"""Change items that need no stakeholder to compare with: create, skip and review."""
+"""Building the change items of one employee: create, skip, review, and the item of a match."""
 
 from __future__ import annotations
 
+from collections import Counter
 from types import MappingProxyType
 from typing import Mapping
 
 from domain.changeset import ChangeItem, ChangeKind, FieldChange, Reason
 from domain.policy import SyncPolicy
-from domain.proposal import GROUP
+from domain.diff import group_change, in_step, matched_item
+from domain.proposal import GROUP, NAME, implied_group, proposed_values
 from domain.rules import Subject
-from domain.stakeholder import SYNCED_FIELDS
+from domain.stakeholder import SYNCED_FIELDS, Stakeholder
 
 
-def _frozen(mapping: Mapping) -> Mapping:
-    return MappingProxyType(dict(mapping))
+def _frozen(mapping: dict) -> Mapping:
+    """A read-only view of a dict built here and handed over (so no copy is needed)."""
+    return MappingProxyType(mapping)
 
 
 def new_stakeholder_values(proposed: Mapping[str, str], policy: SyncPolicy) -> dict[str, str]:
@@ -24,27 +27,49 @@ def new_stakeholder_values(proposed: Mapping[str, str], policy: SyncPolicy) -> d
 
 
 def create_item(subject: Subject, policy: SyncPolicy) -> ChangeItem:
-    values = new_stakeholder_values(subject.proposed, policy)
+    proposed = proposed_values(subject.employee, policy)
+    values = new_stakeholder_values(proposed, policy)
     fields = {name: FieldChange(None, value) for name, value in values.items()}
-    return ChangeItem(kind=ChangeKind.CREATE, remote_id=subject.remote_id, employee_name=subject.label,
-                      fields=_frozen(fields), proposed=_frozen(subject.proposed),
+    return ChangeItem(kind=ChangeKind.CREATE, remote_id=subject.remote_id, employee_name=proposed[NAME],
+                      fields=_frozen(fields), proposed=_frozen(proposed),
                       termination_date=subject.termination_date)
 
 
-def skip_item(subject: Subject, reason: Reason) -> ChangeItem:
-    return ChangeItem(kind=ChangeKind.SKIP, remote_id=subject.remote_id, employee_name=subject.label,
-                      reason=reason, proposed=_frozen(subject.proposed),
+def skip_item(subject: Subject, reason: Reason, policy: SyncPolicy) -> ChangeItem:
+    proposed = proposed_values(subject.employee, policy)
+    return ChangeItem(kind=ChangeKind.SKIP, remote_id=subject.remote_id, employee_name=proposed[NAME],
+                      reason=reason, proposed=_frozen(proposed), termination_date=subject.termination_date)
+
+
+def review_item(subject: Subject, reason: Reason, candidates: tuple[int, ...],
+                policy: SyncPolicy) -> ChangeItem:
+    proposed = proposed_values(subject.employee, policy)
+    return ChangeItem(kind=ChangeKind.REVIEW, remote_id=subject.remote_id, employee_name=proposed[NAME],
+                      reason=reason, proposed=_frozen(proposed), candidates=candidates,
                       termination_date=subject.termination_date)
 
 
-def review_item(subject: Subject, reason: Reason, candidates: tuple[int, ...]) -> ChangeItem:
-    return ChangeItem(kind=ChangeKind.REVIEW, remote_id=subject.remote_id, employee_name=subject.label,
-                      reason=reason, proposed=_frozen(subject.proposed), candidates=candidates,
-                      termination_date=subject.termination_date)
+def matched(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -> ChangeItem | None:
+    """The item for a match; a linked pair already in step is settled without building anything."""
+    employee = subject.employee
+    if (stakeholder.hr_remote_id == subject.remote_id and stakeholder.hr_provider == policy.provider
+            and in_step(employee, stakeholder, policy)
+            and group_change(stakeholder, implied_group(employee, policy),
+                             subject.termination_date is not None, policy)[0] is None):
+        return None
+    proposed = proposed_values(employee, policy)
+    return matched_item(remote_id=subject.remote_id, employee_name=proposed[NAME], proposed=_frozen(proposed),
+                        termination_date=subject.termination_date, stakeholder=stakeholder, policy=policy)
 
 
-def full_order(item: ChangeItem) -> tuple:
-    """A total order on items, so that even two items for one duplicated remote id never tie."""
-    fields = tuple((name, change.old or "", change.new or "") for name, change in item.fields.items())
-    return (item.sort_key, item.employee_name, item.reason or "", item.candidates,
-            tuple(sorted(item.proposed.items())), fields)
+def in_full_order(items: list[ChangeItem]) -> list[ChangeItem]:
+    """Items ready for ChangeSet.of, whose stable sort keeps this order among equal sort keys.
+
+    Only a remote id that HR sent twice gives two items one sort key; those are put in content
+    order here, so that the change set never depends on the order HR listed them in.
+    """
+    per_remote_id = Counter(item.remote_id for item in items)
+    if len(per_remote_id) == len(items):
+        return items
+    twice = [item for item in items if per_remote_id[item.remote_id] > 1]
+    return [item for item in items if per_remote_id[item.remote_id] == 1] + sorted(twice, key=_content)

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from typing import Iterable, Literal
+import gc
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Literal
 
 from domain.changeset import ChangeItem, ChangeSet, Reason
+from domain.claims import Claims
 from domain.decisions import Decisions
-from domain.diff import matched_item
 from domain.employee import Employee
 from domain.fuzzy import FuzzyIndex
 from domain.index import StakeholderIndex
-from domain.items import create_item, full_order, review_item, skip_item
+from domain.items import create_item, in_full_order, matched, review_item, skip_item
 from domain.policy import SyncPolicy
-from domain.rules import (Matched, Outcome, Review, Subject, by_email, by_identifier, by_link,
-                          by_name, by_similar_name, collision, name_candidates)
+from domain.rules import (Outcome, Review, Subject, by_email, by_identifier, by_link, by_name,
+                          by_similar_name, collision, name_candidates)
 from domain.stakeholder import Stakeholder
 
 Scope = Literal["full", "targeted"]
@@ -33,11 +34,29 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
     """
     if scope not in ("full", "targeted"):
         raise ValueError(f"unknown scope {scope!r}")
-    index = StakeholderIndex.build(stakeholders)
-    items, subjects = _screen(employees, index, policy, decisions)
-    outcomes = _settle(subjects, index, policy, decisions)
-    items.extend(_decide(subjects, outcomes, index, policy, decisions))
-    return ChangeSet.of(sorted(items, key=full_order))
+    with _collector_paused():
+        index = StakeholderIndex.build(stakeholders, policy.provider)
+        items, subjects = _screen(employees, index, policy, decisions)
+        outcomes, claims = _settle(subjects, index, policy, decisions)
+        items.extend(_decide(subjects, outcomes, claims, index, policy, decisions))
+        return ChangeSet.of(in_full_order(items))
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while matching.
+
+    Matching builds no reference cycles (frozen values, dicts, lists), so reference counting
+    frees all it drops, while the collector would walk the whole heap every few ten thousand
+    allocations: at 100k employees that costs more than the matching itself.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _screen(employees: Iterable[Employee], index: StakeholderIndex, policy: SyncPolicy,
@@ -45,112 +64,114 @@ def _screen(employees: Iterable[Employee], index: StakeholderIndex, policy: Sync
     """Rule 0: ignored employees vanish, missing hire dates skip, duplicates in the fetch review."""
     items: list[ChangeItem] = []
     eligible: list[Subject] = []
-    for employee in sorted(employees, key=lambda e: (e.remote_id, repr(e))):
+    for employee in employees:
         if employee.remote_id in decisions.ignored:
             continue
-        subject = Subject.of(employee, policy)
         if policy.require_hire_date and employee.hire_date is None:
-            items.append(skip_item(subject, Reason.NO_HIRE_DATE))
+            items.append(skip_item(Subject.of(employee), Reason.NO_HIRE_DATE, policy))
         else:
-            eligible.append(subject)
-    per_remote_id = Counter(subject.remote_id for subject in eligible)
-    holders: dict[str, set[str]] = defaultdict(set)
+            eligible.append(Subject.of(employee))
+    seen: set[str] = set()
+    twice: set[str] = set()
+    holder: dict[str, str] = {}
+    shared: set[str] = set()
     for subject in eligible:
+        (twice if subject.remote_id in seen else seen).add(subject.remote_id)
         if subject.identifier is not None:
-            holders[subject.identifier].add(subject.remote_id)
+            if holder.setdefault(subject.identifier, subject.remote_id) != subject.remote_id:
+                shared.add(subject.identifier)
     subjects = []
     for subject in eligible:
-        if per_remote_id[subject.remote_id] > 1:
-            linked = index.linked_to(policy.provider, subject.remote_id)
-            items.append(review_item(subject, Reason.DUPLICATE_REMOTE_ID, (linked.id,) if linked else ()))
-        elif subject.identifier is not None and len(holders[subject.identifier]) > 1:
+        if subject.remote_id in twice:
+            linked = index.linked_to(subject.remote_id)
+            candidates = (linked.id,) if linked else ()
+            items.append(review_item(subject, Reason.DUPLICATE_REMOTE_ID, candidates, policy))
+        elif subject.identifier in shared:
             carriers = tuple(s.id for s in index.carrying(subject.identifier))
-            items.append(review_item(subject, Reason.DUPLICATE_IDENTIFIER, carriers))
+            items.append(review_item(subject, Reason.DUPLICATE_IDENTIFIER, carriers, policy))
         else:
             subjects.append(subject)
     return items, subjects
 
 
 def _settle(subjects: list[Subject], index: StakeholderIndex, policy: SyncPolicy,
-            decisions: Decisions) -> dict[str, Outcome]:
+            decisions: Decisions) -> tuple[dict[str, Outcome], Claims]:
     """Rules 1-3 for everyone, then namesakes re-read without stakeholders others surely take.
 
     A stakeholder matched by exactly one other employee will be linked once the change set is
-    applied; judging the ambiguity without it now gives the answer the next sync would give.
+    applied; judging an ambiguity without it now gives the answer the next sync would give.
+    Each round reads the claims as they stood at its start, so input order never matters.
     """
     outcomes: dict[str, Outcome] = {}
     pending: list[Subject] = []
+    claims = Claims()
     for subject in subjects:
         outcome = by_link(subject, index, policy) or by_identifier(subject, index, decisions)
         if outcome is None:
-            outcome = by_name(subject, name_candidates(subject, index, policy, decisions, frozenset()), policy)
-            if not isinstance(outcome, Matched):
+            outcome = by_name(subject, name_candidates(subject, index, policy, decisions, {}), policy)
+            if not isinstance(outcome, Stakeholder):
                 pending.append(subject)
-        outcomes[subject.remote_id] = _checked(subject, outcome, index)
+        outcome = _checked(subject, outcome, index, policy)
+        if isinstance(outcome, Stakeholder) and not outcome.linked:
+            claims.add(outcome.id, subject.remote_id)
+        outcomes[subject.remote_id] = outcome
     for _ in range(_MAX_ROUNDS if pending else 0):
-        claims = _claims(outcomes)
-        changed = False
+        changed = []
         for subject in pending:
-            taken = {sid for sid, owner in claims.items() if owner != subject.remote_id}
-            candidates = name_candidates(subject, index, policy, decisions, taken)
-            outcome = _checked(subject, by_name(subject, candidates, policy), index)
-            changed |= outcome != outcomes[subject.remote_id]
-            outcomes[subject.remote_id] = outcome
+            candidates = name_candidates(subject, index, policy, decisions, claims.sure)
+            outcome = _checked(subject, by_name(subject, candidates, policy), index, policy)
+            if outcome != outcomes[subject.remote_id]:
+                changed.append((subject.remote_id, outcomes[subject.remote_id], outcome))
+        for remote_id, before, after in changed:
+            outcomes[remote_id] = after
+            if isinstance(before, Stakeholder):
+                claims.remove(before.id, remote_id)
+            if isinstance(after, Stakeholder):
+                claims.add(after.id, remote_id)
         if not changed:
             break
-    return outcomes
+    return outcomes, claims
 
 
-def _checked(subject: Subject, outcome: Outcome, index: StakeholderIndex) -> Outcome:
-    if isinstance(outcome, Matched):
-        return collision(subject, outcome.stakeholder, index) or outcome
+def _checked(subject: Subject, outcome: Outcome, index: StakeholderIndex, policy: SyncPolicy) -> Outcome:
+    if isinstance(outcome, Stakeholder):
+        return collision(subject, outcome, index, policy) or outcome
     return outcome
 
 
-def _claims(outcomes: dict[str, Outcome]) -> dict[int, str]:
-    """Stakeholder id → the one employee matching it (contested stakeholders are nobody's)."""
-    owners: dict[int, list[str]] = defaultdict(list)
-    for remote_id, outcome in outcomes.items():
-        if isinstance(outcome, Matched):
-            owners[outcome.stakeholder.id].append(remote_id)
-    return {sid: claimants[0] for sid, claimants in owners.items() if len(claimants) == 1}
-
-
-def _decide(subjects: list[Subject], outcomes: dict[str, Outcome], index: StakeholderIndex,
-            policy: SyncPolicy, decisions: Decisions) -> list[ChangeItem]:
+def _decide(subjects: list[Subject], outcomes: dict[str, Outcome], claims: Claims,
+            index: StakeholderIndex, policy: SyncPolicy, decisions: Decisions) -> list[ChangeItem]:
     """One item (or none) per employee: matches diffed, contests and reviews listed, rules 4-6 for the rest."""
-    claims = _claims(outcomes)
-    contested = {o.stakeholder.id for o in outcomes.values() if isinstance(o, Matched)} - claims.keys()
     fuzzy: list[FuzzyIndex] = []
     items: list[ChangeItem] = []
     for subject in subjects:
         outcome = outcomes[subject.remote_id]
-        if isinstance(outcome, Matched) and outcome.stakeholder.id in contested:
-            outcome = Review(Reason.CONTESTED_MATCH, (outcome.stakeholder.id,))
+        if isinstance(outcome, Stakeholder) and claims.contested(outcome.id):
+            outcome = Review(Reason.CONTESTED_MATCH, (outcome.id,))
         if outcome is None:
-            taken = claims.keys()
-            outcome = by_email(subject, index, policy, decisions, taken) or by_similar_name(
-                subject, _fuzzy(fuzzy, index), policy, decisions, taken)
+            outcome = by_email(subject, index, policy, decisions, claims.sure) or by_similar_name(
+                subject, _fuzzy(fuzzy, index, claims), policy, decisions, claims.sure)
         item = _item(subject, outcome, policy)
         if item is not None:
             items.append(item)
     return items
 
 
-def _fuzzy(cache: list[FuzzyIndex], index: StakeholderIndex) -> FuzzyIndex:
-    """The blocking index, built at most once per call and only when some employee needs it."""
+def _fuzzy(cache: list[FuzzyIndex], index: StakeholderIndex, claims: Claims) -> FuzzyIndex:
+    """The blocking index, built at most once per call and only when some employee needs it.
+
+    It leaves out stakeholders surely matched by someone: they are never offered for review.
+    """
     if not cache:
-        cache.append(FuzzyIndex(index.unlinked()))
+        cache.append(FuzzyIndex([s for s in index.unlinked() if s.id not in claims.sure], index.keys))
     return cache[0]
 
 
 def _item(subject: Subject, outcome: Outcome, policy: SyncPolicy) -> ChangeItem | None:
-    if isinstance(outcome, Matched):
-        return matched_item(remote_id=subject.remote_id, employee_name=subject.label,
-                            proposed=subject.proposed, termination_date=subject.termination_date,
-                            stakeholder=outcome.stakeholder, policy=policy)
+    if isinstance(outcome, Stakeholder):
+        return matched(subject, outcome, policy)
     if isinstance(outcome, Review):
-        return review_item(subject, outcome.reason, outcome.candidates)
+        return review_item(subject, outcome.reason, outcome.candidates, policy)
     if subject.termination_date is not None and not policy.import_terminated:
-        return skip_item(subject, Reason.TERMINATED)
+        return skip_item(subject, Reason.TERMINATED, policy)
     return create_item(subject, policy)

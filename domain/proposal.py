@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
+from operator import attrgetter
+from typing import Callable
 
 from domain.employee import Employee, EmploymentStatus
 from domain.names import format_name
@@ -32,7 +35,8 @@ def as_text(value: object) -> str | None:
     """A field value as the change set shows it: stripped text, ISO dates, None for empty."""
     if value is None:
         return None
-    text = value.isoformat() if isinstance(value, dt.date) else str(value).strip()
+    text = value.strip() if value.__class__ is str else (
+        value.isoformat() if isinstance(value, dt.date) else str(value).strip())
     return text or None
 
 
@@ -41,12 +45,6 @@ def used_first_name(employee: Employee, policy: SyncPolicy) -> str | None:
     if policy.use_preferred_name and as_text(employee.preferred_name):
         return employee.preferred_name
     return employee.first_name
-
-
-def employee_label(employee: Employee, policy: SyncPolicy) -> str:
-    """How the change set names the employee."""
-    formatted = format_name(used_first_name(employee, policy), employee.last_name, policy.name_format)
-    return formatted or f"#{employee.remote_id}"
 
 
 def implied_group(employee: Employee, policy: SyncPolicy) -> str | None:
@@ -65,15 +63,48 @@ def proposed_values(employee: Employee, policy: SyncPolicy) -> dict[str, str]:
     stakeholder), the display name in the company's format, and the implied group.
     """
     values: dict[str, str] = {}
-    for source, target in FIELD_MAP.items():
-        if source not in policy.owned_fields:
-            continue
-        raw = used_first_name(employee, policy) if source == "first_name" else getattr(employee, source)
-        text = as_text(raw)
-        if text is not None:
-            values[target] = text
-    values[NAME] = employee_label(employee, policy)
+    for target, raw in zip(owned_targets(policy.owned_fields), hr_values(employee, policy)):
+        if raw is not None:
+            text = raw.strip() if raw.__class__ is str else as_text(raw)
+            if text:
+                values[target] = text
+    first = used_first_name(employee, policy)
+    values[NAME] = format_name(first, employee.last_name, policy.name_format) or f"#{employee.remote_id}"
     group = implied_group(employee, policy)
     if group is not None:
         values[GROUP] = group
     return values
+
+
+def hr_values(employee: Employee, policy: SyncPolicy) -> tuple:
+    """The raw HR values of the owned fields, in `owned_targets` order (preferred name applied)."""
+    values = _reader(policy.owned_fields)(employee)
+    first = used_first_name(employee, policy)
+    if first is employee.first_name or "first_name" not in policy.owned_fields:
+        return values
+    return tuple(first if target == "first_name" else value
+                 for target, value in zip(owned_targets(policy.owned_fields), values))
+
+
+def stakeholder_values(stakeholder: object, policy: SyncPolicy) -> tuple:
+    """A stakeholder's values of the owned fields, in `owned_targets` order."""
+    return _reader(policy.owned_fields)(stakeholder)
+
+
+@lru_cache(maxsize=64)
+def owned_targets(owned: frozenset[str]) -> tuple[str, ...]:
+    """Stakeholder fields the company lets HR write, from its owned employee fields."""
+    return tuple(target for source, target in FIELD_MAP.items() if source in owned)
+
+
+@lru_cache(maxsize=64)
+def _reader(owned: frozenset[str]) -> Callable[[object], tuple]:
+    # Field names are the same on both sides (FIELD_MAP maps each to itself), so one getter
+    # reads employees and stakeholders alike, in one C call: this runs for every employee.
+    targets = owned_targets(owned)
+    if len(targets) > 1:
+        return attrgetter(*targets)
+    if targets:
+        single = attrgetter(targets[0])
+        return lambda obj: (single(obj),)
+    return lambda obj: ()

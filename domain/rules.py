@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import AbstractSet, Mapping
+from typing import Mapping
 
 from domain.changeset import Reason
 from domain.decisions import Decisions
@@ -13,34 +13,23 @@ from domain.fuzzy import FuzzyIndex, Tokens, name_variants
 from domain.index import StakeholderIndex
 from domain.names import name_key
 from domain.policy import SyncPolicy
-from domain.proposal import as_text, employee_label, proposed_values, used_first_name
+from domain.proposal import as_text, used_first_name
 from domain.stakeholder import Stakeholder
 
 
 @dataclass(frozen=True, slots=True)
 class Subject:
-    """An employee with what matching derives from it once."""
+    """An employee with the keys matching reads again and again."""
 
     employee: Employee
-    label: str
-    proposed: Mapping[str, str]
+    remote_id: str
     identifier: str | None
-    termination_date: dt.date | None
+    termination_date: dt.date | None  # set only for a terminated employee
 
     @classmethod
-    def of(cls, employee: Employee, policy: SyncPolicy) -> "Subject":
+    def of(cls, employee: Employee) -> "Subject":
         ended = employee.termination_date if employee.terminated else None
-        return cls(employee, employee_label(employee, policy), proposed_values(employee, policy),
-                   as_text(employee.unique_identifier), ended)
-
-    @property
-    def remote_id(self) -> str:
-        return self.employee.remote_id
-
-
-@dataclass(frozen=True, slots=True)
-class Matched:
-    stakeholder: Stakeholder
+        return cls(employee, employee.remote_id, as_text(employee.unique_identifier), ended)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +38,10 @@ class Review:
     candidates: tuple[int, ...]
 
 
-Outcome = Matched | Review | None
+# A rule's verdict: the matched stakeholder, a review, or None when the rule does not decide.
+Outcome = Stakeholder | Review | None
+# Stakeholder id → the one employee of this fetch that surely takes it.
+Claims = Mapping[int, str]
 
 
 def _ids(stakeholders) -> tuple[int, ...]:
@@ -58,8 +50,8 @@ def _ids(stakeholders) -> tuple[int, ...]:
 
 def by_link(subject: Subject, index: StakeholderIndex, policy: SyncPolicy) -> Outcome:
     """Rule 1: the stakeholder already linked to this provider and remote id."""
-    stakeholder = index.linked_to(policy.provider, subject.remote_id)
-    return Matched(stakeholder) if stakeholder is not None else None
+    stakeholder = index.linked_to(subject.remote_id)
+    return stakeholder
 
 
 def by_identifier(subject: Subject, index: StakeholderIndex, decisions: Decisions) -> Outcome:
@@ -73,7 +65,7 @@ def by_identifier(subject: Subject, index: StakeholderIndex, decisions: Decision
         return None
     if len(carriers) > 1 or carriers[0].linked:
         return Review(Reason.IDENTIFIER_CONFLICT, _ids(carriers))
-    return Matched(carriers[0])
+    return carriers[0]
 
 
 def compatible(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -> bool:
@@ -93,11 +85,15 @@ def name_keys(subject: Subject, policy: SyncPolicy) -> tuple[str, ...]:
 
 
 def name_candidates(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
-                    decisions: Decisions, taken: AbstractSet[int]) -> list[Stakeholder]:
-    """Unlinked stakeholders with the same name key, minus rejected pairs and `taken` ids."""
+                    decisions: Decisions, claims: Claims) -> list[Stakeholder]:
+    """Unlinked stakeholders with the same name key, minus rejected pairs and others' claims."""
     found = {s.id: s for key in name_keys(subject, policy) for s in index.named(key)}
     return [s for _, s in sorted(found.items())
-            if s.id not in taken and decisions.allows(subject.remote_id, s.id)]
+            if not _taken(subject, s, claims) and decisions.allows(subject.remote_id, s.id)]
+
+
+def _taken(subject: Subject, stakeholder: Stakeholder, claims: Claims) -> bool:
+    return claims.get(stakeholder.id, subject.remote_id) != subject.remote_id
 
 
 def by_name(subject: Subject, candidates: list[Stakeholder], policy: SyncPolicy) -> Outcome:
@@ -108,10 +104,10 @@ def by_name(subject: Subject, candidates: list[Stakeholder], policy: SyncPolicy)
     if not fitting:
         return Review(Reason.IDENTIFIER_CONFLICT, _ids(candidates))
     if len(fitting) == len(candidates) == 1:
-        return Matched(fitting[0])
+        return fitting[0]
     confirmed = [s for s in fitting if _same_email(subject, s)]
     if len(confirmed) == 1:
-        return Matched(confirmed[0])
+        return confirmed[0]
     return Review(Reason.AMBIGUOUS_NAME, _ids(candidates))
 
 
@@ -121,19 +117,19 @@ def _same_email(subject: Subject, stakeholder: Stakeholder) -> bool:
 
 
 def by_email(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
-             decisions: Decisions, taken: AbstractSet[int]) -> Outcome:
+             decisions: Decisions, claims: Claims) -> Outcome:
     """Rule 4 alone: same e-mail, compatible identifier → review only (e-mail is brittle)."""
     found = [s for s in index.mailed(as_text(subject.employee.email))
-             if _open(subject, s, policy, decisions, taken)]
+             if _open(subject, s, policy, decisions, claims)]
     return Review(Reason.EMAIL_ONLY, _ids(found)) if found else None
 
 
 def by_similar_name(subject: Subject, fuzzy: FuzzyIndex, policy: SyncPolicy,
-                    decisions: Decisions, taken: AbstractSet[int]) -> Outcome:
+                    decisions: Decisions, claims: Claims) -> Outcome:
     """Rule 5: close names → review, best score first. Never a match."""
     hits = fuzzy.similar(employee_variants(subject, policy), policy.fuzzy_threshold)
     ids = tuple(hit.stakeholder.id for hit in hits
-                if _open(subject, hit.stakeholder, policy, decisions, taken))
+                if _open(subject, hit.stakeholder, policy, decisions, claims))
     return Review(Reason.SIMILAR_NAME, ids) if ids else None
 
 
@@ -146,14 +142,15 @@ def employee_variants(subject: Subject, policy: SyncPolicy) -> tuple[Tokens, ...
 
 
 def _open(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy,
-          decisions: Decisions, taken: AbstractSet[int]) -> bool:
-    return (stakeholder.id not in taken and compatible(subject, stakeholder, policy)
+          decisions: Decisions, claims: Claims) -> bool:
+    return (not _taken(subject, stakeholder, claims) and compatible(subject, stakeholder, policy)
             and decisions.allows(subject.remote_id, stakeholder.id))
 
 
-def collision(subject: Subject, stakeholder: Stakeholder, index: StakeholderIndex) -> Review | None:
+def collision(subject: Subject, stakeholder: Stakeholder, index: StakeholderIndex,
+              policy: SyncPolicy) -> Review | None:
     """A match whose identifier update would give the registry the same identifier twice."""
-    wanted = subject.proposed.get("unique_identifier")
+    wanted = subject.identifier if "unique_identifier" in policy.owned_fields else None
     if wanted is None or wanted == as_text(stakeholder.unique_identifier):
         return None
     others = [s for s in index.carrying(wanted) if s.id != stakeholder.id]
