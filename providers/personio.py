@@ -103,8 +103,8 @@ class PersonioProvider:
         tracker = self._tracker
         return FetchReport(absent_fields=tracker.absent() if tracker else frozenset())
 
-    def verify_webhook(self, body: bytes, headers: Mapping[str, str], secret: str,
-                       now: float) -> ChangeNotice:
+    @staticmethod  # pure: the web app verifies without building a client
+    def verify_webhook(body: bytes, headers: Mapping[str, str], secret: str, now: float) -> ChangeNotice:
         """The company's token in `Authorization`, compared in constant time; `now` is unused because
         Personio sends no timestamp header to bound replays (dedupe covers retries)."""
         return verify_webhook(body, headers, secret)

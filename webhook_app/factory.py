@@ -34,6 +34,11 @@ def create_app(settings: Settings | None = None, *, redis: Redis | None = None, 
 def _register_blueprints(app: Flask) -> None:
     # One line per blueprint module; each area's module owns its routes.
     app.register_blueprint(health.bp)
+    from webhook_app import cron, webhooks  # noqa: E402  (issue 4: sync pipeline)
+    from webhook_app.api import syncs
+    app.register_blueprint(webhooks.bp)
+    app.register_blueprint(cron.bp)
+    app.register_blueprint(syncs.bp)
     from webhook_app.api import integration, openapi, stakeholders  # noqa: E402  (issue 6: admin API)
     app.register_blueprint(integration.bp)
     app.register_blueprint(stakeholders.bp)

@@ -11,7 +11,7 @@ from domain.decisions import Decisions
 from domain.employee import Employee
 from domain.matching import match
 from providers.base import HRProvider
-from providers.errors import ProviderAuthError, ProviderError
+from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 from store.db import transaction
 from store.enums import SyncMode
 from store.repositories import changesets, companies, decisions, integrations, stakeholders, sync_runs
@@ -44,13 +44,23 @@ class _Plan:
     cursor: str | None
 
 
-def execute_sync(services: Services, sync_id: int, on_progress: OnProgress | None = None) -> SyncOutcome:
-    """Run sync `sync_id`; provider errors mark it failed (registry and pending set untouched) and re-raise."""
+def execute_sync(services: Services, sync_id: int, on_progress: OnProgress | None = None, *,
+                 will_retry: bool = False) -> SyncOutcome:
+    """Run sync `sync_id`; provider errors mark it failed (registry and pending set untouched) and re-raise.
+
+    With `will_retry` (a retry is scheduled), a transient provider error leaves the run queued instead.
+    """
     plan = _start(services, sync_id)
     provider = services.provider_factory(plan.provider, plan.credentials, plan.mapping)
     try:
         employees, cursor_after = _fetch(services, provider, plan, sync_id, on_progress)
         return _record(services, sync_id, plan, provider, employees, cursor_after)
+    except ProviderUnavailable as error:
+        if will_retry:
+            _requeue(services, sync_id, plan.company_id, error)
+        else:
+            _fail(services, sync_id, plan.company_id, error)
+        raise
     except ProviderError as error:
         _fail(services, sync_id, plan.company_id, error)
         raise
@@ -149,3 +159,9 @@ def _fail(services: Services, sync_id: int, company_id: str, error: ProviderErro
         if isinstance(error, ProviderAuthError):
             integrations.mark_needs_attention(session, company_id, str(error))
     log.warning("sync %s of company %s failed: %s", sync_id, company_id, error)
+
+
+def _requeue(services: Services, sync_id: int, company_id: str, error: ProviderError) -> None:
+    with transaction(services.session_factory) as session:
+        sync_runs.requeue_run(session, sync_id, f"{error} (will retry)")
+    log.warning("sync %s of company %s will be retried: %s", sync_id, company_id, error)

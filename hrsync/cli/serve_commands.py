@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import click
 
-from hrsync.cli.errors import user_errors
-
-QUEUES = ("sync", "default")
+from hrsync.cli.errors import UserError, user_errors
 
 
 @click.command()
@@ -39,19 +37,30 @@ def web(app, bind: str, workers: int) -> None:
 
 
 @click.command()
-@click.option("--burst", is_flag=True, help="Run the queued jobs, then exit.")
+@click.option("--burst", is_flag=True, help="Run the queued jobs (and those due), then exit.")
+@click.option("--maintenance-interval", default=60, show_default=True, type=click.IntRange(1, 3600),
+              help="Seconds between housekeeping runs: retrying jobs of workers that died, freeing their "
+                   "per-company slots.")
+@click.option("--name", default=None, help="Worker name shown by `rq info` (default: generated).")
 @click.pass_obj
 @user_errors
-def worker(app, burst: bool) -> None:
+def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> None:
     """Run an RQ worker (with the scheduler) on the `sync` and `default` queues.
 
     Example: hrsync worker            # several may run on several machines
     """
     from redis import Redis
-    from rq import Queue, Worker
-    from rq.serializers import JSONSerializer
+    from redis.exceptions import ConnectionError as RedisConnectionError
 
-    connection = Redis.from_url(app.settings.redis_url)
-    queues = [Queue(name, connection=connection, serializer=JSONSerializer) for name in QUEUES]
-    Worker(queues, connection=connection, serializer=JSONSerializer).work(
-        burst=burst, with_scheduler=True)
+    from workers import jobs, queueing, runtime
+
+    settings = app.settings
+    runtime.configure(settings)
+    connection = Redis.from_url(settings.redis_url)
+    try:
+        connection.ping()
+    except RedisConnectionError:
+        raise UserError("cannot reach Redis (check REDIS_URL)") from None
+    worker_ = queueing.make_worker(connection, maintenance_interval=maintenance_interval, name=name,
+                                   work_horse_killed_handler=jobs.on_work_horse_killed)
+    worker_.work(burst=burst, with_scheduler=True)

@@ -14,9 +14,10 @@ from store.errors import InvalidTransition, NotFound
 from store.models import SyncRunRow, utcnow
 
 # A failed run may run again: RQ retries transient provider errors with the same sync id.
+# running → queued: a transient error with a retry scheduled (the run waits for it).
 _ALLOWED = {
     SyncStatus.QUEUED: {SyncStatus.RUNNING, SyncStatus.FAILED},
-    SyncStatus.RUNNING: {SyncStatus.RUNNING, SyncStatus.SUCCEEDED, SyncStatus.FAILED},
+    SyncStatus.RUNNING: {SyncStatus.QUEUED, SyncStatus.RUNNING, SyncStatus.SUCCEEDED, SyncStatus.FAILED},
     SyncStatus.FAILED: {SyncStatus.RUNNING},
     SyncStatus.SUCCEEDED: set(),
 }
@@ -90,6 +91,20 @@ def fail_run(session: Session, run_id: int, error: str) -> SyncRun:
     """Mark failed with a reason a person can read; `error` must hold no secret."""
     row = _transition(session, run_id, SyncStatus.FAILED)
     row.error, row.finished_at = error, utcnow()
+    return _to_run(row)
+
+
+def requeue_run(session: Session, run_id: int, reason: str) -> SyncRun:
+    """Back to queued after a transient error, a retry being scheduled; `reason` must hold no secret."""
+    row = _transition(session, run_id, SyncStatus.QUEUED)
+    row.error, row.finished_at = reason, None
+    return _to_run(row)
+
+
+def set_remote_ids(session: Session, run_id: int, remote_ids: Iterable[str]) -> SyncRun:
+    """The remote ids a targeted run fetches, kept on the row so that a retried run uses the same ones."""
+    row = _row(session, run_id, lock=True)
+    row.remote_ids = sorted(set(remote_ids)) or None
     return _to_run(row)
 
 

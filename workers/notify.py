@@ -1,0 +1,106 @@
+"""Approve-link notifications: e-mail over SMTP when SMTP_URL is set, else the log and `instance/outbox/`.
+
+The message carries the approve link and counts only: no credential, no employee data. The link
+alone applies nothing (the approver re-enters their password), but it is still only sent to the
+company's approvers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+import ssl
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from hrsync.config import Settings
+
+log = logging.getLogger(__name__)
+
+SMTP_TIMEOUT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalNotice:
+    company_name: str
+    provider_label: str
+    changeset_id: int
+    approve_url: str = field(repr=False)
+    counts: dict[str, int]
+    recipients: tuple[str, ...]
+    expires_in_days: int
+
+
+def build_message(notice: ApprovalNotice, sender: str) -> EmailMessage:
+    total = sum(notice.counts.values())
+    message = EmailMessage()
+    message["Subject"] = (f"hrsync: {total} change{'s' if total != 1 else ''} from {notice.provider_label} "
+                          f"await approval ({notice.company_name})")
+    message["From"] = sender
+    message["To"] = ", ".join(notice.recipients)
+    message["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
+    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
+    lines = [f"{notice.provider_label} reported changes for {notice.company_name}.", "",
+             *(f"  {kind}: {count}" for kind, count in notice.counts.items() if count), "",
+             "Review and apply them here (you will be asked for your password):", notice.approve_url, "",
+             f"The link is valid for {notice.expires_in_days} days; a newer sync replaces it."]
+    message.set_content("\n".join(lines) + "\n")
+    return message
+
+
+def send(settings: Settings, notice: ApprovalNotice) -> str:
+    """Deliver the notice; returns where it went ("smtp" or the outbox file)."""
+    if settings.smtp_url:
+        message = build_message(notice, _sender(settings))
+        _send_smtp(settings.smtp_url, message)
+        log.info("change set %s: approve link mailed to %d approver(s)", notice.changeset_id,
+                 len(notice.recipients))
+        return "smtp"
+    message = build_message(notice, _sender(settings))
+    path = _write_outbox(settings.instance_path / "outbox", message, notice.changeset_id)
+    # No mail server configured: the log line is how a developer finds the link.
+    log.info("change set %s: approve link for %s: %s (also in %s)", notice.changeset_id,
+             ", ".join(notice.recipients), notice.approve_url, path)
+    return str(path)
+
+
+def _sender(settings: Settings) -> str:
+    if settings.smtp_url:
+        sender = parse_qs(urlsplit(settings.smtp_url).query).get("from")
+        if sender:
+            return sender[0]
+    host = urlsplit(settings.public_base_url).hostname or "localhost"
+    return f"hrsync@{host}"
+
+
+def _send_smtp(url: str, message: EmailMessage) -> None:
+    """`smtp://user:password@host:587` (STARTTLS when offered) or `smtps://…:465` (TLS from the start)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError("SMTP_URL must look like smtp://user:password@host:587 or smtps://…")
+    context = ssl.create_default_context()
+    if parts.scheme == "smtps":
+        client = smtplib.SMTP_SSL(parts.hostname, parts.port or 465, timeout=SMTP_TIMEOUT, context=context)
+    else:
+        client = smtplib.SMTP(parts.hostname, parts.port or 25, timeout=SMTP_TIMEOUT)
+    with client:
+        if parts.scheme == "smtp":
+            client.ehlo()
+            if client.has_extn("starttls"):
+                client.starttls(context=context)
+                client.ehlo()
+        if parts.username:
+            client.login(unquote(parts.username), unquote(parts.password or ""))
+        client.send_message(message)
+
+
+def _write_outbox(outbox: Path, message: EmailMessage, changeset_id: int) -> Path:
+    outbox.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    path = outbox / f"{stamp}-changeset-{changeset_id}.eml"
+    path.write_bytes(bytes(message))
+    return path

@@ -1,0 +1,80 @@
+"""Queue wiring: the RQ queues, how a sync job is built (retry ladder, one per company) and the worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Sequence
+
+from redis import Redis
+from redis.client import Pipeline
+from rq import Queue, Retry, Worker
+from rq.job import Callback, Job
+from rq.rate_limit import RateLimit
+from rq.serializers import JSONSerializer
+
+SYNC_QUEUE, DEFAULT_QUEUE = "sync", "default"
+QUEUE_NAMES = (SYNC_QUEUE, DEFAULT_QUEUE)
+# Seconds before each retry of a transient failure (provider throttled or down, database or Redis
+# blip, a worker that died mid-job): about ten minutes in all, then the sync stays failed.
+RETRY_INTERVALS = (10, 30, 60, 120, 300)
+# A full sync of 100k employees takes minutes; an hour is the point where something is wrong.
+SYNC_TIMEOUT = 3600
+NOTIFY_TIMEOUT = 120
+RESULT_TTL = 24 * 3600
+
+RUN_SYNC = "workers.jobs.run_sync"
+ON_SYNC_FAILURE = "workers.jobs.on_sync_failure"
+NOTIFY_APPROVERS = "workers.jobs.notify_approvers"
+
+
+def queue(redis: Redis, name: str = SYNC_QUEUE) -> Queue:
+    return Queue(name, connection=redis, serializer=JSONSerializer)
+
+
+def retry_policy(intervals: Sequence[int] = RETRY_INTERVALS) -> Retry:
+    return Retry(max=len(intervals), interval=list(intervals))
+
+
+def sync_job_id(sync_id: int) -> str:
+    """Deterministic: one RQ job per sync row (ids hold only letters, digits, `-` and `_`)."""
+    return f"sync-{int(sync_id)}"
+
+
+def company_limit(company_id: str) -> RateLimit:
+    """At most one sync of a company queued or running; the others wait their turn in RQ."""
+    return RateLimit(key=f"company-{company_id}", concurrency=1)
+
+
+def sync_job(redis: Redis, sync_id: int, company_id: str, retry: Retry | None = None) -> Job:
+    return queue(redis).create_job(
+        RUN_SYNC, args=(int(sync_id),), job_id=sync_job_id(sync_id), rate_limit=company_limit(company_id),
+        retry=retry or retry_policy(), timeout=SYNC_TIMEOUT, result_ttl=RESULT_TTL,
+        on_failure=Callback(ON_SYNC_FAILURE), description=f"sync {sync_id} of company {company_id}")
+
+
+def enqueue_sync(redis: Redis, sync_id: int, company_id: str, retry: Retry | None = None) -> Job:
+    """Queue the sync now (it still waits for the company's running sync, if any)."""
+    return queue(redis).enqueue_job(sync_job(redis, sync_id, company_id, retry))
+
+
+def schedule_sync(redis: Redis, sync_id: int, company_id: str, delay: float, pipeline: Pipeline,
+                  retry: Retry | None = None) -> Job:
+    """Queue the sync `delay` seconds from now, as part of the caller's MULTI (the scheduler moves it)."""
+    when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=delay)
+    return queue(redis).schedule_job(sync_job(redis, sync_id, company_id, retry), when, pipeline=pipeline)
+
+
+def enqueue_notification(redis: Redis, changeset_id: int, sync_id: int) -> Job:
+    """Notify approvers in a job of its own: a mail server that is down must not fail the sync."""
+    return queue(redis, DEFAULT_QUEUE).enqueue(
+        NOTIFY_APPROVERS, int(changeset_id), int(sync_id), job_id=f"notify-{int(sync_id)}",
+        retry=retry_policy(), job_timeout=NOTIFY_TIMEOUT, result_ttl=RESULT_TTL)
+
+
+def make_worker(redis: Redis, *, maintenance_interval: int = 60, name: str | None = None,
+                work_horse_killed_handler=None) -> Worker:
+    """A worker on both queues; maintenance (abandoned-job retries, rate-limit cleanup) every interval."""
+    queues = [queue(redis, queue_name) for queue_name in QUEUE_NAMES]
+    return Worker(queues, connection=redis, serializer=JSONSerializer, name=name,
+                  maintenance_interval=maintenance_interval,
+                  work_horse_killed_handler=work_horse_killed_handler)
