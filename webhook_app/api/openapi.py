@@ -87,7 +87,8 @@ def _operation(view, doc: ApiDoc | None) -> dict:
         operation["description"] = description
     if doc is None:
         # A view nobody described: still listed, with the shapes every route shares.
-        operation["responses"] = {"2XX": {"description": "success (JSON)"}, "default": _error("error")}
+        operation["responses"] = {"2XX": {"description": "success (JSON)"}, "401": _error("Unauthorized"),
+                                  "default": _error("error")}
         operation["security"] = [{SECURITY: []}]
         return operation
     if not doc.public:
