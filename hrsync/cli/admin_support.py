@@ -1,0 +1,58 @@
+"""What the admin commands share: services on a migrated database, company lookup, secrets from prompt or stdin."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Iterator
+
+import click
+
+from hrsync.cli.errors import UserError
+from store.db import transaction
+from store.errors import NotFound
+from store.repositories import companies
+from workers.bootstrap import Services, build_services
+
+
+@contextmanager
+def opened_services(app) -> Iterator[Services]:
+    """Services on a database at the newest schema revision (else one line pointing at `db upgrade`)."""
+    from store.migrate import current, head
+
+    settings = app.settings
+    if current(settings.database_url) != head():
+        raise UserError("the database schema is missing or old: run `hrsync db upgrade` first")
+    services = build_services(settings)
+    try:
+        yield services
+    finally:
+        services.dispose()
+
+
+def resolve_company(services: Services, text: str) -> companies.Company:
+    """A company by id (as `company create` printed it) or by its exact name."""
+    with transaction(services.session_factory) as session:
+        try:
+            return companies.get_company(session, text)
+        except NotFound:
+            named = [c for c in companies.list_companies(session) if c.name.casefold() == text.strip().casefold()]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        raise UserError(f"several companies are named {text!r}: give the company id instead")
+    raise UserError(f"no company {text!r} (give the id `hrsync company create` printed, or the exact name)")
+
+
+def read_secret(label: str, *, confirm: bool = False) -> str:
+    """A secret typed at a hidden prompt (twice with `confirm`), or one line of stdin when that is not a terminal.
+
+    Secrets stay out of the command line, where shell history and `ps` would show them.
+    """
+    if sys.stdin is not None and sys.stdin.isatty():
+        value = click.prompt(label, hide_input=True, confirmation_prompt=confirm)
+    else:
+        value = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    if not value.strip():
+        raise UserError(f"{label.lower()} is empty (type it at the prompt or pipe it on stdin)")
+    return value

@@ -1,0 +1,44 @@
+"""`hrsync company create`: a company, its first approver and its API token."""
+
+from __future__ import annotations
+
+import click
+
+from hrsync.cli.admin_support import opened_services, read_secret
+from hrsync.cli.errors import UserError, user_errors
+from store.db import transaction
+from store.repositories import companies
+
+MIN_PASSWORD = 10
+
+
+@click.group()
+def company() -> None:
+    """Companies: each has approvers, an API token and one HR integration."""
+
+
+@company.command("create")
+@click.argument("name")
+@click.option("--approver", "approver", required=True, metavar="EMAIL",
+              help="E-mail of the first approver: the person who applies change sets with a password.")
+@click.pass_obj
+@user_errors
+def create(app, name: str, approver: str) -> None:
+    """Create a company with its first approver; prints the company id and the API token (once).
+
+    The approver's password is asked twice at a hidden prompt, or read from the first line of
+    standard input when that is not a terminal.
+
+    Example: hrsync company create "Acme GmbH" --approver cfo@acme.example
+    """
+    with opened_services(app) as services:
+        password = read_secret("Approver password", confirm=True)
+        if len(password) < MIN_PASSWORD:
+            raise UserError(f"the approver password needs at least {MIN_PASSWORD} characters")
+        with transaction(services.session_factory) as session:
+            created = companies.create_company(session, name, approver, password)
+    click.echo(f"company id: {created.company_id}")
+    click.echo(f"API token:  {created.api_token}")
+    click.echo("The token is shown this once (only its hash is stored): keep it in a password manager. "
+               "It authenticates /api/v1 as 'Authorization: Bearer <token>'.")
+    click.echo(f"Next: hrsync integration set {created.company_id} --provider bamboohr|personio …")

@@ -1,0 +1,211 @@
+"""`hrsync integration …`, `hrsync fields` and `hrsync mapping …`: connect a company to its HR system."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from hrsync.admin import integration as setup
+from hrsync.admin.integration import IntegrationState
+from hrsync.admin.mapping import parse_pairs
+from hrsync.cli.admin_support import opened_services, read_secret, resolve_company
+from hrsync.cli.errors import UserError, user_errors
+from providers.registry import provider_class
+
+# Which option carries each credential, and whether it is a secret (prompted for when left out).
+CREDENTIAL_OPTIONS = {
+    "bamboohr": (("subdomain", "--subdomain", False), ("api_key", "--api-key", True)),
+    "personio": (("client_id", "--client-id", False), ("client_secret", "--client-secret", True)),
+}
+SETUP_HINTS = {
+    "bamboohr": ("In BambooHR (Account Settings > Webhooks > Add Webhook): paste the URL, choose JSON, monitor the "
+                 "fields you sync, and press Generate next to Private Key. Then hand that key to hrsync:\n"
+                 "  hrsync integration webhook-secret {company}   (asks for the key)"),
+    "personio": ("In Personio, create a webhook (POST /v2/webhooks) with this url, auth_type TOKEN, this token, "
+                 "and the events person.* and employment.*."),
+}
+
+
+@click.group()
+def integration() -> None:
+    """A company's HR integration: provider, credentials, settings, webhook secret."""
+
+
+@integration.command("set")
+@click.argument("company")
+@click.option("--provider", type=click.Choice(sorted(CREDENTIAL_OPTIONS)), help="The HR system.")
+@click.option("--subdomain", help="BambooHR: acme for https://acme.bamboohr.com.")
+@click.option("--api-key", help="BambooHR API key (better: leave it out and type it at the prompt).")
+@click.option("--client-id", help="Personio API credential: client id.")
+@click.option("--client-secret", help="Personio API credential: client secret (better: at the prompt).")
+@click.option("--name-format", type=click.Choice(["first_last", "last_first", "last_comma_first"]),
+              help="Display name of new stakeholders.")
+@click.option("--termination-policy", type=click.Choice(["propose_group", "ignore"]),
+              help="What a leaver's stakeholder gets: a proposed move to the ex-employee group, or nothing.")
+@click.option("--ex-employee-group", help="Group proposed for leavers (default Ex-employee).")
+@click.option("--import-terminated/--no-import-terminated", default=None,
+              help="Propose terminated people who were never imported.")
+@click.option("--use-preferred-name/--no-use-preferred-name", default=None,
+              help="Use the preferred name instead of the first name.")
+@click.pass_obj
+@user_errors
+def set_integration(app, company: str, provider: str | None, subdomain, api_key, client_id, client_secret,
+                    **settings) -> None:
+    """Connect COMPANY to BambooHR or Personio and/or change its sync settings.
+
+    Credentials are stored encrypted and never shown again. A secret left out is asked for at a
+    hidden prompt (or read from stdin when that is not a terminal). Prints the webhook URL to paste
+    into the HR system, and for Personio the webhook token, this once.
+
+    Example: hrsync integration set co_0123456789abcdef --provider bamboohr --subdomain acme
+    """
+    given = {"subdomain": subdomain, "api_key": api_key, "client_id": client_id, "client_secret": client_secret}
+    changes = {name: value for name, value in settings.items() if value is not None}
+    if provider is None and any(v is not None for v in given.values()):
+        raise UserError("credentials need --provider")
+    if provider is None and not changes:
+        raise UserError("nothing to set: give --provider with its credentials, or a setting to change")
+    with opened_services(app) as services:
+        target = resolve_company(services, company)
+        credentials = None if provider is None else _credentials(provider, given)
+        state = setup.configure(services, target.id, provider=provider, credentials=credentials, settings=changes)
+    _print_state(state, fresh=provider is not None)
+
+
+@integration.command("show")
+@click.argument("company")
+@click.pass_obj
+@user_errors
+def show(app, company: str) -> None:
+    """Show COMPANY's provider, health, webhook URL and settings (never a secret).
+
+    Example: hrsync integration show "Acme GmbH"
+    """
+    with opened_services(app) as services:
+        state = setup.read_state(services, resolve_company(services, company).id)
+    _print_state(state, fresh=False)
+
+
+@integration.command("webhook-secret")
+@click.argument("company")
+@click.pass_obj
+@user_errors
+def webhook_secret(app, company: str) -> None:
+    """Personio: make a new webhook token (printed once). BambooHR: store the private key BambooHR generated.
+
+    Example: hrsync integration webhook-secret co_0123456789abcdef
+    """
+    with opened_services(app) as services:
+        target = resolve_company(services, company)
+        provider = setup.read_state(services, target.id).integration
+        if provider is None:
+            raise UserError("this company has no HR integration yet: run `hrsync integration set` first")
+        key = None if setup.GENERATES_SECRET[provider.provider] else read_secret("BambooHR webhook private key")
+        state = setup.rotate_webhook_secret(services, target.id, key)
+    if state.webhook_secret is not None:
+        click.echo(f"webhook token (shown once): {state.webhook_secret}")
+        click.echo("Replace the token of the company's Personio webhook with it; the old one stops working now.")
+    else:
+        click.echo("BambooHR's private key is stored (encrypted); deliveries signed with it are accepted.")
+
+
+@click.command()
+@click.argument("company")
+@click.pass_obj
+@user_errors
+def fields(app, company: str) -> None:
+    """List the source fields COMPANY's HR system offers, which the credential can read, and the mapping.
+
+    Example: hrsync fields "Globex AG"
+    """
+    with opened_services(app) as services:
+        provider, found, mapping = setup.load_fields(services, resolve_company(services, company).id)
+    table = Table(title=f"{provider_class(provider).label} fields", title_justify="left")
+    for column in ("key", "label", "type", "readable", "mapped to"):
+        table.add_column(column)
+    for field in found:
+        table.add_row(field.key, field.label, field.type or "", "yes" if field.readable else "[red]no[/]",
+                      mapping.get(field.key, ""))
+    Console().print(table)
+    hidden = [f.key for f in found if not f.readable]
+    if hidden:
+        click.echo(f"{len(hidden)} field(s) the credential cannot read: whitelist them in the HR system to sync them.")
+
+
+@click.group()
+def mapping() -> None:
+    """The field mapping: HR source field → hrsync employee field."""
+
+
+@mapping.command("set")
+@click.argument("company")
+@click.argument("pairs", nargs=-1, required=True, metavar="SRC=DST...")
+@click.pass_obj
+@user_errors
+def set_mapping(app, company: str, pairs: tuple[str, ...]) -> None:
+    """Replace COMPANY's mapping with SRC=DST pairs, checked against the HR system's fields.
+
+    Targets: unique_identifier, first_name, last_name, middle_name, preferred_name, email, street,
+    postal_code, city, country, birth_date, nationality, phone, hire_date, termination_date, status.
+
+    Example: hrsync mapping set "Globex AG" first_name=first_name last_name=last_name dynamic_1009=unique_identifier
+    """
+    with opened_services(app) as services:
+        state = setup.set_mapping(services, resolve_company(services, company).id, parse_pairs(pairs))
+    click.echo(f"mapping saved: {len(state.mapping)} field(s)")
+    for source in state.unreadable:
+        click.echo(f"warning: the credential cannot read {source!r}; its values are left as they are")
+
+
+@mapping.command("show")
+@click.argument("company")
+@click.pass_obj
+@user_errors
+def show_mapping(app, company: str) -> None:
+    """Print COMPANY's mapping as SRC=DST lines (the provider's default until one is set).
+
+    Example: hrsync mapping show "Globex AG"
+    """
+    with opened_services(app) as services:
+        state = setup.read_mapping(services, resolve_company(services, company).id)
+    click.echo(f"# {state.provider} mapping{' (default)' if state.default else ''}")
+    for source, target in state.mapping.items():
+        click.echo(f"{source}={target}")
+
+
+def _credentials(provider: str, given: dict) -> dict[str, str]:
+    options = CREDENTIAL_OPTIONS[provider]
+    foreign = [k for k, v in given.items() if v is not None and k not in {key for key, _, _ in options}]
+    if foreign:
+        raise UserError(f"--{foreign[0].replace('_', '-')} is not a {provider} credential")
+    credentials = {}
+    for key, option, secret in options:
+        value = given[key]
+        if value is None and secret:
+            value = read_secret(f"{provider_class(provider).label} {option.removeprefix('--').replace('-', ' ')}")
+        if value is None:
+            raise UserError(f"{provider} needs {option}")
+        credentials[key] = value
+    return credentials
+
+
+def _print_state(state: IntegrationState, fresh: bool) -> None:
+    company, current = state.company, state.integration
+    click.echo(f"{company.name} ({company.id})")
+    if current is None:
+        click.echo("  no HR integration yet")
+    else:
+        click.echo(f"  provider:    {provider_class(current.provider).label} ({current.status.value})")
+        if current.last_error:
+            click.echo(f"  last error:  {current.last_error}")
+        click.echo(f"  webhook URL: {state.webhook_url}")
+        if state.webhook_secret is not None:
+            click.echo(f"  webhook token (shown once): {state.webhook_secret}")
+        elif not current.has_webhook_secret:
+            click.echo("  webhook secret: not set yet")
+    settings = company.settings()
+    click.echo("  settings:    " + ", ".join(f"{name}={getattr(value, 'value', value)}"
+                                            for name, value in settings.items()))
+    if fresh and current is not None:
+        click.echo(SETUP_HINTS[current.provider].format(company=company.id))

@@ -1,0 +1,89 @@
+"""`hrsync sync COMPANY`: queue a sync for the workers and, with --wait, follow it to its change set."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from hrsync.cli.admin_support import opened_services, resolve_company
+from hrsync.cli.errors import UserError, user_errors
+from hrsync.render import counts_line
+from store.db import transaction
+from store.enums import SyncStatus
+from store.repositories import sync_runs
+from workers.bootstrap import Services
+from workers.links import LinkSigner
+
+POLL_SECONDS = 0.5
+
+
+@click.command()
+@click.argument("company")
+@click.option("--full", is_flag=True, help="Fetch every employee (default: those changed since the last sync).")
+@click.option("--wait", is_flag=True, help="Follow the sync with a progress bar until it ends.")
+@click.option("--timeout", default=900, show_default=True, type=click.IntRange(1, 86_400),
+              help="With --wait: give up waiting after this many seconds (the sync goes on).")
+@click.pass_obj
+@user_errors
+def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
+    """Queue a sync of COMPANY; a worker (`hrsync worker`) runs it and records a change set to approve.
+
+    Example: hrsync sync "Acme GmbH" --full --wait
+    """
+    from redis import Redis
+
+    from workers.enqueue import request_sync
+    from workers.errors import NotConfigured, QueueUnavailable
+
+    mode = "full" if full else "incremental"
+    with opened_services(app) as services:
+        target = resolve_company(services, company)
+        redis = Redis.from_url(app.settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
+        try:
+            sync_id = request_sync(services, redis, target.id, mode)
+        except NotConfigured:
+            raise UserError(f"{target.name} has no HR integration yet: run `hrsync integration set` first") from None
+        except QueueUnavailable:
+            raise UserError("cannot reach Redis (check REDIS_URL): nothing was queued") from None
+        finally:
+            redis.close()
+        click.echo(f"sync {sync_id} ({mode}) of {target.name} queued")
+        if not wait:
+            click.echo(f"follow it with GET /api/v1/syncs/{sync_id}, or run again with --wait")
+            return
+        run = follow(services, sync_id, timeout, Console(stderr=True))
+    report(app.settings, run)
+
+
+def follow(services: Services, sync_id: int, timeout: float, console: Console) -> sync_runs.SyncRun:
+    """Poll the sync row until it succeeds or fails, drawing a bar (a total once the HR system tells it)."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    deadline = time.monotonic() + timeout
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("queued: waiting for a worker (hrsync worker)", total=None)
+        while True:
+            with transaction(services.session_factory) as session:
+                run = sync_runs.get_run(session, sync_id)
+            if run.status in (SyncStatus.SUCCEEDED, SyncStatus.FAILED):
+                return run
+            if run.status is SyncStatus.RUNNING:
+                bar.update(task, description="fetching", completed=run.fetched, total=run.total)
+            if time.monotonic() > deadline:
+                raise UserError(f"sync {sync_id} is still {run.status.value} after {timeout:g} s "
+                                "(is a worker running? `hrsync worker`); it goes on without us")
+            time.sleep(POLL_SECONDS)
+
+
+def report(settings, run: sync_runs.SyncRun) -> None:
+    if run.status is SyncStatus.FAILED:
+        raise UserError(f"sync {run.id} failed: {run.error}")
+    click.echo(f"sync {run.id} succeeded: {run.fetched} employees; {counts_line(run.counts)}")
+    if run.changeset_id is None or not any(run.counts.values()):
+        click.echo("nothing to approve: the registry is in step with the HR system")
+        return
+    signer = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
+    click.echo(f"change set {run.changeset_id}: hrsync changes show {run.changeset_id}")
+    click.echo(f"approve at {signer.url(run.changeset_id)}")
