@@ -1,0 +1,124 @@
+"""POST /api/v1/syncs and GET /api/v1/syncs/<id>: queueing, the sync document, tenant isolation."""
+
+from __future__ import annotations
+
+import pytest
+
+from providers.errors import ProviderAuthError
+from store.db import transaction
+from store.repositories import changeset_reads, sync_runs
+from workers import runtime
+from workers.bootstrap import build_services
+from workers.jobs import run_sync
+
+from webhook_senders import configure
+
+FIELDS = {"id", "status", "mode", "progress", "counts", "error", "changeset_id", "approve_url", "created_at",
+          "started_at", "finished_at"}
+
+
+@pytest.fixture
+def configured(services, company):
+    configure(services, company.id, "bamboohr")
+    return company
+
+
+def test_the_api_needs_a_company_token(client):
+    assert client.post("/api/v1/syncs", json={}).status_code == 401
+    assert client.get("/api/v1/syncs/1", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+@pytest.mark.parametrize("body, status, code", [
+    pytest.param(b'{"mode": "sometimes"}', 422, "invalid_request", id="unknown-mode"),
+    pytest.param(b'{"mode": "full", "now": true}', 422, "invalid_request", id="unknown-field"),
+    pytest.param(b'{"mode": 1}', 422, "invalid_request", id="mode-not-a-string"),
+    pytest.param(b"mode=full", 400, "invalid_json", id="not-json"),
+])
+def test_invalid_requests_are_refused(client, configured, body, status, code):
+    response = client.post("/api/v1/syncs", data=body,
+                           headers={**configured.auth, "Content-Type": "application/json"})
+    assert response.status_code == status and response.get_json()["error"]["code"] == code
+
+
+def test_posting_queues_a_sync_and_get_shows_it(client, configured):
+    response = client.post("/api/v1/syncs", json={"mode": "incremental"}, headers=configured.auth)
+    assert response.status_code == 202
+    sync_id = response.get_json()["sync_id"]
+    assert response.headers["Location"] == f"/api/v1/syncs/{sync_id}"
+
+    document = client.get(f"/api/v1/syncs/{sync_id}", headers=configured.auth).get_json()
+
+    assert set(document) == FIELDS
+    assert document["status"] == "queued" and document["mode"] == "incremental"
+    assert document["progress"] == {"fetched": 0, "matched": 0, "total": None}
+    assert document["changeset_id"] is None and document["approve_url"] is None
+
+
+def test_an_empty_body_asks_for_a_full_sync(client, configured):
+    sync_id = client.post("/api/v1/syncs", headers=configured.auth).get_json()["sync_id"]
+    assert client.get(f"/api/v1/syncs/{sync_id}", headers=configured.auth).get_json()["mode"] == "full"
+
+
+def test_a_company_without_integration_is_409(client, company):
+    response = client.post("/api/v1/syncs", json={"mode": "full"}, headers=company.auth)
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "provider_not_configured"
+
+
+def test_another_companys_sync_is_404(client, configured, other_company):
+    sync_id = client.post("/api/v1/syncs", headers=configured.auth).get_json()["sync_id"]
+    response = client.get(f"/api/v1/syncs/{sync_id}", headers=other_company.auth)
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+    assert client.get("/api/v1/syncs/999999", headers=configured.auth).status_code == 404
+
+
+def test_redis_down_is_503(client, configured, redis_server):
+    redis_server.connected = False
+    response = client.post("/api/v1/syncs", headers=configured.auth)
+    assert response.status_code == 503 and response.headers["Retry-After"].isdigit()
+
+
+def test_a_finished_sync_shows_counts_changeset_and_approve_link(client, app, configured, services, fake_redis):
+    sync_id = client.post("/api/v1/syncs", headers=configured.auth).get_json()["sync_id"]
+    _run_with_empty_hr(services, fake_redis, sync_id)
+
+    document = client.get(f"/api/v1/syncs/{sync_id}", headers=configured.auth).get_json()
+    assert document["status"] == "succeeded" and document["finished_at"] is not None
+    assert document["changeset_id"] is not None
+    token = document["approve_url"].rsplit("/", 1)[1]
+    assert document["approve_url"].startswith("https://hrsync.test/approvals/")
+    assert app.extensions["hrsync.links"].changeset_id(token) == document["changeset_id"]
+    with transaction(services.session_factory) as session:
+        assert changeset_reads.pending_changeset_id(session, configured.id) == document["changeset_id"]
+
+
+def test_a_failed_sync_shows_a_readable_error(client, configured, services, fake_redis):
+    sync_id = client.post("/api/v1/syncs", headers=configured.auth).get_json()["sync_id"]
+    _run_with_empty_hr(services, fake_redis, sync_id,
+                       error=ProviderAuthError("BambooHR rejected the API key for subdomain acme"))
+    document = client.get(f"/api/v1/syncs/{sync_id}", headers=configured.auth).get_json()
+    assert document["status"] == "failed" and "rejected the API key" in document["error"]
+    assert "bamboo-api-key-secret" not in str(document)
+
+
+def _run_with_empty_hr(services, fake_redis, sync_id, error=None):
+    """Run the job in-process against an HR system with nobody in it (or one that raises `error`)."""
+    class EmptyHR:
+        require_hire_date, name, label = False, "bamboohr", "BambooHR"
+        default_mapping = {"firstName": "first_name"}
+
+        def iter_employees(self, progress=None):
+            if error is not None:
+                raise error
+            return iter(())
+
+        def close(self):
+            pass
+
+    fake = build_services(services.settings, engine=services.engine, provider_factory=lambda *a: EmptyHR())
+    runtime.use(runtime.JobRuntime(fake, fake_redis))
+    try:
+        run_sync(sync_id)
+    except ProviderAuthError:
+        pass
+    with transaction(services.session_factory) as session:
+        return sync_runs.get_run(session, sync_id)

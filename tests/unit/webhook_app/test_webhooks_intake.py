@@ -1,0 +1,215 @@
+"""POST /webhooks/<provider>/<company_id>: validation table, dedupe, coalescing, Redis down."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq.job import Job
+from rq.serializers import JSONSerializer
+
+from providers.bamboohr_webhook import sign
+from store.db import transaction
+from store.enums import SyncMode, SyncStatus
+from store.repositories import sync_runs
+from workers import coalescing, queueing
+
+from conftest import make_company
+from webhook_senders import BAMBOOHR_SECRET, WebhookSender, bamboohr_body, configure, personio_body
+
+
+@pytest.fixture
+def sender(client, company, services):
+    configure(services, company.id, "bamboohr")
+    return WebhookSender(client, company.id)
+
+
+def _runs(services, company_id):
+    with transaction(services.session_factory) as session:
+        return sync_runs.active_runs(session, company_id)
+
+
+def _case_unknown_company(sender, services, company):
+    return sender.bamboohr(company_id="co_0000000000000000")
+
+
+def _case_absurd_company_id(sender, services, company):
+    return sender.bamboohr(company_id="x" * 300)
+
+
+def _case_unknown_provider(sender, services, company):
+    return sender.client.post(f"/webhooks/workday/{company.id}", data=b"{}")
+
+
+def _case_other_provider(sender, services, company):
+    return sender.personio()
+
+
+def _case_no_integration(sender, services, company):
+    bare = make_company(services, "Bare Ltd", "cfo@bare.example")
+    return sender.bamboohr(company_id=bare.id)
+
+
+def _case_no_secret(sender, services, company):
+    unsigned = make_company(services, "Unsigned Ltd", "cfo@unsigned.example")
+    configure(services, unsigned.id, "bamboohr", secret=None)
+    return sender.bamboohr(company_id=unsigned.id)
+
+
+def _case_wrong_secret(sender, services, company):
+    return sender.bamboohr(secret="another-secret-0123456789")
+
+
+def _case_missing_signature(sender, services, company):
+    return sender.client.post(f"/webhooks/bamboohr/{company.id}", data=bamboohr_body(),
+                              headers={"X-BambooHR-Timestamp": str(int(time.time()))})
+
+
+def _case_stale_timestamp(sender, services, company):
+    return sender.bamboohr(timestamp=time.time() - 3600)
+
+
+def _case_tampered_body(sender, services, company):
+    stamp = str(int(time.time()))
+    return sender.client.post(f"/webhooks/bamboohr/{company.id}", data=bamboohr_body("1"),
+                              headers={"X-BambooHR-Timestamp": stamp,
+                                       "X-BambooHR-Signature": sign(BAMBOOHR_SECRET, bamboohr_body("2"), stamp)})
+
+
+def _case_signed_but_not_json(sender, services, company):
+    return sender.bamboohr(b"employee=1&action=Updated")
+
+
+def _case_signed_without_employee(sender, services, company):
+    return sender.bamboohr(json.dumps({"type": "employee.updated", "data": {"employeeId": "abc"}}).encode())
+
+
+def _case_too_large(sender, services, company):
+    return sender.bamboohr(b'{"employees": [' + b" " * (1024 * 1024) + b"]}")
+
+
+def _case_personio_wrong_token(sender, services, company):
+    configure(services, company.id, "personio")
+    return sender.personio(token="nope")
+
+
+def _case_personio_no_token(sender, services, company):
+    configure(services, company.id, "personio")
+    return sender.client.post(f"/webhooks/personio/{company.id}", data=personio_body())
+
+
+def _case_personio_not_an_envelope(sender, services, company):
+    configure(services, company.id, "personio")
+    return sender.personio(b'{"event": "person.updated"}')
+
+
+REFUSALS = [
+    pytest.param(_case_unknown_company, 404, "unknown_company", id="unknown-company"),
+    pytest.param(_case_absurd_company_id, 404, "unknown_company", id="absurd-company-id"),
+    pytest.param(_case_unknown_provider, 404, "not_found", id="unknown-provider"),
+    pytest.param(_case_other_provider, 409, "provider_not_configured", id="other-provider"),
+    pytest.param(_case_no_integration, 409, "provider_not_configured", id="no-integration"),
+    pytest.param(_case_no_secret, 409, "webhook_secret_not_set", id="no-webhook-secret"),
+    pytest.param(_case_wrong_secret, 401, "webhook_rejected", id="bamboohr-wrong-secret"),
+    pytest.param(_case_missing_signature, 401, "webhook_rejected", id="bamboohr-no-signature"),
+    pytest.param(_case_stale_timestamp, 401, "webhook_rejected", id="bamboohr-stale-timestamp"),
+    pytest.param(_case_tampered_body, 401, "webhook_rejected", id="bamboohr-tampered-body"),
+    pytest.param(_case_signed_but_not_json, 400, "malformed_webhook", id="bamboohr-not-json"),
+    pytest.param(_case_signed_without_employee, 400, "malformed_webhook", id="bamboohr-bad-employee-id"),
+    pytest.param(_case_too_large, 413, "request_entity_too_large", id="body-over-1-mib"),
+    pytest.param(_case_personio_wrong_token, 401, "webhook_rejected", id="personio-wrong-token"),
+    pytest.param(_case_personio_no_token, 401, "webhook_rejected", id="personio-no-token"),
+    pytest.param(_case_personio_not_an_envelope, 400, "malformed_webhook", id="personio-not-an-envelope"),
+]
+
+
+@pytest.mark.parametrize("case, status, code", REFUSALS)
+def test_refused_deliveries_change_nothing(sender, services, company, fake_redis, case, status, code):
+    response = case(sender, services, company)
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
+    assert fake_redis.keys("hrsync:*") == [] and _runs(services, company.id) == []
+
+
+def test_an_accepted_bamboohr_delivery_schedules_one_targeted_sync(sender, services, company, fake_redis):
+    response = sender.bamboohr(bamboohr_body("67890"))
+
+    assert response.status_code == 202
+    body = response.get_json()
+    assert body["status"] == "accepted" and body["delivery_id"].startswith("bamboohr-")
+    (run,) = _runs(services, company.id)
+    assert run.mode is SyncMode.TARGETED and run.status is SyncStatus.QUEUED and run.provider == "bamboohr"
+    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {b"67890"}
+    job = Job.fetch(queueing.sync_job_id(run.id), connection=fake_redis, serializer=JSONSerializer)
+    assert job.args == [run.id] and job.rate_limit_key == f"company-{company.id}"
+
+
+def test_an_accepted_personio_delivery_names_the_person(client, company, services, fake_redis):
+    configure(services, company.id, "personio")
+    response = WebhookSender(client, company.id).personio(personio_body("4711"))
+    assert response.status_code == 202 and response.get_json()["delivery_id"].startswith("personio-")
+    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {b"4711"}
+
+
+def test_the_same_delivery_twice_has_one_effect(sender, services, company, fake_redis):
+    first = sender.bamboohr(bamboohr_body("1"))
+    second = sender.bamboohr(bamboohr_body("1"))
+    assert (first.status_code, second.status_code) == (202, 202)
+    assert first.get_json()["delivery_id"] == second.get_json()["delivery_id"]
+    assert [first.get_json()["result"], second.get_json()["result"]] == ["scheduled", "duplicate"]
+    assert len(_runs(services, company.id)) == 1
+
+
+def test_many_deliveries_within_the_debounce_window_make_one_sync(sender, services, company, fake_redis):
+    moments = [f"2026-01-31T18:{minute:02d}:00+0000" for minute in range(40)]
+    results = [sender.bamboohr(bamboohr_body(str(100 + n % 7), moment)).get_json()["result"]
+               for n, moment in enumerate(moments)]
+    assert results[0] == "scheduled" and set(results[1:]) == {"joined"}
+    assert len(_runs(services, company.id)) == 1
+    assert fake_redis.scard(coalescing.ids_key(company.id)) == 7
+
+
+def test_each_company_gets_its_own_sync(sender, services, company, other_company, client):
+    configure(services, other_company.id, "bamboohr")
+    sender.bamboohr()
+    WebhookSender(client, other_company.id).bamboohr()
+    assert len(_runs(services, company.id)) == 1 and len(_runs(services, other_company.id)) == 1
+
+
+def test_an_event_about_nobody_is_acknowledged_and_ignored(client, company, services, fake_redis):
+    configure(services, company.id, "personio")
+    response = WebhookSender(client, company.id).personio(personio_body(event="absence-period.created"))
+    assert response.status_code == 202 and response.get_json()["result"] == "ignored"
+    assert fake_redis.keys("hrsync:*") == [] and _runs(services, company.id) == []
+
+
+def test_redis_down_answers_503_with_retry_after_and_records_nothing(sender, services, company, fake_redis,
+                                                                     redis_server):
+    redis_server.connected = False
+    response = sender.bamboohr()
+    assert response.status_code == 503 and response.headers["Retry-After"].isdigit()
+    assert response.get_json()["error"]["code"] == "queue_unavailable"
+    assert _runs(services, company.id) == []
+
+    redis_server.connected = True
+    retried = sender.bamboohr()  # the HR system's retry of the same delivery is accepted, not a duplicate
+    assert retried.status_code == 202 and retried.get_json()["result"] == "scheduled"
+    assert len(_runs(services, company.id)) == 1
+
+
+def test_a_failure_while_queueing_leaves_no_dedupe_key(sender, services, company, fake_redis, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RedisConnectionError("connection reset by peer")
+
+    monkeypatch.setattr(queueing, "schedule_sync", broken)
+    assert sender.bamboohr().status_code == 503
+    assert fake_redis.keys("hrsync:*") == [] and _runs(services, company.id) == []
+    monkeypatch.undo()
+    assert sender.bamboohr().get_json()["result"] == "scheduled"
+
+
+def test_the_answer_names_no_secret(sender):
+    response = sender.bamboohr(secret="wrong-secret-0123456789")
+    assert BAMBOOHR_SECRET not in response.get_data(as_text=True)
