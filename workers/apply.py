@@ -1,0 +1,150 @@
+"""Applying a change set: the approver's password, then every selected item in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import IntegrityError
+
+from domain.names import NameFormat
+from domain.policy import SyncPolicy
+from providers import provider_class
+from providers.errors import UnknownProvider
+from store.db import transaction
+from store.enums import ChangeSetStatus
+from store.errors import DuplicateStakeholder, InvalidTransition, StaleVersion
+from store.models import utcnow
+from store.repositories import approvers, audit, changesets, companies, integrations
+from store.repositories.audit import AuditEntry
+from store.repositories.changeset_reads import StoredChangeSet, load_changeset
+from workers.apply_errors import ChangeSetChanged, NotPending, RegistryConflict, WrongPassword
+from workers.apply_lockout import Lockout
+from workers.apply_plan import (ItemOutcome, Outcome, Selection, build_plan, claimed_values, touched_ids,
+                                validate_selection)
+from workers.apply_writes import find_holders, lock_stakeholders, write_plan
+from workers.bootstrap import Services
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRequest:
+    """One approver's submission; `company_id` set means "only if the change set is this company's".
+
+    `expected_items` (the item ids the approver saw) makes the apply refuse a set that changed since.
+    """
+
+    changeset_id: int
+    email: str
+    password: str = field(repr=False)
+    company_id: str | None = None
+    name_format: NameFormat | None = None
+    selection: Selection = field(default_factory=Selection)
+    expected_items: frozenset[int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyResult:
+    changeset_id: int
+    applied_at: dt.datetime
+    applied_by: str
+    name_format: NameFormat
+    outcomes: tuple[ItemOutcome, ...]
+
+    def counts(self) -> dict[str, int]:
+        """Items per outcome; applied ones per kind written (create, update, link, leaver)."""
+        counted = Counter(outcome.applied_kind.value if outcome.outcome is Outcome.APPLIED else outcome.outcome.value
+                          for outcome in self.outcomes)
+        return dict(sorted(counted.items()))
+
+    def with_outcome(self, outcome: Outcome) -> tuple[ItemOutcome, ...]:
+        return tuple(entry for entry in self.outcomes if entry.outcome is outcome)
+
+
+def approve(services: Services, lockout: Lockout, request: ApprovalRequest) -> ApplyResult:
+    """Check the password (counting tries), then apply; raises an ApprovalError or store.NotFound."""
+    stored = _pending(services, request)
+    attempt = lockout.reserve(stored.id)
+    if not _password_ok(services, stored.company_id, request):
+        remaining = lockout.failed(attempt)
+        if remaining == 0:
+            _audit_lock(services, stored, request.email, lockout.lock_seconds)
+        raise WrongPassword(remaining)
+    lockout.succeeded(attempt)
+    return apply_changeset(services, request, actor=approvers.normalise_email(request.email))
+
+
+def apply_changeset(services: Services, request: ApprovalRequest, actor: str) -> ApplyResult:
+    """Everything in one transaction, the change set row locked first: a second approver waits, then fails."""
+    try:
+        with transaction(services.session_factory) as session:
+            at = utcnow()
+            try:
+                changesets.mark_applied(session, request.changeset_id, actor, at)
+            except InvalidTransition:
+                raise _not_pending(load_changeset(session, request.changeset_id, with_items=False)) from None
+            stored = load_changeset(session, request.changeset_id)
+            _check_items(stored, request)
+            validate_selection(stored, request.selection)
+            policy = _policy(session, stored)
+            name_format = request.name_format or policy.name_format
+            current = lock_stakeholders(session, stored.company_id, touched_ids(stored, request.selection))
+            identifiers, remote_ids = claimed_values(stored)
+            holders = find_holders(session, stored.company_id, stored.provider, identifiers, remote_ids, current)
+            plan = build_plan(stored, request.selection, current, holders, name_format, policy)
+            outcomes = write_plan(session, stored, plan, actor, at)
+    except (DuplicateStakeholder, StaleVersion, IntegrityError):
+        # The rows were locked and checked, so only a writer outside the change set gets here.
+        raise RegistryConflict("the registry changed while the change set was being applied; nothing was "
+                               "applied, try again") from None
+    result = ApplyResult(stored.id, at, actor, name_format, tuple(outcomes))
+    log.info("change set %s applied by %s: %s", stored.id, actor, result.counts())
+    return result
+
+
+def _pending(services: Services, request: ApprovalRequest) -> StoredChangeSet:
+    with transaction(services.session_factory) as session:
+        stored = load_changeset(session, request.changeset_id, request.company_id, with_items=False)
+    if stored.status is not ChangeSetStatus.PENDING:
+        raise _not_pending(stored)
+    return stored
+
+
+def _not_pending(stored: StoredChangeSet) -> NotPending:
+    return NotPending(stored.id, stored.status.value, superseded_by=stored.superseded_by,
+                      applied_at=stored.applied_at, applied_by=stored.applied_by)
+
+
+def _password_ok(services: Services, company_id: str, request: ApprovalRequest) -> bool:
+    with transaction(services.session_factory) as session:
+        return approvers.verify_approver(session, company_id, request.email, request.password)
+
+
+def _audit_lock(services: Services, stored: StoredChangeSet, email: str, seconds: int) -> None:
+    entry = AuditEntry(actor=approvers.normalise_email(email)[:320] or "unknown", action="lock_approval",
+                       change_set_id=stored.id,
+                       detail=f"too many wrong passwords: approving locked for {seconds // 60} minutes")
+    with transaction(services.session_factory) as session:
+        audit.append(session, stored.company_id, entry)
+    log.warning("approving change set %s locked after too many wrong passwords", stored.id)
+
+
+def _check_items(stored: StoredChangeSet, request: ApprovalRequest) -> None:
+    if request.expected_items is not None and {entry.id for entry in stored.items} != request.expected_items:
+        raise ChangeSetChanged("the change set was updated by a newer sync since the page was opened; "
+                               "review it again")
+
+
+def _policy(session, stored: StoredChangeSet) -> SyncPolicy:
+    integration = integrations.get_integration(session, stored.company_id)
+    if integration is not None and integration.provider == stored.provider and integration.mapping:
+        owned = integration.mapping.values()
+    else:
+        try:
+            owned = provider_class(stored.provider).default_mapping.values()
+        except UnknownProvider:
+            owned = ()
+    return companies.policy_for(session, stored.company_id, stored.provider, owned)

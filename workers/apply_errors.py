@@ -1,0 +1,51 @@
+"""Why an approval was refused: tiny error classes the HTML page and the JSON API translate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+class ApprovalError(Exception):
+    """Base class: nothing was applied."""
+
+
+class NotPending(ApprovalError):
+    """The change set was already applied, superseded by a newer one, or expired."""
+
+    def __init__(self, changeset_id: int, status: str, *, superseded_by: int | None = None,
+                 applied_at: dt.datetime | None = None, applied_by: str | None = None):
+        super().__init__(f"change set {changeset_id} is {status}, not pending")
+        self.changeset_id, self.status = changeset_id, status
+        self.superseded_by, self.applied_at, self.applied_by = superseded_by, applied_at, applied_by
+
+
+class WrongPassword(ApprovalError):
+    """E-mail or password did not match an approver of the company; `remaining` tries before the lock."""
+
+    def __init__(self, remaining: int):
+        super().__init__("the e-mail or password is not right")
+        self.remaining = remaining
+
+
+class Locked(ApprovalError):
+    """Too many wrong passwords: approving this change set is locked for `retry_after` seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__("too many wrong passwords; approving is locked for a while")
+        self.retry_after = max(1, int(retry_after))
+
+
+class LockoutUnavailable(ApprovalError):
+    """The lockout store (Redis) did not answer: without it, password tries cannot be counted."""
+
+
+class InvalidSelection(ApprovalError):
+    """Excluded or resolved items that are not in the change set, or an unknown resolution."""
+
+
+class ChangeSetChanged(ApprovalError):
+    """The items differ from the ones the approver saw (a targeted sync merged into the set)."""
+
+
+class RegistryConflict(ApprovalError):
+    """Another writer changed the registry mid-apply in a way the batch cannot absorb; retry."""
