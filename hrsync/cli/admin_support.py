@@ -52,7 +52,7 @@ def read_secret(label: str, *, confirm: bool = False) -> str:
     if sys.stdin is not None and sys.stdin.isatty():
         value = click.prompt(label, hide_input=True, confirmation_prompt=confirm)
     else:
-        value = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        value = sys.stdin.readline().rstrip("\r\n")
     if not value.strip():
         raise UserError(f"{label.lower()} is empty (type it at the prompt or pipe it on stdin)")
     return value

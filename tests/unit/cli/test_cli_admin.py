@@ -1,0 +1,271 @@
+"""The admin commands through click's runner: company, integration, fields, mapping, sync, changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from argon2 import PasswordHasher
+from click.testing import CliRunner
+from cryptography.fernet import Fernet
+
+from domain.employee import Employee, EmploymentStatus
+from hrsync.cli import admin_support, main
+from hrsync.cli.errors import UserError
+from hrsync.cli.sync_commands import follow, report
+from hrsync.config import Settings
+from rich.console import Console
+from store import passwords
+from store.db import transaction
+from store.repositories import integrations, sync_runs, tokens
+from tests.unit.webhook_app.admin_fakes import FakeHR
+from workers.bootstrap import build_services
+from workers.sync import execute_sync
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {"HRSYNC_INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+            "SECRET_KEY": "s" * 40, "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "PUBLIC_BASE_URL": "https://hrsync.example", "REDIS_URL": "redis://127.0.0.1:1/0"}
+
+
+@pytest.fixture
+def settings(env):
+    return Settings.from_env(env)
+
+
+@pytest.fixture
+def hr(monkeypatch):
+    """The commands' services get a fake HR system (no network in the unit tier)."""
+    fake = FakeHR()
+    monkeypatch.setattr(admin_support, "build_services",
+                        lambda settings: build_services(settings, provider_factory=fake.factory))
+    return fake
+
+
+@pytest.fixture
+def cli(env, hr):
+    runner = CliRunner()
+
+    def invoke(*args, input: str | None = None):
+        return runner.invoke(main, list(args), env=env, input=input)
+
+    assert invoke("db", "upgrade").exit_code == 0
+    return invoke
+
+
+@pytest.fixture
+def company(cli):
+    result = cli("company", "create", "Acme GmbH", "--approver", "cfo@acme.example", input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    return re.search(r"company id: (co_[0-9a-f]+)", result.output)[1]
+
+
+def one_line_error(result, start: str) -> None:
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith(f"Error: {start}"), result.output
+    assert "Traceback" not in result.output
+
+
+COMMANDS = [["company", "create"], ["integration", "set"], ["integration", "show"],
+            ["integration", "webhook-secret"], ["fields"], ["mapping", "set"], ["mapping", "show"], ["sync"],
+            ["changes", "show"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: "-".join(c))
+def test_each_admin_command_explains_itself_with_an_example(command):
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example: hrsync " + command[0] in result.output
+
+
+def test_company_create_prints_id_and_a_working_token(cli, settings):
+    result = cli("company", "create", "Acme GmbH", "--approver", "cfo@acme.example", input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    company_id = re.search(r"company id: (co_[0-9a-f]{16})", result.output)[1]
+    token = re.search(r"API token: +(hrs_\S+)", result.output)[1]
+    services = build_services(settings)
+    with transaction(services.session_factory) as session:
+        assert tokens.company_for_token(session, token) == company_id
+    services.dispose()
+
+
+@pytest.mark.parametrize("stdin, message", [("\n", "approver password is empty"), ("short\n", "the approver password")],
+                         ids=["empty", "too-short"])
+def test_company_create_refuses_a_weak_password(cli, stdin, message):
+    one_line_error(cli("company", "create", "Acme", "--approver", "a@acme.example", input=stdin), message)
+
+
+def test_commands_on_an_unmigrated_database_point_at_db_upgrade(env):
+    result = CliRunner().invoke(main, ["company", "create", "Acme", "--approver", "a@b.example"], env=env,
+                                input=PASSWORD + "\n")
+    one_line_error(result, "the database schema is missing or old: run `hrsync db upgrade` first")
+
+
+def test_bamboohr_key_from_stdin_is_stored_encrypted_and_not_printed(cli, company, settings):
+    result = cli("integration", "set", company, "--provider", "bamboohr", "--subdomain", "acme",
+                 input="bamboo-key-0123456789\n")
+    assert result.exit_code == 0, result.output
+    assert f"webhook URL: https://hrsync.example/webhooks/bamboohr/{company}" in result.output
+    assert "bamboo-key-0123456789" not in result.output and "Private Key" in result.output
+    services = build_services(settings)
+    with transaction(services.session_factory) as session:
+        assert integrations.get_credentials(session, services.box, company) == {
+            "subdomain": "acme", "api_key": "bamboo-key-0123456789"}
+    services.dispose()
+
+
+def test_personio_prints_its_webhook_token_once(cli, company, settings):
+    result = cli("integration", "set", "Acme GmbH", "--provider", "personio", "--client-id", "papi-1",
+                 "--client-secret", "papi-secret")
+    assert result.exit_code == 0, result.output
+    token = re.search(r"webhook token \(shown once\): (\S+)", result.output)[1]
+    services = build_services(settings)
+    with transaction(services.session_factory) as session:
+        assert integrations.get_webhook_secret(session, services.box, company) == token
+    services.dispose()
+    shown = cli("integration", "show", company)
+    assert token not in shown.output and "papi-secret" not in shown.output and "Personio (ok)" in shown.output
+
+
+def test_webhook_secret_rotates_personio_and_stores_bamboohr_key(cli, company, settings):
+    cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
+    rotated = cli("integration", "webhook-secret", company)
+    assert rotated.exit_code == 0 and "webhook token (shown once): " in rotated.output
+    cli("integration", "set", company, "--provider", "bamboohr", "--subdomain", "acme", "--api-key", "k")
+    stored = cli("integration", "webhook-secret", company, input="123b929362d51613054f71e5e5d4bf2c\n")
+    assert stored.exit_code == 0 and "123b929362d51613054f71e5e5d4bf2c" not in stored.output
+    services = build_services(settings)
+    with transaction(services.session_factory) as session:
+        assert integrations.get_webhook_secret(session, services.box, company) == "123b929362d51613054f71e5e5d4bf2c"
+    services.dispose()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--subdomain", "acme"], "credentials need --provider"),
+    ([], "nothing to set"),
+    (["--provider", "bamboohr", "--subdomain", "acme", "--client-id", "x"], "--client-id is not a bamboohr credential"),
+    (["--provider", "bamboohr", "--api-key", "k"], "bamboohr needs --subdomain"),
+    (["--provider", "bamboohr", "--subdomain", "acme corp!", "--api-key", "k"], "the BambooHR subdomain must be"),
+    (["--provider", "personio", "--client-id", "p"], "personio client secret is empty"),
+], ids=["credentials-without-provider", "nothing", "foreign-option", "missing-subdomain", "bad-subdomain",
+        "empty-secret-on-stdin"])
+def test_integration_set_mistakes_are_one_line(cli, company, args, message):
+    one_line_error(cli("integration", "set", company, *args, input="\n"), message)
+
+
+def test_settings_change_without_touching_the_provider(cli, company):
+    result = cli("integration", "set", company, "--name-format", "last_comma_first", "--import-terminated")
+    assert result.exit_code == 0, result.output
+    assert "name_format=last_comma_first" in result.output and "import_terminated=True" in result.output
+    assert "no HR integration yet" in result.output
+
+
+def test_an_unknown_company_is_one_line(cli):
+    one_line_error(cli("integration", "show", "Nobody Ltd"), "no company 'Nobody Ltd'")
+
+
+def test_fields_show_readability_and_mapping(cli, company):
+    cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
+    result = cli("fields", company)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"dynamic_1006 .* no ", result.output)
+    assert re.search(r"first_name .* yes .* first_name", result.output)
+    assert "1 field(s) the credential cannot read" in result.output
+
+
+def test_mapping_set_checks_and_stores(cli, company):
+    cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
+    saved = cli("mapping", "set", company, "first_name=first_name", "last_name=last_name", "dynamic_1006=city")
+    assert saved.exit_code == 0, saved.output
+    assert "mapping saved: 3 field(s)" in saved.output and "cannot read 'dynamic_1006'" in saved.output
+    shown = cli("mapping", "show", company)
+    assert shown.output.splitlines() == ["# personio mapping", "first_name=first_name", "last_name=last_name",
+                                         "dynamic_1006=city"]
+
+
+@pytest.mark.parametrize("pairs, message", [
+    (["first_name=first_name", "last_name=last_name", "email=e_mail"], "unknown target field 'e_mail'"),
+    (["first_name=first_name", "last_name=last_name", "first_name=email"], "source field 'first_name' is mapped twice"),
+    (["first_name=first_name"], "last_name must be mapped"),
+    (["first_name=first_name", "last_name=last_name", "dynamic_4711=city"], "Personio has no field 'dynamic_4711'"),
+    (["first_name"], "'first_name' is not SOURCE=TARGET"),
+], ids=["unknown-target", "source-twice", "required-missing", "unknown-source", "not-a-pair"])
+def test_mapping_mistakes_are_one_line_and_change_nothing(cli, company, pairs, message):
+    cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
+    one_line_error(cli("mapping", "set", company, *pairs), message)
+    assert "(default)" in cli("mapping", "show", company).output
+
+
+def test_sync_needs_an_integration(cli, company):
+    one_line_error(cli("sync", company), "Acme GmbH has no HR integration yet")
+
+
+def test_sync_without_redis_queues_nothing_and_says_so(cli, company, settings):
+    cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
+    one_line_error(cli("sync", company, "--full"), "cannot reach Redis (check REDIS_URL)")
+    services = build_services(settings)
+    with transaction(services.session_factory) as session:
+        assert [run.status.value for run in sync_runs.active_runs(session, company)] == []
+    services.dispose()
+
+
+@pytest.fixture
+def synced(cli, company, settings, hr):
+    """A company with a succeeded full sync of two employees (the sync core, run in-process)."""
+    cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
+    hr.employees = [Employee("1", first_name="Anna", last_name="Müller", status=EmploymentStatus.ACTIVE,
+                             hire_date=dt.date(2020, 1, 1)),
+                    Employee("2", first_name="Ben", last_name="Okafor", status=EmploymentStatus.ACTIVE)]
+    services = build_services(settings, provider_factory=hr.factory)
+    with transaction(services.session_factory) as session:
+        run = sync_runs.create_run(session, company, "personio", "full")
+    execute_sync(services, run.id)
+    yield services, run.id
+    services.dispose()
+
+
+def test_follow_returns_a_finished_sync_and_report_prints_counts_and_link(synced, settings, capsys):
+    services, sync_id = synced
+    run = follow(services, sync_id, timeout=5, console=Console(stderr=True))
+    report(settings, run)
+    out = capsys.readouterr().out
+    assert f"sync {sync_id} succeeded: 2 employees; create 2 · update 0" in out
+    assert re.search(r"approve at https://hrsync\.example/approvals/\S+", out)
+
+
+def test_report_of_a_failed_sync_is_one_error(synced, settings):
+    services, sync_id = synced
+    with transaction(services.session_factory) as session:
+        run = sync_runs.create_run(session, sync_runs.get_run(session, sync_id).company_id, "personio", "full")
+        sync_runs.start_run(session, run.id)
+        sync_runs.fail_run(session, run.id, "Personio rejected the client id p")
+        failed = sync_runs.get_run(session, run.id)
+    with pytest.raises(UserError, match="failed: Personio rejected the client id p"):
+        report(settings, failed)
+
+
+def test_changes_show_prints_tables_and_the_approve_link(cli, synced):
+    services, sync_id = synced
+    with transaction(services.session_factory) as session:
+        changeset_id = sync_runs.get_run(session, sync_id).changeset_id
+    result = cli("changes", "show", str(changeset_id))
+    assert result.exit_code == 0, result.output
+    assert f"change set {changeset_id} of Acme GmbH (personio) — pending" in result.output
+    assert "New stakeholders (2)" in result.output and "Anna Müller" in result.output
+    assert "approve at https://hrsync.example/approvals/" in result.output
+
+
+def test_changes_show_of_a_missing_change_set_is_one_line(cli):
+    one_line_error(cli("changes", "show", "4711"), "no change set 4711")
