@@ -84,12 +84,14 @@ def group_change(stakeholder: Stakeholder, implied: str | None, terminated: bool
 
 def matched_item(*, remote_id: str, employee_name: str, proposed: Mapping[str, str],
                  termination_date: dt.date | None, stakeholder: Stakeholder,
-                 policy: SyncPolicy) -> ChangeItem | None:
+                 policy: SyncPolicy, in_step_known: bool = False) -> ChangeItem | None:
     """The leaver, update or link item for a match; None when the pair is linked and in step.
 
     `termination_date` is set only for terminated employees (and then carried by every item).
+    A plain dict `proposed` is taken over by the item, not copied. `in_step_known` says that
+    in_step() already found no field to change.
     """
-    changes = field_changes(stakeholder, proposed, policy)
+    changes = {} if in_step_known else field_changes(stakeholder, proposed, policy)
     group, leaver = group_change(stakeholder, proposed.get(GROUP), termination_date is not None, policy)
     if group is not None:
         changes[GROUP] = group
@@ -115,4 +117,6 @@ def _ordered(changes: dict[str, FieldChange]) -> Mapping[str, FieldChange]:
 
 
 def _read_only(proposed: Mapping[str, str]) -> Mapping[str, str]:
-    return proposed if isinstance(proposed, MappingProxyType) else MappingProxyType(dict(proposed))
+    if isinstance(proposed, MappingProxyType):
+        return proposed
+    return MappingProxyType(proposed if proposed.__class__ is dict else dict(proposed))

@@ -38,7 +38,7 @@ class StakeholderIndex:
             identifier = as_text(stakeholder.unique_identifier)
             if identifier is not None:
                 by_identifier[identifier].append(stakeholder)
-            if stakeholder.linked:
+            if stakeholder.hr_remote_id is not None:
                 # The registry keeps links unique; should it not, the lowest id wins.
                 if stakeholder.hr_provider == provider:
                     by_link.setdefault(stakeholder.hr_remote_id, stakeholder)
@@ -50,7 +50,8 @@ class StakeholderIndex:
             email = as_text(stakeholder.email)
             if email is not None:
                 by_email[email.casefold()].append(stakeholder)
-        return cls({s.id: s for s in ordered}, by_link, dict(by_identifier), dict(by_name), dict(by_email), keys)
+        # The defaultdicts are only ever read with .get() from here on.
+        return cls({s.id: s for s in ordered}, by_link, by_identifier, by_name, by_email, keys)
 
     def linked_to(self, remote_id: str) -> Stakeholder | None:
         return self.by_link.get(remote_id)

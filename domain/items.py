@@ -52,14 +52,15 @@ def review_item(subject: Subject, reason: Reason, candidates: tuple[int, ...],
 def matched(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -> ChangeItem | None:
     """The item for a match; a linked pair already in step is settled without building anything."""
     employee = subject.employee
-    if (stakeholder.hr_remote_id == subject.remote_id and stakeholder.hr_provider == policy.provider
-            and in_step(employee, stakeholder, policy)
+    steady = in_step(employee, stakeholder, policy)
+    if (steady and stakeholder.hr_remote_id == subject.remote_id and stakeholder.hr_provider == policy.provider
             and group_change(stakeholder, implied_group(employee, policy),
                              subject.termination_date is not None, policy)[0] is None):
         return None
     proposed = proposed_values(employee, policy)
-    return matched_item(remote_id=subject.remote_id, employee_name=proposed[NAME], proposed=_frozen(proposed),
-                        termination_date=subject.termination_date, stakeholder=stakeholder, policy=policy)
+    return matched_item(remote_id=subject.remote_id, employee_name=proposed[NAME], proposed=proposed,
+                        termination_date=subject.termination_date, stakeholder=stakeholder,
+                        policy=policy, in_step_known=steady)
 
 
 def in_full_order(items: list[ChangeItem]) -> list[ChangeItem]:

@@ -37,8 +37,9 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
     with _collector_paused():
         index = StakeholderIndex.build(stakeholders, policy.provider)
         items, subjects = _screen(employees, index, policy, decisions)
-        outcomes, claims = _settle(subjects, index, policy, decisions)
-        items.extend(_decide(subjects, outcomes, claims, index, policy, decisions))
+        unlinked = _follow_links(subjects, index, policy, items)
+        outcomes, claims = _settle(unlinked, index, policy, decisions)
+        items.extend(_decide(unlinked, outcomes, claims, index, policy, decisions))
         return ChangeSet.of(in_full_order(items))
 
 
@@ -71,15 +72,12 @@ def _screen(employees: Iterable[Employee], index: StakeholderIndex, policy: Sync
             items.append(skip_item(Subject.of(employee), Reason.NO_HIRE_DATE, policy))
         else:
             eligible.append(Subject.of(employee))
-    seen: set[str] = set()
-    twice: set[str] = set()
-    holder: dict[str, str] = {}
-    shared: set[str] = set()
-    for subject in eligible:
-        (twice if subject.remote_id in seen else seen).add(subject.remote_id)
-        if subject.identifier is not None:
-            if holder.setdefault(subject.identifier, subject.remote_id) != subject.remote_id:
-                shared.add(subject.identifier)
+    twice = _repeated(subject.remote_id for subject in eligible)
+    # An identifier shared by several records, not by one record sent twice.
+    shared = _repeated(identifier for identifier, _ in
+                       {(s.identifier, s.remote_id) for s in eligible if s.identifier is not None})
+    if not (twice or shared):
+        return items, eligible
     subjects = []
     for subject in eligible:
         if subject.remote_id in twice:
@@ -94,9 +92,38 @@ def _screen(employees: Iterable[Employee], index: StakeholderIndex, policy: Sync
     return items, subjects
 
 
+def _repeated(values: Iterable[str]) -> set[str]:
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for value in values:
+        if value in seen:
+            repeated.add(value)
+        seen.add(value)
+    return repeated
+
+
+def _follow_links(subjects: list[Subject], index: StakeholderIndex, policy: SyncPolicy,
+                  items: list[ChangeItem]) -> list[Subject]:
+    """Rule 1 settles the employees already linked (most of them, once a registry is in use).
+
+    A linked stakeholder is nobody else's candidate, so these matches are never contested.
+    Adds their items and returns the employees left to match.
+    """
+    unlinked = []
+    for subject in subjects:
+        stakeholder = by_link(subject, index)
+        if stakeholder is None:
+            unlinked.append(subject)
+            continue
+        item = _item(subject, _checked(subject, stakeholder, index, policy), policy)
+        if item is not None:
+            items.append(item)
+    return unlinked
+
+
 def _settle(subjects: list[Subject], index: StakeholderIndex, policy: SyncPolicy,
             decisions: Decisions) -> tuple[dict[str, Outcome], Claims]:
-    """Rules 1-3 for everyone, then namesakes re-read without stakeholders others surely take.
+    """Rules 2-3 for everyone, then namesakes re-read without stakeholders others surely take.
 
     A stakeholder matched by exactly one other employee will be linked once the change set is
     applied; judging an ambiguity without it now gives the answer the next sync would give.
@@ -106,13 +133,13 @@ def _settle(subjects: list[Subject], index: StakeholderIndex, policy: SyncPolicy
     pending: list[Subject] = []
     claims = Claims()
     for subject in subjects:
-        outcome = by_link(subject, index, policy) or by_identifier(subject, index, decisions)
+        outcome = by_identifier(subject, index, decisions)
         if outcome is None:
             outcome = by_name(subject, name_candidates(subject, index, policy, decisions, {}), policy)
             if not isinstance(outcome, Stakeholder):
                 pending.append(subject)
         outcome = _checked(subject, outcome, index, policy)
-        if isinstance(outcome, Stakeholder) and not outcome.linked:
+        if isinstance(outcome, Stakeholder):
             claims.add(outcome.id, subject.remote_id)
         outcomes[subject.remote_id] = outcome
     for _ in range(_MAX_ROUNDS if pending else 0):

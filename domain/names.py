@@ -43,7 +43,12 @@ def normalise_name(text: str | None) -> str:
 
 def name_tokens(*parts: str | None) -> tuple[str, ...]:
     """The normalised tokens of some name parts, sorted so that word order does not matter."""
-    return tuple(sorted(token for part in parts for token in normalise_name(part).split()))
+    tokens: list[str] = []
+    for part in parts:
+        if part:
+            tokens += normalise_name(part).split()
+    tokens.sort()
+    return tuple(tokens)
 
 
 def name_key(first: str | None, last: str | None) -> str:

@@ -62,12 +62,11 @@ def proposed_values(employee: Employee, policy: SyncPolicy) -> dict[str, str]:
     Owned fields with a value (an empty HR value implies nothing, so it never blanks a
     stakeholder), the display name in the company's format, and the implied group.
     """
-    values: dict[str, str] = {}
-    for target, raw in zip(owned_targets(policy.owned_fields), hr_values(employee, policy)):
-        if raw is not None:
-            text = raw.strip() if raw.__class__ is str else as_text(raw)
-            if text:
-                values[target] = text
+    values = {target: raw.strip() if raw.__class__ is str else as_text(raw)
+              for target, raw in zip(owned_targets(policy.owned_fields), hr_values(employee, policy))
+              if raw is not None}
+    if "" in values.values() or None in values.values():
+        values = {target: text for target, text in values.items() if text}
     first = used_first_name(employee, policy)
     values[NAME] = format_name(first, employee.last_name, policy.name_format) or f"#{employee.remote_id}"
     group = implied_group(employee, policy)
@@ -79,6 +78,8 @@ def proposed_values(employee: Employee, policy: SyncPolicy) -> dict[str, str]:
 def hr_values(employee: Employee, policy: SyncPolicy) -> tuple:
     """The raw HR values of the owned fields, in `owned_targets` order (preferred name applied)."""
     values = _reader(policy.owned_fields)(employee)
+    if not policy.use_preferred_name:
+        return values
     first = used_first_name(employee, policy)
     if first is employee.first_name or "first_name" not in policy.owned_fields:
         return values

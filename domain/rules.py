@@ -48,10 +48,9 @@ def _ids(stakeholders) -> tuple[int, ...]:
     return tuple(sorted({s.id for s in stakeholders}))
 
 
-def by_link(subject: Subject, index: StakeholderIndex, policy: SyncPolicy) -> Outcome:
+def by_link(subject: Subject, index: StakeholderIndex) -> Stakeholder | None:
     """Rule 1: the stakeholder already linked to this provider and remote id."""
-    stakeholder = index.linked_to(subject.remote_id)
-    return stakeholder
+    return index.by_link.get(subject.remote_id)
 
 
 def by_identifier(subject: Subject, index: StakeholderIndex, decisions: Decisions) -> Outcome:
@@ -150,8 +149,10 @@ def _open(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy,
 def collision(subject: Subject, stakeholder: Stakeholder, index: StakeholderIndex,
               policy: SyncPolicy) -> Review | None:
     """A match whose identifier update would give the registry the same identifier twice."""
-    wanted = subject.identifier if "unique_identifier" in policy.owned_fields else None
-    if wanted is None or wanted == as_text(stakeholder.unique_identifier):
+    wanted = subject.identifier
+    if wanted is None or wanted == stakeholder.unique_identifier or "unique_identifier" not in policy.owned_fields:
+        return None
+    if wanted == as_text(stakeholder.unique_identifier):
         return None
     others = [s for s in index.carrying(wanted) if s.id != stakeholder.id]
     if not others:
