@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import fakeredis
 import pytest
+import redis
 from argon2 import PasswordHasher
 from click.testing import CliRunner
 from cryptography.fernet import Fernet
@@ -18,7 +20,7 @@ from hrsync.config import Settings
 from rich.console import Console
 from store import passwords
 from store.db import transaction
-from store.repositories import integrations, sync_runs, tokens
+from store.repositories import companies, integrations, stakeholders, sync_runs, tokens
 from tests.unit.webhook_app.admin_fakes import FakeHR
 from workers.bootstrap import build_services
 from workers.sync import execute_sync
@@ -80,7 +82,7 @@ def one_line_error(result, start: str) -> None:
 
 COMMANDS = [["company", "create"], ["integration", "set"], ["integration", "show"],
             ["integration", "webhook-secret"], ["fields"], ["mapping", "set"], ["mapping", "show"], ["sync"],
-            ["changes", "show"]]
+            ["changes", "show"], ["changes", "approve"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: "-".join(c))
@@ -269,3 +271,33 @@ def test_changes_show_prints_tables_and_the_approve_link(cli, synced):
 
 def test_changes_show_of_a_missing_change_set_is_one_line(cli):
     one_line_error(cli("changes", "show", "4711"), "no change set 4711")
+
+
+@pytest.fixture
+def fake_redis(monkeypatch):
+    """`Redis.from_url` in the commands gets one fakeredis server (the lockout counts tries there)."""
+    server = fakeredis.FakeServer()
+    monkeypatch.setattr(redis.Redis, "from_url", classmethod(lambda cls, url, **_: fakeredis.FakeRedis(server=server)))
+    return server
+
+
+def test_changes_approve_checks_the_password_then_applies_once(cli, synced, fake_redis):
+    services, sync_id = synced
+    with transaction(services.session_factory) as session:
+        changeset_id = str(sync_runs.get_run(session, sync_id).changeset_id)
+    wrong = cli("changes", "approve", changeset_id, "--approver", "cfo@acme.example", input="not the password\n")
+    one_line_error(wrong, "the e-mail or password is not right (4 tries left")
+    applied = cli("changes", "approve", changeset_id, "--approver", "CFO@acme.example", "--name-format",
+                  "last_comma_first", input=PASSWORD + "\n")
+    assert applied.exit_code == 0, applied.output
+    assert applied.output.strip() == f"change set {changeset_id} applied by cfo@acme.example: create 2"
+    assert registry_names(services) == ["Müller, Anna", "Okafor, Ben"]
+    again = cli("changes", "approve", changeset_id, "--approver", "cfo@acme.example", input=PASSWORD + "\n")
+    one_line_error(again, f"change set {changeset_id} is applied, not pending")
+    assert "applied" in cli("changes", "show", changeset_id).output
+
+
+def registry_names(services) -> list[str]:
+    with transaction(services.session_factory) as session:
+        company_id = companies.list_companies(session)[0].id
+        return [s.name for s in stakeholders.list_stakeholders(session, company_id)]
