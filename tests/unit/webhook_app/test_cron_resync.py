@@ -15,8 +15,7 @@ from webhook_app import create_app
 from workers import queueing
 from workers.bootstrap import build_services
 
-from conftest import make_company
-from webhook_senders import configure
+from webhook_senders import bare_company, configure
 
 TOKEN = "cron-token-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -63,7 +62,7 @@ def test_default_resyncs_every_company_with_an_integration_in_full(client, servi
                                                                     fake_redis):
     configure(services, company.id, "bamboohr")
     configure(services, other_company.id, "personio")
-    make_company(services, "No HR yet", "cfo@nohr.example")
+    bare_company(services, "No HR yet")
 
     response = client.post("/cron/resync", headers=AUTH)
 

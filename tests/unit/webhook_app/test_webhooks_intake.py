@@ -16,8 +16,7 @@ from store.enums import SyncMode, SyncStatus
 from store.repositories import sync_runs
 from workers import coalescing, queueing
 
-from conftest import make_company
-from webhook_senders import BAMBOOHR_SECRET, WebhookSender, bamboohr_body, configure, personio_body
+from webhook_senders import BAMBOOHR_SECRET, WebhookSender, bamboohr_body, bare_company, configure, personio_body
 
 
 @pytest.fixture
@@ -48,14 +47,13 @@ def _case_other_provider(sender, services, company):
 
 
 def _case_no_integration(sender, services, company):
-    bare = make_company(services, "Bare Ltd", "cfo@bare.example")
-    return sender.bamboohr(company_id=bare.id)
+    return sender.bamboohr(company_id=bare_company(services, "Bare Ltd"))
 
 
 def _case_no_secret(sender, services, company):
-    unsigned = make_company(services, "Unsigned Ltd", "cfo@unsigned.example")
-    configure(services, unsigned.id, "bamboohr", secret=None)
-    return sender.bamboohr(company_id=unsigned.id)
+    unsigned = bare_company(services, "Unsigned Ltd")
+    configure(services, unsigned, "bamboohr", secret=None)
+    return sender.bamboohr(company_id=unsigned)
 
 
 def _case_wrong_secret(sender, services, company):

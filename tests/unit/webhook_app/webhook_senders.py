@@ -8,12 +8,18 @@ from dataclasses import dataclass
 
 from providers.bamboohr_webhook import sign
 from store.db import transaction
-from store.repositories import integrations
+from store.repositories import companies, integrations
 
 BAMBOOHR_SECRET = "whsec-bamboo-0123456789abcdef"
 PERSONIO_TOKEN = "whtok-personio-0123456789abcdef"
 CREDENTIALS = {"bamboohr": {"subdomain": "acme", "api_key": "bamboo-api-key-secret"},
                "personio": {"client_id": "client-1", "client_secret": "personio-client-secret"}}
+
+
+def bare_company(services, name: str) -> str:
+    """A company without HR integration; returns its id."""
+    with transaction(services.session_factory) as session:
+        return companies.create_company(session, name, f"cfo@{name.split()[0].lower()}.example", "pw").company_id
 
 
 def configure(services, company_id: str, provider: str = "bamboohr", secret: str | None = "default") -> None:
