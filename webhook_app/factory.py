@@ -43,3 +43,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(integration.bp)
     app.register_blueprint(stakeholders.bp)
     app.register_blueprint(openapi.bp)
+    from webhook_app import approvals  # noqa: E402  (issue 5: approvals)
+    from webhook_app.api import audit as audit_api, changesets as changesets_api
+    app.register_blueprint(approvals.bp)
+    app.register_blueprint(changesets_api.bp)
+    app.register_blueprint(audit_api.bp)

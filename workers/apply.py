@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from sqlalchemy.exc import IntegrityError
 
@@ -34,7 +36,8 @@ log = logging.getLogger(__name__)
 class ApprovalRequest:
     """One approver's submission; `company_id` set means "only if the change set is this company's".
 
-    `expected_items` (the item ids the approver saw) makes the apply refuse a set that changed since.
+    `expected_digest` (`items_digest` of the items the approver saw) makes the apply refuse a set
+    that a targeted sync changed since.
     """
 
     changeset_id: int
@@ -43,7 +46,7 @@ class ApprovalRequest:
     company_id: str | None = None
     name_format: NameFormat | None = None
     selection: Selection = field(default_factory=Selection)
-    expected_items: frozenset[int] | None = None
+    expected_digest: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +63,8 @@ class ApplyResult:
                           for outcome in self.outcomes)
         return dict(sorted(counted.items()))
 
-    def with_outcome(self, outcome: Outcome) -> tuple[ItemOutcome, ...]:
-        return tuple(entry for entry in self.outcomes if entry.outcome is outcome)
+    def with_outcome(self, outcome: Outcome | str) -> tuple[ItemOutcome, ...]:
+        return tuple(entry for entry in self.outcomes if entry.outcome == outcome)
 
 
 def approve(services: Services, lockout: Lockout, request: ApprovalRequest) -> ApplyResult:
@@ -132,8 +135,14 @@ def _audit_lock(services: Services, stored: StoredChangeSet, email: str, seconds
     log.warning("approving change set %s locked after too many wrong passwords", stored.id)
 
 
+def items_digest(item_ids: Iterable[int]) -> str:
+    """A short fingerprint of a change set's item ids (a merge replaces items, so their ids change)."""
+    return hashlib.sha256(",".join(map(str, sorted(item_ids))).encode()).hexdigest()[:32]
+
+
 def _check_items(stored: StoredChangeSet, request: ApprovalRequest) -> None:
-    if request.expected_items is not None and {entry.id for entry in stored.items} != request.expected_items:
+    expected = request.expected_digest
+    if expected is not None and items_digest(entry.id for entry in stored.items) != expected:
         raise ChangeSetChanged("the change set was updated by a newer sync since the page was opened; "
                                "review it again")
 
