@@ -13,7 +13,7 @@ from store.repositories.changeset_reads import StoredChangeSet, load_changeset
 from webhook_app import approvals_pages as pages
 from webhook_app import security
 from webhook_app.approvals_form import InvalidForm, read_form
-from webhook_app.approvals_view import FormState, build_preview
+from webhook_app.approvals_view import FORMAT_LABELS, FormState, build_preview
 from webhook_app.context import link_signer, redis, services
 from webhook_app.security import csrf
 from workers.apply import approve
@@ -65,7 +65,7 @@ def submit(token: str):
         return pages.message_page("Please try again", str(error), 503 if isinstance(error, LockoutUnavailable)
                                   else 409)
     return render_template("approvals_result.html", result=result, counts=result.counts(), token=token,
-                           company_name=_company_name(stored))
+                           company_name=_company_name(stored), format_label=FORMAT_LABELS[result.name_format])
 
 
 @bp.post("/approvals/<token>/sync")

@@ -31,6 +31,10 @@ from workers.bootstrap import Services
 
 log = logging.getLogger(__name__)
 
+# Keys of ApplyResult.counts(): the kinds written, then what was not written and why.
+COUNT_ORDER = ("create", "update", "link", "leaver", "decided", "excluded", "unresolved", "skipped", "stale",
+               "conflict")
+
 
 @dataclass(frozen=True, slots=True)
 class ApprovalRequest:
@@ -61,7 +65,7 @@ class ApplyResult:
         """Items per outcome; applied ones per kind written (create, update, link, leaver)."""
         counted = Counter(outcome.applied_kind.value if outcome.outcome is Outcome.APPLIED else outcome.outcome.value
                           for outcome in self.outcomes)
-        return dict(sorted(counted.items()))
+        return {key: counted[key] for key in COUNT_ORDER if counted[key]}
 
     def with_outcome(self, outcome: Outcome | str) -> tuple[ItemOutcome, ...]:
         return tuple(entry for entry in self.outcomes if entry.outcome == outcome)

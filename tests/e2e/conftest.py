@@ -1,0 +1,105 @@
+"""Browser-test fixtures: the real app on a free port (SQLite file, Redis db 2) and Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+import requests
+from argon2 import PasswordHasher
+from cryptography.fernet import Fernet
+from redis import Redis
+from werkzeug.serving import make_server
+
+from hrsync.config import Settings
+from store import passwords
+from store.db import make_engine
+from store.models import Base
+from webhook_app import create_app
+from workers.bootstrap import build_services
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"]
+REDIS_URL = "redis://127.0.0.1:6379/2"  # db 2 belongs to the approval tests
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    if not CHROMIUM.exists():
+        pytest.fail(f"the browser test needs Debian's Chromium at {CHROMIUM}: run `make system-deps` "
+                    "(or `apt-get install chromium` as root); a downloaded browser is never used", pytrace=False)
+    return CHROMIUM
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
+    passwords.dummy_hash.cache_clear()
+    yield
+    passwords.dummy_hash.cache_clear()
+
+
+@pytest.fixture
+def redis_db():
+    client = Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def live_app(tmp_path, redis_db):
+    """The real WSGI app served by werkzeug in a thread; yields (base URL, services)."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'hrsync.db'}", secret_key="e2e-" + "k" * 40,
+                        encryption_keys=(Fernet.generate_key().decode(),), redis_url=REDIS_URL,
+                        instance_path=tmp_path)
+    engine = make_engine(settings.database_url)
+    Base.metadata.create_all(engine)
+    services = build_services(settings, engine=engine)
+    server = make_server("127.0.0.1", 0, create_app(settings, redis=redis_db, services=services), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-app", daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    _wait_until_ready(base_url)
+    yield base_url, services
+    server.shutdown()
+    thread.join(timeout=10)
+    services.dispose()
+
+
+def _wait_until_ready(base_url: str) -> None:
+    # serve_forever is already listening once make_server returns; this proves the app answers.
+    with requests.Session() as session:
+        for _ in range(100):
+            try:
+                if session.get(f"{base_url}/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                continue
+    raise RuntimeError(f"the app at {base_url} did not answer /healthz")
+
+
+@pytest.fixture
+def browser_page(chromium, tmp_path):
+    """A page in a fresh headless Chromium profile."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=str(chromium), headless=True, args=CHROMIUM_FLAGS,
+            viewport={"width": 1366, "height": 900}, locale="en-GB")
+        try:
+            yield context.pages[0] if context.pages else context.new_page()
+        finally:
+            context.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
