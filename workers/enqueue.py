@@ -73,9 +73,9 @@ def accept_notice(services: Services, redis: Redis, company_id: str, provider: s
             _fail(services, run.sync_id, UNQUEUED)
         raise QueueUnavailable("the job queue (Redis) did not answer; try again shortly") from error
     if run.sync_id is not None and run.sync_id != sync_id:
-        # Lost a race with a concurrent delivery: its pending sync fetches our ids too.
-        _fail(services, run.sync_id, f"not needed: the deliveries joined sync {sync_id}" if sync_id
-              else "not needed: the delivery was a duplicate")
+        # Lost a race with a concurrent delivery (our MULTI never ran): its pending sync fetches our ids.
+        with transaction(services.session_factory) as session:
+            sync_runs.discard_run(session, run.sync_id)
     return intake, sync_id
 
 

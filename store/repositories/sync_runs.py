@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from store.enums import SyncMode, SyncStatus
@@ -106,6 +106,12 @@ def set_remote_ids(session: Session, run_id: int, remote_ids: Iterable[str]) -> 
     row = _row(session, run_id, lock=True)
     row.remote_ids = sorted(set(remote_ids)) or None
     return _to_run(row)
+
+
+def discard_run(session: Session, run_id: int) -> None:
+    """Delete a queued run that was never handed to a job (it lost a race to another request's run)."""
+    session.execute(delete(SyncRunRow).where(SyncRunRow.id == run_id,
+                                             SyncRunRow.status == SyncStatus.QUEUED.value))
 
 
 def active_runs(session: Session, company_id: str) -> list[SyncRun]:

@@ -8,6 +8,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from providers.base import ChangeNotice
 from store.db import transaction
 from store.enums import SyncStatus
+from store.errors import NotFound
 from store.repositories import sync_runs
 from workers import coalescing, queueing
 from workers.coalescing import Intake, LazyRun
@@ -93,7 +94,7 @@ def test_a_concurrent_delivery_that_wins_the_race_is_joined(fake_redis):
     assert not fake_redis.exists("test:scheduled:56")
 
 
-def test_accept_notice_fails_the_row_it_did_not_need(services, fake_redis, monkeypatch):
+def test_accept_notice_discards_the_row_it_did_not_need(services, fake_redis, monkeypatch):
     company_id = make_company(services)
     real_create = sync_runs.create_run
 
@@ -105,8 +106,10 @@ def test_accept_notice_fails_the_row_it_did_not_need(services, fake_redis, monke
     intake, sync_id = accept_notice(services, fake_redis, company_id, "bamboohr", _notice("1"), debounce=0)
 
     assert (intake, sync_id) == (Intake.JOINED, 999)
-    unused = get_run(services, 1)
-    assert unused.status is SyncStatus.FAILED and "joined sync 999" in unused.error
+    with transaction(services.session_factory) as session:
+        assert sync_runs.active_runs(session, company_id) == []
+        with pytest.raises(NotFound):
+            sync_runs.get_run(session, 1)
 
 
 def test_accept_notice_with_redis_down_raises_and_queues_nothing(services, fake_redis, redis_server):
