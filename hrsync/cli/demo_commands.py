@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from hrsync.cli.errors import user_errors
+from hrsync.cli.errors import UserError, user_errors
 
 
 @click.command()
@@ -13,13 +13,22 @@ from hrsync.cli.errors import user_errors
 @click.pass_obj
 @user_errors
 def demo(app, employees: int) -> None:
-    """Run the main job on embedded defaults: sandbox HR server, SQLite, two companies, syncs.
+    """Run the main job on embedded defaults, start to finish, in about half a minute.
+
+    A sandbox BambooHR and Personio, SQLite under instance/demo (wiped each run), Redis at
+    REDIS_URL if it answers (else an in-process fake), the web app and a worker in this process:
+    two companies set up through the admin API, a cron resync, signed webhooks, the change sets
+    as tables, and one approved with the approver's password.
 
     Example: hrsync demo --employees 300
     """
+    from hrsync.demo.companies import DemoFailed
     from hrsync.demo.run import run_demo
 
-    run_demo(app.settings, employees)
+    try:
+        run_demo(app.settings, employees)
+    except DemoFailed as error:
+        raise UserError(f"the demo stopped: {error}") from None
 
 
 @click.command()

@@ -1,41 +1,40 @@
-"""The demo's steps: sandbox up, two companies set up, registries seeded, syncs run, change sets shown."""
+"""The demo's story: sandbox HR systems, two companies, a cron resync, webhooks, the preview, an approval."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import logging
 import secrets
 import shutil
-from dataclasses import dataclass
+import threading
+import time
+from contextlib import contextmanager
 
+import requests
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import select
 
 from hrsync.config import Settings
-from hrsync.demo.seed import seed_registry
-from hrsync.render import counts_line, render_items
+from hrsync.demo import companies as setup
+from hrsync.demo.companies import DEMO_PASSWORD, PERSONIO_MAPPING, DemoCompany, DemoFailed
+from hrsync.demo.infra import AppServer, WorkerThread, demo_redis, forget_jobs
+from hrsync.demo.report import print_changeset, print_summary
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 from store.db import transaction
+from store.enums import SyncStatus
 from store.migrate import upgrade
-from store.repositories import changesets, companies, integrations, stakeholder_writes, stakeholders, sync_runs
-from store.repositories.changeset_reads import load_changeset
-from workers.bootstrap import Services, build_services
-from workers.sync import execute_sync
+from store.models import SyncRunRow
+from store.repositories import sync_runs
+from store.repositories.changeset_reads import pending_changeset_id
+from webhook_app import create_app
+from workers.apply import ApprovalRequest, approve
+from workers.apply_lockout import Lockout
+from workers.bootstrap import build_services
 
-APPROVER = "cfo@example.com"
-# Personio companies pick their own attribute keys: here the custom "Personalnummer" is the identifier.
-PERSONIO_MAPPING = {"first_name": "first_name", "last_name": "last_name", "preferred_name": "preferred_name",
-                    "email": "email", "status": "status", "hire_date": "hire_date",
-                    "termination_date": "termination_date", "dynamic_1009": "unique_identifier",
-                    "dynamic_1006": "city", "dynamic_1005": "postal_code"}
-
-
-@dataclass(frozen=True)
-class DemoCompany:
-    name: str
-    provider: str
-    credentials: dict
-    mapping: dict | None
+SYNC_TIMEOUT = 60.0
+LEAVING_ON = dt.date(2026, 1, 31)
 
 
 def demo_settings(base: Settings, sandbox: SandboxServer) -> Settings:
@@ -44,69 +43,148 @@ def demo_settings(base: Settings, sandbox: SandboxServer) -> Settings:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     return dataclasses.replace(base, database_url=f"sqlite:///{(folder / 'hrsync.db').resolve()}",
-                               bamboohr_base_url=sandbox.bamboohr_base_url,
-                               personio_base_url=sandbox.personio_base_url, instance_path=folder)
+                               bamboohr_base_url=sandbox.bamboohr_base_url, personio_base_url=sandbox.personio_base_url,
+                               instance_path=folder, cron_token=secrets.token_urlsafe(24), sync_debounce_seconds=1.0,
+                               smtp_url=None)
 
 
 def run_demo(base: Settings, employees: int = 300, console: Console | None = None) -> dict[str, dict]:
+    """Run every step; returns the counts of each company's change set."""
     console = console or Console()
     state = SandboxState()
     bamboo = state.add_bamboohr_tenant("acme", "sandbox-" + secrets.token_hex(16), employees, seed=11)
     perso = state.add_personio_tenant("globex-client", "sandbox-" + secrets.token_hex(16), employees, seed=12)
-    results = {}
-    with SandboxServer(state) as sandbox:
+    acme = DemoCompany("Acme GmbH", "bamboohr", "cfo@acme.example",
+                       {"subdomain": bamboo.subdomain, "api_key": bamboo.api_key})
+    globex = DemoCompany("Globex AG", "personio", "cfo@globex.example",
+                         {"client_id": perso.client_id, "client_secret": perso.client_secret}, PERSONIO_MAPPING)
+    with SandboxServer(state) as sandbox, _quiet_logs():
         settings = demo_settings(base, sandbox)
-        console.print(f"[bold]hrsync demo[/] — SQLite at {settings.database_url}, sandbox HR server at {sandbox.url}")
         upgrade(settings.database_url)
         services = build_services(settings)
+        redis, fake = demo_redis(settings)
         try:
-            for company in (
-                DemoCompany("Acme GmbH", "bamboohr", {"subdomain": bamboo.subdomain, "api_key": bamboo.api_key}, None),
-                DemoCompany("Globex AG", "personio", {"client_id": perso.client_id,
-                                                      "client_secret": perso.client_secret}, PERSONIO_MAPPING),
-            ):
-                results[company.name] = _run_company(services, company, console)
+            app = create_app(settings, redis=redis, services=services)
+            with AppServer(app) as web, WorkerThread(services, redis) as worker:
+                _intro(console, settings, sandbox, web, fake, employees)
+                _set_up(console, services, web.url, (acme, globex))
+                _cron_resync(console, services, web.url, settings, worker, (acme, globex))
+                _webhooks(console, services, sandbox, web.url, worker, bamboo, perso, acme, globex)
+                counts = {c.name: print_changeset(console, services, c) for c in (acme, globex)}
+                applied = _approve(console, services, redis, acme)
         finally:
+            if not fake:
+                forget_jobs(redis, _sync_ids(services))
             services.dispose()
-    console.rule("Summary")
-    for name, counts in results.items():
-        console.print(f"{name:10} {counts_line(counts)}")
-    console.print("Nothing was written to the registries: each change set waits for an approver.")
-    return results
+    print_summary(console, settings, (acme, globex), counts, applied)
+    return counts
 
 
-def _run_company(services: Services, company: DemoCompany, console: Console) -> dict:
-    console.rule(f"{company.name} on {company.provider}")
+def _intro(console, settings, sandbox, web, fake: bool, employees: int) -> None:
+    console.rule("[bold]hrsync demo")
+    console.print(f"registry store: SQLite at {settings.database_url.removeprefix('sqlite:///')}")
+    if fake:
+        console.print("[yellow]Redis at REDIS_URL did not answer: using an in-process fake Redis "
+                      "(development only — queues vanish when the demo ends)[/]")
+    else:
+        console.print(f"queue: Redis at {settings.redis_url}")
+    console.print(f"sandbox HR server (fake BambooHR + Personio, {employees} employees each) at {sandbox.url}")
+    console.print(f"hrsync web app served in-process at {web.url}; a worker thread runs the queued jobs")
+
+
+def _set_up(console, services, base_url: str, demo_companies) -> None:
+    console.rule("Set-up: `hrsync company create`, then the admin API")
+    for company in demo_companies:
+        setup.create(services, company)
+        done = setup.connect(base_url, company)
+        size = setup.seed(services, company)
+        console.print(f"{company.name}: {company.provider}, approver {company.approver}; {done}; registry seeded "
+                      f"with {size} stakeholders (earlier syncs and manual entries, with real-world drift)")
+
+
+def _cron_resync(console, services, base_url, settings, worker, demo_companies) -> None:
+    console.rule("Cron: POST /cron/resync")
+    answer = requests.post(f"{base_url}/cron/resync", headers={"Authorization": f"Bearer {settings.cron_token}"},
+                           timeout=10)
+    if answer.status_code != 202:
+        raise DemoFailed(f"POST /cron/resync answered {answer.status_code}: {answer.text[:300]}")
+    sync_ids = answer.json()["sync_ids"]
+    console.print(f"202 Accepted: full syncs {sync_ids} queued")
+    _wait(services, worker, [c.company_id for c in demo_companies])
     with transaction(services.session_factory) as session:
-        created = companies.create_company(session, company.name, APPROVER, secrets.token_urlsafe(16))
-        integrations.set_integration(session, services.box, created.company_id, company.provider,
-                                     company.credentials, company.mapping)
-    provider = services.provider_factory(company.provider, company.credentials, company.mapping)
+        runs = [sync_runs.get_run(session, sync_id) for sync_id in sync_ids]
+    for run in runs:
+        if run.status is not SyncStatus.SUCCEEDED:
+            raise DemoFailed(f"sync {run.id} {run.status.value}: {run.error}")
+        console.print(f"sync {run.id}: {run.fetched} employees fetched and matched → change set {run.changeset_id}")
+
+
+def _webhooks(console, services, sandbox, base_url, worker, bamboo, perso, acme, globex) -> None:
+    console.rule("Webhooks: the HR systems report changes")
+    mover = _first_active(acme.employees)
+    sandbox.state.update_person(bamboo, mover.remote_id, city="Zürich", zipcode="8001")
+    answer = sandbox.send_bamboohr_webhook(bamboo, f"{base_url}/webhooks/bamboohr/{acme.company_id}",
+                                           acme.webhook_secret, mover.remote_id)
+    console.print(f"BambooHR: {mover.display_name} moved to Zürich → signed employee.updated → {_accepted(answer)}")
+    leaver = _first_active(globex.employees)
+    sandbox.state.terminate_person(perso, leaver.remote_id, LEAVING_ON)
+    answer = sandbox.send_personio_webhook(perso, f"{base_url}/webhooks/personio/{globex.company_id}",
+                                           globex.webhook_secret, leaver.remote_id)
+    console.print(f"Personio: {leaver.display_name} leaves on {LEAVING_ON} → person.updated with the token → "
+                  f"{_accepted(answer)}")
+    _wait(services, worker, [acme.company_id, globex.company_id])
+    console.print("targeted syncs fetched just those people and merged them into the pending change sets")
+
+
+def _approve(console, services, redis, company: DemoCompany):
+    console.rule(f"Approval: {company.approver} applies {company.name}'s change set with the password")
+    with transaction(services.session_factory) as session:
+        changeset_id = pending_changeset_id(session, company.company_id)
+    result = approve(services, Lockout(redis), ApprovalRequest(changeset_id, company.approver, DEMO_PASSWORD))
+    console.print(f"change set {changeset_id} applied by {result.applied_by}: "
+                  + ", ".join(f"{name} {count}" for name, count in result.counts().items()))
+    return result
+
+
+def _accepted(answer: requests.Response) -> str:
+    if answer.status_code != 202:
+        raise DemoFailed(f"the webhook was refused: {answer.status_code} {answer.text[:300]}")
+    return "202 Accepted"
+
+
+def _sync_ids(services) -> list[int]:
+    with transaction(services.session_factory) as session:
+        return list(session.scalars(select(SyncRunRow.id)))
+
+
+def _first_active(employees):
+    return next(e for e in sorted(employees, key=lambda e: int(e.remote_id)) if not e.terminated and e.hire_date)
+
+
+def _wait(services, worker: WorkerThread, company_ids: list[str]) -> None:
+    """Until no sync of these companies is queued or running (the worker thread works them off)."""
+    deadline, pause = time.monotonic() + SYNC_TIMEOUT, threading.Event()
+    while True:
+        if worker.errors:
+            raise DemoFailed(f"the worker thread stopped: {worker.errors[0]!r}")
+        with transaction(services.session_factory) as session:
+            busy = [run for cid in company_ids for run in sync_runs.active_runs(session, cid)]
+        if not busy:
+            return
+        if time.monotonic() > deadline:
+            raise DemoFailed(f"syncs {[run.id for run in busy]} did not finish within {SYNC_TIMEOUT:g} s")
+        pause.wait(0.1)
+
+
+@contextmanager
+def _quiet_logs():
+    """The demo narrates itself: our INFO lines (syncs queued, jobs done) would repeat it on stderr."""
+    names = ("workers", "webhook_app", "providers", "store", "rq")
+    levels = {name: logging.getLogger(name).level for name in names}
+    for name in names:
+        logging.getLogger(name).setLevel(logging.WARNING)
     try:
-        employees = list(provider.iter_employees())
+        yield
     finally:
-        provider.close()
-    with transaction(services.session_factory) as session:
-        stakeholder_writes.create_stakeholders(session, created.company_id,
-                                               seed_registry(employees, company.provider))
-        run = sync_runs.create_run(session, created.company_id, company.provider, "full")
-    console.print(f"registry seeded with what an earlier sync and manual entries left; {len(employees)} "
-                  f"employees in {company.provider}; running a full sync…")
-    outcome = _sync_with_bar(services, run.id, console)
-    with transaction(services.session_factory) as session:
-        stored = load_changeset(session, outcome.changeset_id, created.company_id)
-        names = {s.id: s.name for s in stakeholders.list_stakeholders(session, created.company_id)}
-    console.print(f"change set #{stored.id} ({stored.status.value}): {counts_line(stored.counts())}")
-    render_items(console, stored.changeset.items, names)
-    return stored.counts()
-
-
-def _sync_with_bar(services: Services, sync_id: int, console: Console):
-    columns = (TextColumn("fetching"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("fetch", total=None)
-
-        def on_progress(fetched: int, total: int | None) -> None:
-            bar.update(task, completed=fetched, total=total)
-
-        return execute_sync(services, sync_id, on_progress)
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)

@@ -1,4 +1,4 @@
-"""`hrsync demo` as a real process, twice: the main job works from nothing and can be repeated."""
+"""`hrsync demo` as a real process, twice: the main job works from nothing, with a real or a fake Redis, again."""
 
 from __future__ import annotations
 
@@ -8,44 +8,78 @@ import sys
 from pathlib import Path
 
 import pytest
+import redis
 
 HRSYNC = str(Path(sys.executable).with_name("hrsync"))
 SUMMARY = re.compile(r"^(Acme GmbH|Globex AG)\s+create (\d+) · update (\d+) · link (\d+) · review (\d+) · "
                      r"leaver (\d+) · skip (\d+)$", re.MULTILINE)
+REAL_REDIS = "redis://127.0.0.1:6379/3"  # this suite's own db index, flushed before use
+NO_REDIS = "redis://127.0.0.1:1/0"  # nothing listens: the demo falls back to its in-process fake
 
 
-def run_demo(instance: Path) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "HRSYNC_INSTANCE_PATH": str(instance), "COLUMNS": "120"}
+def run_demo(instance: Path, redis_url: str) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "HRSYNC_INSTANCE_PATH": str(instance), "COLUMNS": "120", "REDIS_URL": redis_url}
     return subprocess.run([HRSYNC, "demo", "--employees", "120"], env=env, capture_output=True,
                           text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
+    redis.Redis.from_url(REAL_REDIS).flushdb()
     instance = tmp_path_factory.mktemp("instance")
-    return run_demo(instance), run_demo(instance), instance
+    return run_demo(instance, REAL_REDIS), run_demo(instance, NO_REDIS), instance
 
 
+def summary(run) -> dict[str, list[int]]:
+    return {m.group(1): [int(n) for n in m.groups()[1:]] for m in SUMMARY.finditer(run.stdout)}
+
+
+@pytest.mark.redis
 def test_demo_succeeds_and_summarises_both_companies(two_runs):
     first, _, instance = two_runs
     assert first.returncode == 0, first.stderr
-    summary = {m.group(1): [int(n) for n in m.groups()[1:]] for m in SUMMARY.finditer(first.stdout)}
-    assert set(summary) == {"Acme GmbH", "Globex AG"}
-    for counts in summary.values():
-        create, update, link, review, leaver, _skip = counts
+    counts = summary(first)
+    assert set(counts) == {"Acme GmbH", "Globex AG"}
+    for create, update, link, review, leaver, _skip in counts.values():
         assert min(create, update, link, review, leaver) > 0, counts  # every actionable kind shows up
     assert (instance / "demo" / "hrsync.db").exists()
 
 
-def test_demo_can_run_again_with_the_same_result(two_runs):
+@pytest.mark.redis
+def test_demo_goes_through_cron_webhooks_and_an_approval(two_runs):
+    first, _, _ = two_runs
+    out = first.stdout
+    assert "queue: Redis at redis://127.0.0.1:6379/3" in out
+    assert re.search(r"202 Accepted: full syncs \[\d+, \d+\] queued", out)
+    assert out.count("→ 202 Accepted") == 2  # the signed BambooHR and the token-carrying Personio delivery
+    assert re.search(r"BambooHR: .* moved to Zürich", out)
+    applied = re.search(r"Acme GmbH: applied — created (\d+), updated (\d+), linked (\d+), leavers (\d+)", out)
+    create, update, link, _review, leaver, _skip = summary(first)["Acme GmbH"]
+    assert applied and [int(n) for n in applied.groups()] == [create, update, link, leaver]
+    assert re.search(r"then open http://localhost:8000/approvals/\S+", out)
+
+
+@pytest.mark.redis
+def test_demo_runs_again_on_a_fake_redis_with_the_same_result(two_runs):
     first, second, _ = two_runs
     assert second.returncode == 0, second.stderr
-    assert SUMMARY.findall(first.stdout) == SUMMARY.findall(second.stdout)
+    assert "in-process fake Redis (development only" in second.stdout
+    assert summary(first) == summary(second)
 
 
+@pytest.mark.redis
 def test_demo_prints_no_secret(two_runs):
-    first, _, instance = two_runs
+    first, second, instance = two_runs
     keys = (instance / "encryption_keys").read_text().strip().split(",")
-    output = first.stdout + first.stderr
-    assert not any(key in output for key in keys)
-    assert "sandbox-" not in output  # the generated HR credentials
+    secret_key = (instance / "secret_key").read_text().strip()
+    for run in (first, second):
+        output = run.stdout + run.stderr
+        assert not any(key in output for key in keys) and secret_key not in output
+        assert "sandbox-" not in output  # the generated HR credentials
+        assert "hrs_" not in output  # company API tokens
+        assert "Traceback" not in output
+
+
+@pytest.mark.redis
+def test_demo_leaves_no_job_behind_in_a_real_redis(two_runs):
+    assert not [key for key in redis.Redis.from_url(REAL_REDIS).keys("rq:job:*")]

@@ -1,0 +1,99 @@
+"""The demo's two companies, set up the way a person would: `company create`, then the JSON admin API."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+import requests
+
+from hrsync.demo.seed import seed_registry
+from store.db import transaction
+from store.repositories import companies, stakeholder_writes
+from workers.bootstrap import Services
+
+# A throwaway local database: the password is printed so that the approve page can be tried in a browser.
+DEMO_PASSWORD = "demo-approver-password"
+# Personio companies pick their own attribute keys: here the custom "Personalnummer" is the identifier.
+PERSONIO_MAPPING = {"first_name": "first_name", "last_name": "last_name", "preferred_name": "preferred_name",
+                    "email": "email", "status": "status", "hire_date": "hire_date",
+                    "termination_date": "termination_date", "dynamic_1009": "unique_identifier",
+                    "dynamic_1006": "city", "dynamic_1005": "postal_code"}
+
+
+class DemoFailed(Exception):
+    """A demo step did not do what it should (a bug, or the machine is in trouble): one line for the user."""
+
+
+@dataclass
+class DemoCompany:
+    name: str
+    provider: str
+    approver: str
+    credentials: dict = field(repr=False)
+    mapping: dict | None = None
+    company_id: str = ""
+    token: str = field(default="", repr=False)
+    webhook_secret: str = field(default="", repr=False)
+    employees: list = field(default_factory=list, repr=False)
+    changeset_id: int | None = None
+
+
+class AdminClient:
+    """The JSON admin API over HTTP with one company's token."""
+
+    def __init__(self, base_url: str, token: str):
+        self._base, self._session = base_url.rstrip("/"), requests.Session()
+        self._session.headers["Authorization"] = f"Bearer {token}"
+
+    def call(self, method: str, path: str, body: dict | None = None) -> dict:
+        answer = self._session.request(method, f"{self._base}/api/v1{path}", json=body, timeout=30)
+        if not answer.ok:
+            raise DemoFailed(f"{method} /api/v1{path} answered {answer.status_code}: {answer.text[:300]}")
+        return answer.json()
+
+    def close(self) -> None:
+        self._session.close()
+
+
+def create(services: Services, company: DemoCompany) -> None:
+    """What `hrsync company create` does: the company, its approver, its API token."""
+    with transaction(services.session_factory) as session:
+        created = companies.create_company(session, company.name, company.approver, DEMO_PASSWORD)
+    company.company_id, company.token = created.company_id, created.api_token
+
+
+def connect(base_url: str, company: DemoCompany) -> str:
+    """PUT /api/v1/integration (and /mapping); returns what the set-up did, for the narration."""
+    client = AdminClient(base_url, company.token)
+    try:
+        answer = client.call("PUT", "/integration", {"provider": company.provider,
+                                                     "credentials": company.credentials})
+        if answer["webhook"].get("secret"):
+            company.webhook_secret = answer["webhook"]["secret"]  # Personio: hrsync generated the token
+            done = "webhook token generated"
+        else:
+            # BambooHR generates the private key of a webhook; the sandbox plays BambooHR here.
+            company.webhook_secret = secrets.token_hex(16)
+            client.call("PUT", "/integration", {"webhook_secret": company.webhook_secret})
+            done = "BambooHR's webhook private key stored"
+        if company.mapping:
+            rows = [{"source": source, "target": target} for source, target in company.mapping.items()]
+            client.call("PUT", "/integration/mapping", {"mapping": rows})
+            done += f", field mapping of {len(rows)} fields checked against the HR system and saved"
+        return done
+    finally:
+        client.close()
+
+
+def seed(services: Services, company: DemoCompany) -> int:
+    """Fill the registry as earlier syncs and manual entries would have left it; returns its size."""
+    provider = services.provider_factory(company.provider, company.credentials, company.mapping)
+    try:
+        company.employees = list(provider.iter_employees())
+    finally:
+        provider.close()
+    rows = seed_registry(company.employees, company.provider)
+    with transaction(services.session_factory) as session:
+        stakeholder_writes.create_stakeholders(session, company.company_id, rows)
+    return len(rows)

@@ -1,0 +1,47 @@
+"""What the demo prints about change sets: the preview tables and the closing summary."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+from hrsync.config import Settings
+from hrsync.demo.companies import DEMO_PASSWORD, DemoCompany
+from hrsync.render import counts_line, render_items
+from store.db import transaction
+from store.repositories import stakeholders
+from store.repositories.changeset_reads import load_changeset, pending_changeset_id
+from workers.apply import ApplyResult
+from workers.bootstrap import Services
+from workers.links import LinkSigner
+
+
+def print_changeset(console: Console, services: Services, company: DemoCompany) -> dict[str, int]:
+    """The company's pending change set as the approver sees it: counts, then a table per kind."""
+    with transaction(services.session_factory) as session:
+        stored = load_changeset(session, pending_changeset_id(session, company.company_id), company.company_id)
+        names = {s.id: s.name for s in stakeholders.list_stakeholders(session, company.company_id)}
+    console.rule(f"Preview: {company.name} on {company.provider}, change set {stored.id}")
+    console.print(counts_line(stored.counts()))
+    render_items(console, stored.changeset.items, names)
+    company.changeset_id = stored.id
+    return stored.counts()
+
+
+def print_summary(console: Console, settings: Settings, demo_companies: tuple[DemoCompany, ...],
+                  counts: dict[str, dict[str, int]], applied: ApplyResult) -> None:
+    console.rule("Summary")
+    for company in demo_companies:
+        console.print(f"{company.name:10} {counts_line(counts[company.name])}")
+    done = applied.counts()
+    console.print(f"{demo_companies[0].name}: applied — created {done.get('create', 0)}, updated "
+                  f"{done.get('update', 0)}, linked {done.get('link', 0)}, leavers {done.get('leaver', 0)}; "
+                  f"review {done.get('unresolved', 0) + done.get('decided', 0)} left for a person; "
+                  f"skipped {done.get('skipped', 0)}")
+    pending = demo_companies[-1]
+    signer = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
+    console.print(f"{pending.name}: change set {pending.changeset_id} waits for its approver. To approve it "
+                  "in a browser, serve the demo database:")
+    console.print(f"  HRSYNC_INSTANCE_PATH={settings.instance_path.parent} DATABASE_URL={settings.database_url} "
+                  "hrsync web", soft_wrap=True)
+    console.print(f"  then open {signer.url(pending.changeset_id)}", soft_wrap=True)
+    console.print(f"  and sign in as {pending.approver} with the demo password {DEMO_PASSWORD!r}", soft_wrap=True)
