@@ -1,0 +1,187 @@
+"""From nothing to an applied change set through the command line only, every command a real process.
+
+The sandbox (`hrsync sandbox`) plays BambooHR and Personio; `hrsync worker` runs the syncs on a real
+Redis (db 3, flushed); `hrsync web` serves the admin API that checks the outcome.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import redis
+import requests
+from cryptography.fernet import Fernet
+from openapi_spec_validator import validate
+
+BIN = Path(sys.executable).parent
+HRSYNC = str(BIN / "hrsync")
+REDIS_URL = "redis://127.0.0.1:6379/3"
+PASSWORD = "correct horse battery staple"
+pytestmark = pytest.mark.redis
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(condition, timeout: float = 30.0, what: str = "condition"):
+    deadline, pause = time.monotonic() + timeout, threading.Event()
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout} s")
+        pause.wait(0.05)
+
+
+def answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=1).ok
+    except requests.ConnectionError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    """`hrsync sandbox` on a free port; its first lines name the URL and the throwaway credentials."""
+    log = tmp_path_factory.mktemp("sandbox") / "sandbox.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen([HRSYNC, "sandbox", "--employees", "60", "--port", str(free_port())],
+                                   stdout=sink, stderr=subprocess.STDOUT, env={"PATH": "/usr/bin:/bin"})
+    try:
+        text = wait_until(lambda: "control" in log.read_text() and log.read_text(), what="the sandbox banner")
+        url = re.search(r"on (http://127\.0\.0\.1:\d+)", text)[1]
+        wait_until(lambda: answers(f"{url}/_sandbox/health"), what="the sandbox")
+        yield {"url": url, "api_key": re.search(r"api_key=(\S+)", text)[1],
+               "client_id": re.search(r"client_id=(\S+)", text)[1],
+               "client_secret": re.search(r"client_secret=(\S+)", text)[1]}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def env(sandbox, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli-flow")
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    return {"PATH": "/usr/bin:/bin", "COLUMNS": "160", "HRSYNC_INSTANCE_PATH": str(folder),
+            "DATABASE_URL": f"sqlite:///{folder / 'hrsync.db'}", "REDIS_URL": REDIS_URL,
+            "SECRET_KEY": "flow-" + "s" * 40, "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+            "PUBLIC_BASE_URL": "https://hrsync.example", "SYNC_DEBOUNCE_SECONDS": "0",
+            "BAMBOOHR_BASE_URL": f"{sandbox['url']}/bamboohr/{{subdomain}}",
+            "PERSONIO_BASE_URL": f"{sandbox['url']}/personio"}
+
+
+@pytest.fixture(scope="module")
+def hrsync(env):
+    def run(*args: str, stdin: str | None = None, ok: bool = True) -> subprocess.CompletedProcess:
+        done = subprocess.run([HRSYNC, *args], input=stdin, env=env, capture_output=True, text=True, timeout=180)
+        if ok:
+            assert done.returncode == 0, f"hrsync {' '.join(args)}: {done.stdout}{done.stderr}"
+        return done
+
+    return run
+
+
+@pytest.fixture(scope="module")
+def worker(env, tmp_path_factory):
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen([HRSYNC, "worker", "--name", "cli-flow"], stdout=sink, stderr=subprocess.STDOUT,
+                                   env=env)
+    client = redis.Redis.from_url(REDIS_URL)
+    wait_until(lambda: client.exists("rq:worker:cli-flow") or process.poll() is not None, what="the worker")
+    assert process.poll() is None, log.read_text()
+    yield process
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def flow(hrsync, sandbox, worker):
+    """db upgrade → company create → integration set → fields/mapping → sync --wait → changes show/approve."""
+    hrsync("db", "upgrade")
+    created = hrsync("company", "create", "Acme GmbH", "--approver", "cfo@acme.example", stdin=PASSWORD + "\n")
+    company = re.search(r"company id: (co_[0-9a-f]+)", created.stdout)[1]
+    token = re.search(r"API token: +(\S+)", created.stdout)[1]
+    connected = hrsync("integration", "set", company, "--provider", "bamboohr", "--subdomain", "acme",
+                       "--name-format", "last_comma_first", stdin=sandbox["api_key"] + "\n")
+    fields = hrsync("fields", "Acme GmbH")
+    synced = hrsync("sync", "Acme GmbH", "--full", "--wait", "--timeout", "120")
+    changeset = re.search(r"change set (\d+): hrsync changes show", synced.stdout)[1]
+    shown = hrsync("changes", "show", changeset)
+    approved = hrsync("changes", "approve", changeset, "--approver", "cfo@acme.example", stdin=PASSWORD + "\n")
+    return {"company": company, "token": token, "connected": connected, "fields": fields, "synced": synced,
+            "changeset": changeset, "shown": shown, "approved": approved}
+
+
+def test_setup_prints_the_webhook_url_and_keeps_the_key_secret(flow, sandbox):
+    out = flow["connected"].stdout
+    assert f"webhook URL: https://hrsync.example/webhooks/bamboohr/{flow['company']}" in out
+    assert sandbox["api_key"] not in out + flow["connected"].stderr
+    assert re.search(r"firstName .* First Name", flow["fields"].stdout)
+
+
+def test_sync_waits_for_the_worker_and_reports_counts_and_link(flow):
+    out = flow["synced"].stdout
+    counts = re.search(r"succeeded: 60 employees; create (\d+) · update 0 · link 0 · review 0 · leaver 0 · skip (\d+)",
+                       out)
+    assert counts and int(counts[1]) > 0
+    assert re.search(r"approve at https://hrsync\.example/approvals/\S+", out)
+    assert "New stakeholders" in flow["shown"].stdout
+
+
+def test_approval_applies_the_change_set_once(flow, hrsync):
+    created = re.search(r"change set \d+ applied by cfo@acme\.example: create (\d+)", flow["approved"].stdout)
+    assert created
+    again = hrsync("changes", "approve", flow["changeset"], "--approver", "cfo@acme.example",
+                   stdin=PASSWORD + "\n", ok=False)
+    assert again.returncode == 1
+    assert again.stderr.strip().splitlines()[-1] == f"Error: change set {flow['changeset']} is applied, not pending"
+    assert "applied" in hrsync("changes", "show", flow["changeset"]).stdout
+
+
+def test_the_admin_api_serves_the_applied_registry(flow, env):
+    port = free_port()
+    process = subprocess.Popen([HRSYNC, "web", "--bind", f"127.0.0.1:{port}", "--workers", "1"], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until(lambda: answers(f"{base}/healthz"), what="hrsync web")
+        auth = {"Authorization": f"Bearer {flow['token']}"}
+        page = requests.get(f"{base}/api/v1/stakeholders", params={"limit": 500}, headers=auth, timeout=10).json()
+        created = int(re.search(r"create (\d+)", flow["approved"].stdout)[1])
+        assert len(page["items"]) == created and page["next"] is None
+        assert all(item["hr_provider"] == "bamboohr" and ", " in item["name"] for item in page["items"])
+        integration = requests.get(f"{base}/api/v1/integration", headers=auth, timeout=10).json()
+        assert integration["provider"] == "bamboohr" and integration["settings"]["name_format"] == "last_comma_first"
+        validate(requests.get(f"{base}/api/v1/openapi.json", timeout=10).json())
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_personio_mapping_is_checked_against_the_live_fields(hrsync, sandbox, flow):
+    created = hrsync("company", "create", "Globex AG", "--approver", "cfo@globex.example", stdin=PASSWORD + "\n")
+    company = re.search(r"company id: (co_[0-9a-f]+)", created.stdout)[1]
+    connected = hrsync("integration", "set", company, "--provider", "personio", "--client-id", sandbox["client_id"],
+                       stdin=sandbox["client_secret"] + "\n")
+    assert "webhook token (shown once): " in connected.stdout
+    refused = hrsync("mapping", "set", company, "first_name=first_name", "last_name=last_name",
+                     "dynamic_4711=unique_identifier", ok=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines()[-1].startswith("Error: Personio has no field 'dynamic_4711'")
+    hrsync("mapping", "set", company, "first_name=first_name", "last_name=last_name", "status=status",
+           "termination_date=termination_date", "dynamic_1009=unique_identifier")
+    synced = hrsync("sync", company, "--wait", "--timeout", "120")
+    assert re.search(r"succeeded: 60 employees; create \d+", synced.stdout)
