@@ -13,7 +13,7 @@ from hrsync.cli.errors import UserError, user_errors
 @click.pass_obj
 @user_errors
 def demo(app, employees: int) -> None:
-    """Run the main job on embedded defaults, start to finish, in about half a minute.
+    """Run the main job on embedded defaults, start to finish, in well under a minute.
 
     A sandbox BambooHR and Personio, SQLite under instance/demo (wiped each run), Redis at
     REDIS_URL if it answers (else an in-process fake), the web app and a worker in this process:
