@@ -86,5 +86,8 @@ def record_sync(session_factory, company_id: str, staff: list[Employee]) -> int:
         registry = stakeholders.list_stakeholders(session, company_id)
         policy = companies.policy_for(session, company_id, PROVIDER, owned, require_hire_date=True)
         run = sync_runs.create_run(session, company_id, PROVIDER, "full")
+        sync_runs.start_run(session, run.id)
         result = match(staff, registry, policy)
-        return changesets.save_changeset(session, company_id, run.id, result, stakeholders.versions(registry))
+        changeset_id = changesets.save_changeset(session, company_id, run.id, result, stakeholders.versions(registry))
+        sync_runs.succeed_run(session, run.id, result.counts())
+        return changeset_id

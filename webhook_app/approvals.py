@@ -73,6 +73,9 @@ def fresh_sync(token: str):
     """Queue a full sync of the link's company: offered once a change set is applied (stale items)."""
     csrf.protect()
     stored = _changeset(token)
+    if stored.status is ChangeSetStatus.PENDING:
+        return pages.message_page("Not applied yet", "Apply or review this change set first.", 409,
+                                  link=("Back to the change set", url_for("approvals.preview", token=token)))
     if stored.status is not ChangeSetStatus.APPLIED:
         return pages.status_page(stored, conflict=True)
     try:

@@ -1,0 +1,283 @@
+"""The approve link in the web app: preview, apply, CSRF, escaping, bad and old links, lockout."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+
+import pytest
+from approvals_client import Approver
+from conftest import APPROVER_EMAIL, APPROVER_PASSWORD
+
+from domain.changeset import ChangeSet
+from domain.employee import Employee, EmploymentStatus
+from store.db import transaction
+from store.enums import ChangeSetStatus
+from store.repositories import audit, changesets, integrations, stakeholder_writes, stakeholders, sync_runs
+from store.repositories.changeset_reads import load_changeset
+from tests.approval_scenario import build_scenario, employees, record_sync
+from webhook_app import create_app
+from workers.links import LinkSigner
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+@pytest.fixture
+def scenario(services):
+    hostile = Employee("7", "E-7", HOSTILE, "O'Neil & <b>Sons</b>", hire_date=dt.date(2021, 1, 1),
+                       status=EmploymentStatus.ACTIVE)
+    return build_scenario(services.session_factory, APPROVER_EMAIL, APPROVER_PASSWORD, extra=(hostile,))
+
+
+@pytest.fixture
+def signer(settings):
+    return LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
+
+
+@pytest.fixture
+def approver(client, signer, scenario):
+    approver = Approver(client, f"/approvals/{signer.token(scenario.changeset_id)}", APPROVER_EMAIL,
+                        APPROVER_PASSWORD)
+    assert approver.open().status_code == 200
+    return approver
+
+
+def status_of(services, changeset_id):
+    with transaction(services.session_factory) as session:
+        return load_changeset(session, changeset_id, with_items=False).status
+
+
+def person(services, scenario, key):
+    with transaction(services.session_factory) as session:
+        return stakeholders.get_stakeholder(session, scenario.company_id, scenario.person(key))
+
+
+@pytest.mark.parametrize("header, value", [
+    ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Cache-Control", "no-store"),
+], ids=["csp", "referrer", "frames", "nosniff", "no-store"])
+def test_pages_carry_security_headers(client, approver, header, value):
+    for url in (approver.url, "/approvals/garbage"):
+        assert client.get(url).headers[header] == value
+
+
+def test_static_files_carry_the_policy_too(client):
+    with client.get("/approvals/static/approvals.css") as response:
+        assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_preview_shows_every_kind(approver):
+    page = approver.page
+    for text in ("Changes from BambooHR", "New stakeholders", "Updates", "Links", "Leavers", "To review",
+                 "Skipped", "Sync now", "No hire date in the HR system", "Several stakeholders have this name",
+                 "2026-03-31", "Ex-employee"):
+        assert text in page
+    assert 'class="identity"' not in page.split('id="update"')[1].split("</section>")[0]  # a city is no identity
+    assert page.count('type="checkbox" name="include"') == 5  # 2 creates, update, link, leaver
+    assert len(approver.form()["include"]) == 5
+
+
+def test_identity_changes_are_highlighted(services, client, signer, scenario):
+    staff = [employee if employee.remote_id != "1" else dataclasses.replace(employee, email="anna.m@acme.example")
+             for employee in employees()]
+    newer = record_sync(services.session_factory, scenario.company_id, staff)
+    page = client.get(f"/approvals/{signer.token(newer)}").get_data(as_text=True)
+    assert '<li class="identity">' in page and "anna.m@acme.example" in page
+
+
+def test_hr_text_is_escaped(approver):
+    assert HOSTILE not in approver.page and "<b>Sons</b>" not in approver.page
+    assert html.escape(HOSTILE, quote=False) in approver.page or "&lt;script&gt;alert(" in approver.page
+    assert approver.page.count("<script") == 1  # the page's own script file, nothing else
+
+
+def test_applying_the_form(services, approver, scenario):
+    response = approver.submit(uncheck=[scenario.items["1"]], name_format="last_comma_first",
+                               **{f"resolve__{scenario.items['4']}": str(scenario.person("dora"))})
+
+    assert response.status_code == 200 and "Changes applied" in approver.page
+    assert status_of(services, scenario.changeset_id) is ChangeSetStatus.APPLIED
+    assert person(services, scenario, "anna").city == "Bern"
+    assert person(services, scenario, "dora").hr_remote_id == "4"
+    with transaction(services.session_factory) as session:
+        names = {entry.name for entry in stakeholders.list_stakeholders(session, scenario.company_id)}
+    assert "Neumann, Eva" in names
+
+
+def test_applying_twice_shows_who_applied(client, approver, services, scenario):
+    form = approver.form()
+    assert client.post(approver.url, data=form).status_code == 200
+    again = client.post(approver.url, data=form)  # a double click, or the back button and submit
+    page = again.get_data(as_text=True)
+    assert again.status_code == 409 and "Already applied" in page and APPROVER_EMAIL in page
+    shown = client.get(approver.url)
+    assert shown.status_code == 200 and f"by {APPROVER_EMAIL}" in shown.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("csrf_token", [None, "forged-token"], ids=["missing", "forged"])
+def test_a_form_without_its_csrf_token_is_refused(services, approver, scenario, csrf_token):
+    response = approver.submit(csrf_token=csrf_token)
+    assert response.status_code == 400 and "The form has expired" in approver.page
+    assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
+
+
+def test_a_csrf_token_is_bound_to_the_browser_session(app, services, approver, scenario):
+    stolen = approver.form()
+    other_browser = app.test_client()
+    response = other_browser.post(approver.url, data=stolen)
+    assert response.status_code == 400
+    assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
+
+
+def test_a_wrong_password_keeps_the_choices(services, approver, scenario):
+    review = f"resolve-{scenario.items['4']}"
+    response = approver.submit(password="nope", uncheck=[scenario.items["3"]], name_format="last_first",
+                               **{review.replace("-", "__"): "create"})
+    assert response.status_code == 401 and "4 more tries" in approver.page
+    form = approver.form()
+    assert str(scenario.items["3"]) not in form["include"] and len(form["include"]) == 4
+    assert (form["name_format"], form[review]) == ("last_first", "create")
+    assert f'value="{APPROVER_EMAIL}"' in approver.page and 'value="nope"' not in approver.page
+    assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
+
+
+def test_five_wrong_passwords_lock_the_link(services, approver, scenario):
+    statuses = [approver.submit(password="nope").status_code for _ in range(5)]
+    assert statuses == [401] * 5 and "now locked for 15 minutes" in approver.page
+    locked = approver.submit()
+    assert locked.status_code == 423 and int(locked.headers["Retry-After"]) <= 900
+    assert "Try again in 15 minutes" in approver.page
+    assert "locked for 15 more minutes" in " ".join(approver.client.get(approver.url).get_data(as_text=True).split())
+    with transaction(services.session_factory) as session:
+        assert [entry.action for entry in audit.list_entries(session, scenario.company_id).items] == [
+            "lock_approval"]
+    assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
+
+
+def test_without_the_lockout_store_approving_waits(redis_server, services, approver, scenario):
+    redis_server.connected = False
+    assert approver.submit().status_code == 503 and "Please try again" in approver.page
+    assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"email": ""}, "Enter your e-mail address and your password"),
+    ({"password": None}, "Enter your e-mail address and your password"),
+    ({"name_format": "first-name-only"}, "Choose one of the name formats"),
+], ids=["no-email", "no-password", "bad-format"])
+def test_an_incomplete_form_is_shown_again(services, approver, scenario, changes, message):
+    assert approver.submit(**changes).status_code == 400 and message in approver.page
+    assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
+
+
+def test_an_answer_naming_no_candidate_is_refused(services, approver, scenario):
+    response = approver.submit(**{f"resolve__{scenario.items['4']}": str(scenario.person("anna"))})
+    assert response.status_code == 400 and "not a choice" in approver.page
+    assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
+
+
+def test_a_change_set_updated_since_the_page_was_opened_is_shown_again(services, approver, scenario):
+    with transaction(services.session_factory) as session:
+        # A targeted sync that found employee 6 in step again: its item goes, the ids no longer match.
+        run_id = sync_runs.create_run(session, scenario.company_id, "bamboohr", "targeted", ["6"]).id
+        changesets.merge_targeted(session, scenario.company_id, run_id, ChangeSet(()), ["6"], {})
+    response = approver.submit()
+    assert response.status_code == 409 and "review it again" in approver.page
+    assert "No hire date" not in approver.page  # the fresh page, without the merged-away item
+    assert approver.submit().status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/approvals/not-a-token", "/approvals/eyJjcyI6MX0.AAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAA"],
+                         ids=["garbage", "forged-signature"])
+def test_a_bad_link_is_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404 and "This link is not valid" in response.get_data(as_text=True)
+    assert client.post(url, data={}).status_code in (400, 404)
+
+
+def test_a_tampered_link_is_404(client, approver):
+    token = approver.url.rsplit("/", 1)[1]
+    tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
+    assert client.get(f"/approvals/{tampered}").status_code == 404
+
+
+def test_a_link_to_a_missing_change_set_is_404(client, signer):
+    assert client.get(f"/approvals/{signer.token(424242)}").status_code == 404
+
+
+def test_an_expired_link_is_410(settings, services, fake_redis, scenario, signer):
+    expired_app = create_app(dataclasses.replace(settings, approve_link_max_age=-1), redis=fake_redis,
+                             services=services)
+    response = expired_app.test_client().get(f"/approvals/{signer.token(scenario.changeset_id)}")
+    assert response.status_code == 410 and "This link has expired" in response.get_data(as_text=True)
+
+
+def test_a_superseded_link_points_to_the_newest_pending_one(services, client, signer, scenario):
+    middle = record_sync(services.session_factory, scenario.company_id, employees())
+    newest = record_sync(services.session_factory, scenario.company_id, employees())
+    page = client.get(f"/approvals/{signer.token(scenario.changeset_id)}").get_data(as_text=True)
+    assert "A newer change set replaces this one" in page
+    link = page.split('class="button" href="')[1].split('"')[0]
+    assert signer.changeset_id(link.rsplit("/", 1)[1]) == newest != middle
+    assert client.get(link).status_code == 200
+
+
+def test_a_superseded_link_says_when_the_newer_one_was_applied(services, client, signer, scenario):
+    newer = record_sync(services.session_factory, scenario.company_id, employees())
+    with transaction(services.session_factory) as session:
+        changesets.mark_applied(session, newer, "ceo@acme.example")
+    page = client.get(f"/approvals/{signer.token(scenario.changeset_id)}").get_data(as_text=True)
+    assert "A newer change set was applied" in page and "by ceo@acme.example" in page
+
+
+def test_an_expired_change_set_is_410(services, client, signer, scenario):
+    with transaction(services.session_factory) as session:
+        changesets.expire_changeset(session, scenario.changeset_id)
+    assert client.get(f"/approvals/{signer.token(scenario.changeset_id)}").status_code == 410
+
+
+def test_stale_items_are_listed_with_a_fresh_sync_offered(services, approver, scenario):
+    with transaction(services.session_factory) as session:
+        stakeholder_writes.update_stakeholder(session, scenario.company_id, scenario.person("carl"),
+                                              {"phone": "+41 1"})
+    assert approver.submit().status_code == 200
+    assert "changed since the preview" in approver.page and "Carl Weiss" in approver.page
+    assert "Run a fresh sync" in approver.page
+    assert person(services, scenario, "carl").group == "Employees"
+
+
+def test_a_fresh_sync_needs_an_integration(approver):
+    token = approver.form()["csrf_token"]
+    approver.submit()
+    response = approver.client.post(f"{approver.url}/sync", data={"csrf_token": token})
+    assert response.status_code == 409 and "No HR integration" in response.get_data(as_text=True)
+
+
+def test_a_fresh_sync_is_queued_after_applying(services, approver, scenario, fake_redis):
+    with transaction(services.session_factory) as session:
+        integrations.set_integration(session, services.box, scenario.company_id, "bamboohr",
+                                     {"subdomain": "acme", "api_key": "k"})
+    token = approver.form()["csrf_token"]
+    approver.submit()
+    response = approver.client.post(f"{approver.url}/sync", data={"csrf_token": token})
+    assert response.status_code == 202 and "A fresh sync is on its way" in response.get_data(as_text=True)
+    with transaction(services.session_factory) as session:
+        runs = sync_runs.active_runs(session, scenario.company_id)
+    assert [(run.mode.value, run.status.value) for run in runs] == [("full", "queued")]
+
+
+def test_a_fresh_sync_is_only_offered_after_applying(approver):
+    token = approver.form()["csrf_token"]
+    response = approver.client.post(f"{approver.url}/sync", data={"csrf_token": token})
+    assert response.status_code == 409
+
+
+def test_the_live_example_script_is_served(client):
+    with client.get("/approvals/static/approvals.js") as script:
+        assert script.status_code == 200 and "name_format" in script.get_data(as_text=True)
