@@ -74,3 +74,9 @@ def in_full_order(items: list[ChangeItem]) -> list[ChangeItem]:
         return items
     twice = [item for item in items if per_remote_id[item.remote_id] > 1]
     return [item for item in items if per_remote_id[item.remote_id] == 1] + sorted(twice, key=_content)
+
+
+def _content(item: ChangeItem) -> tuple:
+    fields = tuple((name, change.old or "", change.new or "") for name, change in item.fields.items())
+    return (item.employee_name, item.reason or "", item.candidates,
+            tuple(sorted(item.proposed.items())), fields, str(item.termination_date))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from typing import Iterable, Iterator, Literal
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Literal, Mapping
 
 from domain.changeset import ChangeItem, ChangeSet, Reason
 from domain.claims import Claims
@@ -35,12 +36,29 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
     if scope not in ("full", "targeted"):
         raise ValueError(f"unknown scope {scope!r}")
     with _collector_paused():
-        index = StakeholderIndex.build(stakeholders, policy.provider)
-        items, subjects = _screen(employees, index, policy, decisions)
-        unlinked = _follow_links(subjects, index, policy, items)
-        outcomes, claims = _settle(unlinked, index, policy, decisions)
-        items.extend(_decide(unlinked, outcomes, claims, index, policy, decisions))
+        run = _Run(StakeholderIndex.build(stakeholders, policy.provider), policy, decisions)
+        items, subjects = _screen(employees, run)
+        run.holders.update((s.identifier, s.remote_id) for s in subjects if s.identifier is not None)
+        unlinked = _follow_links(subjects, run, items)
+        outcomes, claims = _settle(unlinked, run)
+        items.extend(_decide(unlinked, outcomes, claims, run))
         return ChangeSet.of(in_full_order(items))
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """What every rule of one match call reads; `holders`: identifier → remote id in this fetch."""
+
+    index: StakeholderIndex
+    policy: SyncPolicy
+    decisions: Decisions
+    holders: dict[str, str] = field(default_factory=dict)
+
+    def checked(self, subject: Subject, outcome: Outcome) -> Outcome:
+        """A match stands unless its identifier write would collide."""
+        if isinstance(outcome, Stakeholder):
+            return collision(subject, outcome, self.index, self.policy, self.holders) or outcome
+        return outcome
 
 
 @contextmanager
@@ -60,13 +78,13 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _screen(employees: Iterable[Employee], index: StakeholderIndex, policy: SyncPolicy,
-            decisions: Decisions) -> tuple[list[ChangeItem], list[Subject]]:
+def _screen(employees: Iterable[Employee], run: _Run) -> tuple[list[ChangeItem], list[Subject]]:
     """Rule 0: ignored employees vanish, missing hire dates skip, duplicates in the fetch review."""
     items: list[ChangeItem] = []
     eligible: list[Subject] = []
+    policy = run.policy
     for employee in employees:
-        if employee.remote_id in decisions.ignored:
+        if employee.remote_id in run.decisions.ignored:
             continue
         if policy.require_hire_date and employee.hire_date is None:
             items.append(skip_item(Subject.of(employee), Reason.NO_HIRE_DATE, policy))
@@ -81,11 +99,11 @@ def _screen(employees: Iterable[Employee], index: StakeholderIndex, policy: Sync
     subjects = []
     for subject in eligible:
         if subject.remote_id in twice:
-            linked = index.linked_to(subject.remote_id)
+            linked = run.index.linked_to(subject.remote_id)
             candidates = (linked.id,) if linked else ()
             items.append(review_item(subject, Reason.DUPLICATE_REMOTE_ID, candidates, policy))
         elif subject.identifier in shared:
-            carriers = tuple(s.id for s in index.carrying(subject.identifier))
+            carriers = tuple(s.id for s in run.index.carrying(subject.identifier))
             items.append(review_item(subject, Reason.DUPLICATE_IDENTIFIER, carriers, policy))
         else:
             subjects.append(subject)
@@ -102,8 +120,7 @@ def _repeated(values: Iterable[str]) -> set[str]:
     return repeated
 
 
-def _follow_links(subjects: list[Subject], index: StakeholderIndex, policy: SyncPolicy,
-                  items: list[ChangeItem]) -> list[Subject]:
+def _follow_links(subjects: list[Subject], run: _Run, items: list[ChangeItem]) -> list[Subject]:
     """Rule 1 settles the employees already linked (most of them, once a registry is in use).
 
     A linked stakeholder is nobody else's candidate, so these matches are never contested.
@@ -111,24 +128,24 @@ def _follow_links(subjects: list[Subject], index: StakeholderIndex, policy: Sync
     """
     unlinked = []
     for subject in subjects:
-        stakeholder = by_link(subject, index)
+        stakeholder = by_link(subject, run.index)
         if stakeholder is None:
             unlinked.append(subject)
             continue
-        item = _item(subject, _checked(subject, stakeholder, index, policy), policy)
+        item = _item(subject, run.checked(subject, stakeholder), run)
         if item is not None:
             items.append(item)
     return unlinked
 
 
-def _settle(subjects: list[Subject], index: StakeholderIndex, policy: SyncPolicy,
-            decisions: Decisions) -> tuple[dict[str, Outcome], Claims]:
+def _settle(subjects: list[Subject], run: _Run) -> tuple[dict[str, Outcome], Claims]:
     """Rules 2-3 for everyone, then namesakes re-read without stakeholders others surely take.
 
     A stakeholder matched by exactly one other employee will be linked once the change set is
     applied; judging an ambiguity without it now gives the answer the next sync would give.
     Each round reads the claims as they stood at its start, so input order never matters.
     """
+    index, policy, decisions = run.index, run.policy, run.decisions
     outcomes: dict[str, Outcome] = {}
     pending: list[Subject] = []
     claims = Claims()
@@ -138,7 +155,7 @@ def _settle(subjects: list[Subject], index: StakeholderIndex, policy: SyncPolicy
             outcome = by_name(subject, name_candidates(subject, index, policy, decisions, {}), policy)
             if not isinstance(outcome, Stakeholder):
                 pending.append(subject)
-        outcome = _checked(subject, outcome, index, policy)
+        outcome = run.checked(subject, outcome)
         if isinstance(outcome, Stakeholder):
             claims.add(outcome.id, subject.remote_id)
         outcomes[subject.remote_id] = outcome
@@ -146,7 +163,7 @@ def _settle(subjects: list[Subject], index: StakeholderIndex, policy: SyncPolicy
         changed = []
         for subject in pending:
             candidates = name_candidates(subject, index, policy, decisions, claims.sure)
-            outcome = _checked(subject, by_name(subject, candidates, policy), index, policy)
+            outcome = run.checked(subject, by_name(subject, candidates, policy))
             if outcome != outcomes[subject.remote_id]:
                 changed.append((subject.remote_id, outcomes[subject.remote_id], outcome))
         for remote_id, before, after in changed:
@@ -160,14 +177,8 @@ def _settle(subjects: list[Subject], index: StakeholderIndex, policy: SyncPolicy
     return outcomes, claims
 
 
-def _checked(subject: Subject, outcome: Outcome, index: StakeholderIndex, policy: SyncPolicy) -> Outcome:
-    if isinstance(outcome, Stakeholder):
-        return collision(subject, outcome, index, policy) or outcome
-    return outcome
-
-
-def _decide(subjects: list[Subject], outcomes: dict[str, Outcome], claims: Claims,
-            index: StakeholderIndex, policy: SyncPolicy, decisions: Decisions) -> list[ChangeItem]:
+def _decide(subjects: list[Subject], outcomes: Mapping[str, Outcome], claims: Claims,
+            run: _Run) -> list[ChangeItem]:
     """One item (or none) per employee: matches diffed, contests and reviews listed, rules 4-6 for the rest."""
     fuzzy: list[FuzzyIndex] = []
     items: list[ChangeItem] = []
@@ -176,9 +187,10 @@ def _decide(subjects: list[Subject], outcomes: dict[str, Outcome], claims: Claim
         if isinstance(outcome, Stakeholder) and claims.contested(outcome.id):
             outcome = Review(Reason.CONTESTED_MATCH, (outcome.id,))
         if outcome is None:
-            outcome = by_email(subject, index, policy, decisions, claims.sure) or by_similar_name(
-                subject, _fuzzy(fuzzy, index, claims), policy, decisions, claims.sure)
-        item = _item(subject, outcome, policy)
+            outcome = (by_email(subject, run.index, run.policy, run.decisions, claims.sure)
+                       or by_similar_name(subject, _fuzzy(fuzzy, run.index, claims), run.policy,
+                                          run.decisions, claims.sure))
+        item = _item(subject, outcome, run)
         if item is not None:
             items.append(item)
     return items
@@ -194,11 +206,14 @@ def _fuzzy(cache: list[FuzzyIndex], index: StakeholderIndex, claims: Claims) -> 
     return cache[0]
 
 
-def _item(subject: Subject, outcome: Outcome, policy: SyncPolicy) -> ChangeItem | None:
+def _item(subject: Subject, outcome: Outcome, run: _Run) -> ChangeItem | None:
     if isinstance(outcome, Stakeholder):
-        return matched(subject, outcome, policy)
+        return matched(subject, outcome, run.policy)
     if isinstance(outcome, Review):
-        return review_item(subject, outcome.reason, outcome.candidates, policy)
-    if subject.termination_date is not None and not policy.import_terminated:
-        return skip_item(subject, Reason.TERMINATED, policy)
-    return create_item(subject, policy)
+        return review_item(subject, outcome.reason, outcome.candidates, run.policy)
+    if subject.termination_date is not None and not run.policy.import_terminated:
+        return skip_item(subject, Reason.TERMINATED, run.policy)
+    conflict = collision(subject, None, run.index, run.policy, run.holders)
+    if conflict is not None:
+        return review_item(subject, conflict.reason, conflict.candidates, run.policy)
+    return create_item(subject, run.policy)

@@ -146,15 +146,25 @@ def _open(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy,
             and decisions.allows(subject.remote_id, stakeholder.id))
 
 
-def collision(subject: Subject, stakeholder: Stakeholder, index: StakeholderIndex,
-              policy: SyncPolicy) -> Review | None:
-    """A match whose identifier update would give the registry the same identifier twice."""
+def collision(subject: Subject, stakeholder: Stakeholder | None, index: StakeholderIndex,
+              policy: SyncPolicy, holders: Mapping[str, str]) -> Review | None:
+    """A write that would leave one identifier on two stakeholders, now or depending on apply order.
+
+    Writing the employee's identifier (on `stakeholder`, or on a new one when None) where
+    another stakeholder carries it; or moving a stakeholder's identifier away while another
+    employee of this fetch (`holders`: identifier → remote id) has it, whose match would then
+    depend on which change is applied first.
+    """
     wanted = subject.identifier
-    if wanted is None or wanted == stakeholder.unique_identifier or "unique_identifier" not in policy.owned_fields:
+    if wanted is None or (stakeholder is not None and wanted == stakeholder.unique_identifier):
+        return None  # the common case, decided before any other lookup
+    if "unique_identifier" not in policy.owned_fields:
         return None
-    if wanted == as_text(stakeholder.unique_identifier):
+    current = None if stakeholder is None else as_text(stakeholder.unique_identifier)
+    if wanted == current:
         return None
-    others = [s for s in index.carrying(wanted) if s.id != stakeholder.id]
-    if not others:
+    others = [s for s in index.carrying(wanted) if stakeholder is None or s.id != stakeholder.id]
+    moved_away = current is not None and holders.get(current, subject.remote_id) != subject.remote_id
+    if not (others or moved_away):
         return None
-    return Review(Reason.IDENTIFIER_CONFLICT, _ids([stakeholder, *others]))
+    return Review(Reason.IDENTIFIER_CONFLICT, _ids(others if stakeholder is None else [stakeholder, *others]))

@@ -1,0 +1,142 @@
+"""Name normalisation, keys and formats, including hostile input."""
+
+import pytest
+
+from domain.errors import InvalidNameFormat
+from domain.names import (NameFormat, detect_format, format_name, name_key, normalise_name,
+                          parse_name_format, stakeholder_name_key)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Anna", "anna"),
+    ("  ANNA  ", "anna"),
+    ("Müller", "muller"),
+    ("Mueller", "muller"),
+    ("Muller", "muller"),
+    ("Jäger", "jager"),
+    ("Jaeger", "jager"),
+    ("Schröder", "schroder"),
+    ("Schroeder", "schroder"),
+    ("Weiß", "weiss"),
+    ("WEISS", "weiss"),
+    ("Łukasz Żółć", "lukasz zolc"),
+    ("François", "francois"),
+    ("O'Brien", "obrien"),
+    ("O’Brien", "obrien"),
+    ("OBrien", "obrien"),
+    ("O Brien", "o brien"),
+    ("Meier-Schmidt", "meier schmidt"),
+    ("van der Berg", "van der berg"),
+    ("Anna,  Maria.", "anna maria"),
+    ("Anna\tMaria\n", "anna maria"),
+], ids=lambda value: repr(value) if isinstance(value, str) else None)
+def test_normalise_name(text, expected):
+    assert normalise_name(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Mueller", "Jaeeger", "Quee", "Zoë", "van der Berg"])
+def test_normalise_name_is_idempotent(text):
+    once = normalise_name(text)
+    assert normalise_name(once) == once
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", ""),
+    (None, ""),
+    ("   \t\n ", ""),
+    ("😀", ""),
+    ("😀 Anna 🎉", "anna"),
+    ("-'.,", ""),
+    ("محمد علي", "mhmd ly"),
+    ("דוד כהן", "dvd khhn"),
+    ("张伟", "zhang wei"),
+    ("山田 太郎", "shan tian tai lang"),
+], ids=["empty", "none", "whitespace", "emoji-only", "emoji-around", "punctuation-only",
+        "arabic", "hebrew", "chinese", "japanese"])
+def test_normalise_name_hostile_input(text, expected):
+    assert normalise_name(text) == expected
+
+
+def test_normalise_name_very_long_input_is_linear_and_complete():
+    text = "Ä" * 10_000
+    assert normalise_name(text) == "a" * 10_000
+
+
+@pytest.mark.parametrize("first, last, other_first, other_last", [
+    ("Anna", "Müller", "anna", "mueller"),
+    ("Anna", "Müller", "Müller", "Anna"),
+    ("Anna", "Müller", "ANNA ", " MULLER"),
+    ("Sean", "O'Brien", "Sean", "OBrien"),
+    ("Jan", "van der Berg", "Jan", "Van Der Berg"),
+    ("Eva", "Meier-Schmidt", "Eva", "Meier Schmidt"),
+], ids=["digraph", "order", "case-and-space", "apostrophe", "particles", "hyphen"])
+def test_name_key_equal(first, last, other_first, other_last):
+    assert name_key(first, last) == name_key(other_first, other_last) != ""
+
+
+@pytest.mark.parametrize("first, last, other_first, other_last", [
+    ("Anna", "Müller", "Anna", "Miller"),
+    ("Sean", "O'Brien", "Sean", "O Brien"),
+    ("Anna", "Müller", "Anna Maria", "Müller"),
+], ids=["different-vowel", "apostrophe-vs-space", "middle-name"])
+def test_name_key_different(first, last, other_first, other_last):
+    assert name_key(first, last) != name_key(other_first, other_last)
+
+
+@pytest.mark.parametrize("name, first, last, expected", [
+    ("Müller, Anna", None, None, "anna muller"),
+    ("Anna Mueller", None, None, "anna muller"),
+    ("anna  müller", None, None, "anna muller"),
+    ("Display Name", "Anna", "Müller", "anna muller"),
+    ("Anna Müller", "Anna", None, "anna muller"),
+    ("Anna Müller", "  ", "Müller", "anna muller"),
+    ("😀", None, None, ""),
+], ids=["comma-display", "display", "spacing", "first-last-win", "only-first", "blank-first", "emoji"])
+def test_stakeholder_name_key(name, first, last, expected):
+    assert stakeholder_name_key(name, first, last) == expected
+
+
+@pytest.mark.parametrize("first, last, fmt, expected", [
+    ("Anna", "Müller", NameFormat.FIRST_LAST, "Anna Müller"),
+    ("Anna", "Müller", NameFormat.LAST_FIRST, "Müller Anna"),
+    ("Anna", "Müller", NameFormat.LAST_COMMA_FIRST, "Müller, Anna"),
+    ("Anna", None, NameFormat.LAST_COMMA_FIRST, "Anna"),
+    (None, "Müller", NameFormat.LAST_COMMA_FIRST, "Müller"),
+    ("  ", "Müller", NameFormat.LAST_FIRST, "Müller"),
+    (None, None, NameFormat.FIRST_LAST, ""),
+    (" Anna  Maria ", " Müller ", NameFormat.FIRST_LAST, "Anna Maria Müller"),
+], ids=["first_last", "last_first", "last_comma_first", "no-last", "no-first", "blank-first",
+        "nothing", "spacing"])
+def test_format_name(first, last, fmt, expected):
+    assert format_name(first, last, fmt) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("first_last", NameFormat.FIRST_LAST),
+    (" Last_First ", NameFormat.LAST_FIRST),
+    ("last-comma-first", NameFormat.LAST_COMMA_FIRST),
+])
+def test_parse_name_format(text, expected):
+    assert parse_name_format(text) is expected
+
+
+@pytest.mark.parametrize("text", ["", None, "first last", "surname_first", "first_last; drop"])
+def test_parse_name_format_rejects(text):
+    with pytest.raises(InvalidNameFormat, match="first_last, last_first, last_comma_first"):
+        parse_name_format(text)
+
+
+@pytest.mark.parametrize("name, first, last, expected", [
+    ("Anna Müller", "Anna", "Müller", NameFormat.FIRST_LAST),
+    ("Müller Anna", "Anna", "Müller", NameFormat.LAST_FIRST),
+    ("Müller, Anna", "Anna", "Müller", NameFormat.LAST_COMMA_FIRST),
+    ("müller ,anna", "Anna", "Müller", NameFormat.LAST_COMMA_FIRST),
+    ("Mueller, Anna", "Anna", "Müller", NameFormat.LAST_COMMA_FIRST),
+    ("Mueller Anna", "Anna", "Müller", NameFormat.LAST_FIRST),
+    ("Dr. Anna Müller", "Anna", "Müller", None),
+    ("Anna Müller", None, "Müller", None),
+    ("", "Anna", "Müller", None),
+], ids=["first_last", "last_first", "comma", "comma-sloppy", "comma-spelling", "spelling",
+        "title", "missing-part", "empty-name"])
+def test_detect_format(name, first, last, expected):
+    assert detect_format(name, first, last) == expected
