@@ -7,11 +7,12 @@ from flask import Blueprint, g, jsonify
 from store.db import transaction
 from store.errors import NotFound
 from store.repositories import sync_runs
+from webhook_app.api.docs import documented
 from webhook_app.auth import require_company
 from webhook_app.bodies import load_body
 from webhook_app.context import link_signer, redis, services
 from webhook_app.errors import ApiError
-from webhook_app.schemas.syncs import SyncRequestSchema, SyncSchema
+from webhook_app.schemas.syncs import SyncCreatedSchema, SyncRequestSchema, SyncSchema
 from workers.enqueue import request_sync
 from workers.errors import NotConfigured, QueueUnavailable
 
@@ -22,6 +23,8 @@ _SYNC = SyncSchema()
 
 
 @bp.post("/syncs")
+@documented(status=202, body=SyncRequestSchema, body_required=False, response=SyncCreatedSchema,
+            errors=(400, 409, 415, 422, 503))
 @require_company
 def create_sync():
     """Queue a full or incremental sync of the caller's company; 202 with its id."""
@@ -37,6 +40,7 @@ def create_sync():
 
 
 @bp.get("/syncs/<int:sync_id>")
+@documented(response=SyncSchema, errors=(404,))
 @require_company
 def get_sync(sync_id: int):
     """One sync of the caller's company; another company's sync is 404."""

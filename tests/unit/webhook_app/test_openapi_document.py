@@ -141,6 +141,10 @@ def test_real_answers_conform_to_the_document(client, company, document, fake_hr
         ("/api/v1/stakeholders", "post",
          lambda: client.post("/api/v1/stakeholders", json={"name": "Anna", "birth_date": "1990-01-02"}, headers=auth)),
         ("/api/v1/stakeholders", "get", lambda: client.get("/api/v1/stakeholders", headers=auth)),
+        ("/api/v1/audit", "get", lambda: client.get("/api/v1/audit", headers=auth)),
+        ("/api/v1/syncs", "post", lambda: client.post("/api/v1/syncs", json={"mode": "full"}, headers=auth)),
+        ("/api/v1/syncs/{sync_id}", "get", lambda: client.get("/api/v1/syncs/1", headers=auth)),
+        ("/api/v1/changesets/{changeset_id}", "get", lambda: client.get("/api/v1/changesets/4711", headers=auth)),
         ("/api/v1/integration", "put",
          lambda: client.put("/api/v1/integration", json={"settings": {"name_format": 1}}, headers=auth)),
         ("/api/v1/stakeholders", "get", lambda: client.get("/api/v1/stakeholders")),
@@ -151,4 +155,13 @@ def test_real_answers_conform_to_the_document(client, company, document, fake_hr
         answer = call()
         assert_conforms(document, path, method, answer)
         statuses.append(answer.status_code)
-    assert statuses == [200, 200, 200, 200, 200, 200, 201, 200, 422, 401, 200]
+    assert statuses == [200, 200, 200, 200, 200, 200, 201, 200, 200, 202, 200, 404, 422, 401, 200]
+
+
+def test_every_operation_states_its_answer_and_schema(document):
+    """No route falls back to the generic entry: each names its success status and JSON shape."""
+    for path, method in sorted(documented_operations(document)):
+        responses = document["paths"][path][method]["responses"]
+        success = [code for code in responses if code.startswith("2")]
+        assert len(success) == 1 and success[0].isdigit(), (method, path, list(responses))
+        assert "application/json" in responses[success[0]].get("content", {}), (method, path)
