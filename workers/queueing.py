@@ -73,8 +73,10 @@ def enqueue_notification(redis: Redis, changeset_id: int, sync_id: int) -> Job:
 
 def make_worker(redis: Redis, *, maintenance_interval: int = 60, name: str | None = None,
                 work_horse_killed_handler=None) -> Worker:
-    """A worker on both queues; maintenance (abandoned-job retries, rate-limit cleanup) every interval."""
+    """A worker on both queues; maintenance every interval: retrying jobs of dead workers, freeing their
+    per-company slots, taking over the scheduler when its worker is gone."""
     queues = [queue(redis, queue_name) for queue_name in QUEUE_NAMES]
+    # An idle worker blocks in BLPOP for worker_ttl - 15 s and runs maintenance only in between.
     return Worker(queues, connection=redis, serializer=JSONSerializer, name=name,
-                  maintenance_interval=maintenance_interval,
+                  maintenance_interval=maintenance_interval, worker_ttl=maintenance_interval + 15,
                   work_horse_killed_handler=work_horse_killed_handler)
