@@ -1,0 +1,73 @@
+"""Approvals on real services: a migrated SQLite file or PostgreSQL database, Redis db 2, the app over HTTP."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import requests
+from cryptography.fernet import Fernet
+from redis import Redis
+from werkzeug.serving import make_server
+
+from hrsync.config import Settings
+from store import migrate
+from store.db import make_engine
+from webhook_app import create_app
+from workers.apply_lockout import Lockout
+from workers.bootstrap import build_services
+
+BACKENDS = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+REDIS_URL = "redis://127.0.0.1:6379/2"  # db 2 belongs to the approval tests
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def database_url(request, scratch_database):
+    url = scratch_database(request.param, "hrsync_approvals")
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture
+def backend(database_url) -> str:
+    return "sqlite" if database_url.startswith("sqlite") else "postgresql"
+
+
+@pytest.fixture
+def services(database_url, tmp_path):
+    settings = Settings(database_url=database_url, secret_key="it-" + "k" * 40, redis_url=REDIS_URL,
+                        encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path)
+    built = build_services(settings, engine=make_engine(database_url))
+    yield built
+    built.dispose()
+
+
+@pytest.fixture
+def redis_db():
+    client = Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def lockout(redis_db):
+    return Lockout(redis_db)
+
+
+@pytest.fixture
+def live_app(services, redis_db):
+    """The real app served by werkzeug (threaded) on a free port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, create_app(services.settings, redis=redis_db, services=services),
+                         threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="approvals-it", daemon=True)
+    thread.start()
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    with requests.Session() as session:
+        # The socket listens once make_server returns; this proves the app answers before tests use it.
+        assert session.get(f"{base_url}/healthz", timeout=5).status_code == 200
+    yield base_url
+    server.shutdown()
+    thread.join(timeout=10)
