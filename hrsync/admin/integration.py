@@ -10,7 +10,7 @@ from providers.base import SourceField
 from providers.errors import ProviderError
 from providers.registry import PROVIDERS, provider_class
 from store.db import transaction
-from store.errors import InvalidSetting, StoreError
+from store.errors import InvalidSetting, NotFound, StoreError
 from store.repositories import companies, integrations
 from store.repositories.companies import Company
 from store.repositories.integrations import Integration
@@ -190,7 +190,7 @@ def _required(session, company_id: str) -> Integration:
     integration = integrations.get_integration(session, company_id)
     if integration is None:
         if not companies.company_exists(session, company_id):
-            companies.get_company(session, company_id)  # raises NotFound naming the company
+            raise NotFound(f"no company {company_id!r}")
         raise NotConfigured("this company has no HR integration yet: set a provider and credentials first")
     return integration
 
