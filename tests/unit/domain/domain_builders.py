@@ -30,13 +30,14 @@ def stakeholder(sid: int = 10, name: str = "Anna Müller", **values) -> Stakehol
     return Stakeholder(id=sid, name=name, **values)
 
 
-def linked(sid: int = 10, remote_id: str = "1", name: str = "Anna Müller", **values) -> Stakeholder:
-    """A stakeholder linked to employee `remote_id`, with first/last name taken from `name`."""
+def linked(sid: int = 10, remote_id: str = "1", name: str = "Anna Müller", display: str | None = None,
+           **values) -> Stakeholder:
+    """A stakeholder linked to employee `remote_id`, first/last name from `name`, shown as `display`."""
     first, _, last = name.partition(" ")
     values.setdefault("first_name", first)
     values.setdefault("last_name", last)
     values.setdefault("group", "Employees")
-    return Stakeholder(id=sid, name=name, hr_provider=PROVIDER, hr_remote_id=remote_id, **values)
+    return Stakeholder(id=sid, name=display or name, hr_provider=PROVIDER, hr_remote_id=remote_id, **values)
 
 
 def policy(**values) -> SyncPolicy:

@@ -1,0 +1,47 @@
+"""Similar names: the score and the blocking keys that decide who is compared at all."""
+
+import pytest
+
+from domain.fuzzy import FuzzyIndex, blocking_keys, similarity
+from domain.names import name_tokens
+from domain.stakeholder import Stakeholder
+
+
+@pytest.mark.parametrize("mine, theirs, low, high", [
+    (("Anna", "Müler"), ("Anna", "Müller"), 90, 99),
+    (("Alex", "Meyer"), ("Alexander", "Meyer"), 100, 100),
+    (("Anna Maria", "Müller"), ("Anna", "Müller"), 100, 100),
+    (("Anna", "Müller"), ("Mueller Ana", None), 90, 99),
+    (("Al", "Meyer"), ("Alexander", "Meyer"), 0, 84),
+    (("Anna", "Müller"), ("Anna", None), 0, 60),
+    (("Li", "Wu"), ("Li", "Wo"), 0, 84),
+    (("Bob", "Stone"), ("Zoe", "Stone"), 0, 60),
+], ids=["typo", "nickname-prefix", "middle-name", "swapped-typo", "two-letter-prefix-is-no-nickname",
+        "one-shared-word", "short-names", "different-first-name"])
+def test_similarity(mine, theirs, low, high):
+    assert low <= similarity(name_tokens(*mine), name_tokens(*theirs)) <= high
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Anna Müller", {"anna m", "muller a"}),
+    ("Madonna", {"madonna"}),
+    ("Anna Maria Müller", {"anna m", "anna m", "maria a", "maria m", "muller a", "muller m"}),
+])
+def test_blocking_keys(name, expected):
+    assert blocking_keys(name_tokens(name)) == expected
+
+
+def test_blocking_keys_of_a_hostile_name_stay_few():
+    assert len(blocking_keys(name_tokens(" ".join(f"w{n}" for n in range(5000))))) <= 8 * 7
+
+
+def test_the_index_only_scores_stakeholders_sharing_a_block():
+    people = [Stakeholder(1, "Anna Müller"), Stakeholder(2, "Anna Mülller"), Stakeholder(3, "Anna Schmidt"),
+              Stakeholder(4, "Zoe Stone", first_name="Zoe", last_name="Stone"), Stakeholder(5, "Ana Mueller")]
+    index = FuzzyIndex(people, {})
+    hits = index.similar([name_tokens("Anna", "Müler")], 80)
+    # "Ana Mueller" would score 90, but shares no word with "Anna Müler": a typo in every word
+    # is the price of never comparing everybody with everybody.
+    assert [(hit.stakeholder.id, round(hit.score)) for hit in hits] == [(1, 95), (2, 91)]
+    assert index.similar([name_tokens("Zoë", "Stone")], 100)[0].stakeholder.id == 4
+    assert index.similar([], 0) == []

@@ -1,0 +1,237 @@
+"""The matching rules of SPEC §3, one table row per rule and outcome."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+import pytest
+from domain_builders import employee, leaver, linked, policy, stakeholder, summary
+
+from domain.decisions import Decisions
+from domain.employee import MAPPABLE_FIELDS, Employee
+from domain.matching import match
+from domain.stakeholder import Stakeholder
+
+HIRED = dt.date(2020, 1, 1)
+NO_IDENTIFIER = frozenset(MAPPABLE_FIELDS) - {"unique_identifier"}
+
+
+class Case(NamedTuple):
+    employees: list[Employee]
+    stakeholders: list[Stakeholder]
+    expected: list[tuple]
+    settings: dict = {}
+    decisions: Decisions = Decisions()
+
+
+def named(sid: int, name: str = "Anna Müller", **values) -> Stakeholder:
+    """An unlinked stakeholder whose first and last name agree with `name`."""
+    first, _, last = name.partition(" ")
+    return stakeholder(sid, name, first_name=first, last_name=last, **values)
+
+
+def not_same(*pairs: tuple[str, int]) -> Decisions:
+    return Decisions(not_same=frozenset(pairs))
+
+
+RULES = {
+    # rule 0: screening
+    "no-hire-date-skips": Case(
+        [employee("1")], [linked(10, "1")], [("skip", "1", "no_hire_date", None, ())],
+        {"require_hire_date": True}),
+    "hire-date-present-matches": Case(
+        [employee("1", hire_date=HIRED)], [linked(10, "1")], [], {"require_hire_date": True}),
+    "hire-date-not-required": Case([employee("1")], [linked(10, "1")], []),
+    "ignored-employee-has-no-item": Case(
+        [employee("1"), employee("2", "Zoe", "Stone")], [], [("create", "2", None, None, ())],
+        decisions=Decisions(ignored=frozenset({"1"}))),
+    "duplicate-remote-id": Case(
+        [employee("1"), employee("1", email="anna@x.de")], [linked(10, "1")],
+        [("review", "1", "duplicate_remote_id", None, (10,))] * 2),
+    "duplicate-identifier": Case(
+        [employee("1", unique_identifier="E1"), employee("2", "Zoe", "Stone", unique_identifier="E1")],
+        [named(10, unique_identifier="E1")],
+        [("review", "1", "duplicate_identifier", None, (10,)),
+         ("review", "2", "duplicate_identifier", None, (10,))]),
+    "duplicate-identifier-without-carrier": Case(
+        [employee("1", unique_identifier="E1"), employee("2", "Zoe", "Stone", unique_identifier=" E1 ")], [],
+        [("review", "1", "duplicate_identifier", None, ()), ("review", "2", "duplicate_identifier", None, ())]),
+    "blank-identifiers-are-no-duplicates": Case(
+        [employee("1", unique_identifier=" "), employee("2", "Zoe", "Stone", unique_identifier="")], [],
+        [("create", "1", None, None, ()), ("create", "2", None, None, ())]),
+    # rule 1: the link
+    "linked-in-step": Case([employee("1")], [linked(10, "1")], []),
+    "linked-changed": Case([employee("1", city="Köln")], [linked(10, "1", city="Bonn")],
+                           [("update", "1", None, 10, ())]),
+    "link-to-other-provider-is-not-ours": Case(
+        [employee("1")], [named(10, hr_provider="personio", hr_remote_id="1")], [("create", "1", None, None, ())]),
+    # rule 2: the unique identifier
+    "identifier-links": Case([employee("1", unique_identifier="E1")], [named(10, unique_identifier="E1")],
+                             [("link", "1", None, 10, ())]),
+    "identifier-beats-name": Case(
+        [employee("1", unique_identifier="E1")], [named(10, "Zoe Stone", unique_identifier="E1"), named(11)],
+        [("update", "1", None, 10, ())]),
+    "identifier-compared-stripped": Case(
+        [employee("1", unique_identifier=" E1 ")], [named(10, unique_identifier="E1")], [("link", "1", None, 10, ())]),
+    "identifier-linked-elsewhere": Case(
+        [employee("1", unique_identifier="E1")], [linked(10, "9", unique_identifier="E1")],
+        [("review", "1", "identifier_conflict", None, (10,))]),
+    "identifier-linked-to-other-provider": Case(
+        [employee("1", unique_identifier="E1")],
+        [named(10, unique_identifier="E1", hr_provider="personio", hr_remote_id="1")],
+        [("review", "1", "identifier_conflict", None, (10,))]),
+    "identifier-pair-rejected-name-match-collides": Case(
+        [employee("1", unique_identifier="E1")], [named(10, "Zoe Stone", unique_identifier="E1"), named(11)],
+        [("review", "1", "identifier_conflict", None, (10, 11))], decisions=not_same(("1", 10))),
+    "identifier-pair-rejected-name-match": Case(
+        [employee("1", unique_identifier="E1")], [named(10, "Zoe Stone", unique_identifier="E1"), named(11)],
+        [("link", "1", None, 11, ())], {"owned_fields": NO_IDENTIFIER}, not_same(("1", 10))),
+    # rule 3: the name
+    "name-links": Case([employee("1")], [named(10)], [("link", "1", None, 10, ())]),
+    "name-ignores-order-case-and-accents": Case(
+        [employee("1")], [stakeholder(10, "MUELLER, anna")], [("update", "1", None, 10, ())]),
+    "name-stakeholder-identifier-differs": Case(
+        [employee("1", unique_identifier="E1")], [named(10, unique_identifier="E2")],
+        [("review", "1", "identifier_conflict", None, (10,))]),
+    "name-stakeholder-has-identifier-employee-none": Case(
+        [employee("1")], [named(10, unique_identifier="E2")], [("review", "1", "identifier_conflict", None, (10,))]),
+    "name-identifier-not-owned": Case(
+        [employee("1")], [named(10, unique_identifier="E2")], [("link", "1", None, 10, ())],
+        {"owned_fields": NO_IDENTIFIER}),
+    "name-ambiguous": Case([employee("1")], [named(10), named(11)],
+                           [("review", "1", "ambiguous_name", None, (10, 11))]),
+    "name-email-breaks-tie": Case(
+        [employee("1", email="anna@x.de")], [named(10, email="other@x.de"), named(11, email="ANNA@x.de")],
+        [("link", "1", None, 11, ())]),
+    "name-email-on-both-stays-ambiguous": Case(
+        [employee("1", email="anna@x.de")], [named(10, email="anna@x.de"), named(11, email="anna@x.de")],
+        [("review", "1", "ambiguous_name", None, (10, 11))]),
+    "name-email-confirms-the-compatible-one": Case(
+        [employee("1", unique_identifier="E1", email="anna@x.de")],
+        [named(10, unique_identifier="E2"), named(11, email="anna@x.de")], [("update", "1", None, 11, ())]),
+    "name-compatible-one-unconfirmed": Case(
+        [employee("1", unique_identifier="E1")], [named(10, unique_identifier="E2"), named(11)],
+        [("review", "1", "ambiguous_name", None, (10, 11))]),
+    "name-email-never-overrides-identifier": Case(
+        [employee("1", unique_identifier="E1", email="anna@x.de")],
+        [named(10, unique_identifier="E2", email="anna@x.de"), named(11)],
+        [("review", "1", "ambiguous_name", None, (10, 11))]),
+    "name-linked-namesake-is-no-candidate": Case(
+        [employee("1")], [linked(10, "9")], [("create", "1", None, None, ())]),
+    "name-pair-rejected": Case([employee("1")], [named(10)], [("create", "1", None, None, ())],
+                               decisions=not_same(("1", 10))),
+    "preferred-name-matches": Case(
+        [employee("1", preferred_name="Annie")], [named(10, "Annie Müller")], [("link", "1", None, 10, ())],
+        {"use_preferred_name": True}),
+    "legal-name-matches-too": Case(
+        [employee("1", preferred_name="Annie")], [named(10)], [("update", "1", None, 10, ())],
+        {"use_preferred_name": True}),
+    "preferred-name-off": Case(
+        [employee("1", preferred_name="Annie")], [named(10, "Annie Müller")],
+        [("review", "1", "similar_name", None, (10,))]),
+    # rule 4: e-mail alone
+    "email-only": Case([employee("1", email="anna@x.de")], [named(10, "Zoe Stone", email="ANNA@x.de")],
+                       [("review", "1", "email_only", None, (10,))]),
+    "email-only-identifier-differs": Case(
+        [employee("1", unique_identifier="E1", email="anna@x.de")],
+        [named(10, "Zoe Stone", email="anna@x.de", unique_identifier="E2")], [("create", "1", None, None, ())]),
+    "email-only-linked-is-no-candidate": Case(
+        [employee("1", email="anna@x.de")], [linked(10, "9", "Zoe Stone", email="anna@x.de")],
+        [("create", "1", None, None, ())]),
+    "email-only-rejected-pair": Case(
+        [employee("1", email="anna@x.de")], [named(10, "Zoe Stone", email="anna@x.de")],
+        [("create", "1", None, None, ())], decisions=not_same(("1", 10))),
+    # rule 5: similar names
+    "similar-typo": Case([employee("1", "Anna", "Müler")], [named(10)],
+                         [("review", "1", "similar_name", None, (10,))]),
+    "similar-nickname": Case([employee("1", "Alex", "Meyer")], [named(10, "Alexander Meyer")],
+                             [("review", "1", "similar_name", None, (10,))]),
+    "similar-missing-middle-name": Case([employee("1", "Anna Maria", "Müller")], [named(10)],
+                                        [("review", "1", "similar_name", None, (10,))]),
+    "similar-extra-middle-name": Case([employee("1", middle_name="Maria")], [stakeholder(10, "Anna Maria Müller")],
+                                      [("review", "1", "similar_name", None, (10,))]),
+    "similar-swapped-with-typo": Case([employee("1")], [stakeholder(10, "Mueller Ana")],
+                                      [("review", "1", "similar_name", None, (10,))]),
+    "similar-best-first-then-id": Case(
+        [employee("1", "Alexander", "Meyer")],
+        [named(10, "Alexandra Meyer"), named(11, "Alex Meyer"), named(12, "Alexander Meier")],
+        [("review", "1", "similar_name", None, (11, 10, 12))]),
+    "similar-below-threshold": Case([employee("1", "Anna", "Müler")], [named(10)], [("create", "1", None, None, ())],
+                                    {"fuzzy_threshold": 99.0}),
+    "similar-identifier-differs": Case(
+        [employee("1", "Anna", "Müler", unique_identifier="E1")], [named(10, unique_identifier="E2")],
+        [("create", "1", None, None, ())]),
+    "similar-rejected-pair": Case([employee("1", "Anna", "Müler")], [named(10)], [("create", "1", None, None, ())],
+                                  decisions=not_same(("1", 10))),
+    "unrelated-name": Case([employee("1")], [named(10, "Zoe Stone")], [("create", "1", None, None, ())]),
+    # rule 6: create, or skip a leaver nobody knows
+    "terminated-unknown-skips": Case([leaver("1")], [], [("skip", "1", "terminated", None, ())]),
+    "terminated-unknown-imported": Case([leaver("1")], [], [("create", "1", None, None, ())],
+                                        {"import_terminated": True}),
+    "create-identifier-taken": Case(
+        [employee("1", "Bob", "Stone", unique_identifier="E1")], [named(10, "Zoe Stone", unique_identifier="E1")],
+        [("review", "1", "identifier_conflict", None, (10,))], decisions=not_same(("1", 10))),
+    # one employee, one stakeholder
+    "namesakes-contest": Case(
+        [employee("1"), employee("2")], [named(10)],
+        [("review", "1", "contested_match", None, (10,)), ("review", "2", "contested_match", None, (10,))]),
+    "identifier-and-name-contest": Case(
+        [employee("1", "Zoe", "Stone", unique_identifier="E1"), employee("2")], [named(10, unique_identifier="E1")],
+        [("review", "1", "contested_match", None, (10,)), ("review", "2", "contested_match", None, (10,))],
+        {"owned_fields": NO_IDENTIFIER}),
+    "identifier-match-frees-namesake": Case(
+        [employee("1", unique_identifier="E1"), employee("2")], [named(10, unique_identifier="E1"), named(11)],
+        [("link", "1", None, 10, ()), ("link", "2", None, 11, ())]),
+    "email-match-frees-namesake": Case(
+        [employee("1", email="anna@x.de"), employee("2")], [named(10, email="anna@x.de"), named(11)],
+        [("link", "1", None, 10, ()), ("link", "2", None, 11, ())]),
+    "surely-taken-is-no-similar-candidate": Case(
+        [employee("1"), employee("2", "Anna", "Müler")], [named(10)],
+        [("create", "2", None, None, ()), ("link", "1", None, 10, ())]),
+    # identifiers never end up twice in the registry
+    "linked-identifier-update-collides": Case(
+        [employee("1", unique_identifier="E2")], [linked(10, "1"), named(11, "Zoe Stone", unique_identifier="E2")],
+        [("review", "1", "identifier_conflict", None, (10, 11))]),
+    "identifier-reused-by-another-employee": Case(
+        [employee("1", unique_identifier="E2"), employee("2", "Zoe", "Stone", unique_identifier="E1")],
+        [linked(10, "1", unique_identifier="E1"), named(11, "Zoe Stone")],
+        [("review", "1", "identifier_conflict", None, (10,)), ("review", "2", "identifier_conflict", None, (10,))]),
+    "identifier-changes-freely": Case(
+        [employee("1", unique_identifier="E2")], [linked(10, "1", unique_identifier="E1")],
+        [("update", "1", None, 10, ())]),
+}
+
+
+@pytest.mark.parametrize("case", RULES.values(), ids=RULES.keys())
+def test_matching_rules(case):
+    changes = match(case.employees, case.stakeholders, policy(**case.settings), case.decisions)
+    assert summary(changes) == case.expected
+
+
+@pytest.mark.parametrize("case", RULES.values(), ids=RULES.keys())
+def test_targeted_scope_follows_the_same_rules(case):
+    settings = policy(**case.settings)
+    full = match(case.employees, case.stakeholders, settings, case.decisions, scope="full")
+    assert match(case.employees, case.stakeholders, settings, case.decisions, scope="targeted") == full
+
+
+def test_absent_employees_are_never_leavers():
+    registry = [linked(10, "1"), linked(11, "2", "Zoe Stone")]
+    assert summary(match([employee("2", "Zoe", "Stone")], registry, policy(), scope="targeted")) == []
+    assert summary(match([], registry, policy(), scope="full")) == []
+
+
+def test_unknown_scope_is_refused():
+    with pytest.raises(ValueError, match="unknown scope 'partial'"):
+        match([], [], policy(), scope="partial")
+
+
+def test_items_carry_what_the_approver_sees():
+    item, = match([employee("1", unique_identifier="E1", email="anna@x.de")], [named(10), named(11)],
+                  policy()).items
+    assert (item.employee_name, item.remote_id, item.stakeholder_id, item.candidates) == \
+        ("Anna Müller", "1", None, (10, 11))
+    assert dict(item.proposed) == {"first_name": "Anna", "last_name": "Müller", "unique_identifier": "E1",
+                                   "email": "anna@x.de", "name": "Anna Müller", "group": "Employees"}
+    assert dict(item.fields) == {}
