@@ -17,6 +17,7 @@ from domain.items import create_item, in_full_order, matched, review_item, skip_
 from domain.policy import SyncPolicy
 from domain.rules import (Outcome, Review, Subject, by_email, by_identifier, by_link, by_name,
                           by_similar_name, collision, name_candidates)
+from domain.screening import screen
 from domain.stakeholder import Stakeholder
 
 Scope = Literal["full", "targeted"]
@@ -37,7 +38,7 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
         raise ValueError(f"unknown scope {scope!r}")
     with _collector_paused():
         run = _Run(StakeholderIndex.build(stakeholders, policy.provider), policy, decisions)
-        items, subjects = _screen(employees, run)
+        items, subjects = screen(employees, run.index, policy, decisions)
         run.holders.update((s.identifier, s.remote_id) for s in subjects if s.identifier is not None)
         unlinked = _follow_links(subjects, run, items)
         outcomes, claims = _settle(unlinked, run)
@@ -78,48 +79,6 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _screen(employees: Iterable[Employee], run: _Run) -> tuple[list[ChangeItem], list[Subject]]:
-    """Rule 0: ignored employees vanish, missing hire dates skip, duplicates in the fetch review."""
-    items: list[ChangeItem] = []
-    eligible: list[Subject] = []
-    policy = run.policy
-    for employee in employees:
-        if employee.remote_id in run.decisions.ignored:
-            continue
-        if policy.require_hire_date and employee.hire_date is None:
-            items.append(skip_item(Subject.of(employee), Reason.NO_HIRE_DATE, policy))
-        else:
-            eligible.append(Subject.of(employee))
-    twice = _repeated(subject.remote_id for subject in eligible)
-    # An identifier shared by several records, not by one record sent twice.
-    shared = _repeated(identifier for identifier, _ in
-                       {(s.identifier, s.remote_id) for s in eligible if s.identifier is not None})
-    if not (twice or shared):
-        return items, eligible
-    subjects = []
-    for subject in eligible:
-        if subject.remote_id in twice:
-            linked = run.index.linked_to(subject.remote_id)
-            candidates = (linked.id,) if linked else ()
-            items.append(review_item(subject, Reason.DUPLICATE_REMOTE_ID, candidates, policy))
-        elif subject.identifier in shared:
-            carriers = tuple(s.id for s in run.index.carrying(subject.identifier))
-            items.append(review_item(subject, Reason.DUPLICATE_IDENTIFIER, carriers, policy))
-        else:
-            subjects.append(subject)
-    return items, subjects
-
-
-def _repeated(values: Iterable[str]) -> set[str]:
-    seen: set[str] = set()
-    repeated: set[str] = set()
-    for value in values:
-        if value in seen:
-            repeated.add(value)
-        seen.add(value)
-    return repeated
-
-
 def _follow_links(subjects: list[Subject], run: _Run, items: list[ChangeItem]) -> list[Subject]:
     """Rule 1 settles the employees already linked (most of them, once a registry is in use).
 
@@ -153,28 +112,36 @@ def _settle(subjects: list[Subject], run: _Run) -> tuple[dict[str, Outcome], Cla
         outcome = by_identifier(subject, index, decisions)
         if outcome is None:
             outcome = by_name(subject, name_candidates(subject, index, policy, decisions, {}), policy)
-            if not isinstance(outcome, Stakeholder):
+            if isinstance(outcome, Review):  # without namesakes there is nothing to re-read
                 pending.append(subject)
         outcome = run.checked(subject, outcome)
         if isinstance(outcome, Stakeholder):
             claims.add(outcome.id, subject.remote_id)
         outcomes[subject.remote_id] = outcome
     for _ in range(_MAX_ROUNDS if pending else 0):
-        changed = []
-        for subject in pending:
-            candidates = name_candidates(subject, index, policy, decisions, claims.sure)
-            outcome = run.checked(subject, by_name(subject, candidates, policy))
-            if outcome != outcomes[subject.remote_id]:
-                changed.append((subject.remote_id, outcomes[subject.remote_id], outcome))
-        for remote_id, before, after in changed:
-            outcomes[remote_id] = after
-            if isinstance(before, Stakeholder):
-                claims.remove(before.id, remote_id)
-            if isinstance(after, Stakeholder):
-                claims.add(after.id, remote_id)
-        if not changed:
+        if not _reread(pending, outcomes, claims, run):
             break
     return outcomes, claims
+
+
+def _reread(pending: list[Subject], outcomes: dict[str, Outcome], claims: Claims, run: _Run) -> bool:
+    """One round of the name rule for the undecided, minus stakeholders others surely take.
+
+    Reads the claims as they stood before the round; returns whether any outcome changed.
+    """
+    changed = []
+    for subject in pending:
+        candidates = name_candidates(subject, run.index, run.policy, run.decisions, claims.sure)
+        outcome = run.checked(subject, by_name(subject, candidates, run.policy))
+        if outcome != outcomes[subject.remote_id]:
+            changed.append((subject.remote_id, outcomes[subject.remote_id], outcome))
+    for remote_id, before, after in changed:
+        outcomes[remote_id] = after
+        if isinstance(before, Stakeholder):
+            claims.remove(before.id, remote_id)
+        if isinstance(after, Stakeholder):
+            claims.add(after.id, remote_id)
+    return bool(changed)
 
 
 def _decide(subjects: list[Subject], outcomes: Mapping[str, Outcome], claims: Claims,

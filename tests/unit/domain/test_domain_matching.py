@@ -235,3 +235,26 @@ def test_items_carry_what_the_approver_sees():
     assert dict(item.proposed) == {"first_name": "Anna", "last_name": "Müller", "unique_identifier": "E1",
                                    "email": "anna@x.de", "name": "Anna Müller", "group": "Employees"}
     assert dict(item.fields) == {}
+
+
+HOSTILE = {
+    "empty-names-never-match": (employee("1", "", ""), stakeholder(10, ""), "create"),
+    "whitespace-names-never-match": (employee("1", " ", "\t"), stakeholder(10, "  "), "create"),
+    "emoji-names-never-match": (employee("1", "😀", "🎉"), stakeholder(10, "😀 🎉"), "create"),
+    "very-long-names-match": (employee("1", "Ä" * 5_000, "B" * 5_000), stakeholder(10, "A" * 5_000 + " " + "b" * 5_000),
+                              "update"),
+    "arabic": (employee("1", "محمد", "علي"), stakeholder(10, "علي، محمد"), "update"),
+    "hebrew": (employee("1", "דוד", "כהן"), stakeholder(10, "דוד כהן"), "update"),
+    "chinese-transliterated": (employee("1", "伟", "张"), stakeholder(10, "Zhang Wei"), "update"),
+    "apostrophe-dropped": (employee("1", "Sean", "O'Brien"), stakeholder(10, "Sean OBrien"), "update"),
+    "apostrophe-is-no-space": (employee("1", "Sean", "O'Brien"), stakeholder(10, "Sean O Brien"), "review"),
+    "particles": (employee("1", "Jan", "van der Berg"), stakeholder(10, "Van Der Berg, Jan"), "update"),
+    "hyphenated": (employee("1", "Eva", "Meier-Schmidt"), stakeholder(10, "Eva Meier Schmidt"), "update"),
+}
+
+
+@pytest.mark.parametrize("person, registry_entry, kind", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_names(person, registry_entry, kind):
+    item, = match([person], [registry_entry], policy()).items
+    assert item.kind.value == kind
+    assert item.stakeholder_id == (10 if kind == "update" else None)
