@@ -32,7 +32,7 @@ from store.models import AuditRow, Base
 from store.repositories import changesets, companies, stakeholder_writes, stakeholders, sync_runs
 from workers.apply import ApprovalRequest, apply_changeset, approve
 from workers.apply_lockout import Lockout
-from workers.apply_plan import Selection
+from workers.apply_selection import Selection
 from workers.bootstrap import build_services
 
 PG_URL = os.environ.get("HRSYNC_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

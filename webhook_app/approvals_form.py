@@ -11,7 +11,7 @@ from domain.names import parse_name_format
 from store.repositories.changeset_reads import StoredChangeSet
 from webhook_app.approvals_view import CHECKABLE, FormState
 from workers.apply import ApprovalRequest
-from workers.apply_plan import SKIP, Selection
+from workers.apply_selection import SKIP, Selection
 
 RESOLVE_PREFIX = "resolve-"
 MAX_EMAIL = 320

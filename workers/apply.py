@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from domain.names import NameFormat
 from domain.policy import SyncPolicy
@@ -24,8 +25,8 @@ from store.repositories.audit import AuditEntry
 from store.repositories.changeset_reads import StoredChangeSet, load_changeset
 from workers.apply_errors import ChangeSetChanged, NotPending, RegistryConflict, WrongPassword
 from workers.apply_lockout import Lockout
-from workers.apply_plan import (ItemOutcome, Outcome, Selection, build_plan, claimed_values, touched_ids,
-                                validate_selection)
+from workers.apply_plan import ItemOutcome, Outcome, Plan, build_plan, claimed_values
+from workers.apply_selection import Selection, touched_ids, validate_selection
 from workers.apply_writes import find_holders, lock_stakeholders, write_plan
 from workers.bootstrap import Services
 
@@ -94,14 +95,7 @@ def apply_changeset(services: Services, request: ApprovalRequest, actor: str) ->
             except InvalidTransition:
                 raise _not_pending(load_changeset(session, request.changeset_id, with_items=False)) from None
             stored = load_changeset(session, request.changeset_id)
-            _check_items(stored, request)
-            validate_selection(stored, request.selection)
-            policy = _policy(session, stored)
-            name_format = request.name_format or policy.name_format
-            current = lock_stakeholders(session, stored.company_id, touched_ids(stored, request.selection))
-            identifiers, remote_ids = claimed_values(stored)
-            holders = find_holders(session, stored.company_id, stored.provider, identifiers, remote_ids, current)
-            plan = build_plan(stored, request.selection, current, holders, name_format, policy)
+            plan, name_format = _plan(session, stored, request)
             outcomes = write_plan(session, stored, plan, actor, at)
     except (DuplicateStakeholder, StaleVersion, IntegrityError):
         # The rows were locked and checked, so only a writer outside the change set gets here.
@@ -110,6 +104,18 @@ def apply_changeset(services: Services, request: ApprovalRequest, actor: str) ->
     result = ApplyResult(stored.id, at, actor, name_format, tuple(outcomes))
     log.info("change set %s applied by %s: %s", stored.id, actor, result.counts())
     return result
+
+
+def _plan(session: Session, stored: StoredChangeSet, request: ApprovalRequest) -> tuple[Plan, NameFormat]:
+    """Check the request against the items, lock what it touches, and decide every item."""
+    _check_items(stored, request)
+    validate_selection(stored, request.selection)
+    policy = _policy(session, stored)
+    name_format = request.name_format or policy.name_format
+    current = lock_stakeholders(session, stored.company_id, touched_ids(stored, request.selection))
+    identifiers, remote_ids = claimed_values(stored)
+    holders = find_holders(session, stored.company_id, stored.provider, identifiers, remote_ids, current)
+    return build_plan(stored, request.selection, current, holders, name_format, policy), name_format
 
 
 def _pending(services: Services, request: ApprovalRequest) -> StoredChangeSet:
@@ -151,7 +157,7 @@ def _check_items(stored: StoredChangeSet, request: ApprovalRequest) -> None:
                                "review it again")
 
 
-def _policy(session, stored: StoredChangeSet) -> SyncPolicy:
+def _policy(session: Session, stored: StoredChangeSet) -> SyncPolicy:
     integration = integrations.get_integration(session, stored.company_id)
     if integration is not None and integration.provider == stored.provider and integration.mapping:
         owned = integration.mapping.values()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Iterable, Mapping
 
-from domain.apply import CREATE, NOT_SAME_PERSON, SKIP, Resolution, apply_items
+from domain.apply import SKIP, Resolution, apply_items
 from domain.changeset import ChangeItem, ChangeKind
 from domain.decisions import DecisionKind, ReviewDecision
 from domain.errors import IdentifierTaken, InvalidResolution
@@ -19,12 +19,8 @@ from domain.names import NameFormat
 from domain.policy import SyncPolicy
 from domain.stakeholder import Stakeholder
 from store.repositories.changeset_reads import StoredChangeSet, StoredItem
-from workers.apply_errors import InvalidSelection
 from workers.apply_index import ClaimIndex
-
-IGNORE = "ignore"
-CHOICES = frozenset({CREATE, SKIP, NOT_SAME_PERSON, IGNORE})
-_MATCHED_KINDS = (ChangeKind.UPDATE, ChangeKind.LINK, ChangeKind.LEAVER)
+from workers.apply_selection import IGNORE, Selection, choice_of
 
 
 class Outcome(StrEnum):
@@ -35,14 +31,6 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"
     STALE = "stale"
     CONFLICT = "conflict"
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """What the approver chose: item ids left out, and answers to review items (by item id)."""
-
-    exclude: frozenset[int] = frozenset()
-    resolve: Mapping[int, Resolution] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,33 +54,6 @@ class Plan:
     creates: list[Stakeholder] = field(default_factory=list)
     updates: dict[int, tuple[Stakeholder, Stakeholder]] = field(default_factory=dict)
     decisions: list[ReviewDecision] = field(default_factory=list)
-
-
-def validate_selection(stored: StoredChangeSet, selection: Selection) -> None:
-    """Refuse ids outside the change set and answers that do not fit their item."""
-    by_id = {entry.id: entry.item for entry in stored.items}
-    unknown = sorted(set(selection.exclude) - set(by_id))
-    if unknown:
-        raise InvalidSelection(f"item {unknown[0]} is not in change set {stored.id}")
-    for item_id, choice in sorted(selection.resolve.items()):
-        item = by_id.get(item_id)
-        if item is None:
-            raise InvalidSelection(f"item {item_id} is not in change set {stored.id}")
-        if item.kind is not ChangeKind.REVIEW:
-            raise InvalidSelection(f"item {item_id} is a {item.kind.value} item; only review items take a resolution")
-        if not _fits(choice, item):
-            raise InvalidSelection(f"item {item_id}: {choice!r} is not a choice; use create, skip, "
-                                   f"not_same_person, ignore or a candidate ({_listed(item.candidates)})")
-
-
-def touched_ids(stored: StoredChangeSet, selection: Selection) -> set[int]:
-    """Stakeholders the selected items may write: locked and version-checked before writing."""
-    ids = {entry.item.stakeholder_id for entry in stored.items
-           if entry.item.kind in _MATCHED_KINDS and entry.id not in selection.exclude}
-    ids.update(choice for choice in map(_choice, selection.resolve.values())
-               if isinstance(choice, int) and not isinstance(choice, bool))
-    ids.discard(None)
-    return ids
 
 
 def claimed_values(stored: StoredChangeSet) -> tuple[set[str], set[str]]:
@@ -126,7 +87,7 @@ class _Planner:
         if entry.id in self.selection.exclude:
             return _outcome(entry, Outcome.EXCLUDED, resolution="excluded")
         if item.kind is ChangeKind.REVIEW:
-            return self._review(entry, _choice(self.selection.resolve.get(entry.id)))
+            return self._review(entry, choice_of(self.selection.resolve.get(entry.id)))
         refusal = None if item.kind is ChangeKind.CREATE else self._refusal(entry)
         return refusal or self._write(entry, None, "applied")
 
@@ -202,22 +163,3 @@ def _identifiers(item: ChangeItem) -> set[str]:
     if change is not None:
         values.add(change.new)
     return {value for value in values if value}
-
-
-def _choice(choice: Resolution | None) -> Resolution | None:
-    if isinstance(choice, str) and choice.isdigit():
-        return int(choice)
-    return choice
-
-
-def _fits(choice: Resolution, item: ChangeItem) -> bool:
-    choice = _choice(choice)
-    if isinstance(choice, bool):
-        return False
-    if isinstance(choice, int):
-        return choice in item.candidates
-    return choice in CHOICES
-
-
-def _listed(candidates: tuple[int, ...]) -> str:
-    return ", ".join(str(candidate) for candidate in candidates) or "none"

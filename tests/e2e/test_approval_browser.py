@@ -21,9 +21,11 @@ def test_approve_in_the_browser(live_app, browser_page: Page, artifacts):
     hostile = Employee("7", "E-7", HOSTILE, "Evil", hire_date=dt.date(2021, 2, 1), status=EmploymentStatus.ACTIVE)
     scenario = build_scenario(services.session_factory, EMAIL, PASSWORD, extra=(hostile,))
     signer = LinkSigner(services.settings.secret_key, services.settings.approve_link_max_age, base_url)
-    dialogs = []
+    dialogs, console_errors = [], []
     page = browser_page
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    # A Content-Security-Policy violation (e.g. an inline script) shows up as a console error.
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
 
     page.goto(signer.url(scenario.changeset_id))
     expect(page.get_by_role("heading", name="Changes from BambooHR")).to_be_visible()
@@ -52,6 +54,7 @@ def test_approve_in_the_browser(live_app, browser_page: Page, artifacts):
     expect(page.get_by_role("heading", name="Changes applied")).to_be_visible()
     page.screenshot(path=str(artifacts / "approval_result.png"), full_page=True)
     assert dialogs == [] and page.evaluate("window.hacked") is None
+    assert console_errors == []
 
     _assert_registry_and_audit(services, scenario)
 

@@ -15,10 +15,9 @@ from webhook_app.context import link_signer, redis, services
 from webhook_app.errors import ApiError
 from webhook_app.schemas.changesets import ApplyResultSchema, ApproveSchema, ChangeSetSchema
 from workers.apply import ApplyResult, ApprovalRequest, approve
-from workers.apply_errors import (InvalidSelection, Locked, LockoutUnavailable, NotPending, RegistryConflict,
-                                  WrongPassword)
+from workers.apply_errors import ApprovalError, InvalidSelection, Locked, LockoutUnavailable, NotPending, WrongPassword
 from workers.apply_lockout import Lockout
-from workers.apply_plan import Selection
+from workers.apply_selection import Selection
 
 bp = Blueprint("api_changesets", __name__, url_prefix="/api/v1")
 
@@ -51,19 +50,8 @@ def approve_changeset(changeset_id: int):
         result = approve(services(), Lockout(redis()), request)
     except NotFound:
         raise ApiError(404, "not_found", f"no change set {changeset_id}") from None
-    except NotPending as error:
-        raise _not_pending(error) from None
-    except WrongPassword as error:
-        raise ApiError(401, "wrong_password", _wrong_password(error.remaining)) from None
-    except Locked as error:
-        raise ApiError(423, "locked", "too many wrong passwords: approving this change set is locked",
-                       headers={"Retry-After": str(error.retry_after)}) from None
-    except InvalidSelection as error:
-        raise ApiError(422, "invalid_request", str(error)) from None
-    except RegistryConflict as error:
-        raise ApiError(409, "registry_conflict", str(error)) from None
-    except LockoutUnavailable as error:
-        raise ApiError(503, "lockout_unavailable", str(error), headers={"Retry-After": "10"}) from None
+    except ApprovalError as error:
+        raise _api_error(error) from None
     return jsonify(ApplyResultSchema().dump(result_document(result)))
 
 
@@ -94,6 +82,21 @@ def _item(entry: StoredItem) -> dict:
         "fields_": {name: {"old": change.old, "new": change.new} for name, change in item.fields.items()},
         "candidates": list(item.candidates), "resolution": entry.resolution,
     }
+
+
+def _api_error(error: ApprovalError) -> ApiError:
+    if isinstance(error, NotPending):
+        return _not_pending(error)
+    if isinstance(error, WrongPassword):
+        return ApiError(401, "wrong_password", _wrong_password(error.remaining))
+    if isinstance(error, Locked):
+        return ApiError(423, "locked", "too many wrong passwords: approving this change set is locked",
+                        headers={"Retry-After": str(error.retry_after)})
+    if isinstance(error, InvalidSelection):
+        return ApiError(422, "invalid_request", str(error))
+    if isinstance(error, LockoutUnavailable):
+        return ApiError(503, "lockout_unavailable", str(error), headers={"Retry-After": "10"})
+    return ApiError(409, "registry_conflict", str(error))
 
 
 def _not_pending(error: NotPending) -> ApiError:

@@ -7,7 +7,8 @@ from marshmallow import Schema, fields, validate
 from domain.changeset import ChangeKind
 from domain.names import NameFormat
 from webhook_app.schemas.strict import StrictSchema
-from workers.apply_plan import CHOICES, Outcome
+from workers.apply_plan import Outcome
+from workers.apply_selection import CHOICES
 
 STATUSES = ("pending", "applied", "superseded", "expired")
 # Bounds a request body can ask for; the 1 MiB body cap comes first anyway.

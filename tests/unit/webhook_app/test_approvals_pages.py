@@ -8,7 +8,6 @@ import html
 
 import pytest
 from approvals_client import Approver
-from conftest import APPROVER_EMAIL, APPROVER_PASSWORD
 
 from domain.changeset import ChangeSet
 from domain.employee import Employee, EmploymentStatus
@@ -20,6 +19,7 @@ from tests.approval_scenario import build_scenario, employees, record_sync
 from webhook_app import create_app
 from workers.links import LinkSigner
 
+APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
 HOSTILE = '<script>alert("x")</script>'
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import APPROVER_EMAIL, APPROVER_PASSWORD
 
 from store.db import transaction
 from store.repositories import audit
 from store.repositories.audit import AuditEntry
 from tests.approval_scenario import build_scenario
+
+APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
 
 
 @pytest.fixture

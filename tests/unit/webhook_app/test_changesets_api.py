@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import APPROVER_EMAIL, APPROVER_PASSWORD
 
 from store.db import transaction
 from store.enums import ChangeSetStatus
@@ -11,6 +10,8 @@ from store.repositories import stakeholders
 from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario, employees, record_sync
 from workers.links import LinkSigner
+
+APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
 
 ITEM_KEYS = {"id", "kind", "remote_id", "employee_name", "stakeholder_id", "reason", "fields", "candidates",
              "resolution"}

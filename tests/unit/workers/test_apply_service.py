@@ -21,7 +21,8 @@ from tests.approval_scenario import build_scenario, employees, record_sync
 from workers.apply import ApprovalRequest, apply_changeset, approve, items_digest
 from workers.apply_errors import ChangeSetChanged, InvalidSelection, Locked, LockoutUnavailable, NotPending, WrongPassword
 from workers.apply_lockout import Lockout
-from workers.apply_plan import Outcome, Selection
+from workers.apply_plan import Outcome
+from workers.apply_selection import Selection
 from workers.bootstrap import build_services
 
 EMAIL, PASSWORD = "cfo@acme.example", "correct horse battery staple"
