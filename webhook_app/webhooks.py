@@ -6,11 +6,15 @@ Redis and schedules (at most) one targeted sync per company, answering in millis
 
 from __future__ import annotations
 
+import threading
 import time
+from dataclasses import dataclass, field
 
+from cachetools import TTLCache
 from flask import Blueprint, current_app, jsonify, request
 
 from providers import provider_class
+from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
 from store.db import transaction
 from store.repositories import companies, integrations
@@ -22,31 +26,76 @@ from workers.errors import QueueUnavailable
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 RETRY_AFTER = "10"
+# Who may sign for a company, remembered briefly per process: a storm of deliveries costs no database
+# read each. Only successes are served from it; a refusal always re-reads (a rotated secret works at once).
+TARGET_TTL = 10.0
+TARGET_CACHE_SIZE = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    provider: str
+    secret: str = field(repr=False)
+
+
+class _Targets:
+    def __init__(self) -> None:
+        self._cache: TTLCache = TTLCache(TARGET_CACHE_SIZE, TARGET_TTL)
+        self._lock = threading.Lock()  # TTLCache is not thread-safe; threaded servers share the app
+
+    def get(self, company_id: str) -> _Target | None:
+        with self._lock:
+            return self._cache.get(company_id)
+
+    def put(self, company_id: str, target: _Target) -> None:
+        with self._lock:
+            self._cache[company_id] = target
+
+
+@bp.record_once
+def _install_cache(state) -> None:
+    state.app.extensions["hrsync.webhook_targets"] = _Targets()
 
 
 @bp.post("/<any(bamboohr, personio):provider>/<company_id>")
 def receive(provider: str, company_id: str):
     """Accept one delivery from BambooHR or Personio for `company_id`: 202, or an error the sender retries."""
     body = request.get_data(cache=False)  # the cap (MAX_CONTENT_LENGTH) answers 413 before this
-    secret = _webhook_secret(company_id, provider)
+    notice = _authenticated(provider, company_id, body)
     try:
-        notice = provider_class(provider).verify_webhook(body, request.headers, secret, time.time())
+        intake, _sync_id = accept_notice(services(), redis(), company_id, provider, notice,
+                                         debounce=settings().sync_debounce_seconds)
+    except QueueUnavailable as error:
+        current_app.logger.warning("webhook for company %s not accepted: Redis unreachable", company_id)
+        raise ApiError(503, "queue_unavailable", str(error), headers={"Retry-After": RETRY_AFTER}) from None
+    answer = {"status": "accepted", "delivery_id": notice.delivery_id,
+              "result": intake.value if intake else "ignored"}
+    return jsonify(answer), 202
+
+
+def _authenticated(provider: str, company_id: str, body: bytes) -> ChangeNotice:
+    targets: _Targets = current_app.extensions["hrsync.webhook_targets"]
+    known = targets.get(company_id)
+    if known is not None and known.provider == provider:
+        try:
+            return _verify(provider, body, known.secret)
+        except ApiError:
+            pass  # perhaps a rotated secret: decide on what the database says now
+    target = _load_target(company_id, provider)
+    targets.put(company_id, target)
+    return _verify(provider, body, target.secret)
+
+
+def _verify(provider: str, body: bytes, secret: str) -> ChangeNotice:
+    try:
+        return provider_class(provider).verify_webhook(body, request.headers, secret, time.time())
     except WebhookRejected as error:
         raise ApiError(401, "webhook_rejected", str(error)) from None
     except MalformedWebhook as error:
         raise ApiError(400, "malformed_webhook", str(error)) from None
-    try:
-        intake, sync_id = accept_notice(services(), redis(), company_id, provider, notice,
-                                        debounce=settings().sync_debounce_seconds)
-    except QueueUnavailable as error:
-        current_app.logger.warning("webhook for company %s not accepted: Redis unreachable", company_id)
-        raise ApiError(503, "queue_unavailable", str(error), headers={"Retry-After": RETRY_AFTER}) from None
-    body = {"status": "accepted", "delivery_id": notice.delivery_id,
-            "result": intake.value if intake else "ignored"}
-    return jsonify(body), 202
 
 
-def _webhook_secret(company_id: str, provider: str) -> str:
+def _load_target(company_id: str, provider: str) -> _Target:
     with transaction(services().session_factory) as session:
         if len(company_id) > 64 or not companies.company_exists(session, company_id):
             raise ApiError(404, "unknown_company", "no company with this id")
@@ -58,4 +107,4 @@ def _webhook_secret(company_id: str, provider: str) -> str:
     if not secret:
         raise ApiError(409, "webhook_secret_not_set", "no webhook secret is configured for this company; "
                        "create one in the integration settings")
-    return secret
+    return _Target(provider, secret)

@@ -36,6 +36,18 @@ return redis.call('SMEMBERS', KEYS[3])
 """
 
 
+# The common case in one round trip: a repeat, or a delivery joining the company's pending sync.
+# KEYS: seen, pending, ids; ARGV: seen ttl, remote ids...
+_JOIN = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'duplicate', false} end
+local pending = redis.call('GET', KEYS[2])
+if not pending then return {'unscheduled', false} end
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+redis.call('SADD', KEYS[3], unpack(ARGV, 2))
+return {'joined', pending}
+"""
+
+
 class Intake(enum.StrEnum):
     DUPLICATE = "duplicate"   # seen before: no effect
     JOINED = "joined"         # ids added to the company's pending sync
@@ -79,6 +91,12 @@ def record_delivery(redis: Redis, company_id: str, delivery_id: str, remote_ids:
     """Dedupe and coalesce one delivery; returns what happened and the sync that will fetch the ids."""
     seen, pending = seen_key(company_id, delivery_id), pending_key(company_id)
     ids = sorted(set(remote_ids))
+    state, joined = redis.register_script(_JOIN)(keys=[seen, pending, ids_key(company_id)], args=[SEEN_TTL, *ids])
+    state = state.decode() if isinstance(state, bytes) else state
+    if state == "duplicate":
+        return Intake.DUPLICATE, None
+    if state == "joined":
+        return Intake.JOINED, int(joined)
     with redis.pipeline() as pipe:
         while True:
             try:

@@ -13,7 +13,7 @@ from rq.job import Job
 from sqlalchemy.exc import OperationalError
 
 from domain.changeset import ACTIONABLE_KINDS
-from providers import provider_class
+from providers import PROVIDERS, provider_class
 from providers.errors import ProviderError, ProviderUnavailable
 from store.db import transaction
 from store.enums import ChangeSetStatus, SyncMode, SyncStatus
@@ -74,6 +74,12 @@ def notify_approvers(changeset_id: int, sync_id: int) -> str:
         counts={kind: count for kind, count in counts.items() if kind in ACTIONABLE_KINDS},
         recipients=recipients, expires_in_days=max(1, settings.approve_link_max_age // 86400))
     return notify.send(settings, notice)
+
+
+def preload() -> None:
+    """Import what jobs use once in the worker, so that each forked work horse starts warm."""
+    for name in PROVIDERS:
+        provider_class(name)
 
 
 def on_sync_failure(job: Job, connection, exc_type, exc_value, traceback) -> None:

@@ -56,6 +56,7 @@ def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> Non
 
     settings = app.settings
     runtime.configure(settings)
+    jobs.preload()
     connection = Redis.from_url(settings.redis_url)
     try:
         connection.ping()

@@ -8,12 +8,13 @@ import time
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq.job import Job
+from sqlalchemy import event
 from rq.serializers import JSONSerializer
 
 from providers.bamboohr_webhook import sign
 from store.db import transaction
 from store.enums import SyncMode, SyncStatus
-from store.repositories import sync_runs
+from store.repositories import integrations, sync_runs
 from workers import coalescing, queueing
 
 from webhook_senders import BAMBOOHR_SECRET, WebhookSender, bamboohr_body, bare_company, configure, personio_body
@@ -211,3 +212,33 @@ def test_a_failure_while_queueing_leaves_no_dedupe_key(sender, services, company
 def test_the_answer_names_no_secret(sender):
     response = sender.bamboohr(secret="wrong-secret-0123456789")
     assert BAMBOOHR_SECRET not in response.get_data(as_text=True)
+
+
+def _count_queries(engine):
+    statements = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    return statements
+
+
+def test_a_storm_of_deliveries_reads_the_company_once(sender, services):
+    sender.bamboohr(bamboohr_body("1"))
+    statements = _count_queries(services.engine)
+    for number in range(2, 12):
+        assert sender.bamboohr(bamboohr_body(str(number))).get_json()["result"] == "joined"
+    assert statements == []  # neither the company nor the secret was read again
+
+
+def test_a_rotated_secret_is_accepted_at_once(sender, services, company):
+    assert sender.bamboohr(bamboohr_body("1")).status_code == 202
+    with transaction(services.session_factory) as session:
+        integrations.set_webhook_secret(session, services.box, company.id, "whsec-rotated-0123456789abcdef")
+    response = sender.bamboohr(bamboohr_body("2"), secret="whsec-rotated-0123456789abcdef")
+    assert response.status_code == 202
+
+
+def test_a_switched_provider_is_seen_at_once(sender, services, company):
+    assert sender.bamboohr(bamboohr_body("1")).status_code == 202
+    configure(services, company.id, "personio")
+    assert sender.personio().status_code == 202
+    moved = sender.bamboohr(bamboohr_body("2"))
+    assert moved.status_code == 409 and moved.get_json()["error"]["code"] == "provider_not_configured"

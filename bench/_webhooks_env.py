@@ -1,0 +1,123 @@
+"""Processes for bench/webhooks.py: a private redis-server, a scratch database, gunicorn, `hrsync worker`s."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import requests
+from redis import Redis
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+from hrsync.config import Settings
+
+BIN = Path(sys.executable).parent
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(check, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not _safe(check):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not come up within {timeout} s")
+        time.sleep(0.05)
+
+
+def _safe(check) -> bool:
+    try:
+        return bool(check())
+    except Exception:  # not up yet
+        return False
+
+
+@contextmanager
+def private_redis(workdir: Path) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind",
+                                "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: Redis(port=port).ping(), 10, "redis-server")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def scratch_database(kind: str, workdir: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / 'bench.db'}"
+        return
+    name = f"hrsync_bench_{secrets.token_hex(4)}"
+    admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    return {**settings.to_env(), "PATH": f"{BIN}:/usr/bin:/bin"}
+
+
+@contextmanager
+def gunicorn(app: str, settings: Settings, workers: int = 2) -> Iterator[str]:
+    """`app` served like `hrsync web`: gunicorn sync workers on loopback (no access log for either app)."""
+    port = free_port()
+    process = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+                                "--log-level", "warning", app], env=child_env(settings),
+                               cwd=Path(__file__).resolve().parent.parent)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: requests.post(f"{url}/webhooks/bamboohr/warmup", timeout=1).status_code < 500, 30, app)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+@contextmanager
+def workers(settings: Settings, count: int, logdir: Path) -> Iterator[None]:
+    processes = []
+    for number in range(count):
+        log = open(logdir / f"worker{number}.log", "wb")
+        processes.append((subprocess.Popen([str(BIN / "hrsync"), "worker", "--maintenance-interval", "5"],
+                                           env=child_env(settings), stdout=log, stderr=subprocess.STDOUT), log))
+    try:
+        yield
+    finally:
+        for process, log in processes:
+            process.terminate()
+        for process, log in processes:
+            process.wait(timeout=30)
+            log.close()
+
+
+def wrk(url: str, requests_file: Path, seconds: int, connections: int, threads: int = 2) -> dict:
+    script = Path(__file__).resolve().parent / "_webhooks.lua"
+    env = {**os.environ, "HRSYNC_BENCH_REQUESTS": str(requests_file), "HRSYNC_BENCH_THREADS": str(threads)}
+    done = subprocess.run([shutil.which("wrk") or "wrk", "-t", str(threads), "-c", str(connections),
+                           "-d", f"{seconds}s", "--latency", "-s", str(script), url],
+                          env=env, capture_output=True, text=True, check=True)
+    import json
+    return json.loads(done.stdout.strip().splitlines()[-1])
