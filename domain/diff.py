@@ -9,8 +9,7 @@ from typing import Mapping
 from domain.changeset import ChangeItem, ChangeKind, FieldChange, Reason
 from domain.names import detect_format, format_name
 from domain.policy import SyncPolicy, TerminationPolicy
-from domain.employee import Employee
-from domain.proposal import GROUP, NAME, as_text, hr_values, owned_targets, stakeholder_values
+from domain.proposal import GROUP, NAME, as_text, owned_targets, stakeholder_values
 from domain.stakeholder import SYNCED_FIELDS, Stakeholder
 
 
@@ -55,12 +54,13 @@ def _add_name_change(stakeholder: Stakeholder, changes: dict[str, FieldChange],
         changes[NAME] = FieldChange(old, name)
 
 
-def in_step(employee: Employee, stakeholder: Stakeholder, policy: SyncPolicy) -> bool:
-    """True when every owned HR value equals the stakeholder's as it stands (a fast, sure "no diff").
+def in_step(mine: tuple, stakeholder: Stakeholder, policy: SyncPolicy) -> bool:
+    """True when every owned HR value (`mine`, from hr_values) equals the stakeholder's as it stands.
 
-    False only means "look closer": field_changes() forgives spacing and e-mail case.
+    A fast, sure "no diff"; False only means "look closer": field_changes() forgives spacing
+    and e-mail case.
     """
-    mine, theirs = hr_values(employee, policy), stakeholder_values(stakeholder, policy)
+    theirs = stakeholder_values(stakeholder, policy)
     return mine == theirs or all(m is None or m == t for m, t in zip(mine, theirs))
 
 

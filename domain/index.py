@@ -35,8 +35,8 @@ class StakeholderIndex:
         by_identifier, by_name, by_email = defaultdict(list), defaultdict(list), defaultdict(list)
         keys: dict[int, str] = {}
         for stakeholder in ordered:
-            identifier = as_text(stakeholder.unique_identifier)
-            if identifier is not None:
+            identifier = stakeholder.unique_identifier
+            if identifier is not None and (identifier := identifier.strip()):
                 by_identifier[identifier].append(stakeholder)
             if stakeholder.hr_remote_id is not None:
                 # The registry keeps links unique; should it not, the lowest id wins.

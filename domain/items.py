@@ -9,7 +9,7 @@ from typing import Mapping
 from domain.changeset import ChangeItem, ChangeKind, FieldChange, Reason
 from domain.policy import SyncPolicy
 from domain.diff import group_change, in_step, matched_item
-from domain.proposal import GROUP, NAME, implied_group, proposed_values
+from domain.proposal import GROUP, NAME, hr_values, implied_group, proposed_values
 from domain.rules import Subject
 from domain.stakeholder import SYNCED_FIELDS, Stakeholder
 
@@ -52,12 +52,13 @@ def review_item(subject: Subject, reason: Reason, candidates: tuple[int, ...],
 def matched(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -> ChangeItem | None:
     """The item for a match; a linked pair already in step is settled without building anything."""
     employee = subject.employee
-    steady = in_step(employee, stakeholder, policy)
+    mine = hr_values(employee, policy)
+    steady = in_step(mine, stakeholder, policy)
     if (steady and stakeholder.hr_remote_id == subject.remote_id and stakeholder.hr_provider == policy.provider
             and group_change(stakeholder, implied_group(employee, policy),
                              subject.termination_date is not None, policy)[0] is None):
         return None
-    proposed = proposed_values(employee, policy)
+    proposed = proposed_values(employee, policy, mine)
     return matched_item(remote_id=subject.remote_id, employee_name=proposed[NAME], proposed=proposed,
                         termination_date=subject.termination_date, stakeholder=stakeholder,
                         policy=policy, in_step_known=steady)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Iterator, Literal, Mapping
 
 from domain.changeset import ChangeItem, ChangeSet, Reason
@@ -15,6 +15,7 @@ from domain.fuzzy import FuzzyIndex
 from domain.index import StakeholderIndex
 from domain.items import create_item, in_full_order, matched, review_item, skip_item
 from domain.policy import SyncPolicy
+from domain.proposal import owned_reader
 from domain.rules import (Outcome, Review, Subject, by_email, by_identifier, by_link, by_name,
                           by_similar_name, collision, name_candidates)
 from domain.screening import screen
@@ -37,9 +38,9 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
     if scope not in ("full", "targeted"):
         raise ValueError(f"unknown scope {scope!r}")
     with _collector_paused():
-        run = _Run(StakeholderIndex.build(stakeholders, policy.provider), policy, decisions)
-        items, subjects = screen(employees, run.index, policy, decisions)
-        run.holders.update((s.identifier, s.remote_id) for s in subjects if s.identifier is not None)
+        index = StakeholderIndex.build(stakeholders, policy.provider)
+        items, subjects, holders = screen(employees, index, policy, decisions)
+        run = _Run(index, policy, decisions, holders)
         unlinked = _follow_links(subjects, run, items)
         outcomes, claims = _settle(unlinked, run)
         items.extend(_decide(unlinked, outcomes, claims, run))
@@ -53,7 +54,7 @@ class _Run:
     index: StakeholderIndex
     policy: SyncPolicy
     decisions: Decisions
-    holders: dict[str, str] = field(default_factory=dict)
+    holders: dict[str, str]
 
     def checked(self, subject: Subject, outcome: Outcome) -> Outcome:
         """A match stands unless its identifier write would collide."""
@@ -85,11 +86,19 @@ def _follow_links(subjects: list[Subject], run: _Run, items: list[ChangeItem]) -
     A linked stakeholder is nobody else's candidate, so these matches are never contested.
     Adds their items and returns the employees left to match.
     """
+    policy, read = run.policy, owned_reader(run.policy)
+    # Most linked employees are in step; this is that answer without building anything.
+    # (The preferred name and group moves need the full look: leavers, rehires.)
+    quiet = not policy.use_preferred_name
     unlinked = []
     for subject in subjects:
         stakeholder = by_link(subject, run.index)
         if stakeholder is None:
             unlinked.append(subject)
+            continue
+        if (quiet and subject.termination_date is None and stakeholder.group != policy.ex_employee_group
+                and subject.identifier in (None, stakeholder.unique_identifier)
+                and read(subject.employee) == read(stakeholder)):
             continue
         item = _item(subject, run.checked(subject, stakeholder), run)
         if item is not None:

@@ -56,16 +56,17 @@ def implied_group(employee: Employee, policy: SyncPolicy) -> str | None:
     return None
 
 
-def proposed_values(employee: Employee, policy: SyncPolicy) -> dict[str, str]:
+def proposed_values(employee: Employee, policy: SyncPolicy, raw: tuple | None = None) -> dict[str, str]:
     """Every stakeholder value the HR record implies, as text.
 
     Owned fields with a value (an empty HR value implies nothing, so it never blanks a
     stakeholder), the display name in the company's format, and the implied group.
+    `raw` is hr_values(employee, policy) when the caller has it already.
     """
-    values = {target: raw.strip() if raw.__class__ is str else as_text(raw)
-              for target, raw in zip(owned_targets(policy.owned_fields), hr_values(employee, policy))
-              if raw is not None}
-    if "" in values.values() or None in values.values():
+    raw = hr_values(employee, policy) if raw is None else raw
+    values = {target: value.strip() if value.__class__ is str else as_text(value)
+              for target, value in zip(owned_targets(policy.owned_fields), raw) if value is not None}
+    if not all(values.values()):  # blank HR text says nothing
         values = {target: text for target, text in values.items() if text}
     first = used_first_name(employee, policy)
     values[NAME] = format_name(first, employee.last_name, policy.name_format) or f"#{employee.remote_id}"
@@ -85,6 +86,11 @@ def hr_values(employee: Employee, policy: SyncPolicy) -> tuple:
         return values
     return tuple(first if target == "first_name" else value
                  for target, value in zip(owned_targets(policy.owned_fields), values))
+
+
+def owned_reader(policy: SyncPolicy) -> Callable[[object], tuple]:
+    """Reads the owned fields, raw, in `owned_targets` order, from an employee or a stakeholder."""
+    return _reader(policy.owned_fields)
 
 
 def stakeholder_values(stakeholder: object, policy: SyncPolicy) -> tuple:

@@ -14,24 +14,40 @@ from domain.rules import Subject
 
 
 def screen(employees: Iterable[Employee], index: StakeholderIndex, policy: SyncPolicy,
-           decisions: Decisions) -> tuple[list[ChangeItem], list[Subject]]:
-    """Rule 0: ignored employees vanish, missing hire dates skip, duplicates in the fetch review."""
+           decisions: Decisions) -> tuple[list[ChangeItem], list[Subject], dict[str, str]]:
+    """Rule 0: ignored employees vanish, missing hire dates skip, duplicates in the fetch review.
+
+    Returns the items so far, the employees left to match, and which employee of the fetch has
+    which identifier (the first one, for an identifier several have).
+    """
     items: list[ChangeItem] = []
     eligible: list[Subject] = []
+    seen: set[str] = set()
+    twice: set[str] = set()
+    holders: dict[str, str] = {}
+    shared: set[str] = set()
     for employee in employees:
         if employee.remote_id in decisions.ignored:
             continue
+        subject = Subject.of(employee)
         if policy.require_hire_date and employee.hire_date is None:
-            items.append(skip_item(Subject.of(employee), Reason.NO_HIRE_DATE, policy))
-        else:
-            eligible.append(Subject.of(employee))
-    twice = _repeated(subject.remote_id for subject in eligible)
-    # An identifier shared by several records, not by one record sent twice.
-    shared = _repeated(identifier for identifier, _ in
-                       {(s.identifier, s.remote_id) for s in eligible if s.identifier is not None})
+            items.append(skip_item(subject, Reason.NO_HIRE_DATE, policy))
+            continue
+        eligible.append(subject)
+        remote_id, identifier = subject.remote_id, subject.identifier
+        (twice if remote_id in seen else seen).add(remote_id)
+        # An identifier shared by several records, not by one record sent twice.
+        if identifier is not None and holders.setdefault(identifier, remote_id) != remote_id:
+            shared.add(identifier)
     if not (twice or shared):
-        return items, eligible
-    subjects = []
+        return items, eligible, holders
+    return items + _duplicates(eligible, twice, shared, index, policy), \
+        [s for s in eligible if s.remote_id not in twice and s.identifier not in shared], holders
+
+
+def _duplicates(eligible: list[Subject], twice: set[str], shared: set[str], index: StakeholderIndex,
+                policy: SyncPolicy) -> list[ChangeItem]:
+    items = []
     for subject in eligible:
         if subject.remote_id in twice:
             linked = index.linked_to(subject.remote_id)
@@ -40,16 +56,4 @@ def screen(employees: Iterable[Employee], index: StakeholderIndex, policy: SyncP
         elif subject.identifier in shared:
             carriers = tuple(s.id for s in index.carrying(subject.identifier))
             items.append(review_item(subject, Reason.DUPLICATE_IDENTIFIER, carriers, policy))
-        else:
-            subjects.append(subject)
-    return items, subjects
-
-
-def _repeated(values: Iterable[str]) -> set[str]:
-    seen: set[str] = set()
-    repeated: set[str] = set()
-    for value in values:
-        if value in seen:
-            repeated.add(value)
-        seen.add(value)
-    return repeated
+    return items
