@@ -1,4 +1,4 @@
-"""Fixtures and a scripted HR provider for the pipeline's unit tests (SQLite in memory, fakeredis, SimpleWorker)."""
+"""A scripted HR provider and helpers for the pipeline's unit tests (companies, running jobs, reading runs)."""
 
 from __future__ import annotations
 
@@ -6,26 +6,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, ClassVar, Iterable, Iterator, Mapping
 
-import fakeredis
-import pytest
-from argon2 import PasswordHasher
-from cryptography.fernet import Fernet
 from rq import SimpleWorker
 from rq.registry import ScheduledJobRegistry
 from rq.utils import current_timestamp
 from rq.serializers import JSONSerializer
 
 from domain.employee import Employee, EmploymentStatus
-from hrsync.config import Settings
 from providers.base import ChangedSince, FetchReport, SourceField
 from providers.errors import ProviderError
 from providers.registry import provider_class
-from store import passwords
-from store.db import make_engine, transaction
-from store.models import Base
+from store.db import transaction
 from store.repositories import companies, integrations, sync_runs
-from workers import queueing, runtime
-from workers.bootstrap import build_services
+from workers import queueing
 
 APPROVER = "cfo@acme.example"
 
@@ -95,46 +87,6 @@ class ScriptedProvider:
 
     def close(self) -> None:
         pass
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
-
-
-@pytest.fixture
-def hr() -> ScriptedHR:
-    return ScriptedHR()
-
-
-@pytest.fixture
-def redis_server():
-    return fakeredis.FakeServer()
-
-
-@pytest.fixture
-def fake_redis(redis_server):
-    return fakeredis.FakeRedis(server=redis_server)
-
-
-@pytest.fixture
-def services(tmp_path, hr):
-    settings = Settings(database_url="sqlite://", secret_key="k" * 32,
-                        encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path,
-                        public_base_url="https://hrsync.test", sync_debounce_seconds=0)
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    built = build_services(settings, engine=engine, provider_factory=hr.factory)
-    yield built
-    built.dispose()
-
-
-@pytest.fixture
-def job_runtime(services, fake_redis):
-    context = runtime.JobRuntime(services, fake_redis)
-    runtime.use(context)
-    return context
 
 
 def make_company(services, provider: str = "bamboohr", name: str = "Acme GmbH") -> str:

@@ -18,8 +18,7 @@ from workers import coalescing, queueing
 from workers.enqueue import accept_notice, request_sync
 from workers.errors import NotConfigured, QueueUnavailable
 
-from pipeline_fakes import (cheap_password_hashing, employee, fake_redis, get_run, hr, job_runtime,  # noqa: F401
-                            make_company, redis_server, services, work)
+from pipeline_fakes import employee, get_run, make_company, work
 
 
 def _job(redis, sync_id) -> Job:

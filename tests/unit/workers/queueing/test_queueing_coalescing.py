@@ -15,8 +15,7 @@ from workers.coalescing import Intake, LazyRun
 from workers.enqueue import accept_notice
 from workers.errors import QueueUnavailable
 
-from pipeline_fakes import (cheap_password_hashing, fake_redis, get_run, hr, make_company,  # noqa: F401
-                            redis_server, services)
+from pipeline_fakes import get_run, make_company
 
 WEEK = 7 * 24 * 3600
 
