@@ -22,8 +22,9 @@ def save_decision(session: Session, company_id: str, provider: str, decision: Re
         company_id=company_id, provider=provider, remote_id=decision.remote_id,
         stakeholder_id=decision.stakeholder_id, kind=DecisionKind(decision.kind).value,
         decided_by=decided_by, decided_at=at or utcnow(),
-    ).on_conflict_do_nothing()
-    return session.connection().execute(statement).rowcount == 1
+    ).on_conflict_do_nothing().returning(ReviewDecisionRow.id)
+    # RETURNING rather than rowcount: drivers disagree on rowcount for a skipped upsert.
+    return session.connection().execute(statement).scalar() is not None
 
 
 def list_decisions(session: Session, company_id: str, provider: str) -> list[ReviewDecision]:

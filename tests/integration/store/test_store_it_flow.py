@@ -62,3 +62,11 @@ def test_company_sync_and_approval_flow(session_factory, box):
         assert entry.before["email"] is None and entry.after["email"] == "anna@acme.example"
         assert decisions.list_decisions(session, company_id, "personio") == [
             ReviewDecision(DecisionKind.IGNORE_EMPLOYEE, "99")]
+
+
+def test_save_decision_says_whether_it_recorded_something(session_factory, company_id):
+    ignore = ReviewDecision(DecisionKind.IGNORE_EMPLOYEE, "43")
+    with transaction(session_factory) as session:
+        first = decisions.save_decision(session, company_id, "bamboohr", ignore, "boss@acme.example")
+        again = decisions.save_decision(session, company_id, "bamboohr", ignore, "boss@acme.example")
+    assert (first, again) == (True, False)
