@@ -96,10 +96,12 @@ def _verify(provider: str, body: bytes, secret: str) -> ChangeNotice:
 
 
 def _load_target(company_id: str, provider: str) -> _Target:
+    if len(company_id) > 64:
+        raise ApiError(404, "unknown_company", "no company with this id")
     with transaction(services().session_factory) as session:
-        if len(company_id) > 64 or not companies.company_exists(session, company_id):
-            raise ApiError(404, "unknown_company", "no company with this id")
         integration = integrations.get_integration(session, company_id)
+        if integration is None and not companies.company_exists(session, company_id):
+            raise ApiError(404, "unknown_company", "no company with this id")
         if integration is None or integration.provider != provider:
             raise ApiError(409, "provider_not_configured", f"{provider_class(provider).label} is not the "
                            "HR system configured for this company")
