@@ -14,7 +14,7 @@ from domain.errors import IdentifierTaken, InvalidResolution
 from domain.items import new_stakeholder_values
 from domain.names import NameFormat, format_name
 from domain.policy import SyncPolicy
-from domain.proposal import NAME
+from domain.proposal import NAME, as_text
 from domain.stakeholder import Stakeholder
 
 # What an approver may answer to a review item, besides a candidate's stakeholder id.
@@ -79,23 +79,24 @@ class _Registry:
 
     def __init__(self, stakeholders: Iterable[Stakeholder]) -> None:
         self.by_id = {s.id: s for s in stakeholders}
-        self._identifiers = {s.unique_identifier: s.id for s in self.by_id.values() if s.unique_identifier}
+        self._identifiers = {_key(s): s.id for s in self.by_id.values() if _key(s)}
         self._links = {(s.hr_provider, s.hr_remote_id): s.id for s in self.by_id.values() if s.linked}
 
     def put(self, written: Stakeholder) -> None:
-        holder = self._identifiers.get(written.unique_identifier) if written.unique_identifier else None
+        identifier = _key(written)
+        holder = self._identifiers.get(identifier) if identifier else None
         if holder is not None and holder != written.id:
-            raise IdentifierTaken(f"stakeholder {holder} already has identifier {written.unique_identifier!r}")
+            raise IdentifierTaken(f"stakeholder {holder} already has identifier {identifier!r}")
         link = (written.hr_provider, written.hr_remote_id)
         if self._links.get(link, written.id) != written.id:
             raise InvalidResolution(f"employee {written.hr_remote_id} is already linked to "
                                     f"stakeholder {self._links[link]}")
         previous = self.by_id.get(written.id)
         if previous is not None:
-            _drop(self._identifiers, previous.unique_identifier, written.id)
+            _drop(self._identifiers, _key(previous), written.id)
             _drop(self._links, (previous.hr_provider, previous.hr_remote_id), written.id)
-        if written.unique_identifier:
-            self._identifiers[written.unique_identifier] = written.id
+        if identifier:
+            self._identifiers[identifier] = written.id
         self._links[link] = written.id
         self.by_id[written.id] = written
 
@@ -116,7 +117,10 @@ def _resolved(item: ChangeItem, choice: Resolution | None, registry: Mapping[int
 
 
 def _stakeholder_id(choice: Resolution) -> int:
-    if isinstance(choice, int) or (isinstance(choice, str) and choice.isdigit()):
+    """An id as int or ASCII digits (never a bool, never "١٠" that int() would also read)."""
+    if isinstance(choice, int) and not isinstance(choice, bool):
+        return choice
+    if isinstance(choice, str) and choice.isascii() and choice.isdigit():
         return int(choice)
     raise InvalidResolution(f"unknown resolution {choice!r}; use create, skip, not_same_person "
                             "or a candidate's stakeholder id")
@@ -154,6 +158,11 @@ def _typed(values: Mapping[str, str | None]) -> dict[str, object]:
     if typed.get("birth_date"):
         typed["birth_date"] = dt.date.fromisoformat(str(typed["birth_date"]))
     return typed
+
+
+def _key(stakeholder: Stakeholder) -> str | None:
+    """Identifiers compare stripped, as matching compares them."""
+    return as_text(stakeholder.unique_identifier)
 
 
 def _drop(owners: dict, key: object, stakeholder_id: int) -> None:

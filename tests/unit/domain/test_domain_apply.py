@@ -108,7 +108,9 @@ def test_not_same_person_records_a_decision_per_candidate():
     (12, "stakeholder 12 is not a candidate for employee 1"),
     ("link", "unknown resolution 'link'"),
     ("", "unknown resolution ''"),
-], ids=["not-a-candidate", "unknown-word", "empty"])
+    (True, "unknown resolution True"),
+    ("١٠", "unknown resolution"),
+], ids=["not-a-candidate", "unknown-word", "empty", "boolean", "arabic-digits"])
 def test_review_resolution_refused(choice, message):
     review = only(match([employee("1")], AMBIGUOUS, POLICY))
     with pytest.raises(InvalidResolution, match=message):
@@ -127,10 +129,11 @@ def test_update_of_a_vanished_stakeholder_is_refused():
         apply([], [item])
 
 
-def test_identifier_already_taken_is_refused():
+@pytest.mark.parametrize("held", ["E1", " E1 "], ids=["same", "with-spaces"])
+def test_identifier_already_taken_is_refused(held):
     item = only(match([employee("1", unique_identifier="E1")], [], POLICY))
     with pytest.raises(IdentifierTaken, match="stakeholder 10 already has identifier 'E1'"):
-        apply([unlinked(10, "Zoe Stone", unique_identifier="E1")], [item])
+        apply([unlinked(10, "Zoe Stone", unique_identifier=held)], [item])
 
 
 def test_second_link_to_one_employee_is_refused():
