@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 from types import MappingProxyType
 from typing import Mapping
 
-from domain.changeset import ChangeItem, ChangeKind, FieldChange, Reason
+from domain.changeset import KIND_ORDER, ChangeItem, ChangeKind, FieldChange, Reason
 from domain.policy import SyncPolicy
 from domain.diff import group_change, in_step, matched_item
 from domain.proposal import GROUP, NAME, hr_values, implied_group, proposed_values
@@ -65,16 +66,20 @@ def matched(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -> C
 
 
 def in_full_order(items: list[ChangeItem]) -> list[ChangeItem]:
-    """Items ready for ChangeSet.of, whose stable sort keeps this order among equal sort keys.
+    """Items in change-set order already, so that ChangeSet.of's stable sort only confirms it.
 
     Only a remote id that HR sent twice gives two items one sort key; those are put in content
-    order here, so that the change set never depends on the order HR listed them in.
+    order, so that the change set never depends on the order HR listed them in. Sorting by the
+    remote id alone and then grouping by kind is several times cheaper than sorting by tuples.
     """
     per_remote_id = Counter(item.remote_id for item in items)
-    if len(per_remote_id) == len(items):
-        return items
-    twice = [item for item in items if per_remote_id[item.remote_id] > 1]
-    return [item for item in items if per_remote_id[item.remote_id] == 1] + sorted(twice, key=_content)
+    if len(per_remote_id) < len(items):
+        twice = [item for item in items if per_remote_id[item.remote_id] > 1]
+        items = [item for item in items if per_remote_id[item.remote_id] == 1] + sorted(twice, key=_content)
+    by_kind: dict[ChangeKind, list[ChangeItem]] = {kind: [] for kind in ChangeKind}
+    for item in sorted(items, key=attrgetter("remote_id")):
+        by_kind[item.kind].append(item)
+    return [item for kind in sorted(by_kind, key=KIND_ORDER.__getitem__) for item in by_kind[kind]]
 
 
 def _content(item: ChangeItem) -> tuple:
