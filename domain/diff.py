@@ -109,8 +109,14 @@ def matched_item(*, remote_id: str, employee_name: str, proposed: Mapping[str, s
                       proposed=_read_only(proposed), termination_date=termination_date)
 
 
+# One shared, read-only "nothing to change" for the many link items.
+_NO_CHANGES: Mapping[str, FieldChange] = MappingProxyType({})
+
+
 def _ordered(changes: dict[str, FieldChange]) -> Mapping[str, FieldChange]:
     # Built in owned-field order with the group last; only a name change needs moving up front.
+    if not changes:
+        return _NO_CHANGES
     if NAME in changes:
         changes = {name: changes[name] for name in SYNCED_FIELDS if name in changes}
     return MappingProxyType(changes)
