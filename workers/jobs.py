@@ -35,7 +35,7 @@ def run_sync(sync_id: int) -> dict:
         job.meta["pid"] = os.getpid()  # which process runs it: operators (and tests) can find it
         job.save_meta()
     if not _claim(context, redis, sync_id):
-        return {"sync_id": sync_id, "changeset_id": None, "counts": {}}
+        return {"sync_id": sync_id, "changeset_id": _changeset_of(context, sync_id), "counts": {}}
     will_retry = bool(job is not None and job.retries_left)
     try:
         outcome = execute_sync(context.services, sync_id, will_retry=will_retry)
@@ -97,9 +97,12 @@ def on_work_horse_killed(job: Job, retpid: int, ret_val: int, rusage) -> None:
 
 
 def _claim(context: runtime.JobRuntime, redis, sync_id: int) -> bool:
-    """Targeted syncs take the ids gathered for them; False when there is nothing to fetch."""
+    """Targeted syncs take the ids gathered for them; False when there is nothing (more) to do."""
     with transaction(context.services.session_factory) as session:
         run = sync_runs.get_run(session, sync_id)
+    if run.status is SyncStatus.SUCCEEDED:  # a retry after the change set was committed: done already
+        log.info("sync %s already succeeded; nothing to repeat", sync_id)
+        return False
     if run.mode is not SyncMode.TARGETED:
         return True
     if run.remote_ids:  # a retry: the ids are safe on the row
@@ -114,6 +117,11 @@ def _claim(context: runtime.JobRuntime, redis, sync_id: int) -> bool:
             sync_runs.succeed_run(session, sync_id, {})
     coalescing.release_claim(redis, sync_id)
     return bool(ids)
+
+
+def _changeset_of(context: runtime.JobRuntime, sync_id: int) -> int | None:
+    with transaction(context.services.session_factory) as session:
+        return sync_runs.get_run(session, sync_id).changeset_id
 
 
 def _settle(context: runtime.JobRuntime, sync_id: int, reason: str, will_retry: bool) -> None:

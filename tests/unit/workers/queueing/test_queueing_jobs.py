@@ -17,6 +17,7 @@ from store.repositories.changeset_reads import load_changeset
 from workers import coalescing, queueing
 from workers.enqueue import accept_notice, request_sync
 from workers.errors import NotConfigured, QueueUnavailable
+from workers.jobs import run_sync
 
 from pipeline_fakes import employee, get_run, make_company, work
 
@@ -229,3 +230,16 @@ def test_redis_errors_inside_the_job_are_transient(services, fake_redis, job_run
     job = _job(fake_redis, sync_id)
     assert job.get_status() is JobStatus.SCHEDULED and job.retries_left == 4
     assert get_run(services, sync_id).status is SyncStatus.QUEUED
+
+
+def test_a_retry_after_the_commit_repeats_nothing(services, fake_redis, hr, job_runtime):
+    hr.add(employee("1", "Anna", "Muller"))
+    company_id = make_company(services)
+    sync_id = request_sync(services, fake_redis, company_id)
+    work(fake_redis)
+    changeset_id = get_run(services, sync_id).changeset_id
+
+    result = run_sync(sync_id)  # as if the work horse died between the commit and RQ's bookkeeping
+
+    assert result == {"sync_id": sync_id, "changeset_id": changeset_id, "counts": {}}
+    assert hr.full_fetches == 1 and get_run(services, sync_id).status is SyncStatus.SUCCEEDED
