@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
+from rq.exceptions import AbandonedJobError
 from rq.job import Job, JobStatus
 from rq.registry import ScheduledJobRegistry
 from rq.serializers import JSONSerializer
@@ -17,7 +18,7 @@ from store.repositories.changeset_reads import load_changeset
 from workers import coalescing, queueing
 from workers.enqueue import accept_notice, request_sync
 from workers.errors import NotConfigured, QueueUnavailable
-from workers.jobs import run_sync
+from workers.jobs import on_sync_failure, run_sync
 
 from pipeline_fakes import employee, get_run, make_company, work
 
@@ -243,3 +244,28 @@ def test_a_retry_after_the_commit_repeats_nothing(services, fake_redis, hr, job_
 
     assert result == {"sync_id": sync_id, "changeset_id": changeset_id, "counts": {}}
     assert hr.full_fetches == 1 and get_run(services, sync_id).status is SyncStatus.SUCCEEDED
+
+
+@pytest.mark.parametrize("error, retries_after", [
+    pytest.param(AbandonedJobError(), 3, id="worker-died-keeps-retries"),
+    pytest.param(ProviderUnavailable("BambooHR unavailable (HTTP 503)"), 3, id="provider-down-keeps-retries"),
+    pytest.param(ProviderAuthError("BambooHR rejected the API key for subdomain acme"), 0, id="auth-no-retry"),
+    pytest.param(ValueError("bug"), 0, id="bug-no-retry"),
+])
+def test_the_failure_callback_keeps_retries_only_for_transient_errors(services, fake_redis, job_runtime,
+                                                                     error, retries_after):
+    company_id = make_company(services)
+    job = _job(fake_redis, request_sync(services, fake_redis, company_id))
+    job.retries_left = 3
+    on_sync_failure(job, fake_redis, type(error), error, None)
+    assert job.retries_left == retries_after
+
+
+def test_a_dead_worker_without_retries_left_fails_the_row(services, fake_redis, job_runtime):
+    company_id = make_company(services)
+    sync_id = request_sync(services, fake_redis, company_id)
+    job = _job(fake_redis, sync_id)
+    job.retries_left = 0
+    on_sync_failure(job, fake_redis, AbandonedJobError, AbandonedJobError(), None)
+    run = get_run(services, sync_id)
+    assert run.status is SyncStatus.FAILED and "died" in run.error
