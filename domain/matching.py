@@ -16,7 +16,7 @@ from domain.index import StakeholderIndex
 from domain.items import create_item, in_full_order, matched, review_item, skip_item
 from domain.policy import SyncPolicy
 from domain.proposal import owned_reader
-from domain.rules import (Outcome, Review, Subject, by_email, by_identifier, by_link, by_name,
+from domain.rules import (Outcome, Review, Subject, by_email, by_identifier, by_name,
                           by_similar_name, collision, name_candidates)
 from domain.screening import screen
 from domain.stakeholder import Stakeholder
@@ -86,23 +86,21 @@ def _follow_links(subjects: list[Subject], run: _Run, items: list[ChangeItem]) -
     A linked stakeholder is nobody else's candidate, so these matches are never contested.
     Adds their items and returns the employees left to match.
     """
-    policy, read = run.policy, owned_reader(run.policy)
+    read, linked_to, ex_group = owned_reader(run.policy), run.index.by_link.get, run.policy.ex_employee_group
     # Most linked employees are in step; this is that answer without building anything.
     # (The preferred name and group moves need the full look: leavers, rehires.)
-    quiet = not policy.use_preferred_name
+    quiet = not run.policy.use_preferred_name
     unlinked = []
     for subject in subjects:
-        stakeholder = by_link(subject, run.index)
+        employee, remote_id, identifier, ended = subject
+        stakeholder = linked_to(remote_id)  # rule 1, inlined: this loop sees every employee
         if stakeholder is None:
             unlinked.append(subject)
-            continue
-        if (quiet and subject.termination_date is None and stakeholder.group != policy.ex_employee_group
-                and subject.identifier in (None, stakeholder.unique_identifier)
-                and read(subject.employee) == read(stakeholder)):
-            continue
-        item = _item(subject, run.checked(subject, stakeholder), run)
-        if item is not None:
-            items.append(item)
+        elif not (quiet and ended is None and stakeholder.group != ex_group
+                  and identifier in (None, stakeholder.unique_identifier) and read(employee) == read(stakeholder)):
+            item = _item(subject, run.checked(subject, stakeholder), run)
+            if item is not None:
+                items.append(item)
     return unlinked
 
 

@@ -1,4 +1,4 @@
-"""The per-employee matching rules (SPEC §3, rules 1-5), each deciding, reviewing or passing."""
+"""Matching rules 2-5 of SPEC §3 (rule 1 is a dict lookup in matching): decide, review or pass."""
 
 from __future__ import annotations
 
@@ -52,11 +52,6 @@ Claims = Mapping[int, str]
 
 def _ids(stakeholders) -> tuple[int, ...]:
     return tuple(sorted({s.id for s in stakeholders}))
-
-
-def by_link(subject: Subject, index: StakeholderIndex) -> Stakeholder | None:
-    """Rule 1: the stakeholder already linked to this provider and remote id."""
-    return index.by_link.get(subject.remote_id)
 
 
 def by_identifier(subject: Subject, index: StakeholderIndex, decisions: Decisions) -> Outcome:
