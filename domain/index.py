@@ -14,13 +14,13 @@ from domain.stakeholder import Stakeholder
 
 @dataclass(frozen=True, slots=True)
 class StakeholderIndex:
-    """Stakeholders by id, link, identifier, name key and e-mail; every list sorted by id.
+    """The unlinked stakeholders, and stakeholders by link, identifier, name key and e-mail (lists by id).
 
     Name and e-mail lists hold only unlinked stakeholders: a linked one belongs to its HR record.
     `keys` holds the name key of each unlinked stakeholder that has one.
     """
 
-    by_id: dict[int, Stakeholder]
+    unlinked: list[Stakeholder]
     by_link: dict[str, Stakeholder]
     by_identifier: dict[str, list[Stakeholder]]
     by_name: dict[str, list[Stakeholder]]
@@ -34,6 +34,7 @@ class StakeholderIndex:
         by_link: dict[str, Stakeholder] = {}
         by_identifier, by_name, by_email = defaultdict(list), defaultdict(list), defaultdict(list)
         keys: dict[int, str] = {}
+        unlinked: list[Stakeholder] = []
         for stakeholder in ordered:
             identifier = stakeholder.unique_identifier
             if identifier is not None and (identifier := identifier.strip()):
@@ -43,6 +44,7 @@ class StakeholderIndex:
                 if stakeholder.hr_provider == provider:
                     by_link.setdefault(stakeholder.hr_remote_id, stakeholder)
                 continue
+            unlinked.append(stakeholder)
             key = stakeholder_name_key(stakeholder.name, stakeholder.first_name, stakeholder.last_name)
             if key:
                 by_name[key].append(stakeholder)
@@ -51,7 +53,7 @@ class StakeholderIndex:
             if email is not None:
                 by_email[email.casefold()].append(stakeholder)
         # The defaultdicts are only ever read with .get() from here on.
-        return cls({s.id: s for s in ordered}, by_link, by_identifier, by_name, by_email, keys)
+        return cls(unlinked, by_link, by_identifier, by_name, by_email, keys)
 
     def linked_to(self, remote_id: str) -> Stakeholder | None:
         return self.by_link.get(remote_id)
@@ -64,6 +66,3 @@ class StakeholderIndex:
 
     def mailed(self, email: str | None) -> list[Stakeholder]:
         return self.by_email.get(email.casefold(), []) if email else []
-
-    def unlinked(self) -> list[Stakeholder]:
-        return [s for s in self.by_id.values() if not s.linked]

@@ -176,7 +176,7 @@ def _fuzzy(cache: list[FuzzyIndex], index: StakeholderIndex, claims: Claims) -> 
     It leaves out stakeholders surely matched by someone: they are never offered for review.
     """
     if not cache:
-        cache.append(FuzzyIndex([s for s in index.unlinked() if s.id not in claims.sure], index.keys))
+        cache.append(FuzzyIndex([s for s in index.unlinked if s.id not in claims.sure], index.keys))
     return cache[0]
 
 
