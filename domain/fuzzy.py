@@ -61,6 +61,8 @@ def similarity(a: Tokens, b: Tokens) -> float:
     score = fuzz.ratio(" ".join(a), " ".join(b))
     if len(set(a) & set(b)) >= 2:
         score = max(score, fuzz.token_set_ratio(" ".join(a), " ".join(b)))
+    if max(len(a), len(b)) > _MAX_BLOCK_TOKENS:
+        return score  # nobody's nickname hides in a hostile wall of words; spare the quadratic scan
     expanded_a, expanded_b = _expand(a, b), _expand(b, a)
     if (expanded_a, expanded_b) != (a, b):
         score = max(score, fuzz.ratio(" ".join(expanded_a), " ".join(expanded_b)))

@@ -258,3 +258,10 @@ def test_hostile_names(person, registry_entry, kind):
     item, = match([person], [registry_entry], policy()).items
     assert item.kind.value == kind
     assert item.stakeholder_id == (10 if kind == "update" else None)
+
+
+def test_a_wall_of_words_is_matched_without_blowing_up():
+    words = " ".join(f"Wort{n}" for n in range(2_000))
+    registry = [stakeholder(10, words + " Extra"), stakeholder(11, "Anna Müller")]
+    changes = match([employee("1", words, "Müller")], registry, policy())
+    assert summary(changes) == [("review", "1", "similar_name", None, (10,))]
