@@ -26,7 +26,11 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _DIGRAPH = re.compile(r"(?<=[aou])e+")
 
 
-@lru_cache(maxsize=1 << 16)
+# Name parts repeat a lot (first names, family names), so their forms are cached; only short
+# texts, so that hostile 10k-character names cannot fill the memory of a long-running worker.
+_CACHED_LENGTH = 64
+
+
 def normalise_name(text: str | None) -> str:
     """Comparison form of a name: ASCII, lower case, German digraphs folded, tokens spaced once.
 
@@ -35,6 +39,15 @@ def normalise_name(text: str | None) -> str:
     """
     if not text:
         return ""
+    return _normalise_cached(text) if len(text) <= _CACHED_LENGTH else _normalise(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalise_cached(text: str) -> str:
+    return _normalise(text)
+
+
+def _normalise(text: str) -> str:
     ascii_text = text if text.isascii() else unidecode(text)
     folded = _APOSTROPHES.sub("", ascii_text.lower())
     spaced = _NON_ALNUM.sub(" ", folded)
