@@ -5,14 +5,17 @@ from __future__ import annotations
 import functools
 
 import click
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import OperationalError
 
 from domain.errors import DomainError
 from hrsync.config import ConfigError
 from providers.errors import ProviderError
 from store.errors import StoreError
+from workers.errors import PipelineError
 
-USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, DomainError, ProviderError, StoreError)
+USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, DomainError, ProviderError, StoreError, PipelineError)
 
 
 class UserError(click.ClickException):
@@ -30,6 +33,8 @@ def user_errors(command):
             raise UserError(str(error)) from None
         except OperationalError as error:
             raise UserError(f"cannot reach the database (check DATABASE_URL): {_first_line(error)}") from None
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            raise UserError(f"cannot reach Redis (check REDIS_URL): {str(error).splitlines()[0]}") from None
 
     return wrapper
 

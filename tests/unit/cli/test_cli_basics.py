@@ -60,3 +60,10 @@ def test_unreachable_database_is_one_line(env):
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: cannot reach the database")
+
+
+def test_unreachable_redis_is_one_line(env):
+    result = CliRunner().invoke(main, ["worker", "--burst"], env=env | {"REDIS_URL": "redis://127.0.0.1:1/0"})
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: cannot reach Redis (check REDIS_URL)")
