@@ -1,0 +1,171 @@
+"""Shared by the benchmarks: the sandbox process, isolated measurements, memory figures, JSON-lines results.
+
+Every benchmark prints a human table and, when HRSYNC_BENCH_RESULTS names a file, appends one JSON object per
+figure to it (`bench.run` sets it; `bench.report` turns the file into docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import resource
+import time
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+RESULTS_ENV = "HRSYNC_BENCH_RESULTS"
+PG_URL = os.environ.get("HRSYNC_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+API_KEY, CLIENT_SECRET = "bench-key", "bench-secret"
+# What `providers.personio_client` asks for; the download-only baseline must make the same requests.
+PERSONIO_PAGE = 100
+
+
+def emit(bench: str, **record: Any) -> None:
+    """Append one result to the JSON-lines file named by HRSYNC_BENCH_RESULTS (nothing when unset)."""
+    target = os.environ.get(RESULTS_ENV)
+    if not target:
+        return
+    with open(target, "a", encoding="utf-8") as out:
+        out.write(json.dumps({"bench": bench, **record}, default=str) + "\n")
+
+
+# -- memory ------------------------------------------------------------------------------------------
+
+def rss_now() -> int:
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def peak_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+
+
+def mib(value: float) -> float:
+    return value / 2**20
+
+
+# -- processes ---------------------------------------------------------------------------------------
+
+def spawn_context() -> Any:
+    return multiprocessing.get_context("spawn")
+
+
+def isolated(ctx: Any, function: Callable[..., dict], *args: Any) -> dict:
+    """`function(*args)` in a fresh interpreter: its peak RSS is its own, nothing cached from before."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        return pool.submit(function, *args).result()
+
+
+def best(ctx: Any, runs: int, function: Callable[..., dict], *args: Any) -> dict:
+    return min((isolated(ctx, function, *args) for _ in range(runs)), key=lambda r: r["seconds"])
+
+
+# -- the sandbox -------------------------------------------------------------------------------------
+
+def tenant_names(size: int) -> tuple[str, str]:
+    """(BambooHR subdomain, Personio client id) of the sandbox tenants with `size` people."""
+    return f"bench{size}", f"bench-client-{size}"
+
+
+def serve_sandbox(sizes: list[int], conn: Any) -> None:
+    from sandbox.server import SandboxServer
+    from sandbox.state import SandboxState
+
+    state = SandboxState()
+    for size in sizes:
+        subdomain, client_id = tenant_names(size)
+        state.add_bamboohr_tenant(subdomain, API_KEY, people=size, seed=size)
+        state.add_personio_tenant(client_id, CLIENT_SECRET, people=size, seed=size + 1)
+    with SandboxServer(state) as server:
+        conn.send(server.url)
+        conn.recv()  # the parent says when to stop
+
+
+@contextmanager
+def sandbox_process(ctx: Any, sizes: list[int]) -> Iterator[str]:
+    """The sandbox with one tenant per provider and size, in its own process (its CPU is not the client's)."""
+    parent, child = ctx.Pipe()
+    server = ctx.Process(target=serve_sandbox, args=(sizes, child), daemon=True)
+    server.start()
+    try:
+        yield parent.recv()
+    finally:
+        parent.send("stop")
+        server.join(timeout=30)
+
+
+def provider_settings(provider: str, url: str):
+    from providers.base import ProviderSettings
+
+    base = f"{url}/bamboohr/{{subdomain}}" if provider == "bamboohr" else f"{url}/personio"
+    return ProviderSettings(base_url=base, timeout=120)
+
+
+def credentials(provider: str, size: int) -> dict[str, str]:
+    subdomain, client_id = tenant_names(size)
+    if provider == "bamboohr":
+        return {"subdomain": subdomain, "api_key": API_KEY}
+    return {"client_id": client_id, "client_secret": CLIENT_SECRET}
+
+
+def make_provider(provider: str, url: str, size: int, mapping: dict[str, str] | None = None):
+    from providers.registry import get_provider
+
+    return get_provider(provider, credentials(provider, size), provider_settings(provider, url), mapping)
+
+
+# -- download-only: the client's HTTP requests with bare `requests` ----------------------------------
+
+def download(provider: str, url: str, size: int, mapping: dict[str, str] | None = None) -> dict[str, float]:
+    """The same requests as the provider client, bodies read; then their JSON parse, timed on its own."""
+    import requests
+
+    session = requests.Session()
+    start = time.perf_counter()
+    bodies = (_bamboohr_bodies(session, url, size, mapping) if provider == "bamboohr"
+              else _personio_bodies(session, url, size))
+    seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    for body in bodies:
+        json.loads(body)
+    parse = time.perf_counter() - start
+    session.close()
+    return {"seconds": seconds, "parse": parse, "bytes": sum(len(b) for b in bodies), "requests": len(bodies)}
+
+
+def _bamboohr_bodies(session, url: str, size: int, mapping: dict[str, str] | None) -> list[bytes]:
+    from providers.bamboohr_mapping import DEFAULT_MAPPING, requested_fields
+
+    fields = requested_fields(DEFAULT_MAPPING if mapping is None else mapping)
+    body = json.dumps({"title": "hrsync", "fields": fields, "filterDuplicates": "no"})
+    response = session.post(f"{url}/bamboohr/{tenant_names(size)[0]}/v1/reports/custom", params={"format": "JSON"},
+                            data=body.encode(), auth=(API_KEY, "x"),
+                            headers={"Content-Type": "application/json", "Accept": "application/json"})
+    response.raise_for_status()
+    return [response.content]
+
+
+def _personio_bodies(session, url: str, size: int) -> list[bytes]:
+    base = f"{url}/personio"
+    token = session.post(f"{base}/v1/auth", json={"client_id": tenant_names(size)[1],
+                                                  "client_secret": CLIENT_SECRET}).json()["data"]["token"]
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", "X-Personio-App-ID": "HRSYNC"}
+    bodies = []
+    # The same requests the client makes: full pages, then the short (or empty) one that ends the listing.
+    for offset in range(0, size + 1, PERSONIO_PAGE):
+        response = session.get(f"{base}/v1/company/employees", params={"limit": PERSONIO_PAGE, "offset": offset},
+                               headers=headers)
+        response.raise_for_status()
+        bodies.append(response.content)
+    return bodies
+
+
+def machine_load() -> list[float]:
+    return [round(value, 2) for value in os.getloadavg()]
