@@ -146,8 +146,7 @@ def measure(size: int, pools: Pools) -> dict[str, float | int | str]:
 def reference_loop() -> float:
     """Process time of a bare 10M-step Python loop: how fast this machine runs Python today.
 
-    Shared or throttled machines vary a lot; this puts the figures above in proportion
-    (a current laptop core does it in about 0.4 s with CPython 3.11).
+    Shared or throttled machines vary a lot; this puts the figures above in proportion.
     """
     started, total = time.process_time(), 0
     for step in range(10_000_000):

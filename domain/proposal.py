@@ -63,12 +63,16 @@ def proposed_values(employee: Employee, policy: SyncPolicy, raw: tuple | None = 
     stakeholder), the display name in the company's format, and the implied group.
     `raw` is hr_values(employee, policy) when the caller has it already.
     """
+    values: dict[str, str] = {}
     raw = hr_values(employee, policy) if raw is None else raw
-    values = {target: value.strip() if value.__class__ is str else as_text(value)
-              for target, value in zip(owned_targets(policy.owned_fields), raw) if value is not None}
-    if not all(values.values()):  # blank HR text says nothing
-        values = {target: text for target, text in values.items() if text}
-    first = used_first_name(employee, policy)
+    # Runs for most employees of every sync: plain loop, no helper calls for plain text.
+    for target, value in zip(owned_targets(policy.owned_fields), raw):
+        if value is None:
+            continue
+        text = value.strip() if value.__class__ is str else as_text(value)
+        if text:  # blank HR text says nothing
+            values[target] = text
+    first = used_first_name(employee, policy) if policy.use_preferred_name else employee.first_name
     values[NAME] = format_name(first, employee.last_name, policy.name_format) or f"#{employee.remote_id}"
     group = implied_group(employee, policy)
     if group is not None:

@@ -26,16 +26,20 @@ def screen(employees: Iterable[Employee], index: StakeholderIndex, policy: SyncP
     twice: set[str] = set()
     holders: dict[str, str] = {}
     shared: set[str] = set()
-    for employee in employees:
-        if employee.remote_id in decisions.ignored:
+    ignored, need_hire_date = decisions.ignored, policy.require_hire_date
+    for employee in employees:  # every employee of every sync passes here: kept lean
+        remote_id = employee.remote_id
+        if remote_id in ignored:
             continue
         subject = Subject.of(employee)
-        if policy.require_hire_date and employee.hire_date is None:
+        if need_hire_date and employee.hire_date is None:
             items.append(skip_item(subject, Reason.NO_HIRE_DATE, policy))
             continue
         eligible.append(subject)
-        remote_id, identifier = subject.remote_id, subject.identifier
-        (twice if remote_id in seen else seen).add(remote_id)
+        if remote_id in seen:
+            twice.add(remote_id)
+        seen.add(remote_id)
+        identifier = subject.identifier
         # An identifier shared by several records, not by one record sent twice.
         if identifier is not None and holders.setdefault(identifier, remote_id) != remote_id:
             shared.add(identifier)
