@@ -1,16 +1,18 @@
 """Benchmark of domain.matching.match: N employees against N stakeholders, seconds and peak memory.
 
-Run `python bench/matching.py [SIZES…]` or `python -m bench.matching`. Data comes from Faker
-(de_DE, de_CH, fr_FR, es_ES, en_US; seeded) and is generated before the clock starts. The
-registry is a realistic mid-life one: 60% of stakeholders linked, 25% unlinked but carrying the
-employee number, 15% hand-made (name only); 10% of employees have changed fields, 2% are new
-hires, 1% are leavers, 1% have a name variant or typo, and 2% of stakeholders are not employees.
+Run `python bench/matching.py [--scenario NAME] [SIZES…]` or `python -m bench.matching`. Data comes
+from Faker (de_DE, de_CH, fr_FR, es_ES, en_US; seeded) and is generated before the clock starts.
+10% of employees have changed fields, 2% are new hires, 1% are leavers, 1% have a name variant or
+typo, and 2% of stakeholders are not employees. The registry is, by scenario: `mid-life`
+(default) 60% of stakeholders linked, 25% unlinked but carrying the employee number, 15%
+hand-made (name only); `first-sync` the same without any link; `steady` 95% linked.
 Time is the wall clock (and process time) of one `match` call, best of three; memory is
 tracemalloc's peak during one more call (Python allocations, not RSS).
 """
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import datetime as dt
 import gc
@@ -74,16 +76,20 @@ def _typo(rng: random.Random, text: str) -> str:
     return text[:at] + text[at + 1:] if len(text) > 3 else text + "a"
 
 
-def _stakeholder(rng: random.Random, employee: Employee, sid: int) -> Stakeholder:
+# Scenario → (share of stakeholders linked, share unlinked but carrying the employee number).
+SCENARIOS = {"mid-life": (0.60, 0.25), "first-sync": (0.0, 0.85), "steady": (0.95, 0.04)}
+
+
+def _stakeholder(rng: random.Random, employee: Employee, sid: int, scenario: str) -> Stakeholder:
     name = f"{employee.first_name} {employee.last_name}"
     base = Stakeholder(id=sid, name=name, first_name=employee.first_name, last_name=employee.last_name,
                        email=employee.email, street=employee.street, postal_code=employee.postal_code,
                        city=employee.city, country=employee.country, birth_date=employee.birth_date,
                        phone=employee.phone, group="Employees", unique_identifier=employee.unique_identifier)
-    roll = rng.random()
-    if roll < 0.60:
+    roll, (linked, numbered) = rng.random(), SCENARIOS[scenario]
+    if roll < linked:
         return dataclasses.replace(base, hr_provider="bamboohr", hr_remote_id=employee.remote_id)
-    if roll < 0.85:
+    if roll < linked + numbered:
         return base
     return dataclasses.replace(base, unique_identifier=None, email=None)
 
@@ -101,7 +107,8 @@ def _drift(rng: random.Random, employee: Employee) -> Employee:
     return employee
 
 
-def population(size: int, seed: int = 7, pools: Pools | None = None) -> tuple[list[Employee], list[Stakeholder]]:
+def population(size: int, seed: int = 7, pools: Pools | None = None,
+               scenario: str = "mid-life") -> tuple[list[Employee], list[Stakeholder]]:
     """`size` employees and `size` stakeholders, as described in the module docstring."""
     rng = random.Random(seed)
     pools = pools or Pools.draw(seed)
@@ -112,18 +119,18 @@ def population(size: int, seed: int = 7, pools: Pools | None = None) -> tuple[li
         if rng.random() < 0.02:
             employees.append(person)  # a new hire: not in the registry yet
             continue
-        stakeholders.append(_stakeholder(rng, person, len(stakeholders) + 1))
+        stakeholders.append(_stakeholder(rng, person, len(stakeholders) + 1, scenario))
         employees.append(_drift(rng, person))
     while len(stakeholders) < size:  # investors, advisors: stakeholders who are not employees
         outsider = _person(rng, pools, size + len(stakeholders) + 1)
-        stakeholders.append(dataclasses.replace(_stakeholder(rng, outsider, len(stakeholders) + 1),
+        stakeholders.append(dataclasses.replace(_stakeholder(rng, outsider, len(stakeholders) + 1, scenario),
                                                 hr_provider=None, hr_remote_id=None, group="Investors"))
     rng.shuffle(employees)
     return employees, stakeholders
 
 
-def measure(size: int, pools: Pools) -> dict[str, float | int | str]:
-    employees, stakeholders = population(size, pools=pools)
+def measure(size: int, pools: Pools, scenario: str) -> dict[str, float | int | str]:
+    employees, stakeholders = population(size, pools=pools, scenario=scenario)
     seconds, cpu = [], []
     for _ in range(REPEAT):
         gc.collect()
@@ -155,15 +162,19 @@ def reference_loop() -> float:
 
 
 def main(argv: list[str]) -> None:
-    sizes = tuple(int(arg) for arg in argv) or SIZES
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="mid-life")
+    parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES))
+    args = parser.parse_args(argv)
     pools = Pools.draw(7)
+    print(f"scenario {args.scenario}")
     print(f"{'employees':>10} {'stakeholders':>12} {'seconds':>8} {'cpu s':>6} {'peak MiB':>9} {'emp/s':>9}  items")
-    for size in sizes:
-        row = measure(size, pools)
-        print(f"{row['size']:>10,} {row['size']:>12,} {row['seconds']:>8.2f} {row['cpu']:>6.2f} {row['peak_mb']:>9.1f} "
-              f"{row['per_second']:>9,.0f}  {row['counts']}")
-    print(f"seconds: wall clock of one match() call, best of {REPEAT}, data generation excluded; cpu s: "
-          "its process time; peak MiB: tracemalloc peak during one more call (Python heap, not RSS)")
+    for size in args.sizes:
+        row = measure(size, pools, args.scenario)
+        print(f"{row['size']:>10,} {row['size']:>12,} {row['seconds']:>8.2f} {row['cpu']:>6.2f} "
+              f"{row['peak_mb']:>9.1f} {row['per_second']:>9,.0f}  {row['counts']}")
+    print(f"seconds: wall clock of one match() call, best of {REPEAT}, data generation excluded; cpu s: its "
+          "process time; peak MiB: tracemalloc peak during one more call (Python heap, not RSS)")
     print(f"machine reference: a bare 10M-step Python loop takes {reference_loop():.2f} s of CPU here")
 
 
