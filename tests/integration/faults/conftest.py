@@ -1,0 +1,86 @@
+"""Fixtures of the fault tests: per module a migrated PostgreSQL database, the sandbox, Redis db 4 and one
+long-running `hrsync worker` (each test works on companies of its own); private servers to break."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+
+import pytest
+from redis import Redis
+
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxState
+from store import migrate
+from workers.bootstrap import build_services
+
+from faults_support import REDIS_URL
+from tests.integration.pipeline.pipeline_env import WorkerProcess
+from tests.integration.pipeline.pipeline_support import make_settings
+
+# Short enough that a slow HR answer times out quickly, long enough for a loaded 2-core machine.
+PROVIDER_TIMEOUT = 2.0
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with SandboxServer(SandboxState()) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def database_url(scratch_database):
+    url = scratch_database("postgresql", prefix="hrsync_faults")
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="module")
+def redis():
+    client = Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("faults")
+
+
+@pytest.fixture(scope="module")
+def settings(database_url, sandbox, folder, redis):
+    built = make_settings(database_url, sandbox, folder / "instance", redis_url=REDIS_URL)
+    return dataclasses.replace(built, provider_timeout=PROVIDER_TIMEOUT)
+
+
+@pytest.fixture(scope="module")
+def services(settings):
+    built = build_services(settings)
+    yield built
+    built.dispose()
+
+
+@pytest.fixture(scope="module")
+def worker(settings, folder):
+    """One `hrsync worker` for the module's tests: it outlives each test, as a deployed one would."""
+    process = WorkerProcess(settings, f"faults-{secrets.token_hex(3)}", folder).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def start_worker(settings, tmp_path):
+    """Factory: start an `hrsync worker` of the test's own (settings may differ); all stop at the end."""
+    started: list[WorkerProcess] = []
+
+    def start(name: str | None = None, *, burst: bool = False, worker_settings=None) -> WorkerProcess:
+        worker = WorkerProcess(worker_settings or settings, name or f"f{len(started) + 1}-{secrets.token_hex(2)}",
+                               tmp_path, burst=burst)
+        started.append(worker)
+        return worker.start()
+
+    yield start
+    for process in reversed(started):
+        process.stop()
