@@ -6,12 +6,10 @@ Redis and schedules (at most) one targeted sync per company, answering in millis
 
 from __future__ import annotations
 
-import threading
 import time
-from dataclasses import dataclass, field
 
-from cachetools import TTLCache
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Flask, Request, current_app, jsonify, request
+from flask.sessions import SessionInterface
 
 from providers import provider_class
 from providers.base import ChangeNotice
@@ -20,41 +18,37 @@ from store.db import transaction
 from store.repositories import companies, integrations
 from webhook_app.context import redis, services, settings
 from webhook_app.errors import ApiError
+from webhook_app.webhook_targets import Target, WebhookTargets
+from workers.bootstrap import Services
 from workers.enqueue import accept_notice
 from workers.errors import QueueUnavailable
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 RETRY_AFTER = "10"
-# Who may sign for a company, remembered briefly per process: a storm of deliveries costs no database
-# read each. Only successes are served from it; a refusal always re-reads (a rotated secret works at once).
-TARGET_TTL = 10.0
-TARGET_CACHE_SIZE = 10_000
+_TARGETS = "hrsync.webhook_targets"
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
-    provider: str
-    secret: str = field(repr=False)
+class _NoSessionUnder(SessionInterface):
+    """Senders keep no cookie: deliveries skip the signed-cookie session (its serializer costs per request)."""
 
+    def __init__(self, inner: SessionInterface, prefix: str) -> None:
+        self.inner, self.prefix = inner, prefix
+        self.null_session_class = inner.null_session_class
 
-class _Targets:
-    def __init__(self) -> None:
-        self._cache: TTLCache = TTLCache(TARGET_CACHE_SIZE, TARGET_TTL)
-        self._lock = threading.Lock()  # TTLCache is not thread-safe; threaded servers share the app
+    def open_session(self, app: Flask, request: Request):
+        return None if request.path.startswith(self.prefix) else self.inner.open_session(app, request)
 
-    def get(self, company_id: str) -> _Target | None:
-        with self._lock:
-            return self._cache.get(company_id)
-
-    def put(self, company_id: str, target: _Target) -> None:
-        with self._lock:
-            self._cache[company_id] = target
+    def save_session(self, app: Flask, session, response) -> None:
+        self.inner.save_session(app, session, response)
 
 
 @bp.record_once
-def _install_cache(state) -> None:
-    state.app.extensions["hrsync.webhook_targets"] = _Targets()
+def _install(state) -> None:
+    built: Services = state.app.extensions["hrsync.services"]
+    state.app.extensions[_TARGETS] = WebhookTargets(lambda company_id, provider:
+                                                    _load_target(built, company_id, provider))
+    state.app.session_interface = _NoSessionUnder(state.app.session_interface, f"{bp.url_prefix}/")
 
 
 @bp.post("/<any(bamboohr, personio):provider>/<company_id>")
@@ -74,16 +68,14 @@ def receive(provider: str, company_id: str):
 
 
 def _authenticated(provider: str, company_id: str, body: bytes) -> ChangeNotice:
-    targets: _Targets = current_app.extensions["hrsync.webhook_targets"]
+    targets: WebhookTargets = current_app.extensions[_TARGETS]
     known = targets.get(company_id)
     if known is not None and known.provider == provider:
         try:
             return _verify(provider, body, known.secret)
         except ApiError:
             pass  # perhaps a rotated secret: decide on what the database says now
-    target = _load_target(company_id, provider)
-    targets.put(company_id, target)
-    return _verify(provider, body, target.secret)
+    return _verify(provider, body, targets.load(company_id, provider).secret)
 
 
 def _verify(provider: str, body: bytes, secret: str) -> ChangeNotice:
@@ -95,18 +87,18 @@ def _verify(provider: str, body: bytes, secret: str) -> ChangeNotice:
         raise ApiError(400, "malformed_webhook", str(error)) from None
 
 
-def _load_target(company_id: str, provider: str) -> _Target:
+def _load_target(built: Services, company_id: str, provider: str) -> Target:
     if len(company_id) > 64:
         raise ApiError(404, "unknown_company", "no company with this id")
-    with transaction(services().session_factory) as session:
+    with transaction(built.session_factory) as session:
         integration = integrations.get_integration(session, company_id)
         if integration is None and not companies.company_exists(session, company_id):
             raise ApiError(404, "unknown_company", "no company with this id")
         if integration is None or integration.provider != provider:
             raise ApiError(409, "provider_not_configured", f"{provider_class(provider).label} is not the "
                            "HR system configured for this company")
-        secret = integrations.get_webhook_secret(session, services().box, company_id)
+        secret = integrations.get_webhook_secret(session, built.box, company_id)
     if not secret:
         raise ApiError(409, "webhook_secret_not_set", "no webhook secret is configured for this company; "
                        "create one in the integration settings")
-    return _Target(provider, secret)
+    return Target(provider, secret)

@@ -13,6 +13,7 @@ from typing import Callable, Iterable
 
 from redis import Redis
 from redis.client import Pipeline
+from redis.commands.core import Script
 from redis.exceptions import WatchError
 
 # Personio retries a failed delivery for days, BambooHR for hours: remember deliveries longer.
@@ -46,6 +47,10 @@ redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
 redis.call('SADD', KEYS[3], unpack(ARGV, 2))
 return {'joined', pending}
 """
+
+
+# Built once: EVALSHA with the digest computed here, loading the script only when the server lacks it.
+_CLAIM_SCRIPT, _JOIN_SCRIPT = Script(None, _CLAIM.encode()), Script(None, _JOIN.encode())
 
 
 class Intake(enum.StrEnum):
@@ -91,7 +96,7 @@ def record_delivery(redis: Redis, company_id: str, delivery_id: str, remote_ids:
     """Dedupe and coalesce one delivery; returns what happened and the sync that will fetch the ids."""
     seen, pending = seen_key(company_id, delivery_id), pending_key(company_id)
     ids = sorted(set(remote_ids))
-    state, joined = redis.register_script(_JOIN)(keys=[seen, pending, ids_key(company_id)], args=[SEEN_TTL, *ids])
+    state, joined = _JOIN_SCRIPT(keys=[seen, pending, ids_key(company_id)], args=[SEEN_TTL, *ids], client=redis)
     state = state.decode() if isinstance(state, bytes) else state
     if state == "duplicate":
         return Intake.DUPLICATE, None
@@ -125,9 +130,8 @@ def claim_ids(redis: Redis, company_id: str, sync_id: int) -> list[str]:
     Deliveries arriving from now on schedule the one follow-up sync. The claim survives a crash
     until `release_claim`, so a retried run never loses ids.
     """
-    script = redis.register_script(_CLAIM)
-    claimed = script(keys=[pending_key(company_id), ids_key(company_id), claim_key(sync_id)],
-                     args=[str(int(sync_id)), CLAIM_TTL])
+    claimed = _CLAIM_SCRIPT(keys=[pending_key(company_id), ids_key(company_id), claim_key(sync_id)],
+                            args=[str(int(sync_id)), CLAIM_TTL], client=redis)
     return sorted(item.decode() if isinstance(item, bytes) else str(item) for item in claimed)
 
 
