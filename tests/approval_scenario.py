@@ -14,6 +14,7 @@ from providers import provider_class
 from store.db import transaction
 from store.repositories import changesets, companies, stakeholder_writes, stakeholders, sync_runs
 from store.repositories.changeset_reads import load_changeset
+from tests import secret_registry
 
 PROVIDER = "bamboohr"
 HIRED = dt.date(2020, 1, 1)
@@ -69,6 +70,7 @@ def build_scenario(session_factory, email: str, password: str, *, company_name: 
     """Expected items: update (1), link (2), leaver (3), review (4: two Dora Steins), create (5, extras), skip (6)."""
     with transaction(session_factory) as session:
         created = companies.create_company(session, company_name, email, password)
+        secret_registry.register("company api token / approver password", created.api_token, password)
         company_id = created.company_id
         rows = stakeholder_writes.create_stakeholders(session, company_id, list(REGISTRY.values()))
         people = {key: row.id for key, row in zip(REGISTRY, rows)}

@@ -16,6 +16,7 @@ from hrsync.config import Settings
 from store import passwords
 from store.db import make_engine
 from store.models import Base
+from tests import secret_registry
 from webhook_app import create_app
 from workers.bootstrap import build_services
 
@@ -58,6 +59,7 @@ def live_app(tmp_path, redis_db):
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'hrsync.db'}", secret_key="e2e-" + "k" * 40,
                         encryption_keys=(Fernet.generate_key().decode(),), redis_url=REDIS_URL,
                         instance_path=tmp_path)
+    secret_registry.register("settings key", settings.secret_key, *settings.encryption_keys)
     engine = make_engine(settings.database_url)
     Base.metadata.create_all(engine)
     services = build_services(settings, engine=engine)

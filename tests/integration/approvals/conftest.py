@@ -13,6 +13,7 @@ from werkzeug.serving import make_server
 from hrsync.config import Settings
 from store import migrate
 from store.db import make_engine
+from tests import secret_registry
 from webhook_app import create_app
 from workers.apply_lockout import Lockout
 from workers.bootstrap import build_services
@@ -38,6 +39,7 @@ def backend(database_url) -> str:
 def services(database_url, tmp_path):
     settings = Settings(database_url=database_url, secret_key="it-" + "k" * 40, redis_url=REDIS_URL,
                         encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path)
+    secret_registry.register("settings key", settings.secret_key, *settings.encryption_keys)
     built = build_services(settings, engine=make_engine(database_url))
     yield built
     built.dispose()

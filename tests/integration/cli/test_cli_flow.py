@@ -20,10 +20,13 @@ import requests
 from cryptography.fernet import Fernet
 from openapi_spec_validator import validate
 
+from tests import secret_registry
+
 BIN = Path(sys.executable).parent
 HRSYNC = str(BIN / "hrsync")
 REDIS_URL = "redis://127.0.0.1:6379/3"
 PASSWORD = "correct horse battery staple"
+secret_registry.register("approver password", PASSWORD)
 pytestmark = pytest.mark.redis
 
 
@@ -47,7 +50,7 @@ def wait_until(condition, timeout: float = 30.0, what: str = "condition"):
 def answers(url: str) -> bool:
     try:
         return requests.get(url, timeout=1).ok
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.Timeout):  # a server still booting may accept and not answer yet
         return False
 
 
@@ -62,9 +65,12 @@ def sandbox(tmp_path_factory):
         text = wait_until(lambda: "control" in log.read_text() and log.read_text(), what="the sandbox banner")
         url = re.search(r"on (http://127\.0\.0\.1:\d+)", text)[1]
         wait_until(lambda: answers(f"{url}/_sandbox/health"), what="the sandbox")
-        yield {"url": url, "api_key": re.search(r"api_key=(\S+)", text)[1],
-               "client_id": re.search(r"client_id=(\S+)", text)[1],
-               "client_secret": re.search(r"client_secret=(\S+)", text)[1]}
+        found = {"url": url, "api_key": re.search(r"api_key=(\S+)", text)[1],
+                 "client_id": re.search(r"client_id=(\S+)", text)[1],
+                 "client_secret": re.search(r"client_secret=(\S+)", text)[1]}
+        # The sandbox's own banner shows them (it plays the HR system); hrsync must never echo them.
+        secret_registry.register("HR credential", found["api_key"], found["client_secret"])
+        yield found
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -74,9 +80,10 @@ def sandbox(tmp_path_factory):
 def env(sandbox, tmp_path_factory):
     folder = tmp_path_factory.mktemp("cli-flow")
     redis.Redis.from_url(REDIS_URL).flushdb()
-    return {"PATH": "/usr/bin:/bin", "COLUMNS": "160", "HRSYNC_INSTANCE_PATH": str(folder),
+    keys = {"SECRET_KEY": "flow-" + "s" * 40, "ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    secret_registry.register("settings key", *keys.values())
+    return {**keys, "PATH": "/usr/bin:/bin", "COLUMNS": "160", "HRSYNC_INSTANCE_PATH": str(folder),
             "DATABASE_URL": f"sqlite:///{folder / 'hrsync.db'}", "REDIS_URL": REDIS_URL,
-            "SECRET_KEY": "flow-" + "s" * 40, "ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "PUBLIC_BASE_URL": "https://hrsync.example", "SYNC_DEBOUNCE_SECONDS": "0",
             "BAMBOOHR_BASE_URL": f"{sandbox['url']}/bamboohr/{{subdomain}}",
             "PERSONIO_BASE_URL": f"{sandbox['url']}/personio"}
@@ -86,6 +93,7 @@ def env(sandbox, tmp_path_factory):
 def hrsync(env):
     def run(*args: str, stdin: str | None = None, ok: bool = True) -> subprocess.CompletedProcess:
         done = subprocess.run([HRSYNC, *args], input=stdin, env=env, capture_output=True, text=True, timeout=180)
+        secret_registry.record(f"stderr of hrsync {args[0]}", done.stderr)
         if ok:
             assert done.returncode == 0, f"hrsync {' '.join(args)}: {done.stdout}{done.stderr}"
         return done
@@ -99,6 +107,7 @@ def worker(env, tmp_path_factory):
     with log.open("w") as sink:
         process = subprocess.Popen([HRSYNC, "worker", "--name", "cli-flow"], stdout=sink, stderr=subprocess.STDOUT,
                                    env=env)
+    secret_registry.capture_file(log)
     client = redis.Redis.from_url(REDIS_URL)
     wait_until(lambda: client.exists("rq:worker:cli-flow") or process.poll() is not None, what="the worker")
     assert process.poll() is None, log.read_text()
@@ -114,6 +123,7 @@ def flow(hrsync, sandbox, worker):
     created = hrsync("company", "create", "Acme GmbH", "--approver", "cfo@acme.example", stdin=PASSWORD + "\n")
     company = re.search(r"company id: (co_[0-9a-f]+)", created.stdout)[1]
     token = re.search(r"API token: +(\S+)", created.stdout)[1]
+    secret_registry.register("company api token", token)
     connected = hrsync("integration", "set", company, "--provider", "bamboohr", "--subdomain", "acme",
                        "--name-format", "last_comma_first", stdin=sandbox["api_key"] + "\n")
     fields = hrsync("fields", "Acme GmbH")
@@ -151,10 +161,12 @@ def test_approval_applies_the_change_set_once(flow, hrsync):
     assert "applied" in hrsync("changes", "show", flow["changeset"]).stdout
 
 
-def test_the_admin_api_serves_the_applied_registry(flow, env):
-    port = free_port()
-    process = subprocess.Popen([HRSYNC, "web", "--bind", f"127.0.0.1:{port}", "--workers", "1"], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def test_the_admin_api_serves_the_applied_registry(flow, env, tmp_path):
+    port, log = free_port(), tmp_path / "web.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen([HRSYNC, "web", "--bind", f"127.0.0.1:{port}", "--workers", "1"], env=env,
+                                   stdout=sink, stderr=subprocess.STDOUT)
+    secret_registry.capture_file(log)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_until(lambda: answers(f"{base}/healthz"), what="hrsync web")

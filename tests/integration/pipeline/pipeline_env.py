@@ -18,6 +18,7 @@ from rq import Worker
 from werkzeug.serving import make_server
 
 from sandbox.server import QuietHandler
+from tests import secret_registry
 from webhook_app import create_app
 
 HRSYNC = str(Path(sys.executable).with_name("hrsync"))
@@ -94,6 +95,7 @@ class WorkerProcess:
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
                                             start_new_session=True)
+        secret_registry.capture_file(self.log_path)  # the leak scan reads the worker's output at the end
         if not self.burst:
             redis = Redis.from_url(self.settings.redis_url)
             wait_until(lambda: self._registered(redis) or self.process.poll() is not None, 20,

@@ -17,6 +17,7 @@ from store.enums import SyncStatus
 from store.models import ChangeSetRow, SyncRunRow
 from store.repositories import changesets, companies, integrations, stakeholder_writes, sync_runs
 from store.repositories.changeset_reads import load_changeset
+from tests import secret_registry
 
 REDIS_URL = "redis://127.0.0.1:6379/1"  # this suite's own db index (issue 5 uses 2, issue 6 uses 3)
 CRON_TOKEN = "cron-" + "t" * 24
@@ -24,11 +25,13 @@ CRON_TOKEN = "cron-" + "t" * 24
 
 def make_settings(database_url: str, sandbox: SandboxServer, instance, redis_url: str = REDIS_URL,
                   debounce: float = 1.0) -> Settings:
-    return Settings(database_url=database_url, secret_key="s" * 32,
-                    encryption_keys=(Fernet.generate_key().decode(),), redis_url=redis_url,
-                    cron_token=CRON_TOKEN, public_base_url="http://hrsync.test",
-                    bamboohr_base_url=sandbox.bamboohr_base_url, personio_base_url=sandbox.personio_base_url,
-                    sync_debounce_seconds=debounce, instance_path=instance, provider_timeout=10)
+    settings = Settings(database_url=database_url, secret_key="s" * 32,
+                        encryption_keys=(Fernet.generate_key().decode(),), redis_url=redis_url,
+                        cron_token=CRON_TOKEN, public_base_url="http://hrsync.test",
+                        bamboohr_base_url=sandbox.bamboohr_base_url, personio_base_url=sandbox.personio_base_url,
+                        sync_debounce_seconds=debounce, instance_path=instance, provider_timeout=10)
+    secret_registry.register("settings key or token", settings.secret_key, CRON_TOKEN, *settings.encryption_keys)
+    return settings
 
 
 @dataclass
@@ -58,6 +61,8 @@ def add_company(services, sandbox, provider: str = "bamboohr", people=5, seed: i
         created = companies.create_company(session, f"Company {key}", f"cfo@{key}.example", "pw")
         integrations.set_integration(session, services.box, created.company_id, provider, credentials)
         integrations.set_webhook_secret(session, services.box, created.company_id, secret)
+    secret_registry.register("company api token, webhook secret or HR credential", created.api_token, secret,
+                             *(value for name, value in credentials.items() if name in ("api_key", "client_secret")))
     return Company(created.company_id, created.api_token, tenant, secret)
 
 

@@ -10,9 +10,11 @@ from store.crypto import SecretBox
 from store.db import transaction
 from store.errors import UndecryptableSecret
 from store.repositories import approvers, companies, integrations
+from tests import secret_registry
 
 API_KEY = "bhr-live-5b1e0c9d7a"
 WEBHOOK_SECRET = "whsec-4f0a8e2b6c"
+secret_registry.register("HR credential or webhook secret", API_KEY, WEBHOOK_SECRET, "tps-report-9")
 
 
 def _raw_rows(session_factory, table: str) -> str:

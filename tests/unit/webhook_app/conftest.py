@@ -14,6 +14,7 @@ from store import passwords
 from store.db import make_engine, transaction
 from store.models import Base
 from store.repositories import companies
+from tests import secret_registry
 from webhook_app import create_app
 from workers.bootstrap import build_services
 
@@ -41,10 +42,12 @@ def cheap_password_hashing(monkeypatch):
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings(database_url="sqlite://", secret_key="s" * 32,
-                    encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path,
-                    cron_token="cron-token-for-tests", public_base_url="https://hrsync.test",
-                    sync_debounce_seconds=0)
+    built = Settings(database_url="sqlite://", secret_key="s" * 32,
+                     encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path,
+                     cron_token="cron-token-for-tests", public_base_url="https://hrsync.test",
+                     sync_debounce_seconds=0)
+    secret_registry.register("settings key or token", built.secret_key, built.cron_token, *built.encryption_keys)
+    return built
 
 
 @pytest.fixture
@@ -81,6 +84,7 @@ def client(app):
 def make_company(services, name: str = "Acme GmbH", email: str = APPROVER_EMAIL) -> CompanyFixture:
     with transaction(services.session_factory) as session:
         created = companies.create_company(session, name, email, APPROVER_PASSWORD)
+    secret_registry.register("company api token / approver password", created.api_token, APPROVER_PASSWORD)
     return CompanyFixture(created.company_id, created.api_token, email)
 
 

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 from providers.bamboohr_webhook import sign
 from store.db import transaction
 from store.repositories import companies, integrations
+from tests import secret_registry
 
 BAMBOOHR_SECRET = "whsec-bamboo-0123456789abcdef"
 PERSONIO_TOKEN = "whtok-personio-0123456789abcdef"
 CREDENTIALS = {"bamboohr": {"subdomain": "acme", "api_key": "bamboo-api-key-secret"},
                "personio": {"client_id": "client-1", "client_secret": "personio-client-secret"}}
+secret_registry.register("webhook secret or HR credential", BAMBOOHR_SECRET, PERSONIO_TOKEN,
+                         CREDENTIALS["bamboohr"]["api_key"], CREDENTIALS["personio"]["client_secret"])
 
 
 def bare_company(services, name: str) -> str:

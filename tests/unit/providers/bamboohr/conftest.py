@@ -15,10 +15,12 @@ from requests.structures import CaseInsensitiveDict
 
 from providers.bamboohr import BambooHRProvider
 from providers.base import ProviderSettings
+from tests import secret_registry
 
 FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "bamboohr"
 SETTINGS = ProviderSettings(base_url="https://{subdomain}.bamboohr.com/api", timeout=5, max_retries=0)
 API_KEY = "k3y-0f-acme-5ecret"
+secret_registry.register("BambooHR api key", API_KEY)
 
 
 def fixture_bytes(name: str) -> bytes:

@@ -8,6 +8,7 @@ import requests
 from personio_fakes import FakePersonio, ScriptedTransport
 from providers.base import ProviderSettings
 from providers.personio import PersonioProvider
+from tests import secret_registry
 
 
 @pytest.fixture
@@ -28,6 +29,7 @@ def personio_provider(scripted_session):
 
     def build(fake: FakePersonio, **kwargs):
         session, transport = scripted_session(fake)
+        secret_registry.register("Personio client secret", fake.secret)
         provider = PersonioProvider({"client_id": "cid-42", "client_secret": fake.secret},
                                     ProviderSettings(base_url="http://personio.test"), session=session,
                                     **kwargs)
