@@ -7,10 +7,12 @@ from typing import Sequence
 
 from redis import Redis
 from redis.client import Pipeline
-from rq import Queue, Retry, Worker
+from rq import Queue, Retry
 from rq.job import Callback, Job
 from rq.rate_limit import RateLimit
 from rq.serializers import JSONSerializer
+
+from workers.worker import SyncWorker
 
 SYNC_QUEUE, DEFAULT_QUEUE = "sync", "default"
 QUEUE_NAMES = (SYNC_QUEUE, DEFAULT_QUEUE)
@@ -72,11 +74,11 @@ def enqueue_notification(redis: Redis, changeset_id: int, sync_id: int) -> Job:
 
 
 def make_worker(redis: Redis, *, maintenance_interval: int = 60, name: str | None = None,
-                work_horse_killed_handler=None) -> Worker:
+                work_horse_killed_handler=None) -> SyncWorker:
     """A worker on both queues; maintenance every interval: retrying jobs of dead workers, freeing their
     per-company slots, taking over the scheduler when its worker is gone."""
     queues = [queue(redis, queue_name) for queue_name in QUEUE_NAMES]
     # An idle worker blocks in BLPOP for worker_ttl - 15 s and runs maintenance only in between.
-    return Worker(queues, connection=redis, serializer=JSONSerializer, name=name,
-                  maintenance_interval=maintenance_interval, worker_ttl=maintenance_interval + 15,
-                  work_horse_killed_handler=work_horse_killed_handler)
+    return SyncWorker(queues, connection=redis, serializer=JSONSerializer, name=name,
+                      maintenance_interval=maintenance_interval, worker_ttl=maintenance_interval + 15,
+                      work_horse_killed_handler=work_horse_killed_handler)
