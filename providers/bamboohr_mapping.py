@@ -53,7 +53,8 @@ def clean(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value).strip()
+    # NUL never belongs in HR text, and PostgreSQL text cannot hold it: one such name would fail every sync.
+    text = str(value).replace("\x00", "").strip()
     return None if text.lower() in _EMPTY else text
 
 

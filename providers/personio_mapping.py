@@ -49,9 +49,10 @@ def unwrap(attribute: Any) -> Any:
 def remote_id_of(raw: Any) -> str:
     """The Personio employee id (`attributes.id.value`, an integer on the wire) as a string."""
     value = unwrap(attributes_of(raw).get("id"))
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip():
+    text = str(value).replace("\x00", "").strip() if isinstance(value, (int, str)) else ""
+    if isinstance(value, bool) or not text:
         raise ProviderError("Personio returned an employee record without an id")
-    return str(value).strip()
+    return text
 
 
 def to_text(value: Any) -> str | None:
@@ -74,7 +75,8 @@ def to_text(value: Any) -> str | None:
 
 
 def _text_from_string(value: str) -> str | None:
-    text = value.strip()
+    # NUL never belongs in HR text, and PostgreSQL text cannot hold it: one such name would fail every sync.
+    text = value.replace("\x00", "").strip()
     # Tags sometimes arrive as a JSON-encoded list string ('["A","B"]'; personio-py fixed this in 2026).
     if text.startswith("[") and text.endswith("]"):
         try:

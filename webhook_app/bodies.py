@@ -21,11 +21,15 @@ def json_body(*, optional: bool = False) -> Any:
     if request.mimetype not in ("application/json", "") and not request.mimetype.endswith("+json"):
         raise ApiError(415, "unsupported_media_type", "send the body as application/json")
     try:
-        return json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
+        data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except (UnicodeDecodeError, ValueError) as error:
         raise ApiError(400, "invalid_json", f"the body is not valid JSON: {_short(error)}") from None
     except RecursionError:
         raise ApiError(400, "invalid_json", "the body nests too deeply") from None
+    # JSON carries NUL only as the escape \u0000; PostgreSQL text cannot hold it and no value needs it.
+    if b"\\u0000" in raw and _holds_nul(data):
+        raise ApiError(422, "invalid_request", "text must not contain NUL characters (U+0000)")
+    return data
 
 
 def load_body(schema: Schema, *, optional: bool = False) -> Any:
@@ -46,6 +50,21 @@ def _no_duplicates(pairs):
             raise ValueError(f"duplicate key {key!r}")
         seen[key] = value
     return seen
+
+
+def _holds_nul(data: Any) -> bool:
+    pending = [data]
+    while pending:  # iterative: the parsed document may be nested close to the recursion limit
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return False
 
 
 def _short(error: Exception) -> str:

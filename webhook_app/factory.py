@@ -34,6 +34,8 @@ def create_app(settings: Settings | None = None, *, redis: Redis | None = None, 
 def _register_blueprints(app: Flask) -> None:
     # One line per blueprint module; each area's module owns its routes.
     app.register_blueprint(health.bp)
+    from webhook_app import input_guard  # noqa: E402  (issue 7: hostile input; its check runs before every view)
+    app.register_blueprint(input_guard.bp)
     from webhook_app import cron, webhooks  # noqa: E402  (issue 4: sync pipeline)
     from webhook_app.api import syncs
     app.register_blueprint(webhooks.bp)

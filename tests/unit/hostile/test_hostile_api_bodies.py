@@ -75,6 +75,8 @@ def named_cases(shape: BodyShape) -> list[tuple]:
             ("duplicate-keys", doubled, JSON, frozenset({400})),
             ("non-utf8", b'{"' + first.encode() + b'": "\xff\xfe"}', JSON, frozenset({400})),
             ("nul-byte", dumps(shape.valid).replace(b'"', b'"\x00', 1), JSON, frozenset({400})),
+            ("nul-escape", dumps({**shape.valid, shape.strings[0]: "a\x00b"}), JSON, frozenset({422})),
+            ("nul-key", dumps({**shape.valid, "x\x00": 1}), JSON, frozenset({422})),
             ("over-1-mib", b'{"a": "' + b"x" * ONE_MIB + b'"}', JSON, frozenset({413})),
             *[("content-type", dumps(shape.valid), content_type, frozenset({415})) for content_type in NOT_JSON_TYPES]]
 
