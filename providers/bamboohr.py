@@ -12,7 +12,7 @@ from providers import bamboohr_webhook
 from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMapping, Progress, ProviderSettings,
                             SourceField)
 from providers.bamboohr_client import ID_BATCH, BambooHRClient
-from providers.bamboohr_mapping import DEFAULT_MAPPING, clean, employee_from_wire, requested_fields
+from providers.bamboohr_mapping import DEFAULT_MAPPING, clean, employee_reader, requested_fields
 from providers.errors import ProviderError
 
 log = logging.getLogger(__name__)
@@ -108,12 +108,16 @@ class BambooHRProvider:
     def _employees(self, rows: list[Any], seen: set[str], *, progress: Progress | None = None,
                    wanted: set[str] | None = None) -> Iterator[Employee]:
         count = 0
+        read = employee_reader(self.mapping)
+        unseen = set(self.mapping).difference(seen)  # only mapped keys matter to the fetch report
         for raw in rows:
             if not isinstance(raw, dict) or clean(raw.get("id")) is None:
                 log.warning("BambooHR %s: skipped a report row without an id", self.subdomain)
                 continue
-            seen.update(raw)
-            employee = employee_from_wire(raw, self.mapping)
+            if unseen:
+                unseen.difference_update(raw)
+                seen.update(raw)
+            employee = read(raw)
             if wanted is not None and employee.remote_id not in wanted:
                 continue
             count += 1

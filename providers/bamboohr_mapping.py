@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable
 
 from domain.employee import DATE_FIELDS, MAPPABLE_FIELDS, Employee, EmploymentStatus
 
@@ -43,10 +44,15 @@ SUPPORT_FIELDS: tuple[str, ...] = ("homeEmail", "address2", "employmentHistorySt
 _EMPTY = frozenset({"", "null", "0000-00-00"})
 
 _STATUSES = {"active": EmploymentStatus.ACTIVE, "inactive": EmploymentStatus.INACTIVE}
+_EMPLOYEE_FIELDS = frozenset(MAPPABLE_FIELDS)
 
 
 def clean(value: Any) -> str | None:
     """A wire value as a stripped string; `{"value": …}` unwrapped; empty spellings → None."""
+    if isinstance(value, str):  # nearly every report value: the other checks cannot apply
+        text = value.replace("\x00", "").strip()
+        return None if text.lower() in _EMPTY else text
+    # collections.abc, not typing.Mapping: isinstance against the typing alias is twice as slow.
     if isinstance(value, Mapping):
         value = value.get("value")
     if value is None or isinstance(value, (list, dict)):
@@ -102,23 +108,36 @@ def requested_fields(mapping: Mapping[str, str]) -> list[str]:
 
 def employee_from_wire(raw: Mapping[str, Any], mapping: Mapping[str, str]) -> Employee:
     """Map one custom-report / employee record to an Employee with the company's field mapping."""
-    remote_id = clean(raw.get("id"))
-    if remote_id is None:
-        raise ValueError("BambooHR record without an id")
+    return employee_reader(mapping)(raw)
+
+
+def employee_reader(mapping: Mapping[str, str]) -> Callable[[Mapping[str, Any]], Employee]:
+    """`employee_from_wire` with the mapping worked out once, for a whole report of records."""
     sources = effective_mapping(mapping)
-    values: dict[str, Any] = {}
-    for source, target in sources.items():
-        if target in MAPPABLE_FIELDS and values.get(target) is None:
-            values[target] = _value(raw, source, target, remote_id)
-    _apply_fallbacks(values, raw, mapping)
-    _drop_earlier_employment(values)
-    values["status"] = values.get("status") or EmploymentStatus.UNKNOWN
-    if leaver_signal(raw) and values.get("termination_date") is None:
-        # Employee.terminated needs a date; say why this leaver will not be proposed as one.
-        log.warning("BambooHR employee %s is terminated but has no termination date", remote_id)
-    extra = {key: text for key, value in raw.items()
-             if key not in sources and key != "id" and (text := clean(value)) is not None}
-    return Employee(remote_id=remote_id, extra=MappingProxyType(extra), **values)
+    targeted = [(source, target) for source, target in sources.items() if target in _EMPLOYEE_FIELDS]
+    email_fallback = "email" in mapping.values()
+
+    def read(raw: Mapping[str, Any]) -> Employee:
+        remote_id = clean(raw.get("id"))
+        if remote_id is None:
+            raise ValueError("BambooHR record without an id")
+        values: dict[str, Any] = {}
+        for source, target in targeted:
+            if values.get(target) is None:
+                values[target] = _value(raw, source, target, remote_id)
+        # Only when the company maps e-mail at all: an unmapped target stays theirs to fill by hand.
+        if email_fallback and values.get("email") is None:
+            values["email"] = clean(raw.get("homeEmail"))
+        _drop_earlier_employment(values)
+        values["status"] = values.get("status") or EmploymentStatus.UNKNOWN
+        if values.get("termination_date") is None and leaver_signal(raw):
+            # Employee.terminated needs a date; say why this leaver will not be proposed as one.
+            log.warning("BambooHR employee %s is terminated but has no termination date", remote_id)
+        extra = {key: text for key, value in raw.items()
+                 if key not in sources and key != "id" and (text := clean(value)) is not None}
+        return Employee(remote_id=remote_id, extra=MappingProxyType(extra), **values)
+
+    return read
 
 
 def _value(raw: Mapping[str, Any], source: str, target: str, remote_id: str) -> Any:
@@ -132,12 +151,6 @@ def _value(raw: Mapping[str, Any], source: str, target: str, remote_id: str) -> 
         # One registry line for the street: BambooHR's second address line joins the first.
         text = ", ".join(p for p in (text, clean(raw.get("address2"))) if p)
     return text
-
-
-def _apply_fallbacks(values: dict[str, Any], raw: Mapping[str, Any], mapping: Mapping[str, str]) -> None:
-    # Only when the company maps e-mail at all: an unmapped target stays theirs to fill by hand.
-    if "email" in mapping.values() and values.get("email") is None:
-        values["email"] = clean(raw.get("homeEmail"))
 
 
 def _drop_earlier_employment(values: dict[str, Any]) -> None:
