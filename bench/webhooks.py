@@ -1,15 +1,20 @@
 """Webhook benchmark: intake throughput against a bare Flask endpoint, and webhook → pending change set latency.
 
 Throughput: gunicorn (2 sync workers, as `hrsync web`) + a private redis-server + PostgreSQL on loopback; wrk
-replays signed BambooHR deliveries for 100 companies (each delivery distinct: new employee id and event time),
-then the same requests against a bare Flask endpoint answering 202 under the same gunicorn config. No worker
-runs meanwhile, so Redis must hold every accepted delivery afterwards (zero lost).
+(one thread, so the load generator leaves the server its cores) replays signed BambooHR deliveries for 100
+companies, each delivery distinct (new employee id and event time). A bare Flask endpoint answering 202 gets the
+same bodies under the same gunicorn config. Rounds alternate which app goes first (the machine is shared);
+each server gets a warm-up run, then Redis is emptied so the measured run pays the first-delivery path of every
+company again (as it would each debounce period in production), then the measured run. No worker runs, so
+afterwards Redis must hold every accepted delivery's employee id, and every pending sync its committed row
+and its scheduled job (zero lost). Besides req/s the server's CPU per request (gunicorn + Redis) is printed:
+other load on the machine disturbs it least.
 
-Latency: the same stack plus two `hrsync worker`s and the sandbox; a steady trickle of webhooks (one per
-company, each after an HR change) with SYNC_DEBOUNCE_SECONDS=1; latency is the time from sending the webhook to
-the targeted sync's commit of the pending change set.
+Latency: the same stack plus two `hrsync worker`s (waited for until registered) and the sandbox; a steady
+trickle of webhooks (one per company, each after an HR change) with SYNC_DEBOUNCE_SECONDS=1; latency is the
+time from sending the webhook to the targeted sync's commit of the pending change set, split into its parts.
 
-    python -m bench.webhooks [--seconds 10] [--connections 16] [--companies 100] [--database postgresql|sqlite]
+    python -m bench.webhooks [--rounds 3] [--seconds 15] [--connections 16] [--companies 100] [--only ...]
 Needs `wrk` (apt-get install wrk) and `redis-server`.
 """
 
@@ -18,138 +23,136 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-import requests
-from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
-from redis import Redis
 
+from bench import _common as common
 from bench import _webhooks_env as env
+from bench._webhooks_latency import latency
+from bench._webhooks_setup import settle, setup_companies
 from hrsync.config import Settings
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 from sandbox.webhooks import bamboohr_event, sign_bamboohr
-from store import migrate, passwords
-from store.db import transaction
-from store.models import SyncRunRow
-from store.repositories import companies, integrations
+from store import migrate
 from workers.bootstrap import build_services
 
 BARE_APP, HRSYNC_APP = "bench._bare_app:app", "webhook_app:create_app()"
+# Enough distinct deliveries that wrk never wraps around to repeats (a repeat is a cheaper path).
+MAX_RATE = 5000
+TARGET_RATIO, TARGET_P99_MS = 0.60, 50.0
 
 
-def setup_companies(services, sandbox: SandboxServer, count: int) -> list[tuple[str, str, object]]:
-    """`count` companies on BambooHR sandbox tenants; returns (company id, webhook secret, tenant)."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    passwords._hasher = lambda: cheap  # approver passwords are not what this measures
-    made = []
-    for number in range(count):
-        tenant = sandbox.state.add_bamboohr_tenant(f"bench{number}", f"key-{number}", 20, seed=number)
-        with transaction(services.session_factory) as session:
-            company_id = companies.create_company(session, f"Bench {number}", f"cfo{number}@bench.example",
-                                                  "pw").company_id
-            integrations.set_integration(session, services.box, company_id, "bamboohr",
-                                         {"subdomain": tenant.subdomain, "api_key": tenant.api_key})
-            secret = integrations.set_webhook_secret(session, services.box, company_id)
-        made.append((company_id, secret, tenant))
-    return made
-
-
-def write_requests(path: Path, made, count: int) -> None:
-    """`count` distinct signed deliveries, round-robin over the companies (employee ids never repeat)."""
+def write_requests(path: Path, made, count: int, first: int) -> Path:
+    """`count` distinct signed deliveries, round-robin over the companies (employee ids from `first` on)."""
     moment, stamp = dt.datetime.now(dt.timezone.utc), str(int(time.time()))
     with path.open("w") as out:
-        for number in range(count):
+        for number in range(first, first + count):
             company_id, secret, tenant = made[number % len(made)]
             event = bamboohr_event(tenant, str(1_000_000 + number), "employee.updated",
                                    moment + dt.timedelta(milliseconds=number), changed_fields=["lastName"])
             body = json.dumps(event, separators=(",", ":"))
             signature = sign_bamboohr(body.encode(), stamp, secret)
             out.write(f"/webhooks/bamboohr/{company_id}\t{stamp}\t{signature}\t{body}\n")
+    return path
 
 
-def recorded(redis_url: str) -> dict[str, int]:
-    client = Redis.from_url(redis_url)
-    seen = sum(1 for _ in client.scan_iter("hrsync:seen:*", count=1000))
-    ids = sum(client.scard(key) for key in client.scan_iter("hrsync:ids:*", count=1000))
-    pending = sum(1 for _ in client.scan_iter("hrsync:pending:*", count=1000))
-    client.flushdb()
-    return {"seen": seen, "ids": ids, "pending": pending}
+def measure(app: str, settings: Settings, services, warm: Path, measured: Path, args) -> dict:
+    """Warm-up run, Redis emptied, measured run (with the server's and Redis's CPU time over it)."""
+    with env.gunicorn(app, settings) as server:
+        warmup = env.wrk(server.url, warm, args.warmup, args.connections)
+        held = settle(settings.redis_url, services) if not os.environ.get("NOFLUSH") else {"seen": 0, "ids": 10**9, "pending": 0, "pending_complete": 0}
+        web_before, redis_before = server.cpu_seconds(), env.redis_cpu_seconds(settings.redis_url)
+        run = env.wrk(server.url, measured, args.seconds, args.connections)
+        run["web_cpu_s"] = server.cpu_seconds() - web_before
+        run["redis_cpu_s"] = env.redis_cpu_seconds(settings.redis_url) - redis_before
+        run["server_cpu_s"] = run["web_cpu_s"] + run["redis_cpu_s"]
+    run["stored"], run["warmup_stored"], run["warmup_accepted"] = settle(settings.redis_url, services), held, \
+        warmup["accepted"]
+    run["rate"] = run["requests"] / run["seconds"]
+    run["cpu_ms"] = 1000 * run["server_cpu_s"] / max(1, run["requests"])
+    return run
 
 
-def throughput(settings: Settings, made, args, workdir: Path) -> None:
-    requests_file = workdir / "requests.tsv"
-    write_requests(requests_file, made, args.requests)
-    with env.gunicorn(HRSYNC_APP, settings) as url:
-        ours = env.wrk(url, requests_file, args.seconds, args.connections)
-    stored = recorded(settings.redis_url)
-    with env.gunicorn(BARE_APP, settings) as url:
-        bare = env.wrk(url, requests_file, args.seconds, args.connections)
-    for name, run in (("hrsync webhook", ours), ("bare Flask 202", bare)):
-        print(f"{name:>15}: {run['requests'] / run['seconds']:8.0f} req/s  p50 {run['p50_ms']:6.2f} ms  "
-              f"p99 {run['p99_ms']:6.2f} ms  ({run['requests']} requests, {run['refused']} non-202, "
-              f"{run['socket_errors']} socket errors)")
-    ratio = (ours["requests"] / ours["seconds"]) / (bare["requests"] / bare["seconds"])
-    lost = max(0, ours["accepted"] - stored["seen"])
-    print(f"throughput ratio {ratio:.0%} (target ≥ 60%); p99 {ours['p99_ms']:.1f} ms (target ≤ 50 ms)")
-    print(f"accepted {ours['accepted']} new + {ours['duplicates']} duplicate deliveries; Redis holds "
-          f"{stored['seen']} deliveries, {stored['ids']} employee ids, {stored['pending']} pending syncs; "
-          f"lost {lost} (target 0)")
+def lost(run: dict) -> int:
+    """Accepted deliveries whose employee id Redis does not hold, plus pending syncs without row or job."""
+    missing = 0
+    for accepted, stored in ((run["accepted"], run["stored"]), (run["warmup_accepted"], run["warmup_stored"])):
+        missing += max(0, accepted - stored["ids"]) + stored["pending"] - stored["pending_complete"]
+    return missing
 
 
-def latency(settings: Settings, services, made, samples: int, workdir: Path) -> None:
-    with env.gunicorn(HRSYNC_APP, settings) as url, env.workers(settings, 2, workdir):
-        sent = {}
-        for company_id, secret, tenant in made[:samples]:
-            person = tenant.people[0]
-            sandbox_state.update_person(tenant, person.id, last_name=person.last_name + "-Neu")
-            body = json.dumps(bamboohr_event(tenant, person.id, "employee.updated",
-                                             dt.datetime.now(dt.timezone.utc))).encode()
-            stamp = str(int(time.time()))
-            headers = {"Content-Type": "application/json", "X-BambooHR-Timestamp": stamp,
-                       "X-BambooHR-Signature": sign_bamboohr(body, stamp, secret)}
-            sent[company_id] = dt.datetime.now(dt.timezone.utc)
-            assert requests.post(f"{url}/webhooks/bamboohr/{company_id}", data=body, headers=headers,
-                                 timeout=10).status_code == 202
-            time.sleep(0.25)  # a steady trickle, not a burst: each sample sees an idle pipeline
-        finished = wait_finished(services, sent)
-    seconds = sorted((finished[c] - sent[c]).total_seconds() for c in sent)
-    p95 = seconds[min(len(seconds) - 1, int(round(0.95 * len(seconds))) - 1)]
-    print(f"webhook → pending change set (debounce 1 s, 2 workers, {len(seconds)} webhooks): "
-          f"p50 {statistics.median(seconds):.2f} s  p95 {p95:.2f} s  max {seconds[-1]:.2f} s (target p95 ≤ 3 s)")
+def throughput(settings: Settings, services, made, args, workdir: Path) -> list[dict]:
+    rounds, first = [], 0
+    per_file = MAX_RATE * max(args.warmup, args.seconds)
+    for number in range(args.rounds):
+        warm = write_requests(workdir / "warm.tsv", made, MAX_RATE * args.warmup, first)
+        measured = write_requests(workdir / "measured.tsv", made, per_file, first + MAX_RATE * args.warmup)
+        first += MAX_RATE * args.warmup + per_file
+        load = common.machine_load()
+        order = (HRSYNC_APP, BARE_APP) if number % 2 == 0 else (BARE_APP, HRSYNC_APP)
+        runs = {app: measure(app, settings, services, warm, measured, args) for app in order}
+        ours, bare = runs[HRSYNC_APP], runs[BARE_APP]
+        result = {"round": number + 1, "load": load, "ours": ours, "bare": bare,
+                  "ratio": ours["rate"] / bare["rate"], "cpu_ratio": bare["cpu_ms"] / ours["cpu_ms"],
+                  "lost": lost(ours)}
+        print_round(result)
+        rounds.append(result)
+    return rounds
 
 
-def wait_finished(services, sent: dict, timeout: float = 120) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        with transaction(services.session_factory) as session:
-            rows = session.query(SyncRunRow.company_id, SyncRunRow.finished_at).filter(
-                SyncRunRow.company_id.in_(list(sent)), SyncRunRow.status == "succeeded").all()
-        finished = {company_id: at for company_id, at in rows}
-        if len(finished) == len(sent) or time.monotonic() > deadline:
-            return finished
-        time.sleep(0.2)
+def print_round(result: dict) -> None:
+    print(f"round {result['round']} (load average {result['load'][0]:.2f}):")
+    for name in ("ours", "bare"):
+        run = result[name]
+        print(f"  {'hrsync webhook' if name == 'ours' else 'bare Flask 202':>15}: {run['rate']:6.0f} req/s  "
+              f"p50 {run['p50_ms']:6.2f} ms  p99 {run['p99_ms']:6.2f} ms  server CPU {run['cpu_ms']:.3f} ms/req "
+              f"(Redis {1000 * run['redis_cpu_s'] / max(1, run['requests']):.3f})  "
+              f"({run['requests']} requests, {run['refused']} non-202, {run['duplicates']} duplicates, "
+              f"{run['socket_errors']} socket errors; wrk used {run['wrk_cpu_s'] / run['seconds']:.0%} of a core)")
+    stored = result["ours"]["stored"]
+    print(f"  ratio {result['ratio']:.0%} (CPU ratio {result['cpu_ratio']:.0%}); accepted "
+          f"{result['ours']['accepted']} (+{result['ours']['warmup_accepted']} in warm-up), Redis holds "
+          f"{stored['ids']} employee ids, {stored['pending']} pending syncs ({stored['pending_complete']} with row "
+          f"and scheduled job); lost {result['lost']}")
 
 
-sandbox_state: SandboxState
+def summarise(rounds: list[dict]) -> None:
+    ratio = statistics.median(r["ratio"] for r in rounds)
+    worst_p99 = max(r["ours"]["p99_ms"] for r in rounds)
+    median_p99 = statistics.median(r["ours"]["p99_ms"] for r in rounds)
+    lost_total = sum(r["lost"] for r in rounds)
+    print(f"throughput ratio median {ratio:.0%} over {len(rounds)} rounds (target ≥ {TARGET_RATIO:.0%}); "
+          f"CPU ratio median {statistics.median(r['cpu_ratio'] for r in rounds):.0%}; p99 median "
+          f"{median_p99:.1f} ms, worst {worst_p99:.1f} ms (target ≤ {TARGET_P99_MS:.0f} ms); lost {lost_total} "
+          "(target 0)")
+    for r in rounds:
+        common.emit("webhooks", figure="throughput", round=r["round"], load=r["load"],
+                    ours_rps=round(r["ours"]["rate"]), bare_rps=round(r["bare"]["rate"]), ratio=round(r["ratio"], 3),
+                    ours_p50_ms=r["ours"]["p50_ms"], ours_p99_ms=r["ours"]["p99_ms"], bare_p99_ms=r["bare"]["p99_ms"],
+                    ours_cpu_ms=round(r["ours"]["cpu_ms"], 3), bare_cpu_ms=round(r["bare"]["cpu_ms"], 3),
+                    lost=r["lost"])
 
 
 def main(argv: list[str] | None = None) -> int:
-    global sandbox_state
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="throughput rounds (each: both apps)")
+    parser.add_argument("--seconds", type=int, default=15, help="measured wrk run per app and round")
+    parser.add_argument("--warmup", type=int, default=3, help="unmeasured wrk run before each measured one")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--companies", type=int, default=100)
-    parser.add_argument("--requests", type=int, default=60_000, help="distinct signed deliveries to replay")
     parser.add_argument("--samples", type=int, default=40, help="webhooks timed for the latency figure")
+    parser.add_argument("--spacing", type=float, default=0.5, help="seconds between the timed webhooks")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--only", choices=("throughput", "latency"))
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, SandboxServer(SandboxState()) as sandbox:
-        workdir, sandbox_state = Path(tmp), sandbox.state
+        workdir = Path(tmp)
         with env.private_redis(workdir) as redis_url, env.scratch_database(args.database, workdir) as db_url:
             migrate.upgrade(db_url)
             settings = Settings(database_url=db_url, secret_key="b" * 32,
@@ -157,12 +160,17 @@ def main(argv: list[str] | None = None) -> int:
                                 bamboohr_base_url=sandbox.bamboohr_base_url, sync_debounce_seconds=1,
                                 instance_path=workdir / "instance", env="test")
             services = build_services(settings)
-            made = setup_companies(services, sandbox, args.companies)
-            print(f"{args.companies} companies, {args.database}, gunicorn 2 workers, wrk {args.connections} "
-                  f"connections × {args.seconds} s")
-            throughput(settings, made, args, workdir)
-            latency(settings, services, made, min(args.samples, len(made)), workdir)
-            services.dispose()
+            try:
+                made = setup_companies(services, sandbox, args.companies)
+                print(f"{args.companies} companies, {args.database}, gunicorn 2 sync workers, wrk 1 thread × "
+                      f"{args.connections} connections, {args.warmup} s warm-up + {args.seconds} s measured, "
+                      f"{os.cpu_count()} cores")
+                if args.only != "latency":
+                    summarise(throughput(settings, services, made, args, workdir))
+                if args.only != "throughput":
+                    latency(settings, services, sandbox.state, made, args, workdir)
+            finally:
+                services.dispose()
     return 0
 
 

@@ -1,9 +1,10 @@
 """Who may sign a company's webhooks (provider + decrypted secret): cached per process, refreshed ahead.
 
-A storm of deliveries costs no database read each, and no delivery waits for one while the company
-keeps sending: past REFRESH_AFTER a hit is still served and one background thread re-reads the row.
-TTL bounds how long a rotated-away secret or a removed integration is still honoured; a delivery the
-cached secret refuses is decided on a fresh read (a new secret works at once).
+A storm of deliveries costs no database read each, and no delivery waits for one while its company keeps
+sending: past REFRESH_AFTER a hit is still served, and one background thread re-reads, in a single query,
+every entry that is in use and at least half that old (so one read serves the companies of a burst). TTL
+bounds how long a rotated-away secret or a removed integration is still honoured; a delivery the cached
+secret refuses is decided on a fresh read (a new secret works at once).
 """
 
 from __future__ import annotations
@@ -14,11 +15,9 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
 from cachetools import TTLCache
-
-from webhook_app.errors import ApiError
 
 log = logging.getLogger(__name__)
 
@@ -34,16 +33,26 @@ class Target:
 
 
 # (company id, provider) → Target, or raises the ApiError the request answers with.
-Loader = Callable[[str, str], Target]
+LoadOne = Callable[[str, str], Target]
+# company ids → the Targets of those still able to receive webhooks (the others are left out).
+LoadMany = Callable[[list[str]], dict[str, Target]]
+
+
+class _Entry:
+    __slots__ = ("target", "read_at", "hit_at")
+
+    def __init__(self, target: Target, read_at: float) -> None:
+        self.target, self.read_at, self.hit_at = target, read_at, read_at
 
 
 class WebhookTargets:
     """Thread-safe: threaded servers share one app; the refresh runs in a thread of its own."""
 
-    def __init__(self, load: Loader, *, clock: Callable[[], float] = time.monotonic) -> None:
-        self._load, self._clock = load, clock
-        self._cache: TTLCache = TTLCache(SIZE, TTL, timer=clock)  # value: (Target, read started at)
-        self._refreshing: set[str] = set()
+    def __init__(self, load_one: LoadOne, load_many: LoadMany, *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._load_one, self._load_many, self._clock = load_one, load_many, clock
+        self._cache: TTLCache = TTLCache(SIZE, TTL, timer=clock)
+        self._refresh_queued = False
         self._lock = threading.Lock()
         self._executor: ThreadPoolExecutor | None = None
         self._executor_pid = 0
@@ -51,44 +60,55 @@ class WebhookTargets:
     def get(self, company_id: str) -> Target | None:
         """The cached target (None when absent or past TTL); an ageing one is re-read in the background."""
         with self._lock:
-            entry = self._cache.get(company_id)
+            entry: _Entry | None = self._cache.get(company_id)
             if entry is None:
                 return None
-            target, read_at = entry
-            due = self._clock() - read_at >= REFRESH_AFTER and company_id not in self._refreshing
+            entry.hit_at = now = self._clock()
+            due = now - entry.read_at >= REFRESH_AFTER and (not self._refresh_queued
+                                                            or self._executor_pid != os.getpid())
             if due:
-                self._refreshing.add(company_id)
+                self._refresh_queued = True
         if due:
-            self._background().submit(self._refresh, company_id, target.provider)
-        return target
+            self._background().submit(self._refresh)
+        return entry.target
 
     def load(self, company_id: str, provider: str) -> Target:
         """Read now (a miss, or a delivery the cached secret refused) and remember a success."""
         started = self._clock()
-        target = self._load(company_id, provider)
-        self._put(company_id, target, started)
+        target = self._load_one(company_id, provider)
+        with self._lock:
+            self._put(company_id, target, started)
         return target
 
-    def _refresh(self, company_id: str, provider: str) -> None:
-        started = self._clock()
+    def _refresh(self) -> None:
         try:
-            target = self._load(company_id, provider)
-        except ApiError:  # refused now: the next delivery reads again and is answered with the refusal
             with self._lock:
-                self._cache.pop(company_id, None)
+                now = self._clock()
+                wanted = [company_id for company_id, entry in self._cache.items()
+                          if entry.hit_at > entry.read_at and now - entry.read_at >= REFRESH_AFTER / 2]
+            started = self._clock()
+            fresh = self._load_many(wanted)
+            with self._lock:
+                self._apply(wanted, fresh, started)
         except Exception as error:  # the database is away: keep serving until TTL, as without a refresh
-            log.warning("webhook target of company %s not refreshed (%s)", company_id, type(error).__name__)
-        else:
-            self._put(company_id, target, started)
+            log.warning("webhook targets not refreshed (%s)", type(error).__name__)
         finally:
             with self._lock:
-                self._refreshing.discard(company_id)
+                self._refresh_queued = False
+
+    def _apply(self, wanted: Iterable[str], fresh: dict[str, Target], started: float) -> None:
+        for company_id in wanted:
+            if company_id in fresh:
+                self._put(company_id, fresh[company_id], started)
+            else:  # refused now: the next delivery reads itself and is answered with the refusal
+                entry = self._cache.get(company_id)
+                if entry is not None and entry.read_at <= started:
+                    del self._cache[company_id]
 
     def _put(self, company_id: str, target: Target, started: float) -> None:
-        with self._lock:
-            current = self._cache.get(company_id)
-            if current is None or current[1] <= started:  # never replace a newer read with an older one
-                self._cache[company_id] = (target, started)
+        current: _Entry | None = self._cache.get(company_id)
+        if current is None or current.read_at <= started:  # never replace a newer read with an older one
+            self._cache[company_id] = _Entry(target, started)
 
     def _background(self) -> ThreadPoolExecutor:
         # Created lazily and per process: a pool inherited through fork has no thread behind it.

@@ -6,9 +6,10 @@ Redis and schedules (at most) one targeted sync per company, answering in millis
 
 from __future__ import annotations
 
+import json
 import time
 
-from flask import Blueprint, Flask, Request, current_app, jsonify, request
+from flask import Blueprint, Flask, Request, current_app, request
 from flask.sessions import SessionInterface
 
 from providers import provider_class
@@ -46,8 +47,9 @@ class _NoSessionUnder(SessionInterface):
 @bp.record_once
 def _install(state) -> None:
     built: Services = state.app.extensions["hrsync.services"]
-    state.app.extensions[_TARGETS] = WebhookTargets(lambda company_id, provider:
-                                                    _load_target(built, company_id, provider))
+    state.app.extensions[_TARGETS] = WebhookTargets(
+        lambda company_id, provider: _load_target(built, company_id, provider),
+        lambda company_ids: _load_targets(built, company_ids))
     state.app.session_interface = _NoSessionUnder(state.app.session_interface, f"{bp.url_prefix}/")
 
 
@@ -64,7 +66,9 @@ def receive(provider: str, company_id: str):
         raise ApiError(503, "queue_unavailable", str(error), headers={"Retry-After": RETRY_AFTER}) from None
     answer = {"status": "accepted", "delivery_id": notice.delivery_id,
               "result": intake.value if intake else "ignored"}
-    return jsonify(answer), 202
+    # The same JSON as jsonify, without its provider machinery (a measurable share of this route's time).
+    return current_app.response_class(json.dumps(answer, separators=(",", ":")) + "\n", 202,
+                                      mimetype="application/json")
 
 
 def _authenticated(provider: str, company_id: str, body: bytes) -> ChangeNotice:
@@ -87,18 +91,25 @@ def _verify(provider: str, body: bytes, secret: str) -> ChangeNotice:
         raise ApiError(400, "malformed_webhook", str(error)) from None
 
 
+def _load_targets(built: Services, company_ids: list[str]) -> dict[str, Target]:
+    with transaction(built.session_factory) as session:
+        found = integrations.webhook_secrets(session, built.box, company_ids)
+    return {company_id: Target(provider, secret) for company_id, (provider, secret) in found.items()}
+
+
 def _load_target(built: Services, company_id: str, provider: str) -> Target:
+    """One query when the company can receive this provider's webhooks; otherwise the reason, as an ApiError."""
     if len(company_id) > 64:
         raise ApiError(404, "unknown_company", "no company with this id")
+    found = _load_targets(built, [company_id]).get(company_id)
+    if found is not None and found.provider == provider:
+        return found
     with transaction(built.session_factory) as session:
         integration = integrations.get_integration(session, company_id)
         if integration is None and not companies.company_exists(session, company_id):
             raise ApiError(404, "unknown_company", "no company with this id")
-        if integration is None or integration.provider != provider:
-            raise ApiError(409, "provider_not_configured", f"{provider_class(provider).label} is not the "
-                           "HR system configured for this company")
-        secret = integrations.get_webhook_secret(session, built.box, company_id)
-    if not secret:
-        raise ApiError(409, "webhook_secret_not_set", "no webhook secret is configured for this company; "
-                       "create one in the integration settings")
-    return Target(provider, secret)
+    if integration is None or integration.provider != provider:
+        raise ApiError(409, "provider_not_configured", f"{provider_class(provider).label} is not the "
+                       "HR system configured for this company")
+    raise ApiError(409, "webhook_secret_not_set", "no webhook secret is configured for this company; "
+                   "create one in the integration settings")

@@ -9,7 +9,6 @@ import pytest
 from flask import session
 from flask.sessions import NullSession
 
-from webhook_app.errors import ApiError
 from webhook_app.webhook_targets import REFRESH_AFTER, TTL, Target, WebhookTargets
 
 OLD, NEW = Target("bamboohr", "whsec-old-0123456789"), Target("bamboohr", "whsec-new-0123456789")
@@ -24,7 +23,8 @@ class Clock:
 
 
 class Loader:
-    """The n-th read answers `answers[n]` (a Target, or an exception to raise); can be held to look slow."""
+    """The n-th read answers `answers[n]` (a Target, None for "left out", or an exception to raise); a read can
+    be held to look slow. Reads one company (`one`) or several in one query (`many`)."""
 
     def __init__(self, *answers) -> None:
         self.answers, self.calls = answers, 0
@@ -39,7 +39,7 @@ class Loader:
         for read in reads:
             self.gates[read].clear()
 
-    def __call__(self, company_id: str, provider: str) -> Target:
+    def _read(self):
         with self.lock:
             number = self.calls
             self.calls += 1
@@ -49,6 +49,18 @@ class Loader:
         if isinstance(answer, Exception):
             raise answer
         return answer
+
+    def one(self, company_id: str, provider: str) -> Target:
+        return self._read()
+
+    def many(self, company_ids: list[str]) -> dict[str, Target]:
+        self.asked = sorted(company_ids)
+        answer = self._read()
+        return {} if answer is None else {company_id: answer for company_id in company_ids}
+
+
+def cache(loader: Loader, clock) -> WebhookTargets:
+    return WebhookTargets(loader.one, loader.many, clock=clock)
 
 
 def eventually(check, timeout: float = 5.0) -> None:
@@ -66,7 +78,7 @@ def clock():
 def test_a_fresh_target_is_served_without_reading(clock):
     """Invariant: within REFRESH_AFTER a hit costs no read at all."""
     loader = Loader(OLD)
-    targets = WebhookTargets(loader, clock=clock)
+    targets = cache(loader, clock)
     assert targets.get("co_1") is None
     assert targets.load("co_1", "bamboohr") == OLD
     clock.now += REFRESH_AFTER - 0.1
@@ -77,7 +89,7 @@ def test_a_fresh_target_is_served_without_reading(clock):
 def test_an_ageing_target_is_served_at_once_and_refreshed_once_in_the_background(clock):
     """Invariant: past REFRESH_AFTER no delivery waits for the database; one read replaces the entry."""
     loader = Loader(OLD, NEW)
-    targets = WebhookTargets(loader, clock=clock)
+    targets = cache(loader, clock)
     targets.load("co_1", "bamboohr")
     loader.hold(1)
     clock.now += REFRESH_AFTER
@@ -89,9 +101,28 @@ def test_an_ageing_target_is_served_at_once_and_refreshed_once_in_the_background
     assert loader.calls == 2
 
 
+def test_one_query_refreshes_every_entry_in_use_and_half_due(clock):
+    """Invariant: the companies of a burst are re-read together; idle ones are left to expire at TTL."""
+    loader = Loader(OLD, OLD, OLD, OLD, NEW)
+    targets = cache(loader, clock)
+    targets.load("co_old", "bamboohr")
+    targets.load("co_idle", "bamboohr")
+    clock.now += REFRESH_AFTER / 2
+    targets.load("co_young", "bamboohr")
+    clock.now += REFRESH_AFTER / 2
+    targets.load("co_new", "bamboohr")
+    assert targets.get("co_young") == targets.get("co_new") == OLD
+    assert targets.get("co_old") == OLD  # due: starts the refresh
+    eventually(lambda: loader.calls == 5 and targets.get("co_old") == NEW)
+    assert loader.asked == ["co_old", "co_young"]  # co_new is too young, co_idle unused since its read
+    assert targets.get("co_young") == NEW
+    clock.now += TTL - REFRESH_AFTER
+    assert targets.get("co_idle") is None and targets.get("co_old") == NEW
+
+
 def test_a_target_past_its_ttl_is_not_served(clock):
     """Invariant: a rotated-away secret is honoured at most TTL after it was read."""
-    targets = WebhookTargets(Loader(OLD), clock=clock)
+    targets = cache(Loader(OLD), clock)
     targets.load("co_1", "bamboohr")
     clock.now += TTL
     assert targets.get("co_1") is None
@@ -99,8 +130,8 @@ def test_a_target_past_its_ttl_is_not_served(clock):
 
 def test_a_refresh_that_is_refused_drops_the_entry(clock):
     """Invariant: once the database refuses (integration removed), the next delivery reads and is refused."""
-    loader = Loader(OLD, ApiError(409, "provider_not_configured", "no"))
-    targets = WebhookTargets(loader, clock=clock)
+    loader = Loader(OLD, None)
+    targets = cache(loader, clock)
     targets.load("co_1", "bamboohr")
     clock.now += REFRESH_AFTER
     assert targets.get("co_1") == OLD
@@ -110,7 +141,7 @@ def test_a_refresh_that_is_refused_drops_the_entry(clock):
 def test_a_refresh_that_fails_keeps_serving_until_ttl(clock):
     """Invariant: a database blip during a refresh changes nothing for deliveries before TTL."""
     loader = Loader(OLD, ConnectionError("database away"), NEW)
-    targets = WebhookTargets(loader, clock=clock)
+    targets = cache(loader, clock)
     targets.load("co_1", "bamboohr")
     clock.now += REFRESH_AFTER
     targets.get("co_1")
@@ -122,7 +153,7 @@ def test_a_refresh_that_fails_keeps_serving_until_ttl(clock):
 def test_an_older_read_never_replaces_a_newer_one(clock):
     """Invariant: a slow refresh that read before a rotation cannot bring the old secret back."""
     loader = Loader(OLD, OLD, NEW)
-    targets = WebhookTargets(loader, clock=clock)
+    targets = cache(loader, clock)
     targets.load("co_1", "bamboohr")
     loader.hold(1)
     clock.now += REFRESH_AFTER
@@ -131,7 +162,7 @@ def test_an_older_read_never_replaces_a_newer_one(clock):
     clock.now += 0.5
     assert targets.load("co_1", "bamboohr") == NEW  # a delivery's own read after the rotation
     loader.gates[1].set()
-    eventually(lambda: "co_1" not in targets._refreshing)
+    eventually(lambda: not targets._refresh_queued)  # the slow refresh has finished
     assert targets.get("co_1") == NEW
 
 

@@ -1,0 +1,51 @@
+"""Companies for bench/webhooks.py, and what Redis holds after a run (the zero-lost check)."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from redis import Redis
+from rq.registry import ScheduledJobRegistry
+from sqlalchemy import select, update
+
+from sandbox.server import SandboxServer
+from store import passwords
+from store.db import transaction
+from store.enums import SyncStatus
+from store.models import SyncRunRow
+from store.repositories import companies, integrations
+from workers import coalescing, queueing
+
+
+def setup_companies(services, sandbox: SandboxServer, count: int) -> list[tuple[str, str, object]]:
+    """`count` companies on BambooHR sandbox tenants; returns (company id, webhook secret, tenant)."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords._hasher = lambda: cheap  # approver passwords are not what this measures
+    made = []
+    for number in range(count):
+        tenant = sandbox.state.add_bamboohr_tenant(f"bench{number}", f"key-{number}", 20, seed=number)
+        with transaction(services.session_factory) as session:
+            company_id = companies.create_company(session, f"Bench {number}", f"cfo{number}@bench.example",
+                                                  "pw").company_id
+            integrations.set_integration(session, services.box, company_id, "bamboohr",
+                                         {"subdomain": tenant.subdomain, "api_key": tenant.api_key})
+            secret = integrations.set_webhook_secret(session, services.box, company_id)
+        made.append((company_id, secret, tenant))
+    return made
+
+
+def settle(redis_url: str, services) -> dict[str, int]:
+    """Count what Redis holds (deliveries, employee ids, pending syncs with their committed row and their
+    scheduled job), then empty it and fail the orphaned rows, so the next run starts from nothing pending."""
+    client = Redis.from_url(redis_url)
+    seen = sum(1 for _ in client.scan_iter(coalescing.seen_key("*", "*"), count=1000))
+    ids = sum(client.scard(key) for key in client.scan_iter(coalescing.ids_key("*"), count=1000))
+    pending = [int(client.get(key)) for key in client.scan_iter(coalescing.pending_key("*"), count=1000)]
+    scheduled = set(ScheduledJobRegistry(queue=queueing.queue(client)).get_job_ids())
+    with transaction(services.session_factory) as session:
+        queued = set(session.scalars(select(SyncRunRow.id).where(SyncRunRow.id.in_(pending),
+                                                                 SyncRunRow.status == SyncStatus.QUEUED.value)))
+        session.execute(update(SyncRunRow).where(SyncRunRow.id.in_(pending)).values(
+            status=SyncStatus.FAILED.value, error="benchmark: Redis emptied"))
+    complete = sum(1 for sync_id in pending if sync_id in queued and queueing.sync_job_id(sync_id) in scheduled)
+    client.flushdb()
+    return {"seen": seen, "ids": ids, "pending": len(pending), "pending_complete": complete}
