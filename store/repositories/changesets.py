@@ -116,8 +116,10 @@ def _run_provider(session: Session, company_id: str, sync_run_id: int) -> str:
 
 def _lock_pending(session: Session, company_id: str) -> ChangeSetRow | None:
     # Lock the company row first: concurrent writers of one company's change sets queue here
-    # (PostgreSQL); SQLite's BEGIN IMMEDIATE already serialises every writer.
-    session.execute(select(CompanyRow.id).where(CompanyRow.id == company_id).with_for_update())
+    # (PostgreSQL); SQLite's BEGIN IMMEDIATE already serialises every writer. NO KEY UPDATE, not
+    # UPDATE: an apply holding the pending set inserts rows referencing the company (their foreign
+    # keys take KEY SHARE on it), and FOR UPDATE would block that: a deadlock.
+    session.execute(select(CompanyRow.id).where(CompanyRow.id == company_id).with_for_update(key_share=True))
     query = (select(ChangeSetRow).where(ChangeSetRow.company_id == company_id,
                                         ChangeSetRow.status == _PENDING).with_for_update())
     return session.scalar(query)
