@@ -9,6 +9,10 @@ from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+# Ids are INTEGER columns (32-bit on PostgreSQL): a larger number names no row, and PostgreSQL refuses to even
+# compare one with an id (the bound parameter is cast to INTEGER), so callers refuse it before querying.
+MAX_ID = 2**31 - 1
+
 # Named constraints: Alembic batch mode (SQLite) can only alter constraints it can name.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from store.errors import InvalidCursor
 from store.models import AuditRow, utcnow
+from store.models.base import MAX_ID
 
 MAX_PAGE = 500
 
@@ -65,7 +66,7 @@ def list_entries(session: Session, company_id: str, *, cursor: str | None = None
 
 
 def _decode(cursor: str) -> int:
-    if not cursor.isascii() or not cursor.isdigit() or len(cursor) > 18:
+    if not cursor.isascii() or not cursor.isdigit() or len(cursor) > 18 or int(cursor) > MAX_ID:
         raise InvalidCursor("this page cursor was not issued by hrsync")
     return int(cursor)
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from domain.stakeholder import Stakeholder
 from store.errors import InvalidCursor, NotFound
 from store.models import StakeholderRow
+from store.models.base import MAX_ID
 
 # Columns in the order of domain.Stakeholder's fields, so a row builds one positionally.
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Stakeholder))
@@ -86,7 +87,7 @@ def _filtered(company_id: str, group: str | None, linked: bool | None) -> Select
 
 
 def _decode_cursor(cursor: str) -> int:
-    if not cursor.isascii() or not cursor.isdigit() or len(cursor) > 18:
+    if not cursor.isascii() or not cursor.isdigit() or len(cursor) > 18 or int(cursor) > MAX_ID:
         raise InvalidCursor("this page cursor was not issued by hrsync")
     return int(cursor)
 

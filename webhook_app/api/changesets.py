@@ -9,7 +9,7 @@ from store.db import transaction
 from store.errors import NotFound
 from store.repositories.changeset_reads import StoredChangeSet, StoredItem, load_changeset
 from webhook_app.api.docs import documented
-from webhook_app.api.inputs import body
+from webhook_app.api.inputs import ID, body
 from webhook_app.auth import require_company
 from webhook_app.context import link_signer, redis, services
 from webhook_app.errors import ApiError
@@ -22,7 +22,7 @@ from workers.apply_selection import Selection
 bp = Blueprint("api_changesets", __name__, url_prefix="/api/v1")
 
 
-@bp.get("/changesets/<int:changeset_id>")
+@bp.get(f"/changesets/<{ID}:changeset_id>")
 @documented(response=ChangeSetSchema, errors=(404,))
 @require_company
 def get_changeset(changeset_id: int):
@@ -35,7 +35,7 @@ def get_changeset(changeset_id: int):
     return jsonify(ChangeSetSchema().dump(changeset_document(stored)))
 
 
-@bp.post("/changesets/<int:changeset_id>/approve")
+@bp.post(f"/changesets/<{ID}:changeset_id>/approve")
 @documented(body=ApproveSchema, response=ApplyResultSchema, errors=(400, 404, 409, 415, 422, 423, 503))
 @require_company
 def approve_changeset(changeset_id: int):

@@ -12,8 +12,13 @@ from hrsync.admin.integration import InvalidField, NotConfigured
 from hrsync.admin.mapping import MappingRejected
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 from store.errors import DuplicateStakeholder, InvalidCursor, InvalidSetting, InvalidStakeholder, NotFound
+from store.models.base import MAX_ID
 from webhook_app.bodies import json_body
 from webhook_app.errors import ApiError
+
+# URL rule converter for a database id: a larger number is no id, and SQLite (OverflowError) and PostgreSQL
+# (DataError) refuse to even compare one, which would answer 500 instead of 404.
+ID = f"int(max={MAX_ID})"
 
 
 def body(schema: Schema, *, optional: bool = False) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from store.db import transaction
 from store.errors import NotFound
 from store.repositories import sync_runs
 from webhook_app.api.docs import documented
+from webhook_app.api.inputs import ID
 from webhook_app.auth import require_company
 from webhook_app.bodies import load_body
 from webhook_app.context import link_signer, redis, services
@@ -39,7 +40,7 @@ def create_sync():
     return jsonify({"sync_id": sync_id}), 202, {"Location": f"/api/v1/syncs/{sync_id}"}
 
 
-@bp.get("/syncs/<int:sync_id>")
+@bp.get(f"/syncs/<{ID}:sync_id>")
 @documented(response=SyncSchema, errors=(404,))
 @require_company
 def get_sync(sync_id: int):

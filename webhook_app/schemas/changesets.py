@@ -6,6 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from domain.changeset import ChangeKind
 from domain.names import NameFormat
+from store.models.base import MAX_ID
 from webhook_app.schemas.strict import StrictSchema
 from workers.apply_plan import Outcome
 from workers.apply_selection import CHOICES
@@ -94,9 +95,11 @@ class ApplyResultSchema(Schema):
 
 
 class AuditQuerySchema(StrictSchema):
-    cursor = fields.String(validate=validate.Length(max=32))
+    # Documented as the pattern the store issues, so that a client (or schemathesis) never guesses a refused one.
+    cursor = fields.String(validate=validate.Regexp(r"^[0-9]{1,10}$", error="this page cursor was not issued by "
+                                                    "hrsync"), metadata={"description": "`next` of the previous page"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    change_set_id = fields.Integer(validate=validate.Range(min=1))
+    change_set_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
 
 
 class AuditEntrySchema(Schema):

@@ -62,7 +62,8 @@ class StakeholderCreateSchema(StrictSchema):
 class StakeholderQuerySchema(StrictSchema):
     group = fields.String(validate=_TEXT, metadata={"description": "only this group (exact)"})
     linked = query_boolean(metadata={"description": "true: linked to an HR employee; false: not linked"})
-    cursor = fields.String(validate=validate.Length(min=1, max=18), metadata={"description": "`next` of the previous page"})
+    cursor = fields.String(validate=validate.Regexp(r"^[0-9]{1,10}$", error="this page cursor was not issued by "
+                                                    "hrsync"), metadata={"description": "`next` of the previous page"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
 
 
