@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
@@ -53,8 +55,9 @@ def execute_sync(services: Services, sync_id: int, on_progress: OnProgress | Non
     plan = _start(services, sync_id)
     provider = services.provider_factory(plan.provider, plan.credentials, plan.mapping)
     try:
-        employees, cursor_after = _fetch(services, provider, plan, sync_id, on_progress)
-        return _record(services, sync_id, plan, provider, employees, cursor_after)
+        with _collector_paused():
+            employees, cursor_after = _fetch(services, provider, plan, sync_id, on_progress)
+            return _record(services, sync_id, plan, provider, employees, cursor_after)
     except ProviderUnavailable as error:
         if will_retry:
             _requeue(services, sync_id, plan.company_id, error)
@@ -66,6 +69,23 @@ def execute_sync(services: Services, sync_id: int, on_progress: OnProgress | Non
         raise
     finally:
         provider.close()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a sync builds its (acyclic) employees, registry and change set.
+
+    A 50k-employee sync keeps a few million objects alive; the collector re-scanning them as they pile up
+    cost a fifth of the sync's CPU time. Reference counting still frees everything as usual; cycles made
+    meanwhile wait for the collector's next run after the sync.
+    """
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _start(services: Services, sync_id: int) -> _Plan:
