@@ -1,0 +1,72 @@
+"""Fixtures of the hostile-input and secrets tiers on real services: Redis db 5 (flushed per test), a migrated
+SQLite file / PostgreSQL database, the sandbox over HTTP, the app on a free port and `hrsync worker --burst`
+processes (the pipeline tests' helpers). Database, app and sandbox are shared by a module's tests; each test works
+in a company of its own. Each tier's conftest imports these fixtures."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+from redis import Redis
+
+from sandbox.server import SandboxServer
+from sandbox.state import SandboxState
+from store import migrate
+from tests.integration.pipeline.pipeline_env import WebServer, WorkerProcess
+from tests.integration.pipeline.pipeline_support import make_settings
+from workers.bootstrap import build_services
+
+REDIS_URL = "redis://127.0.0.1:6379/5"  # the hostile-input tests' own db index
+BACKENDS = [pytest.param("sqlite", id="sqlite"),
+            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with SandboxServer(SandboxState()) as server:
+        yield server
+
+
+@pytest.fixture
+def redis():
+    client = Redis.from_url(REDIS_URL)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def database_url(request, scratch_database):
+    url = scratch_database(request.param, prefix="hrsync_hostile")
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="module")
+def settings(database_url, sandbox, tmp_path_factory):
+    return make_settings(database_url, sandbox, tmp_path_factory.mktemp("instance"), redis_url=REDIS_URL, debounce=0)
+
+
+@pytest.fixture(scope="module")
+def services(settings):
+    built = build_services(settings)
+    yield built
+    built.dispose()
+
+
+@pytest.fixture(scope="module")
+def web(settings, services):
+    with WebServer(settings, services) as server:
+        yield server
+
+
+@pytest.fixture
+def run_worker(settings, tmp_path, redis):
+    """Run one `hrsync worker --burst` to the end (it drains the queue, then exits); returns its log text."""
+    def run() -> str:
+        worker = WorkerProcess(settings, f"hostile-{secrets.token_hex(3)}", tmp_path, burst=True).start()
+        assert worker.wait(timeout=60) == 0, worker.log()
+        return worker.log()
+    return run
