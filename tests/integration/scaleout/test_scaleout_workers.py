@@ -7,6 +7,7 @@ would run alongside the first if anything but the per-company limit kept them ap
 from __future__ import annotations
 
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from redis import Redis
@@ -57,13 +58,14 @@ def services(scratch_database, sandbox, tmp_path, redis):
 
 @pytest.fixture
 def workers(services, tmp_path):
+    """Three `hrsync worker` processes, started and stopped side by side."""
     started = [WorkerProcess(services.settings, f"scale{number}-{secrets.token_hex(2)}", tmp_path)
                for number in range(WORKERS)]
-    try:
-        yield [worker.start() for worker in started]
-    finally:
-        for worker in started:
-            worker.stop()
+    with ThreadPoolExecutor(WORKERS) as pool:
+        try:
+            yield list(pool.map(WorkerProcess.start, started))
+        finally:
+            list(pool.map(WorkerProcess.stop, started))
 
 
 def test_three_workers_sync_twenty_companies_one_sync_per_company_at_a_time(services, sandbox, redis, workers):
