@@ -72,6 +72,10 @@ RULES = {
     "identifier-beats-name": Case(
         [employee("1", unique_identifier="E1")], [named(10, "Zoe Stone", unique_identifier="E1"), named(11)],
         [("update", "1", None, 10, ())]),
+    "identifier-on-two-stakeholders": Case(
+        [employee("1", unique_identifier="E1")],
+        [named(10, unique_identifier="E1"), named(11, unique_identifier=" E1")],
+        [("review", "1", "identifier_conflict", None, (10, 11))]),
     "identifier-compared-stripped": Case(
         [employee("1", unique_identifier=" E1 ")], [named(10, unique_identifier="E1")], [("link", "1", None, 10, ())]),
     "identifier-linked-elsewhere": Case(
@@ -133,6 +137,10 @@ RULES = {
     # rule 4: e-mail alone
     "email-only": Case([employee("1", email="anna@x.de")], [named(10, "Zoe Stone", email="ANNA@x.de")],
                        [("review", "1", "email_only", None, (10,))]),
+    "email-only-two-candidates": Case(
+        [employee("1", email="anna@x.de")],
+        [named(11, "Zoe Stone", email="anna@x.de"), named(10, "Eva Berg", email="Anna@X.de")],
+        [("review", "1", "email_only", None, (10, 11))]),
     "email-only-identifier-differs": Case(
         [employee("1", unique_identifier="E1", email="anna@x.de")],
         [named(10, "Zoe Stone", email="anna@x.de", unique_identifier="E2")], [("create", "1", None, None, ())]),
