@@ -35,7 +35,7 @@ def run_sync(sync_id: int) -> dict:
         job.meta["pid"] = os.getpid()  # which process runs it: operators (and tests) can find it
         job.save_meta()
     if not _claim(context, redis, sync_id):
-        return {"sync_id": sync_id, "changeset_id": _changeset_of(context, sync_id), "counts": {}}
+        return _done_already(context, redis, sync_id)
     will_retry = bool(job is not None and job.retries_left)
     try:
         outcome = execute_sync(context.services, sync_id, will_retry=will_retry)
@@ -47,7 +47,7 @@ def run_sync(sync_id: int) -> dict:
     except Exception as error:
         _settle(context, sync_id, f"internal error ({type(error).__name__}); see the worker log", False)
         raise
-    if outcome.changeset_id is not None and any(outcome.counts.get(kind, 0) for kind in ACTIONABLE_KINDS):
+    if _worth_telling(outcome.changeset_id, outcome.counts):
         queueing.enqueue_notification(redis, outcome.changeset_id, sync_id)
     return {"sync_id": sync_id, "changeset_id": outcome.changeset_id, "counts": outcome.counts}
 
@@ -119,9 +119,18 @@ def _claim(context: runtime.JobRuntime, redis, sync_id: int) -> bool:
     return bool(ids)
 
 
-def _changeset_of(context: runtime.JobRuntime, sync_id: int) -> int | None:
+def _done_already(context: runtime.JobRuntime, redis, sync_id: int) -> dict:
+    """A retry of a committed sync repeats nothing but queueing the notification: the attempt that
+    committed may have lost Redis right after, before it could queue it (once only: same job id)."""
     with transaction(context.services.session_factory) as session:
-        return sync_runs.get_run(session, sync_id).changeset_id
+        run = sync_runs.get_run(session, sync_id)
+    if _worth_telling(run.changeset_id, run.counts):
+        queueing.enqueue_notification(redis, run.changeset_id, sync_id, once=True)
+    return {"sync_id": sync_id, "changeset_id": run.changeset_id, "counts": {}}
+
+
+def _worth_telling(changeset_id: int | None, counts: dict[str, int]) -> bool:
+    return changeset_id is not None and any(counts.get(kind, 0) for kind in ACTIONABLE_KINDS)
 
 
 def _settle(context: runtime.JobRuntime, sync_id: int, reason: str, will_retry: bool) -> None:

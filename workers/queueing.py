@@ -66,10 +66,16 @@ def schedule_sync(redis: Redis, sync_id: int, company_id: str, delay: float, pip
     return queue(redis).schedule_job(sync_job(redis, sync_id, company_id, retry), when, pipeline=pipeline)
 
 
-def enqueue_notification(redis: Redis, changeset_id: int, sync_id: int) -> Job:
-    """Notify approvers in a job of its own: a mail server that is down must not fail the sync."""
+def enqueue_notification(redis: Redis, changeset_id: int, sync_id: int, *, once: bool = False) -> Job | None:
+    """Notify approvers in a job of its own: a mail server that is down must not fail the sync.
+
+    `once`: nothing if the sync's notification job exists already (queued, done or failed).
+    """
+    job_id = f"notify-{int(sync_id)}"
+    if once and Job.exists(job_id, connection=redis):
+        return None
     return queue(redis, DEFAULT_QUEUE).enqueue(
-        NOTIFY_APPROVERS, int(changeset_id), int(sync_id), job_id=f"notify-{int(sync_id)}",
+        NOTIFY_APPROVERS, int(changeset_id), int(sync_id), job_id=job_id,
         retry=retry_policy(), job_timeout=NOTIFY_TIMEOUT, result_ttl=RESULT_TTL)
 
 

@@ -1,5 +1,5 @@
-"""Fixtures of the fault tests: per module a migrated PostgreSQL database, the sandbox, Redis db 4 and one
-long-running `hrsync worker` (each test works on companies of its own); private servers to break."""
+"""Fixtures of the fault tests: per module a migrated PostgreSQL database, the sandbox, a private Redis and
+one long-running `hrsync worker` (each test works on companies of its own); private servers to break."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from sandbox.state import SandboxState
 from store import migrate
 from workers.bootstrap import build_services
 
-from faults_support import REDIS_URL
-from tests.integration.pipeline.pipeline_env import WorkerProcess
+from tests.integration.pipeline.pipeline_env import PrivateRedis, WorkerProcess
 from tests.integration.pipeline.pipeline_support import make_settings
 
 # Short enough that a slow HR answer times out quickly, long enough for a loaded 2-core machine.
@@ -36,11 +35,17 @@ def database_url(scratch_database):
 
 
 @pytest.fixture(scope="module")
-def redis():
-    client = Redis.from_url(REDIS_URL)
-    client.flushdb()
+def redis_server(tmp_path_factory):
+    """A redis-server of the module's own: no other test run (a CI clone, another helper) shares its queues."""
+    server = PrivateRedis(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def redis(redis_server):
+    client = Redis.from_url(redis_server.url)
     yield client
-    client.flushdb()
     client.close()
 
 
@@ -50,8 +55,8 @@ def folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def settings(database_url, sandbox, folder, redis):
-    built = make_settings(database_url, sandbox, folder / "instance", redis_url=REDIS_URL)
+def settings(database_url, sandbox, folder, redis_server):
+    built = make_settings(database_url, sandbox, folder / "instance", redis_url=redis_server.url)
     return dataclasses.replace(built, provider_timeout=PROVIDER_TIMEOUT)
 
 

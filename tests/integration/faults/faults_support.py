@@ -12,8 +12,6 @@ from workers.sync import execute_sync
 from tests.integration.pipeline.pipeline_support import (Company, add_company, adopt, changesets_of, item_summary,
                                                           staff)
 
-REDIS_URL = "redis://127.0.0.1:6379/4"  # the fault tests' own db index
-
 
 FIRST = ("Anna", "Ben", "Cem", "Dora", "Eva", "Fritz", "Gül", "Hans", "Ida", "Jon")
 LAST = ("Meier", "Kraus", "Yilmaz", "Stein", "Neumann", "Klein", "Brandt", "Vogel", "Roth", "Lang")

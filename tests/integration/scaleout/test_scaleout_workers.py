@@ -22,22 +22,27 @@ from workers import queueing
 from workers.bootstrap import build_services
 from workers.enqueue import request_sync
 
-from tests.integration.pipeline.pipeline_env import WorkerProcess, wait_until
+from tests.integration.pipeline.pipeline_env import PrivateRedis, WorkerProcess, wait_until
 from tests.integration.pipeline.pipeline_support import add_company, changesets_of, make_settings, runs_of
 
 pytestmark = pytest.mark.postgres
 
-REDIS_URL = "redis://127.0.0.1:6379/4"  # the fault helper's db index (the fault tests flush it per module)
 WORKERS, COMPANIES, PEOPLE = 3, 20, 30
 LISTING = {"bamboohr": "/v1/reports/custom", "personio": "/v1/company/employees"}
 
 
 @pytest.fixture
-def redis():
-    client = Redis.from_url(REDIS_URL)
-    client.flushdb()
+def redis_server(tmp_path):
+    """The one Redis of the layout: a redis-server of the test's own, shared with no other test run."""
+    server = PrivateRedis(tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis(redis_server):
+    client = Redis.from_url(redis_server.url)
     yield client
-    client.flushdb()
     client.close()
 
 
@@ -48,10 +53,10 @@ def sandbox():
 
 
 @pytest.fixture
-def services(scratch_database, sandbox, tmp_path, redis):
+def services(scratch_database, sandbox, tmp_path, redis_server):
     url = scratch_database("postgresql", prefix="hrsync_scaleout")
     migrate.upgrade(url)
-    built = build_services(make_settings(url, sandbox, tmp_path / "instance", redis_url=REDIS_URL))
+    built = build_services(make_settings(url, sandbox, tmp_path / "instance", redis_url=redis_server.url))
     yield built
     built.dispose()
 
