@@ -42,8 +42,8 @@ function done(summary, latency, requests)
     a, d, r = a + thread:get("accepted"), d + thread:get("duplicates"), r + thread:get("refused")
   end
   local e = summary.errors
-  io.write(string.format('{"requests": %d, "seconds": %.3f, "p50_ms": %.3f, "p99_ms": %.3f, "accepted": %d, '
-    .. '"duplicates": %d, "refused": %d, "socket_errors": %d}\n', summary.requests, summary.duration / 1e6,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, a, d, r,
-    e.connect + e.read + e.write + e.timeout))
+  io.write(string.format('{"requests": %d, "seconds": %.3f, "p50_ms": %.3f, "p90_ms": %.3f, "p99_ms": %.3f, '
+    .. '"max_ms": %.3f, "accepted": %d, "duplicates": %d, "refused": %d, "socket_errors": %d}\n', summary.requests,
+    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, a, d, r, e.connect + e.read + e.write + e.timeout))
 end

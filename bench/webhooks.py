@@ -2,19 +2,19 @@
 
 Throughput: gunicorn (2 sync workers, as `hrsync web`) + a private redis-server + PostgreSQL on loopback; wrk
 (one thread, so the load generator leaves the server its cores) replays signed BambooHR deliveries for 100
-companies, each delivery distinct (new employee id and event time). A bare Flask endpoint answering 202 gets the
-same bodies under the same gunicorn config. Rounds alternate which app goes first (the machine is shared);
-each server gets a warm-up run, then Redis is emptied so the measured run pays the first-delivery path of every
-company again (as it would each debounce period in production), then the measured run. No worker runs, so
-afterwards Redis must hold every accepted delivery's employee id, and every pending sync its committed row
-and its scheduled job (zero lost). Besides req/s the server's CPU per request (gunicorn + Redis) is printed:
-other load on the machine disturbs it least.
+companies, each delivery distinct (new employee id and event time). A bare Flask endpoint answering 202, under
+the same gunicorn config, gets the same bodies. Both servers run side by side and wrk loads them in turn, in
+short alternating slices: on a shared machine both then see the same background load. Before each of hrsync's
+slices Redis is emptied, so every company pays its first-delivery path again (as it does each debounce period in
+production). No worker runs, so after each slice Redis must hold every accepted delivery's employee id, and
+every pending sync its committed row and its scheduled job (zero lost). Besides req/s the server's CPU time per
+request (gunicorn + Redis) is printed: other load on the machine disturbs it least.
 
 Latency: the same stack plus two `hrsync worker`s (waited for until registered) and the sandbox; a steady
 trickle of webhooks (one per company, each after an HR change) with SYNC_DEBOUNCE_SECONDS=1; latency is the
 time from sending the webhook to the targeted sync's commit of the pending change set, split into its parts.
 
-    python -m bench.webhooks [--rounds 3] [--seconds 15] [--connections 16] [--companies 100] [--only ...]
+    python -m bench.webhooks [--slices 8] [--seconds 5] [--connections 16] [--companies 100] [--only ...]
 Needs `wrk` (apt-get install wrk) and `redis-server`.
 """
 
@@ -62,88 +62,84 @@ def write_requests(path: Path, made, count: int, first: int) -> Path:
     return path
 
 
-def measure(app: str, settings: Settings, services, warm: Path, measured: Path, args) -> dict:
-    """Warm-up run, Redis emptied, measured run (with the server's and Redis's CPU time over it)."""
-    with env.gunicorn(app, settings) as server:
-        warmup = env.wrk(server.url, warm, args.warmup, args.connections)
-        held = settle(settings.redis_url, services) if not os.environ.get("NOFLUSH") else {"seen": 0, "ids": 10**9, "pending": 0, "pending_complete": 0}
-        web_before, redis_before = server.cpu_seconds(), env.redis_cpu_seconds(settings.redis_url)
-        run = env.wrk(server.url, measured, args.seconds, args.connections)
-        run["web_cpu_s"] = server.cpu_seconds() - web_before
-        run["redis_cpu_s"] = env.redis_cpu_seconds(settings.redis_url) - redis_before
-        run["server_cpu_s"] = run["web_cpu_s"] + run["redis_cpu_s"]
-    run["stored"], run["warmup_stored"], run["warmup_accepted"] = settle(settings.redis_url, services), held, \
-        warmup["accepted"]
-    run["rate"] = run["requests"] / run["seconds"]
-    run["cpu_ms"] = 1000 * run["server_cpu_s"] / max(1, run["requests"])
+def run_slice(server: env.Server, settings: Settings, services, requests_file: Path, args, ours: bool) -> dict:
+    """One measured wrk run against `server`, with the CPU time gunicorn and Redis spent meanwhile."""
+    web_before, redis_before = server.cpu_seconds(), env.redis_cpu_seconds(settings.redis_url)
+    run = env.wrk(server.url, requests_file, args.seconds, args.connections)
+    run["web_cpu_s"] = server.cpu_seconds() - web_before
+    run["redis_cpu_s"] = env.redis_cpu_seconds(settings.redis_url) - redis_before
+    run["lost"] = lost(run["accepted"], settle(settings.redis_url, services)) if ours else 0
     return run
 
 
-def lost(run: dict) -> int:
+def lost(accepted: int, stored: dict) -> int:
     """Accepted deliveries whose employee id Redis does not hold, plus pending syncs without row or job."""
-    missing = 0
-    for accepted, stored in ((run["accepted"], run["stored"]), (run["warmup_accepted"], run["warmup_stored"])):
-        missing += max(0, accepted - stored["ids"]) + stored["pending"] - stored["pending_complete"]
-    return missing
+    return max(0, accepted - stored["ids"]) + stored["pending"] - stored["pending_complete"]
 
 
-def throughput(settings: Settings, services, made, args, workdir: Path) -> list[dict]:
-    rounds, first = [], 0
-    per_file = MAX_RATE * max(args.warmup, args.seconds)
-    for number in range(args.rounds):
+def throughput(settings: Settings, services, made, args, workdir: Path) -> dict:
+    runs: dict[str, list[dict]] = {"ours": [], "bare": []}
+    load_before, first = common.machine_load(), 0
+    with env.gunicorn(HRSYNC_APP, settings) as ours, env.gunicorn(BARE_APP, settings) as bare:
+        servers = {"ours": ours, "bare": bare}
         warm = write_requests(workdir / "warm.tsv", made, MAX_RATE * args.warmup, first)
-        measured = write_requests(workdir / "measured.tsv", made, per_file, first + MAX_RATE * args.warmup)
-        first += MAX_RATE * args.warmup + per_file
-        load = common.machine_load()
-        order = (HRSYNC_APP, BARE_APP) if number % 2 == 0 else (BARE_APP, HRSYNC_APP)
-        runs = {app: measure(app, settings, services, warm, measured, args) for app in order}
-        ours, bare = runs[HRSYNC_APP], runs[BARE_APP]
-        result = {"round": number + 1, "load": load, "ours": ours, "bare": bare,
-                  "ratio": ours["rate"] / bare["rate"], "cpu_ratio": bare["cpu_ms"] / ours["cpu_ms"],
-                  "lost": lost(ours)}
-        print_round(result)
-        rounds.append(result)
-    return rounds
+        first += MAX_RATE * args.warmup
+        warm_lost = {name: lost(env.wrk(server.url, warm, args.warmup, args.connections)["accepted"],
+                                settle(settings.redis_url, services)) for name, server in servers.items()}
+        for number in range(args.slices):
+            deliveries = write_requests(workdir / "slice.tsv", made, MAX_RATE * args.seconds, first)
+            first += MAX_RATE * args.seconds
+            for name in ("ours", "bare") if number % 2 == 0 else ("bare", "ours"):
+                runs[name].append(run_slice(servers[name], settings, services, deliveries, args, name == "ours"))
+    result = {name: totals(slices) for name, slices in runs.items()}
+    result["ours"]["lost"] += warm_lost["ours"]
+    result["load"] = [load_before, common.machine_load()]
+    report_throughput(result, args)
+    return result
 
 
-def print_round(result: dict) -> None:
-    print(f"round {result['round']} (load average {result['load'][0]:.2f}):")
-    for name in ("ours", "bare"):
-        run = result[name]
-        print(f"  {'hrsync webhook' if name == 'ours' else 'bare Flask 202':>15}: {run['rate']:6.0f} req/s  "
-              f"p50 {run['p50_ms']:6.2f} ms  p99 {run['p99_ms']:6.2f} ms  server CPU {run['cpu_ms']:.3f} ms/req "
-              f"(Redis {1000 * run['redis_cpu_s'] / max(1, run['requests']):.3f})  "
-              f"({run['requests']} requests, {run['refused']} non-202, {run['duplicates']} duplicates, "
-              f"{run['socket_errors']} socket errors; wrk used {run['wrk_cpu_s'] / run['seconds']:.0%} of a core)")
-    stored = result["ours"]["stored"]
-    print(f"  ratio {result['ratio']:.0%} (CPU ratio {result['cpu_ratio']:.0%}); accepted "
-          f"{result['ours']['accepted']} (+{result['ours']['warmup_accepted']} in warm-up), Redis holds "
-          f"{stored['ids']} employee ids, {stored['pending']} pending syncs ({stored['pending_complete']} with row "
-          f"and scheduled job); lost {result['lost']}")
+def totals(slices: list[dict]) -> dict:
+    requests, seconds = sum(s["requests"] for s in slices), sum(s["seconds"] for s in slices)
+    p99 = sorted(s["p99_ms"] for s in slices)
+    return {"requests": requests, "rate": requests / seconds, "rates": [s["requests"] / s["seconds"] for s in slices],
+            "p50_ms": statistics.median(s["p50_ms"] for s in slices), "p99_median_ms": statistics.median(p99),
+            "p99_worst_ms": p99[-1], "p99s": [s["p99_ms"] for s in slices],
+            "cpu_ms": 1000 * sum(s["web_cpu_s"] + s["redis_cpu_s"] for s in slices) / max(1, requests),
+            "redis_cpu_ms": 1000 * sum(s["redis_cpu_s"] for s in slices) / max(1, requests),
+            "wrk_core_share": sum(s["wrk_cpu_s"] for s in slices) / seconds,
+            "accepted": sum(s["accepted"] for s in slices), "duplicates": sum(s["duplicates"] for s in slices),
+            "refused": sum(s["refused"] for s in slices), "errors": sum(s["socket_errors"] for s in slices),
+            "lost": sum(s["lost"] for s in slices)}
 
 
-def summarise(rounds: list[dict]) -> None:
-    ratio = statistics.median(r["ratio"] for r in rounds)
-    worst_p99 = max(r["ours"]["p99_ms"] for r in rounds)
-    median_p99 = statistics.median(r["ours"]["p99_ms"] for r in rounds)
-    lost_total = sum(r["lost"] for r in rounds)
-    print(f"throughput ratio median {ratio:.0%} over {len(rounds)} rounds (target ≥ {TARGET_RATIO:.0%}); "
-          f"CPU ratio median {statistics.median(r['cpu_ratio'] for r in rounds):.0%}; p99 median "
-          f"{median_p99:.1f} ms, worst {worst_p99:.1f} ms (target ≤ {TARGET_P99_MS:.0f} ms); lost {lost_total} "
-          "(target 0)")
-    for r in rounds:
-        common.emit("webhooks", figure="throughput", round=r["round"], load=r["load"],
-                    ours_rps=round(r["ours"]["rate"]), bare_rps=round(r["bare"]["rate"]), ratio=round(r["ratio"], 3),
-                    ours_p50_ms=r["ours"]["p50_ms"], ours_p99_ms=r["ours"]["p99_ms"], bare_p99_ms=r["bare"]["p99_ms"],
-                    ours_cpu_ms=round(r["ours"]["cpu_ms"], 3), bare_cpu_ms=round(r["bare"]["cpu_ms"], 3),
-                    lost=r["lost"])
+def report_throughput(result: dict, args) -> None:
+    ours, bare = result["ours"], result["bare"]
+    print(f"throughput: {args.slices} alternating slices of {args.seconds} s per app (load average "
+          f"{result['load'][0][0]:.2f} before, {result['load'][1][0]:.2f} after)")
+    for name, run in (("hrsync webhook", ours), ("bare Flask 202", bare)):
+        print(f"  {name:>15}: {run['rate']:6.0f} req/s  p50 {run['p50_ms']:6.2f} ms  p99 {run['p99_median_ms']:6.2f} "
+              f"ms (median of slices; worst {run['p99_worst_ms']:.1f})  server CPU {run['cpu_ms']:.3f} ms/req "
+              f"(Redis {run['redis_cpu_ms']:.3f})  [{run['requests']} requests, {run['refused']} non-202, "
+              f"{run['duplicates']} duplicates, {run['errors']} socket errors; wrk used "
+              f"{run['wrk_core_share']:.0%} of a core]")
+        print(f"  {'':>15}  req/s per slice {' '.join(f'{r:.0f}' for r in run['rates'])}; p99 per slice "
+              f"{' '.join(f'{p:.0f}' for p in run['p99s'])} ms")
+    ratio, cpu_ratio = ours["rate"] / bare["rate"], bare["cpu_ms"] / ours["cpu_ms"]
+    print(f"  throughput ratio {ratio:.0%} (target ≥ {TARGET_RATIO:.0%}); CPU-per-request ratio {cpu_ratio:.0%}; "
+          f"p99 {ours['p99_median_ms']:.1f} ms (target ≤ {TARGET_P99_MS:.0f} ms); accepted {ours['accepted']}, "
+          f"lost {ours['lost']} (target 0)")
+    common.emit("webhooks", figure="throughput", load=result["load"], ours_rps=round(ours["rate"]),
+                bare_rps=round(bare["rate"]), ratio=round(ratio, 3), cpu_ratio=round(cpu_ratio, 3),
+                ours_p50_ms=ours["p50_ms"], ours_p99_ms=ours["p99_median_ms"], ours_p99_worst_ms=ours["p99_worst_ms"],
+                bare_p99_ms=bare["p99_median_ms"], ours_cpu_ms=round(ours["cpu_ms"], 3),
+                bare_cpu_ms=round(bare["cpu_ms"], 3), accepted=ours["accepted"], lost=ours["lost"])
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="throughput rounds (each: both apps)")
-    parser.add_argument("--seconds", type=int, default=15, help="measured wrk run per app and round")
-    parser.add_argument("--warmup", type=int, default=3, help="unmeasured wrk run before each measured one")
+    parser.add_argument("--slices", type=int, default=8, help="measured wrk runs per app, alternating")
+    parser.add_argument("--seconds", type=int, default=5, help="length of one slice")
+    parser.add_argument("--warmup", type=int, default=5, help="unmeasured wrk run per app first")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--companies", type=int, default=100)
     parser.add_argument("--samples", type=int, default=40, help="webhooks timed for the latency figure")
@@ -163,10 +159,9 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 made = setup_companies(services, sandbox, args.companies)
                 print(f"{args.companies} companies, {args.database}, gunicorn 2 sync workers, wrk 1 thread × "
-                      f"{args.connections} connections, {args.warmup} s warm-up + {args.seconds} s measured, "
-                      f"{os.cpu_count()} cores")
+                      f"{args.connections} connections, {os.cpu_count()} cores")
                 if args.only != "latency":
-                    summarise(throughput(settings, services, made, args, workdir))
+                    throughput(settings, services, made, args, workdir)
                 if args.only != "throughput":
                     latency(settings, services, sandbox.state, made, args, workdir)
             finally:
