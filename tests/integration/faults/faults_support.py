@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rq.job import Job
+from rq.serializers import JSONSerializer
+
 from store.db import transaction
-from store.enums import ChangeSetStatus, SyncMode, SyncStatus
+from store.enums import ChangeSetStatus, SyncMode
 from store.repositories import audit, integrations, stakeholders, sync_runs
+from workers import queueing
 from workers.sync import execute_sync
 
 from tests.integration.pipeline.pipeline_support import (Company, add_company, adopt, changesets_of, item_summary,
                                                           staff)
-
 
 FIRST = ("Anna", "Ben", "Cem", "Dora", "Eva", "Fritz", "Gül", "Hans", "Ida", "Jon")
 LAST = ("Meier", "Kraus", "Yilmaz", "Stein", "Neumann", "Klein", "Brandt", "Vogel", "Roth", "Lang")
@@ -75,5 +78,6 @@ def integration_of(services, company_id: str):
         return integrations.get_integration(session, company_id)
 
 
-def succeeded(run) -> bool:
-    return run.status is SyncStatus.SUCCEEDED
+def retries_left(redis, sync_id: int) -> int:
+    """How many retries RQ still holds for the sync's job (fewer than given: an attempt failed)."""
+    return Job.fetch(queueing.sync_job_id(sync_id), connection=redis, serializer=JSONSerializer).retries_left

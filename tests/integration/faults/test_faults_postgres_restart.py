@@ -8,8 +8,6 @@ the registry and the audit log are untouched.
 from __future__ import annotations
 
 import pytest
-from rq.job import Job
-from rq.serializers import JSONSerializer
 from sqlalchemy import create_engine, text
 
 from store import migrate
@@ -18,7 +16,7 @@ from workers import queueing
 from workers.enqueue import request_sync
 
 from fault_servers import PrivatePostgres
-from faults_support import Untouched, crew, pending_sets, with_pending
+from faults_support import Untouched, crew, pending_sets, retries_left, with_pending
 from tests.integration.pipeline.pipeline_env import wait_until
 from tests.integration.pipeline.pipeline_support import changesets_of, finished, runs_of
 
@@ -62,10 +60,6 @@ def _company(services, sandbox):
     return baseline, Untouched.of(services, baseline.company.id)
 
 
-def _retries_left(redis, sync_id: int) -> int:
-    return Job.fetch(queueing.sync_job_id(sync_id), connection=redis, serializer=JSONSerializer).retries_left
-
-
 def _sleeping_in_the_trigger(services) -> bool:
     with services.engine.connect() as connection:
         return bool(connection.execute(text(
@@ -81,7 +75,7 @@ def test_postgres_down_while_the_sync_fetches(services, sandbox, redis, cluster,
     wait_until(lambda: fault.remaining == 0, 20, "the sync fetching")
 
     cluster.stop("fast")
-    wait_until(lambda: _retries_left(redis, sync_id) < len(RETRIES), 20, "an attempt failed on the database")
+    wait_until(lambda: retries_left(redis, sync_id) < len(RETRIES), 20, "an attempt failed on the database")
     cluster.start()
 
     _assert_whole(services, baseline, before, sync_id)

@@ -10,8 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
-from rq.job import Job
-from rq.serializers import JSONSerializer
 from sqlalchemy import text
 
 from store.db import transaction
@@ -20,7 +18,7 @@ from store.repositories import audit, stakeholders
 from workers import queueing
 from workers.enqueue import request_sync
 
-from faults_support import crew, pending_sets, sync_inline
+from faults_support import crew, pending_sets, retries_left, sync_inline
 from tests.integration.pipeline.pipeline_env import WebServer, wait_until
 from tests.integration.pipeline.pipeline_support import add_company, adopt, changesets_of, finished, runs_of
 
@@ -120,8 +118,8 @@ def test_two_syncs_and_an_approval_race_without_overlap_mix_or_double_apply(firs
     runs = sorted(wait_until(finished(services, company.id, 4), 30, "both syncs")[-2:], key=lambda r: r.started_at)
     assert sorted(run.id for run in runs) == syncs and {run.status for run in runs} == {SyncStatus.SUCCEEDED}
     assert runs[0].finished_at <= runs[1].started_at  # one after the other
-    assert [_retries_left(redis, sync_id) for sync_id in syncs] == [len(queueing.RETRY_INTERVALS)] * 2  # no
-    # attempt failed: neither side was chosen as a deadlock victim
+    # No attempt failed: neither side was picked as a deadlock victim.
+    assert [retries_left(redis, sync_id) for sync_id in syncs] == [len(queueing.RETRY_INTERVALS)] * 2
     racing_set = next(stored for stored in changesets_of(services, company.id) if stored.id == racing)
     if first == "approval":
         assert answer.status_code == 200 and answer.json()["counts"] == {"update": 10}, answer.text
@@ -139,10 +137,6 @@ def test_two_syncs_and_an_approval_race_without_overlap_mix_or_double_apply(firs
     assert {remote_id for remote_id, person in registry.items() if person.version == 2} == {*CHANGED, "11"}
     assert {registry[person].city for person in CHANGED} == {"Racetown"} and len(registry) == 30
     assert [entry.action for entry in entries].count("apply_changeset") == (2 if first == "approval" else 1)
-
-
-def _retries_left(redis, sync_id: int) -> int:
-    return Job.fetch(queueing.sync_job_id(sync_id), connection=redis, serializer=JSONSerializer).retries_left
 
 
 def _versions(services, company_id: str) -> dict[int, int]:
