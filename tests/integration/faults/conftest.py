@@ -56,8 +56,7 @@ def folder(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def settings(database_url, sandbox, folder, redis_server):
-    built = make_settings(database_url, sandbox, folder / "instance", redis_url=redis_server.url)
-    return dataclasses.replace(built, provider_timeout=PROVIDER_TIMEOUT)
+    return make_settings(database_url, sandbox, folder / "instance", redis_url=redis_server.url)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +69,8 @@ def services(settings):
 @pytest.fixture(scope="module")
 def worker(settings, folder):
     """One `hrsync worker` for the module's tests: it outlives each test, as a deployed one would."""
-    process = WorkerProcess(settings, f"faults-{secrets.token_hex(3)}", folder).start()
+    quick = dataclasses.replace(settings, provider_timeout=PROVIDER_TIMEOUT)  # set-up syncs keep the default
+    process = WorkerProcess(quick, f"faults-{secrets.token_hex(3)}", folder).start()
     yield process
     process.stop()
 
