@@ -34,6 +34,7 @@ class SyncWorker(Worker):
                 self.await_redis(error)
                 if not self._horse_pid:  # the horse ended (and was reaped) while Redis was away
                     return self._settle(job, queue, execution)
+                self._renew(job, execution)
 
     def await_redis(self, error: Exception) -> None:
         """Block until Redis answers again; a stop request while waiting gives up (re-raising `error`)."""
@@ -47,6 +48,13 @@ class SyncWorker(Worker):
                     raise error from None
                 pause.wait(interval)
                 interval = min(interval * 2, LAST_PING)
+
+    def _renew(self, job: Job, execution: Execution) -> None:
+        """The horse still works: renew its heartbeat now, before another worker takes the job for dead."""
+        try:
+            self.maintain_heartbeats(job, execution)
+        except REDIS_DOWN:
+            pass  # gone again: monitoring runs into it and waits once more
 
     def _settle(self, job: Job, queue: Queue, execution: Execution) -> None:
         """What RQ does for a horse that died without recording its job: the failure path and its retries."""
