@@ -68,7 +68,8 @@ def _sleeping_in_the_trigger(services) -> bool:
 
 
 def test_postgres_down_while_the_sync_fetches(services, sandbox, redis, cluster, worker):
-    """Down from mid-fetch until the job has failed once on the unreachable database, then back."""
+    """Invariant: retried to one whole change set, registry untouched. PostgreSQL is down from mid-fetch until
+    the job has failed once on the unreachable database, then back."""
     baseline, before = _company(services, sandbox)
     fault = sandbox.state.inject_fault(baseline.company.tenant, "slow", 1, delay=2, path="/v1/reports/custom")
     sync_id = request_sync(services, redis, baseline.company.id, retry=queueing.retry_policy(RETRIES))
@@ -82,7 +83,8 @@ def test_postgres_down_while_the_sync_fetches(services, sandbox, redis, cluster,
 
 
 def test_postgres_crashes_inside_the_change_set_transaction(services, sandbox, redis, cluster, worker):
-    """The attempt is held inside its transaction (items inserted, nothing committed); then a crash."""
+    """Invariant: the half-written change set never appears; retried to one whole one, registry untouched.
+    The attempt is held inside its transaction (items inserted, nothing committed); then a crash."""
     baseline, before = _company(services, sandbox)
     with services.engine.begin() as connection:
         connection.exec_driver_sql(SLOW_UNTIL_RESTART)

@@ -56,6 +56,8 @@ CASES = [
 @pytest.mark.parametrize("fault", CASES)
 def test_a_misbehaving_hr_system_ends_in_a_whole_change_set_or_a_clean_failure(fault, services, sandbox, redis,
                                                                                 worker):
+    """Invariant: succeeded with exactly the clean change set (superseding the earlier one), or failed with a
+    readable reason and the earlier pending set kept; registry and audit log untouched either way."""
     earlier, changed = "1", "2"
     baseline = with_pending(services, sandbox, fault.provider, crew(12), earlier)
     tenant, company = baseline.company.tenant, baseline.company
