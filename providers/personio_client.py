@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import quote
@@ -60,7 +59,7 @@ class PersonioClient:
 
     # --- reads -------------------------------------------------------------------------------
 
-    def iter_pages(self, params: Mapping[str, str] | None = None, *, read_ahead: bool = False) -> Iterator[Page]:
+    def iter_pages(self, params: Mapping[str, str] | None = None) -> Iterator[Page]:
         """Every employee page, `limit=100` and a record `offset`, until a short or empty page.
 
         Page counters (`current_page`, `total_pages`) are not trusted (reported wrong). Records that
@@ -68,35 +67,17 @@ class PersonioClient:
         the offset is not honoured, which is an error rather than an endless loop.
         """
         seen: set[str] = set()
-        for offset, body in self._page_bodies(params, read_ahead):
+        offset = 0
+        while True:
+            body = self.get(EMPLOYEES_PATH, {**(params or {}), "limit": PAGE_SIZE, "offset": offset})
             records = _records(body)
             fresh = tuple(r for r in records if _first_sight(remote_id_of(r), seen))
             if records and not fresh and len(records) >= PAGE_SIZE:
                 raise ProviderError(f"Personio repeated the employees page at offset {offset}")
             yield Page(fresh, _total(body))
-
-    def _page_bodies(self, params: Mapping[str, str] | None, read_ahead: bool) -> Iterator[tuple[int, Any]]:
-        """(offset, body) of each page; with `read_ahead` the next page is requested and parsed in a
-        helper thread while the caller works on this one (a 50k listing is 500 round trips)."""
-        ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="personio-pages") if read_ahead else None
-        offset, pending = 0, None
-        try:
-            while True:
-                body = pending.result() if pending is not None else self._page(params, offset)
-                count = len(_records(body))
-                if ahead is not None and count >= PAGE_SIZE:
-                    pending = ahead.submit(self._page, params, offset + count)
-                yield offset, body
-                if count < PAGE_SIZE:
-                    return
-                offset += count
-        finally:
-            if ahead is not None:
-                # A listing abandoned half-way waits for the request in flight (bounded by its timeout).
-                ahead.shutdown(wait=True, cancel_futures=True)
-
-    def _page(self, params: Mapping[str, str] | None, offset: int) -> Any:
-        return self.get(EMPLOYEES_PATH, {**(params or {}), "limit": PAGE_SIZE, "offset": offset})
+            if len(records) < PAGE_SIZE:
+                return
+            offset += len(records)
 
     def first_page(self) -> Page:
         """Only the first employees page (a sample of what the credential can see)."""
