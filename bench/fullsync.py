@@ -52,20 +52,46 @@ def settings_for(database_url: str, url: str, encryption_key: str):
 def run_sync(database_url: str, url: str, encryption_key: str, sync_id: int) -> dict[str, Any]:
     import gc
 
+    from workers import sync
     from workers.bootstrap import build_services
-    from workers.sync import execute_sync
 
     services = build_services(settings_for(database_url, url, encryption_key))
     with services.engine.connect():
         pass  # the pool's first connection (and SQLite's WAL set-up) is not the sync's cost
+    marks = _phase_marks(sync)
     gc.collect()
     before = common.rss_now()
-    started = time.perf_counter()
-    outcome = execute_sync(services, sync_id)
-    seconds = time.perf_counter() - started
+    started, cpu = time.perf_counter(), time.process_time()
+    outcome = sync.execute_sync(services, sync_id, on_progress=marks.fetched)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     services.dispose()
-    return {"seconds": seconds, "peak": common.peak_rss(), "growth": common.peak_rss() - before,
+    return {"seconds": seconds, "cpu": cpu, "fetch": marks.fetch_end - started, "match": marks.match,
+            "peak": common.peak_rss(), "growth": common.peak_rss() - before,
             "items": len(outcome.changeset.items), "counts": {k: v for k, v in outcome.counts.items() if v}}
+
+
+class _Marks:
+    """When the fetch ended (the sync reports its final count then) and how long matching took."""
+
+    def __init__(self) -> None:
+        self.fetch_end, self.match = 0.0, 0.0
+
+    def fetched(self, count: int, total: int | None) -> None:
+        self.fetch_end = time.perf_counter()
+
+
+def _phase_marks(sync_module) -> _Marks:
+    marks, match = _Marks(), sync_module.match
+
+    def timed_match(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return match(*args, **kwargs)
+        finally:
+            marks.match = time.perf_counter() - started
+
+    sync_module.match = timed_match  # this process only runs the one measured sync
+    return marks
 
 
 # -- set-up (the parent process, untimed) ------------------------------------------------------------
@@ -148,6 +174,8 @@ def record(database: str, provider: str, size: int, registry: int, bare: dict, s
     row = {"database": database, "provider": provider, "employees": size, "stakeholders": registry,
            "seconds": round(synced["seconds"], 3), "peak_rss_mb": round(common.mib(synced["peak"]), 1),
            "growth_mb": round(common.mib(synced["growth"]), 1), "items": synced["items"],
+           "cpu_s": round(synced["cpu"], 3), "fetch_s": round(synced["fetch"], 3), "match_s": round(synced["match"], 3),
+           "store_s": round(synced["seconds"] - synced["fetch"] - synced["match"], 3),
            "counts": synced["counts"], "download_s": round(bare["seconds"], 3), "parse_s": round(bare["parse"], 3),
            "download_parse_s": round(download_parse, 3), "requests": bare["requests"],
            "download_mb": round(common.mib(bare["bytes"]), 1),
@@ -168,10 +196,12 @@ def verdict(row: dict[str, Any]) -> str:
 
 
 def report(rows: list[dict[str, Any]]) -> None:
-    print(f"\n{'database':10} {'provider':9} {'employees':>9} {'sync s':>7} {'peak MiB':>8} {'download s':>10} "
-          f"{'+parse s':>8} {'sync/(dl+parse)':>15} {'sync/dl':>7} {'items':>6}  load")
+    print(f"\n{'database':10} {'provider':9} {'employees':>9} {'sync s':>7} {'fetch':>6} {'match':>6} {'store':>6} "
+          f"{'cpu s':>6} {'peak MiB':>8} {'download s':>10} {'+parse s':>8} {'sync/(dl+parse)':>15} {'sync/dl':>7} "
+          f"{'items':>6}  load")
     for row in rows:
         print(f"{row['database']:10} {row['provider']:9} {row['employees']:9} {row['seconds']:7.2f} "
+              f"{row['fetch_s']:6.2f} {row['match_s']:6.2f} {row['store_s']:6.2f} {row['cpu_s']:6.2f} "
               f"{row['peak_rss_mb']:8.0f} {row['download_s']:10.2f} {row['parse_s']:8.2f} "
               f"{row['ratio_download_parse']:15.2f} {row['ratio_download']:7.2f} {row['items']:6}  "
               f"{row['load'][0]:.2f}  {verdict(row)}")
