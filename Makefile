@@ -34,7 +34,9 @@ test-unit: install
 test-integration: install
 	$(BIN)/pytest tests/integration
 
+# Every benchmark, then docs/performance.md and docs/performance.png from their results (about 10 minutes).
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench.run
 
 clean:
