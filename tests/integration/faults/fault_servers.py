@@ -86,6 +86,9 @@ class DurableRedis:
         client = Redis(port=self.port, socket_connect_timeout=0.5)
         try:
             wait_until(lambda: _loaded(client), 15, "private redis up with its data loaded")
+        except BaseException:
+            self.stop()
+            raise
         finally:
             client.close()
         return self
@@ -121,14 +124,18 @@ class HrsyncWeb:
             self.process = subprocess.Popen(
                 [HRSYNC, "web", "--bind", f"127.0.0.1:{self.port}", "--workers", "1"], env=env, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True)
-        wait_until(lambda: self._ready() or self.process.poll() is not None, 30, "hrsync web up")
-        assert self.process.poll() is None, self.log()
+        try:
+            wait_until(lambda: self._ready() or self.process.poll() is not None, 60, "hrsync web up")
+            assert self.process.poll() is None, self.log()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def _ready(self) -> bool:
-        try:
-            return requests.get(f"{self.url}/healthz", timeout=1).ok and bool(self.worker_pids())
-        except requests.ConnectionError:
+        try:  # a loaded machine may take seconds over the first request (the app is imported lazily)
+            return requests.get(f"{self.url}/healthz", timeout=5).ok and bool(self.worker_pids())
+        except requests.RequestException:
             return False
 
     def worker_pids(self) -> list[int]:
