@@ -1,15 +1,17 @@
 """Webhook coalescing in Redis: dedupe deliveries, gather remote ids, keep one pending sync per company.
 
 Keys (all per company): `seen` marks a delivery already accepted, `ids` gathers the remote ids
-still to fetch, `pending` names the targeted sync that will fetch them. A delivery writes all
-three and the pending sync's job in one Lua script (atomic), so a failure leaves nothing
-half-recorded, and the common cases cost one round trip, the first delivery of a burst two.
+still to fetch, `pending` names the targeted sync that will fetch them ("new" until it is
+scheduled), and the shared `unscheduled` set lists the companies whose pending sync still has to
+be created and scheduled (scored by when that became due). Each step is one Lua script (atomic):
+a delivery writes seen, ids and, for the first of a burst, the "new" flag and the list entry; the
+scheduler later makes its committed sync row the pending one, schedules the job and leaves the
+list in one more. A failure leaves nothing half-recorded.
 """
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from redis import Redis
@@ -37,49 +39,67 @@ return redis.call('SMEMBERS', KEYS[3])
 """
 
 
-# The common case in one round trip: a repeat, or a delivery joining the company's pending sync.
-# KEYS: seen, pending, ids; ARGV: seen ttl, remote ids...
-_JOIN = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return {'duplicate', false} end
-local pending = redis.call('GET', KEYS[2])
-if not pending then return {'unscheduled', false} end
+NEW = "new"  # the pending flag of a company whose sync is accepted but not scheduled yet
+UNSCHEDULED = f"{_PREFIX}:unscheduled"
+
+# One round trip per delivery: a repeat; or its ids join the company's pending sync; or it is the first
+# of a burst: the company's sync becomes due for scheduling.
+# KEYS: seen, pending, ids, unscheduled; ARGV: seen ttl, pending ttl, now, company id, remote ids...
+_ACCEPT = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 'duplicate' end
 redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
-redis.call('SADD', KEYS[3], unpack(ARGV, 2))
-return {'joined', pending}
+redis.call('SADD', KEYS[3], unpack(ARGV, 5))
+if redis.call('EXISTS', KEYS[2]) == 1 then return 'joined' end
+redis.call('SET', KEYS[2], 'new', 'EX', ARGV[2])
+redis.call('ZADD', KEYS[4], 'NX', ARGV[3], ARGV[4])
+return 'scheduled'
 """
 
-
-# The first delivery of a burst, once its sync row is committed: the checks of _JOIN again (another
-# delivery may have scheduled meanwhile: then this one joins it and the caller discards its row), else
-# the pending flag and the job's scheduling. The scheduling commands are the ones the caller recorded on
-# an unexecuted pipeline (RQ's own job serialization), run here only if this delivery wins.
-# KEYS: seen, pending, ids; ARGV: seen ttl, pending ttl, sync id, id count, remote ids...,
-# then per command: its length and its words.
+# A committed sync row becomes the company's pending sync, if its scheduling is still due (another process
+# may have done it already: then 0, and the caller discards its row). The scheduling commands are the ones
+# the caller recorded on an unexecuted pipeline (RQ's own job serialization), run only by the winner.
+# KEYS: pending, unscheduled; ARGV: company id, sync id, pending ttl, then per command: its length, its words.
 _SCHEDULE = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return {'duplicate', false} end
-local count = tonumber(ARGV[4])
-redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
-redis.call('SADD', KEYS[3], unpack(ARGV, 5, 4 + count))
-local pending = redis.call('GET', KEYS[2])
-if pending then return {'joined', pending} end
-redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[2])
-local at = 5 + count
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+local at = 4
 while at <= #ARGV do
   local words = tonumber(ARGV[at])
   redis.call(unpack(ARGV, at + 1, at + words))
   at = at + words + 1
 end
-return {'scheduled', ARGV[3]}
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+"""
+
+# An entry due since before the cutoff is taken by one sweeper: its score moves to now, so the others
+# (and this one, should it die) see it due again only after another grace period.
+# KEYS: unscheduled; ARGV: company id, cutoff, now
+_LEASE = """
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) <= tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], 'XX', ARGV[3], ARGV[1])
+  return 1
+end
+return 0
+"""
+
+# A company that can no longer sync (its integration is gone): off the list, its "new" flag cleared.
+# KEYS: pending, unscheduled; ARGV: company id
+_FORGET = """
+if redis.call('GET', KEYS[1]) == 'new' then redis.call('DEL', KEYS[1]) end
+redis.call('ZREM', KEYS[2], ARGV[1])
 """
 
 # Built once: EVALSHA with the digest computed here, loading the script only when the server lacks it.
-_CLAIM_SCRIPT, _JOIN_SCRIPT, _SCHEDULE_SCRIPT = (Script(None, text.encode()) for text in (_CLAIM, _JOIN, _SCHEDULE))
+_CLAIM_SCRIPT, _ACCEPT_SCRIPT, _SCHEDULE_SCRIPT, _LEASE_SCRIPT, _FORGET_SCRIPT = (
+    Script(None, text.encode()) for text in (_CLAIM, _ACCEPT, _SCHEDULE, _LEASE, _FORGET))
 
 
 class Intake(enum.StrEnum):
     DUPLICATE = "duplicate"   # seen before: no effect
     JOINED = "joined"         # ids added to the company's pending sync
-    SCHEDULED = "scheduled"   # a new targeted sync was scheduled for these ids
+    SCHEDULED = "scheduled"   # a new targeted sync is due for these ids (created and queued off the request)
 
 
 def seen_key(company_id: str, delivery_id: str) -> str:
@@ -98,50 +118,45 @@ def claim_key(sync_id: int) -> str:
     return f"{_PREFIX}:claim:{int(sync_id)}"
 
 
-@dataclass
-class LazyRun:
-    """Creates the sync row on first need only (the row is committed before its job is queued)."""
-
-    create: Callable[[], int]
-    sync_id: int | None = None
-
-    def get(self) -> int:
-        if self.sync_id is None:
-            self.sync_id = self.create()
-        return self.sync_id
-
-
 Schedule = Callable[[Pipeline, int], None]
 
 
-def record_delivery(redis: Redis, company_id: str, delivery_id: str, remote_ids: Iterable[str],
-                    run: LazyRun, schedule: Schedule) -> tuple[Intake, int | None]:
-    """Dedupe and coalesce one delivery; returns what happened and the sync that will fetch the ids."""
-    keys = [seen_key(company_id, delivery_id), pending_key(company_id), ids_key(company_id)]
-    ids = sorted(set(remote_ids))
-    state, value = _JOIN_SCRIPT(keys=keys, args=[SEEN_TTL, *ids], client=redis)
-    if _text(state) == "unscheduled":
-        sync_id = run.get()  # committed before anything can queue its job
-        state, value = _SCHEDULE_SCRIPT(keys=keys, args=[SEEN_TTL, PENDING_TTL, sync_id, len(ids), *ids,
-                                                         *_recorded(redis, schedule, sync_id)], client=redis)
-    state = _text(state)
-    if state == "duplicate":
-        return Intake.DUPLICATE, None
-    return (Intake.JOINED if state == "joined" else Intake.SCHEDULED), int(value)
+def accept(redis: Redis, company_id: str, delivery_id: str, remote_ids: Iterable[str], now: float) -> Intake:
+    """Dedupe and coalesce one delivery (SCHEDULED: its company's sync is now due for `schedule`)."""
+    keys = [seen_key(company_id, delivery_id), pending_key(company_id), ids_key(company_id), UNSCHEDULED]
+    state = _ACCEPT_SCRIPT(keys=keys, args=[SEEN_TTL, PENDING_TTL, now, company_id, *sorted(set(remote_ids))],
+                           client=redis)
+    return Intake(_text(state))
 
 
-def _recorded(redis: Redis, schedule: Schedule, sync_id: int) -> list:
-    """The commands `schedule` issues on a pipeline, flattened for _SCHEDULE (the pipeline never runs)."""
-    recorder = redis.pipeline()
+def schedule(redis: Redis, company_id: str, sync_id: int, schedule_job: Schedule) -> bool:
+    """Make the committed sync `sync_id` the company's pending one and schedule its job, if still due."""
+    recorder = redis.pipeline()  # never executed: it only records what schedule_job would send
     try:
-        schedule(recorder, sync_id)
-        return [word for words, _options in recorder.command_stack for word in (len(words), *words)]
+        schedule_job(recorder, sync_id)
+        commands = [word for words, _options in recorder.command_stack for word in (len(words), *words)]
     finally:
         recorder.reset()
+    return bool(_SCHEDULE_SCRIPT(keys=[pending_key(company_id), UNSCHEDULED],
+                                 args=[company_id, int(sync_id), PENDING_TTL, *commands], client=redis))
+
+
+def due(redis: Redis, cutoff: float, limit: int) -> list[str]:
+    """Companies whose sync has been due for scheduling since before `cutoff` (orphans of a dead process)."""
+    return [_text(company_id) for company_id in redis.zrangebyscore(UNSCHEDULED, "-inf", cutoff, 0, limit)]
+
+
+def lease(redis: Redis, company_id: str, cutoff: float, now: float) -> bool:
+    """Take a due entry for scheduling; False when it is no longer due or another sweeper took it."""
+    return bool(_LEASE_SCRIPT(keys=[UNSCHEDULED], args=[company_id, cutoff, now], client=redis))
+
+
+def forget(redis: Redis, company_id: str) -> None:
+    _FORGET_SCRIPT(keys=[pending_key(company_id), UNSCHEDULED], args=[company_id], client=redis)
 
 
 def _text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def claim_ids(redis: Redis, company_id: str, sync_id: int) -> list[str]:

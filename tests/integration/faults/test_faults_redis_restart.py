@@ -114,8 +114,8 @@ def test_every_accepted_webhook_ends_in_a_sync_across_a_redis_restart(settings, 
         wait_until(lambda: sender.count(PHASE_B) == len(PHASE_B), 20, "phase B accepted")
         assert _running(services, company.id)  # so phase B waits in Redis for the follow-up sync
 
+        durable_redis.stop()  # before phase C is released: all of it is sent into the outage
         sender.gates[PHASE_C].set()
-        durable_redis.stop()
         # Down until the running sync has committed its change set: its job ends while Redis is away.
         wait_until(lambda: sender.refused >= SENDERS and not _running(services, company.id), 20,
                    "deliveries refused and the running sync done while Redis is down")

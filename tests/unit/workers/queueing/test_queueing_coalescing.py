@@ -1,18 +1,19 @@
-"""Webhook coalescing in Redis: dedupe, one pending sync per company, all-or-nothing writes, claims."""
+"""Webhook coalescing and intake: dedupe, one pending sync per company, scheduling off the request, sweeps, claims."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy import select
 
 from providers.base import ChangeNotice
 from store.db import transaction
-from store.enums import SyncStatus
-from store.errors import NotFound
-from store.repositories import sync_runs
-from workers import coalescing, queueing
-from workers.coalescing import Intake, LazyRun
-from workers.enqueue import accept_notice
+from store.enums import SyncMode, SyncStatus
+from store.models import IntegrationRow, SyncRunRow
+from workers import coalescing, intake, queueing
+from workers.coalescing import Intake
 from workers.errors import QueueUnavailable
 
 from pipeline_fakes import get_run, make_company
@@ -24,119 +25,167 @@ def _notice(*ids: str, delivery: str = "d-1") -> ChangeNotice:
     return ChangeNotice(event="employee.updated", delivery_id=delivery, remote_ids=ids)
 
 
-def _counter():
-    made = []
-
-    def create() -> int:
-        made.append(100 + len(made))
-        return made[-1]
-
-    return made, create
+def _accept(redis, company_id: str, delivery: str, *ids: str, now: float | None = None) -> Intake:
+    return coalescing.accept(redis, company_id, delivery, ids, time.time() if now is None else now)
 
 
-def _no_schedule(pipe, sync_id):
+def _mark(pipe, sync_id: int) -> None:
     pipe.set(f"test:scheduled:{sync_id}", "1")
 
 
-def test_first_delivery_schedules_later_ones_join_and_repeats_are_duplicates(fake_redis):
-    made, create = _counter()
-    first = coalescing.record_delivery(fake_redis, "co_1", "d-1", ["7"], LazyRun(create), _no_schedule)
-    joined = coalescing.record_delivery(fake_redis, "co_1", "d-2", ["8", "7"], LazyRun(create), _no_schedule)
-    repeat = coalescing.record_delivery(fake_redis, "co_1", "d-1", ["7"], LazyRun(create), _no_schedule)
+def _listed(redis) -> dict[str, float]:
+    return {key.decode(): score for key, score in redis.zrange(coalescing.UNSCHEDULED, 0, -1, withscores=True)}
 
-    assert (first, joined, repeat) == ((Intake.SCHEDULED, 100), (Intake.JOINED, 100), (Intake.DUPLICATE, None))
-    assert made == [100] and fake_redis.exists("test:scheduled:100")
+
+def _rows(services, company_id: str) -> list[int]:
+    with transaction(services.session_factory) as session:
+        return list(session.scalars(select(SyncRunRow.id).where(SyncRunRow.company_id == company_id)))
+
+
+def test_the_first_delivery_makes_a_sync_due_later_ones_join_and_repeats_are_duplicates(fake_redis):
+    """Invariant: one pending sync per company; every accepted delivery's ids are gathered for it."""
+    first = _accept(fake_redis, "co_1", "d-1", "7", now=1000.0)
+    joined = _accept(fake_redis, "co_1", "d-2", "8", "7", now=1001.0)
+    repeat = _accept(fake_redis, "co_1", "d-1", "7", now=1002.0)
+
+    assert (first, joined, repeat) == (Intake.SCHEDULED, Intake.JOINED, Intake.DUPLICATE)
     assert fake_redis.smembers(coalescing.ids_key("co_1")) == {b"7", b"8"}
-    assert fake_redis.get(coalescing.pending_key("co_1")) == b"100"
+    assert fake_redis.get(coalescing.pending_key("co_1")) == coalescing.NEW.encode()
+    assert _listed(fake_redis) == {"co_1": 1000.0}
 
 
 def test_deliveries_are_remembered_longer_than_a_week(fake_redis):
-    _, create = _counter()
-    coalescing.record_delivery(fake_redis, "co_1", "d-1", ["7"], LazyRun(create), _no_schedule)
+    _accept(fake_redis, "co_1", "d-1", "7")
     assert fake_redis.ttl(coalescing.seen_key("co_1", "d-1")) > WEEK
 
 
 def test_companies_coalesce_separately(fake_redis):
-    _, create = _counter()
-    one = coalescing.record_delivery(fake_redis, "co_1", "d-1", ["7"], LazyRun(create), _no_schedule)
-    two = coalescing.record_delivery(fake_redis, "co_2", "d-1", ["7"], LazyRun(create), _no_schedule)
-    assert one == (Intake.SCHEDULED, 100) and two == (Intake.SCHEDULED, 101)
+    assert _accept(fake_redis, "co_1", "d-1", "7") is _accept(fake_redis, "co_2", "d-1", "7") is Intake.SCHEDULED
+    assert set(_listed(fake_redis)) == {"co_1", "co_2"}
 
 
-def test_a_failure_while_scheduling_records_nothing(fake_redis):
-    _, create = _counter()
+def test_scheduling_makes_the_row_the_pending_sync_once(fake_redis):
+    """Invariant: of two processes scheduling the same due sync, exactly one job exists afterwards."""
+    _accept(fake_redis, "co_1", "d-1", "7")
+
+    assert coalescing.schedule(fake_redis, "co_1", 100, _mark) is True
+    assert coalescing.schedule(fake_redis, "co_1", 101, _mark) is False
+
+    assert fake_redis.get(coalescing.pending_key("co_1")) == b"100" and _listed(fake_redis) == {}
+    assert fake_redis.exists("test:scheduled:100") and not fake_redis.exists("test:scheduled:101")
+    assert _accept(fake_redis, "co_1", "d-2", "8") is Intake.JOINED  # joins sync 100
+
+
+def test_a_failure_while_recording_the_job_changes_nothing(fake_redis):
+    _accept(fake_redis, "co_1", "d-1", "7")
 
     def broken(pipe, sync_id):
         pipe.set("test:partial", "1")
         raise RedisConnectionError("connection reset")
 
     with pytest.raises(RedisConnectionError):
-        coalescing.record_delivery(fake_redis, "co_1", "d-1", ["7"], LazyRun(create), broken)
+        coalescing.schedule(fake_redis, "co_1", 100, broken)
 
-    assert fake_redis.keys("*") == []  # no dedupe key: the sender's retry is accepted afresh
-    again = coalescing.record_delivery(fake_redis, "co_1", "d-1", ["7"], LazyRun(create), _no_schedule)
-    assert again[0] is Intake.SCHEDULED
-
-
-def test_a_concurrent_delivery_that_wins_the_race_is_joined(fake_redis):
-    made = []
-
-    def create_while_another_delivery_schedules() -> int:
-        fake_redis.set(coalescing.pending_key("co_1"), "55")  # the other request committed first
-        made.append(56)
-        return 56
-
-    outcome = coalescing.record_delivery(fake_redis, "co_1", "d-1", ["7"],
-                                         LazyRun(create_while_another_delivery_schedules), _no_schedule)
-
-    assert outcome == (Intake.JOINED, 55) and made == [56]
-    assert not fake_redis.exists("test:scheduled:56")
+    assert not fake_redis.exists("test:partial") and set(_listed(fake_redis)) == {"co_1"}
+    assert fake_redis.get(coalescing.pending_key("co_1")) == coalescing.NEW.encode()
 
 
-def test_accept_notice_discards_the_row_it_did_not_need(services, fake_redis, monkeypatch):
-    company_id = make_company(services)
-    real_create = sync_runs.create_run
+def test_a_due_entry_is_leased_by_one_sweeper_for_a_grace_period(fake_redis):
+    _accept(fake_redis, "co_old", "d-1", "7", now=1000.0)
+    _accept(fake_redis, "co_young", "d-1", "7", now=1009.0)
 
-    def create_and_lose_the_race(session, *args, **kwargs):
-        fake_redis.set(coalescing.pending_key(company_id), "999")
-        return real_create(session, *args, **kwargs)
-
-    monkeypatch.setattr(sync_runs, "create_run", create_and_lose_the_race)
-    intake, sync_id = accept_notice(services, fake_redis, company_id, "bamboohr", _notice("1"), debounce=0)
-
-    assert (intake, sync_id) == (Intake.JOINED, 999)
-    with transaction(services.session_factory) as session:
-        assert sync_runs.active_runs(session, company_id) == []
-        with pytest.raises(NotFound):
-            sync_runs.get_run(session, 1)
+    assert coalescing.due(fake_redis, 1005.0, 10) == ["co_old"]
+    assert coalescing.lease(fake_redis, "co_old", 1005.0, 1010.0) is True
+    assert coalescing.lease(fake_redis, "co_old", 1005.0, 1010.0) is False  # the other sweeper
+    assert coalescing.lease(fake_redis, "co_young", 1005.0, 1010.0) is False
+    assert coalescing.due(fake_redis, 1005.0, 10) == []
+    assert coalescing.due(fake_redis, 1015.0, 10) == ["co_young", "co_old"]  # the lease ran out
 
 
-def test_accept_notice_with_redis_down_raises_and_queues_nothing(services, fake_redis, redis_server):
-    company_id = make_company(services)
+def test_forgetting_clears_only_an_unscheduled_flag(fake_redis):
+    _accept(fake_redis, "co_1", "d-1", "7")
+    fake_redis.set(coalescing.pending_key("co_2"), "55")
+    coalescing.forget(fake_redis, "co_1")
+    coalescing.forget(fake_redis, "co_2")
+    assert not fake_redis.exists(coalescing.pending_key("co_1")) and _listed(fake_redis) == {}
+    assert fake_redis.get(coalescing.pending_key("co_2")) == b"55"
+
+
+def test_accept_notice_with_redis_down_raises_and_records_nothing(fake_redis, redis_server):
     redis_server.connected = False
     with pytest.raises(QueueUnavailable):
-        accept_notice(services, fake_redis, company_id, "bamboohr", _notice("1"), debounce=0)
-    with transaction(services.session_factory) as session:
-        assert sync_runs.active_runs(session, company_id) == []
-
-
-def test_accept_notice_ignores_a_notice_without_ids(services, fake_redis):
-    company_id = make_company(services)
-    assert accept_notice(services, fake_redis, company_id, "personio", _notice(), debounce=0) == (None, None)
+        intake.accept_notice(fake_redis, "co_1", _notice("1"))
+    redis_server.connected = True
     assert fake_redis.keys("*") == []
 
 
-def test_accept_notice_schedules_the_job_after_the_debounce(services, fake_redis):
+def test_accept_notice_ignores_a_notice_without_ids(fake_redis):
+    assert intake.accept_notice(fake_redis, "co_1", _notice()) is None
+    assert fake_redis.keys("*") == []
+
+
+def test_scheduling_commits_the_row_then_schedules_its_job_after_the_debounce(services, fake_redis):
+    """Invariant: the DB row is committed before its job exists; the job waits for the debounce."""
     company_id = make_company(services)
-    _, sync_id = accept_notice(services, fake_redis, company_id, "bamboohr", _notice("1"), debounce=30)
+    intake.accept_notice(fake_redis, company_id, _notice("1"))
+
+    sync_id = intake.schedule_company(services, fake_redis, company_id, "bamboohr", debounce=30)
+
+    run = get_run(services, sync_id)
+    assert run.status is SyncStatus.QUEUED and run.mode is SyncMode.TARGETED and run.provider == "bamboohr"
     registry = queueing.queue(fake_redis).scheduled_job_registry
     assert registry.get_job_ids() == [queueing.sync_job_id(sync_id)]
-    assert get_run(services, sync_id).status is SyncStatus.QUEUED
+    assert registry.get_scheduled_time(queueing.sync_job_id(sync_id)).timestamp() > time.time() + 20
+    assert fake_redis.get(coalescing.pending_key(company_id)) == str(sync_id).encode()
+
+
+def test_scheduling_what_another_process_scheduled_leaves_no_row(services, fake_redis):
+    company_id = make_company(services)
+    intake.accept_notice(fake_redis, company_id, _notice("1"))
+    first = intake.schedule_company(services, fake_redis, company_id, "bamboohr", debounce=0)
+
+    assert intake.schedule_company(services, fake_redis, company_id, "bamboohr", debounce=0) is None
+    assert _rows(services, company_id) == [first]
+
+
+def test_redis_failing_after_the_row_discards_it_and_keeps_the_company_listed(services, fake_redis, monkeypatch):
+    """Invariant: nothing accepted is lost and no row waits for a job that was never queued."""
+    company_id = make_company(services)
+    intake.accept_notice(fake_redis, company_id, _notice("1"))
+
+    def broken(*args, **kwargs):
+        raise RedisConnectionError("connection reset by peer")
+
+    monkeypatch.setattr(queueing, "schedule_sync", broken)
+    with pytest.raises(RedisConnectionError):
+        intake.schedule_company(services, fake_redis, company_id, "bamboohr", debounce=0)
+
+    assert _rows(services, company_id) == [] and set(_listed(fake_redis)) == {company_id}
+    assert fake_redis.smembers(coalescing.ids_key(company_id)) == {b"1"}
+
+
+def test_a_sweep_schedules_orphans_only_and_drops_companies_without_integration(services, fake_redis):
+    """Invariant: a sync whose accepting process died is scheduled by another after the grace period."""
+    orphan, young, gone = make_company(services, "personio"), make_company(services), make_company(services)
+    now = time.time()
+    _accept(fake_redis, orphan, "d-1", "1", now=now - 60)
+    _accept(fake_redis, young, "d-1", "1", now=now)
+    _accept(fake_redis, gone, "d-1", "1", now=now - 60)
+    with transaction(services.session_factory) as session:
+        session.delete(session.scalars(select(IntegrationRow).where(IntegrationRow.company_id == gone)).one())
+
+    assert intake.sweep(services, fake_redis, debounce=0, grace=5) == 1
+
+    (sync_id,) = _rows(services, orphan)
+    assert get_run(services, sync_id).provider == "personio"
+    assert fake_redis.get(coalescing.pending_key(orphan)) == str(sync_id).encode()
+    assert set(_listed(fake_redis)) == {young} and _rows(services, young) == []
+    assert not fake_redis.exists(coalescing.pending_key(gone))
 
 
 def test_a_claim_ends_the_pending_state_and_survives_until_released(fake_redis):
-    _, create = _counter()
-    coalescing.record_delivery(fake_redis, "co_1", "d-1", ["8", "7"], LazyRun(create), _no_schedule)
+    _accept(fake_redis, "co_1", "d-1", "8", "7")
+    coalescing.schedule(fake_redis, "co_1", 100, _mark)
 
     assert coalescing.claim_ids(fake_redis, "co_1", 100) == ["7", "8"]
     assert not fake_redis.exists(coalescing.pending_key("co_1"), coalescing.ids_key("co_1"))

@@ -16,8 +16,10 @@ from store.enums import ChangeSetStatus, IntegrationStatus, SyncMode, SyncStatus
 from store.repositories import companies, integrations, sync_runs
 from store.repositories.changeset_reads import load_changeset
 from workers import coalescing, queueing
-from workers.enqueue import accept_notice, request_sync
+from workers.coalescing import Intake
+from workers.enqueue import request_sync
 from workers.errors import NotConfigured, QueueUnavailable
+from workers.intake import accept_notice, schedule_company
 from workers.jobs import on_sync_failure, run_sync
 
 from pipeline_fakes import employee, get_run, make_company, work
@@ -29,6 +31,15 @@ def _job(redis, sync_id) -> Job:
 
 def _notice(*ids: str, delivery: str = "d-1") -> ChangeNotice:
     return ChangeNotice(event="employee.updated", delivery_id=delivery, remote_ids=ids)
+
+
+def _deliver(services, redis, company_id: str, notice: ChangeNotice) -> tuple[Intake, int]:
+    """A webhook accepted, and its company's due sync scheduled at once (as the web app's scheduler thread
+    does); returns the intake and the company's pending sync."""
+    intake = accept_notice(redis, company_id, notice)
+    if intake is Intake.SCHEDULED:
+        schedule_company(services, redis, company_id, "bamboohr", debounce=0)
+    return intake, int(redis.get(coalescing.pending_key(company_id)))
 
 
 def test_a_sync_job_has_a_deterministic_id_a_company_slot_and_the_retry_ladder(services, fake_redis):
@@ -99,9 +110,8 @@ def test_targeted_sync_claims_the_coalesced_ids_and_clears_the_pending_flag(
         services, fake_redis, hr, job_runtime):
     hr.add(employee("1", "Anna", "Muller"), employee("2", "Ben", "Meier"), employee("3", "Cem", "Yilmaz"))
     company_id = make_company(services)
-    _, sync_id = accept_notice(services, fake_redis, company_id, "bamboohr", _notice("1"), debounce=0)
-    _, joined = accept_notice(services, fake_redis, company_id, "bamboohr", _notice("2", delivery="d-2"),
-                              debounce=0)
+    _, sync_id = _deliver(services, fake_redis, company_id, _notice("1"))
+    _, joined = _deliver(services, fake_redis, company_id, _notice("2", delivery="d-2"))
 
     work(fake_redis)
 
@@ -116,13 +126,13 @@ def test_targeted_sync_claims_the_coalesced_ids_and_clears_the_pending_flag(
 def test_a_delivery_during_a_running_sync_makes_exactly_one_follow_up(services, fake_redis, hr, job_runtime):
     hr.add(employee("1", "Anna", "Muller"), employee("2", "Ben", "Meier"), employee("3", "Cem", "Yilmaz"))
     company_id = make_company(services)
-    _, first = accept_notice(services, fake_redis, company_id, "bamboohr", _notice("1"), debounce=0)
+    _, first = _deliver(services, fake_redis, company_id, _notice("1"))
     follow_ups = []
 
     def deliveries_meanwhile():
         for number, remote_id in enumerate(("2", "3", "2"), start=2):
-            follow_ups.append(accept_notice(services, fake_redis, company_id, "bamboohr",
-                                            _notice(remote_id, delivery=f"d-{number}"), debounce=0))
+            follow_ups.append(_deliver(services, fake_redis, company_id,
+                                       _notice(remote_id, delivery=f"d-{number}")))
 
     hr.during_fetch = deliveries_meanwhile
     work(fake_redis)
@@ -139,7 +149,7 @@ def test_a_retried_targeted_run_uses_the_ids_on_its_row(services, fake_redis, hr
     hr.add(employee("1", "Anna", "Muller"))
     hr.errors.append(ProviderUnavailable("BambooHR is throttling (HTTP 503)"))
     company_id = make_company(services)
-    _, sync_id = accept_notice(services, fake_redis, company_id, "bamboohr", _notice("1"), debounce=0)
+    _, sync_id = _deliver(services, fake_redis, company_id, _notice("1"))
 
     work(fake_redis)  # first attempt: transient failure, retry scheduled 10 s later
 
@@ -209,7 +219,7 @@ def test_transient_errors_on_the_last_attempt_fail_the_sync(services, fake_redis
 
 def test_an_empty_claim_finishes_the_sync_without_a_changeset(services, fake_redis, hr, job_runtime):
     company_id = make_company(services)
-    _, sync_id = accept_notice(services, fake_redis, company_id, "bamboohr", _notice("1"), debounce=0)
+    _, sync_id = _deliver(services, fake_redis, company_id, _notice("1"))
     fake_redis.delete(coalescing.ids_key(company_id))  # e.g. an older sync took the ids already
 
     work(fake_redis)
@@ -220,7 +230,7 @@ def test_an_empty_claim_finishes_the_sync_without_a_changeset(services, fake_red
 
 def test_redis_errors_inside_the_job_are_transient(services, fake_redis, job_runtime, monkeypatch):
     company_id = make_company(services)
-    _, sync_id = accept_notice(services, fake_redis, company_id, "bamboohr", _notice("1"), debounce=0)
+    _, sync_id = _deliver(services, fake_redis, company_id, _notice("1"))
 
     def connection_lost(*args):
         raise RedisConnectionError("connection reset by peer")
