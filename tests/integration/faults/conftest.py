@@ -17,9 +17,6 @@ from workers.bootstrap import build_services
 from tests.integration.pipeline.pipeline_env import PrivateRedis, WorkerProcess
 from tests.integration.pipeline.pipeline_support import make_settings
 
-# Short enough that a slow HR answer times out quickly, long enough for a loaded 2-core machine.
-PROVIDER_TIMEOUT = 2.0
-
 
 @pytest.fixture(scope="module")
 def sandbox():
@@ -67,10 +64,14 @@ def services(settings):
 
 
 @pytest.fixture(scope="module")
-def worker(settings, folder):
-    """One `hrsync worker` for the module's tests: it outlives each test, as a deployed one would."""
-    quick = dataclasses.replace(settings, provider_timeout=PROVIDER_TIMEOUT)  # set-up syncs keep the default
-    process = WorkerProcess(quick, f"faults-{secrets.token_hex(3)}", folder).start()
+def worker(request, settings, folder):
+    """One `hrsync worker` for the module's tests: it outlives each test, as a deployed one would.
+
+    A module may give it a provider timeout of its own (PROVIDER_TIMEOUT); set-up syncs keep the default.
+    """
+    timeout = getattr(request.module, "PROVIDER_TIMEOUT", settings.provider_timeout)
+    own = dataclasses.replace(settings, provider_timeout=timeout)
+    process = WorkerProcess(own, f"faults-{secrets.token_hex(3)}", folder).start()
     yield process
     process.stop()
 

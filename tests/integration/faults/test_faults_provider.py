@@ -22,6 +22,8 @@ from tests.integration.pipeline.pipeline_support import changesets_of, finished,
 
 pytestmark = pytest.mark.postgres
 
+# The worker's: short enough that a slow HR answer times out quickly, long enough for a loaded machine.
+PROVIDER_TIMEOUT = 2.0
 # Up to three attempts of the job, one second apart (production waits 10 s, 30 s, ...).
 QUICK_RETRIES = (1, 1)
 LISTING = {"bamboohr": "/v1/reports/custom", "personio": "/v1/company/employees"}
