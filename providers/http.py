@@ -37,8 +37,9 @@ def make_retry(settings: ProviderSettings) -> Retry:
         backoff_jitter=settings.backoff_factor,
         backoff_max=60,
         respect_retry_after_header=True,
-        # A long Retry-After would park a worker for hours (urllib3's default cap is 6 h); past a
-        # minute the sync fails as transient and RQ's retry ladder tries again later.
+        # A long Retry-After would park a worker for hours (urllib3's default cap is 6 h): each wait
+        # is capped at a minute; once the retries are spent the sync fails as transient and RQ's
+        # retry ladder tries again later.
         retry_after_max=60,
         raise_on_status=False,
     )

@@ -75,7 +75,7 @@ class WebServer:
 def _answers(url: str) -> bool:
     try:
         return requests.get(url, timeout=1).ok
-    except requests.ConnectionError:
+    except requests.RequestException:  # refused, or too slow on a loaded machine: not up yet
         return False
 
 
