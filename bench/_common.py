@@ -21,6 +21,11 @@ PG_URL = os.environ.get("HRSYNC_BENCH_PG_URL", "postgresql+psycopg://postgres@12
 API_KEY, CLIENT_SECRET = "bench-key", "bench-secret"
 # What `providers.personio_client` asks for; the download-only baseline must make the same requests.
 PERSONIO_PAGE = 100
+# Personio companies pick their own keys; this is the demo's (employee number, city and postal code custom).
+PERSONIO_MAPPING = {"first_name": "first_name", "last_name": "last_name", "preferred_name": "preferred_name",
+                    "email": "email", "status": "status", "hire_date": "hire_date",
+                    "termination_date": "termination_date", "dynamic_1009": "unique_identifier",
+                    "dynamic_1006": "city", "dynamic_1005": "postal_code"}
 
 
 def emit(bench: str, **record: Any) -> None:
@@ -113,6 +118,11 @@ def credentials(provider: str, size: int) -> dict[str, str]:
     if provider == "bamboohr":
         return {"subdomain": subdomain, "api_key": API_KEY}
     return {"client_id": client_id, "client_secret": CLIENT_SECRET}
+
+
+def mapping_for(provider: str) -> dict[str, str] | None:
+    """The field mapping every benchmark uses: the demo's for Personio, the default for BambooHR."""
+    return PERSONIO_MAPPING if provider == "personio" else None
 
 
 def make_provider(provider: str, url: str, size: int, mapping: dict[str, str] | None = None):
