@@ -24,6 +24,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import make_url
 
+from bench import _common as common
 from domain.changeset import ChangeItem, ChangeKind, ChangeSet, FieldChange, Reason
 from domain.names import NameFormat
 from hrsync.config import Settings
@@ -142,6 +143,9 @@ def run(backend: str, items: int, end_to_end: bool) -> float:
         finally:
             services.dispose()
     label = "approve (password + apply)" if end_to_end else "apply transaction only"
+    common.emit("apply", database=backend, end_to_end=end_to_end, items=items, seconds=round(seconds, 3),
+                per_second=round(items / seconds), outcomes=result.counts(), audit_rows=audited,
+                target_s=TARGET_SECONDS, load=common.machine_load())
     print(f"{backend:>10}  {label:<27} {items:>6} items  {seconds:6.2f} s  {items / seconds:8.0f} items/s  "
           f"{'ok' if seconds <= TARGET_SECONDS else 'OVER TARGET'}  outcomes {result.counts()}  "
           f"audit rows {audited}")

@@ -1,6 +1,6 @@
 """Benchmark of domain.matching.match: N employees against N stakeholders, seconds and peak memory.
 
-Run `python bench/matching.py [--scenario NAME] [SIZES…]` or `python -m bench.matching`. Data comes
+Run `python -m bench.matching [--scenario NAME] [SIZES…]` from the repository root. Data comes
 from Faker (de_DE, de_CH, fr_FR, es_ES, en_US; seeded) and is generated before the clock starts.
 10% of employees have changed fields, 2% are new hires, 1% are leavers, 1% have a name variant or
 typo, and 2% of stakeholders are not employees. The registry is, by scenario: `mid-life`
@@ -23,6 +23,7 @@ import tracemalloc
 
 from faker import Faker
 
+from bench import _common as common
 from domain.employee import MAPPABLE_FIELDS, Employee, EmploymentStatus
 from domain.matching import match
 from domain.policy import SyncPolicy
@@ -171,11 +172,16 @@ def main(argv: list[str]) -> None:
     print(f"{'employees':>10} {'stakeholders':>12} {'seconds':>8} {'cpu s':>6} {'peak MiB':>9} {'emp/s':>9}  items")
     for size in args.sizes:
         row = measure(size, pools, args.scenario)
+        common.emit("matching", scenario=args.scenario, employees=size, stakeholders=size,
+                    seconds=round(row["seconds"], 3), cpu_s=round(row["cpu"], 3), peak_mb=round(row["peak_mb"], 1),
+                    per_second=round(row["per_second"]), counts=row["counts"], load=common.machine_load())
         print(f"{row['size']:>10,} {row['size']:>12,} {row['seconds']:>8.2f} {row['cpu']:>6.2f} "
               f"{row['peak_mb']:>9.1f} {row['per_second']:>9,.0f}  {row['counts']}")
     print(f"seconds: wall clock of one match() call, best of {REPEAT}, data generation excluded; cpu s: its "
           "process time; peak MiB: tracemalloc peak during one more call (Python heap, not RSS)")
-    print(f"machine reference: a bare 10M-step Python loop takes {reference_loop():.2f} s of CPU here")
+    reference = reference_loop()
+    common.emit("machine_reference", loop_cpu_s=round(reference, 3))
+    print(f"machine reference: a bare 10M-step Python loop takes {reference:.2f} s of CPU here")
 
 
 if __name__ == "__main__":
