@@ -1,6 +1,6 @@
 """Benchmark of domain.matching.match: N employees against N stakeholders, seconds and peak memory.
 
-Run `python -m bench.matching [--scenario NAME] [SIZES…]` from the repository root. Data comes
+Run `python bench/matching.py [--scenario NAME] [SIZES…]` or `python -m bench.matching`. Data comes
 from Faker (de_DE, de_CH, fr_FR, es_ES, en_US; seeded) and is generated before the clock starts.
 10% of employees have changed fields, 2% are new hires, 1% are leavers, 1% have a name variant or
 typo, and 2% of stakeholders are not employees. The registry is, by scenario: `mid-life`
@@ -23,7 +23,10 @@ import tracemalloc
 
 from faker import Faker
 
-from bench import _common as common
+try:
+    from bench import _common as common
+except ModuleNotFoundError:  # run as a script (`python bench/matching.py`): bench/ itself is on the path
+    import _common as common
 from domain.employee import MAPPABLE_FIELDS, Employee, EmploymentStatus
 from domain.matching import match
 from domain.policy import SyncPolicy
