@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from argon2 import PasswordHasher
 from redis import Redis
 from rq.registry import ScheduledJobRegistry
@@ -33,13 +35,19 @@ def setup_companies(services, sandbox: SandboxServer, count: int) -> list[tuple[
     return made
 
 
-def settle(redis_url: str, services) -> dict[str, int]:
+def settle(redis_url: str, services, timeout: float = 30.0) -> dict[str, int]:
     """Count what Redis holds (deliveries, employee ids, pending syncs with their committed row and their
-    scheduled job), then empty it and fail the orphaned rows, so the next run starts from nothing pending."""
+    scheduled job) once the web processes' intake schedulers have scheduled every sync due, then empty it
+    and fail the orphaned rows, so the next run starts from nothing pending."""
     client = Redis.from_url(redis_url)
+    deadline = time.monotonic() + timeout
+    while client.zcard(coalescing.UNSCHEDULED) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    unscheduled = client.zcard(coalescing.UNSCHEDULED)
     seen = sum(1 for _ in client.scan_iter(coalescing.seen_key("*", "*"), count=1000))
     ids = sum(client.scard(key) for key in client.scan_iter(coalescing.ids_key("*"), count=1000))
-    pending = [int(client.get(key)) for key in client.scan_iter(coalescing.pending_key("*"), count=1000)]
+    flags = [client.get(key) for key in client.scan_iter(coalescing.pending_key("*"), count=1000)]
+    pending = [int(flag) for flag in flags if flag and flag.isdigit()]
     scheduled = set(ScheduledJobRegistry(queue=queueing.queue(client)).get_job_ids())
     with transaction(services.session_factory) as session:
         queued = set(session.scalars(select(SyncRunRow.id).where(SyncRunRow.id.in_(pending),
@@ -48,4 +56,5 @@ def settle(redis_url: str, services) -> dict[str, int]:
             status=SyncStatus.FAILED.value, error="benchmark: Redis emptied"))
     complete = sum(1 for sync_id in pending if sync_id in queued and queueing.sync_job_id(sync_id) in scheduled)
     client.flushdb()
-    return {"seen": seen, "ids": ids, "pending": len(pending), "pending_complete": complete}
+    return {"seen": seen, "ids": ids, "pending": len(flags), "pending_complete": complete,
+            "unscheduled": unscheduled}

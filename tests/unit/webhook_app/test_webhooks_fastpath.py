@@ -1,0 +1,125 @@
+"""The webhooks' hot path beside Flask: it answers cached successes exactly as the route does, and hands every
+other request, body intact, to the route."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+
+from providers.bamboohr_webhook import sign
+from store.db import transaction
+from store.repositories import integrations
+from workers import coalescing
+from workers.intake import IntakeScheduler
+
+from webhook_senders import BAMBOOHR_SECRET, WebhookSender, bamboohr_body, configure, personio_body
+
+ROTATED = "whsec-rotated-0123456789abcdef"
+
+
+@pytest.fixture
+def settings(settings, tmp_path):
+    return dataclasses.replace(settings, database_url=f"sqlite:///{tmp_path / 'fastpath.db'}")
+
+
+@pytest.fixture
+def app(app, services, fake_redis):
+    app.extensions["hrsync.intake_scheduler"] = IntakeScheduler(services, fake_redis, debounce=0,
+                                                                sweep_every=0.05, grace=0.2)
+    return app
+
+
+@pytest.fixture
+def route_calls(app):
+    """How many requests the Flask route answered (the rest were answered by the fast path)."""
+    calls = []
+    view = app.view_functions["webhooks.receive"]
+
+    def counted(**kwargs):
+        calls.append(kwargs["company_id"])
+        return view(**kwargs)
+
+    app.view_functions["webhooks.receive"] = counted
+    return calls
+
+
+@pytest.fixture
+def sender(client, company, services):
+    configure(services, company.id, "bamboohr")
+    sender = WebhookSender(client, company.id)
+    assert sender.bamboohr(bamboohr_body("1")).status_code == 202  # the route reads and caches the signer
+    return sender
+
+
+def test_a_cached_company_is_answered_without_the_route_exactly_as_the_route_answers(client, company, services,
+                                                                                      route_calls, fake_redis):
+    """Invariant: same status, headers and JSON, same Redis effects, whichever path answers."""
+    configure(services, company.id, "bamboohr")
+    sender = WebhookSender(client, company.id)
+    by_route = sender.bamboohr(bamboohr_body("1"))
+    fast = sender.bamboohr(bamboohr_body("2"))
+    repeat = sender.bamboohr(bamboohr_body("2"))
+
+    assert route_calls == [company.id]  # only the first: the signer was not cached yet
+    assert (by_route.status_code, fast.status_code) == (202, 202)
+    assert by_route.headers["Content-Type"] == fast.headers["Content-Type"] == "application/json"
+    assert int(fast.headers["Content-Length"]) == len(fast.data)
+    assert set(by_route.get_json()) == set(fast.get_json()) == {"status", "delivery_id", "result"}
+    assert [by_route.json["result"], fast.json["result"], repeat.json["result"]] == ["scheduled", "joined",
+                                                                                       "duplicate"]
+    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {b"1", b"2"}
+
+
+def test_a_notice_naming_nobody_is_ignored_alike(client, company, services, route_calls, fake_redis):
+    configure(services, company.id, "personio")
+    sender = WebhookSender(client, company.id)
+    sender.personio(personio_body("4711"))
+    answer = sender.personio(personio_body(event="absence-period.created"))
+    assert answer.status_code == 202 and answer.json["result"] == "ignored" and route_calls == [company.id]
+
+
+def _with_query(sender):
+    stamp, body = str(int(time.time())), bamboohr_body("9")
+    return sender.client.post(f"/webhooks/bamboohr/{sender.company_id}?source=test", data=body,
+                              headers={"X-BambooHR-Timestamp": stamp,
+                                       "X-BambooHR-Signature": sign(BAMBOOHR_SECRET, body, stamp)})
+
+
+def _rotated(sender):
+    with transaction(sender.services.session_factory) as session:
+        integrations.set_webhook_secret(session, sender.services.box, sender.company_id, ROTATED)
+    return sender.bamboohr(bamboohr_body("9"), secret=ROTATED)
+
+
+def _redis_down(sender):
+    sender.redis_server.connected = False
+    return sender.bamboohr(bamboohr_body("9"))
+
+
+FALL_THROUGH = [
+    pytest.param(lambda s: s.bamboohr(bamboohr_body("9"), secret="wrong-secret-0123456789"), 401,
+                 "webhook_rejected", id="wrong-signature"),
+    pytest.param(lambda s: s.bamboohr(bamboohr_body("9"), timestamp=time.time() - 3600), 401, "webhook_rejected",
+                 id="stale-timestamp"),
+    pytest.param(lambda s: s.bamboohr(b"not json"), 400, "malformed_webhook", id="signed-not-json"),
+    pytest.param(lambda s: s.bamboohr(b"{" + b" " * (1024 * 1024) + b"}"), 413, "request_entity_too_large",
+                 id="over-the-cap"),
+    pytest.param(_redis_down, 503, "queue_unavailable", id="redis-down"),
+    pytest.param(_rotated, 202, None, id="rotated-secret"),
+    pytest.param(_with_query, 202, None, id="query-string"),
+    pytest.param(lambda s: s.personio(), 409, "provider_not_configured", id="other-provider"),
+]
+
+
+@pytest.mark.parametrize("case, status, code", FALL_THROUGH)
+def test_every_other_request_reaches_the_route_with_its_body(sender, services, redis_server, route_calls, case,
+                                                             status, code):
+    """Invariant: the fast path decides nothing but cached successes; the route answers the rest in full."""
+    sender.services, sender.redis_server = services, redis_server
+    response = case(sender)
+    assert response.status_code == status
+    if code:
+        assert response.json["error"]["code"] == code
+    assert route_calls == [sender.company_id]
