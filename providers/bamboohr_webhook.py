@@ -84,9 +84,11 @@ def delivery_id(entries: list[tuple[str, str, str, tuple[str, ...]]], body: byte
 
 
 def _signature_headers(headers: Mapping[str, str]) -> tuple[str, str]:
-    lowered = {str(key).lower(): value for key, value in headers.items()}
-    signature = lowered.get(SIGNATURE_HEADER.lower())
-    timestamp = lowered.get(TIMESTAMP_HEADER.lower())
+    signature, timestamp = headers.get(SIGNATURE_HEADER), headers.get(TIMESTAMP_HEADER)
+    if not signature or not timestamp:  # a plain mapping may spell the names in another case
+        lowered = {str(key).lower(): value for key, value in headers.items()}
+        signature = lowered.get(SIGNATURE_HEADER.lower())
+        timestamp = lowered.get(TIMESTAMP_HEADER.lower())
     if not signature or not timestamp:
         raise WebhookRejected(f"missing {SIGNATURE_HEADER} or {TIMESTAMP_HEADER} header")
     return str(signature), str(timestamp)
