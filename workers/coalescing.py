@@ -118,7 +118,8 @@ def claim_key(sync_id: int) -> str:
     return f"{_PREFIX}:claim:{int(sync_id)}"
 
 
-Schedule = Callable[[Pipeline, int], None]
+# Records on the pipeline what queueing a company's sync would send (it is never executed).
+Schedule = Callable[[Pipeline, str, int], None]
 
 
 def accept(redis: Redis, company_id: str, delivery_id: str, remote_ids: Iterable[str], now: float) -> Intake:
@@ -129,16 +130,26 @@ def accept(redis: Redis, company_id: str, delivery_id: str, remote_ids: Iterable
     return Intake(_text(state))
 
 
-def schedule(redis: Redis, company_id: str, sync_id: int, schedule_job: Schedule) -> bool:
-    """Make the committed sync `sync_id` the company's pending one and schedule its job, if still due."""
-    recorder = redis.pipeline()  # never executed: it only records what schedule_job would send
+def schedule(redis: Redis, due: list[tuple[str, int]], schedule_job: Schedule) -> list[bool]:
+    """For each (company, committed sync id): make it the company's pending sync and schedule its job, if
+    still due. One MULTI for all: every script runs, or (the link broken before EXEC) none does."""
+    with redis.pipeline(transaction=True) as pipe:
+        for company_id, sync_id in due:
+            _SCHEDULE_SCRIPT(keys=[pending_key(company_id), UNSCHEDULED],
+                             args=[company_id, int(sync_id), PENDING_TTL, *_recorded(redis, schedule_job,
+                                                                                      company_id, sync_id)],
+                             client=pipe)
+        return [bool(done) for done in pipe.execute()]
+
+
+def _recorded(redis: Redis, schedule_job: Schedule, company_id: str, sync_id: int) -> list:
+    """The commands `schedule_job` sends, flattened for _SCHEDULE: per command its length, then its words."""
+    recorder = redis.pipeline()
     try:
-        schedule_job(recorder, sync_id)
-        commands = [word for words, _options in recorder.command_stack for word in (len(words), *words)]
+        schedule_job(recorder, company_id, sync_id)
+        return [word for words, _options in recorder.command_stack for word in (len(words), *words)]
     finally:
         recorder.reset()
-    return bool(_SCHEDULE_SCRIPT(keys=[pending_key(company_id), UNSCHEDULED],
-                                 args=[company_id, int(sync_id), PENDING_TTL, *commands], client=redis))
 
 
 def due(redis: Redis, cutoff: float, limit: int) -> list[str]:

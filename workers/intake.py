@@ -2,11 +2,12 @@
 
 Accepting is one Lua script (coalescing.accept): dedupe, ids gathered, and for the first delivery of a burst
 the company's pending flag set to "new" and the company put on the `unscheduled` list. A scheduler thread in
-the web process then commits the sync row and, in one more script, makes it the pending sync and schedules
-its job: the DB row is committed before its job exists, as everywhere. Should the process die in between, the
-company stays listed: every web process's scheduler sweeps entries due for longer than GRACE (a lease keeps
-two sweepers apart; the script lets only one win anyway). So nothing accepted is lost while Redis keeps its
-data — which the gathered ids always depended on, until a sync claims them onto its row.
+the web process then commits the sync rows of what it was handed (a burst's companies together) and, in one
+MULTI of scripts, makes each its company's pending sync and schedules its job: the DB row is committed before
+its job exists, as everywhere. Should the process die in between, the company stays listed: every web
+process's scheduler sweeps entries due for longer than GRACE (a lease keeps two sweepers apart; the script
+lets only one win anyway). So nothing accepted is lost while Redis keeps its data — which the gathered ids
+always depended on, until a sync claims them onto its row.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from store.repositories import integrations, sync_runs
 from workers import coalescing, queueing
 from workers.bootstrap import Services
 from workers.coalescing import Intake
+from workers.enqueue import UNQUEUED
 from workers.errors import QueueUnavailable
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 GRACE = 5.0  # a process schedules what it accepted within milliseconds: older entries are orphans
 SWEEP_EVERY = 2.0
 SWEEP_BATCH = 100
+SCHEDULE_BATCH = 100
 IDLE_EXIT = 60.0  # the scheduler thread ends after this long without work; the next delivery restarts it
 
 
@@ -49,49 +52,56 @@ def accept_notice(redis: Redis, company_id: str, notice: ChangeNotice) -> Intake
         raise QueueUnavailable("the job queue (Redis) did not answer; try again shortly") from error
 
 
-def schedule_company(services: Services, redis: Redis, company_id: str, provider: str, *, debounce: float,
-                     retry: Retry | None = None) -> int | None:
-    """Commit a targeted sync row, then make it the company's pending sync with its job scheduled `debounce`
-    seconds from now. None (and no row left) when that was no longer due: another process did it."""
+def schedule_companies(services: Services, redis: Redis, due: list[tuple[str, str]], *, debounce: float,
+                       retry: Retry | None = None) -> list[int]:
+    """For each (company, provider): commit a targeted sync row, then make it the company's pending sync with
+    its job scheduled `debounce` seconds from now; returns the ids scheduled. A company another process
+    scheduled first is skipped, its row discarded. One transaction and one MULTI for the lot."""
     with transaction(services.session_factory) as session:
-        sync_id = sync_runs.create_run(session, company_id, provider, SyncMode.TARGETED).id
+        rows = [(company_id, sync_runs.create_run(session, company_id, provider, SyncMode.TARGETED).id)
+                for company_id, provider in due]
 
-    def schedule_job(pipe, sync_id: int) -> None:
+    def schedule_job(pipe, company_id: str, sync_id: int) -> None:
         queueing.schedule_sync(redis, sync_id, company_id, debounce, pipe, retry)
 
     try:
-        won = coalescing.schedule(redis, company_id, sync_id, schedule_job)
+        won = coalescing.schedule(redis, rows, schedule_job)
     except Exception:
-        _discard(services, sync_id)  # no job refers to it; the entry stays listed for a later sweep
+        # Perhaps Redis ran the scripts and only the answer was lost: a failed row still runs if its job exists
+        # (a retry may start a failed run), and the companies still listed are scheduled by a later sweep.
+        _settle(services, failed=[sync_id for _company, sync_id in rows])
         raise
-    if not won:
-        _discard(services, sync_id)
-        return None
-    log.info("targeted sync %s of company %s scheduled in %s s", sync_id, company_id, debounce)
-    return sync_id
-
-
-def sweep(services: Services, redis: Redis, *, debounce: float, grace: float = GRACE) -> int:
-    """Schedule the syncs due for longer than `grace` (their accepting process died); returns how many."""
-    now = time.time()
-    scheduled = 0
-    for company_id in coalescing.due(redis, now - grace, SWEEP_BATCH):
-        if not coalescing.lease(redis, company_id, now - grace, now):
-            continue
-        with transaction(services.session_factory) as session:
-            integration = integrations.get_integration(session, company_id)
-        if integration is None:
-            log.warning("company %s has no HR integration any more: its accepted webhooks are dropped", company_id)
-            coalescing.forget(redis, company_id)
-            continue
-        if schedule_company(services, redis, company_id, integration.provider, debounce=debounce) is not None:
-            scheduled += 1
+    _settle(services, discarded=[sync_id for (_company, sync_id), ok in zip(rows, won) if not ok])
+    scheduled = [sync_id for (_company, sync_id), ok in zip(rows, won) if ok]
+    if scheduled:
+        log.info("targeted syncs %s scheduled in %s s", scheduled, debounce)
     return scheduled
 
 
-def _discard(services: Services, sync_id: int) -> None:
+def sweep(services: Services, redis: Redis, *, debounce: float, grace: float = GRACE) -> list[int]:
+    """Schedule the syncs due for longer than `grace` (their accepting process died); returns their ids."""
+    now = time.time()
+    leased = [company_id for company_id in coalescing.due(redis, now - grace, SWEEP_BATCH)
+              if coalescing.lease(redis, company_id, now - grace, now)]
+    if not leased:
+        return []
     with transaction(services.session_factory) as session:
-        sync_runs.discard_run(session, sync_id)
+        providers = {company_id: integrations.get_integration(session, company_id) for company_id in leased}
+    for company_id in [company_id for company_id, integration in providers.items() if integration is None]:
+        log.warning("company %s has no HR integration any more: its accepted webhooks are dropped", company_id)
+        coalescing.forget(redis, company_id)
+    due = [(company_id, integration.provider) for company_id, integration in providers.items() if integration]
+    return schedule_companies(services, redis, due, debounce=debounce) if due else []
+
+
+def _settle(services: Services, *, failed: list[int] = (), discarded: list[int] = ()) -> None:
+    if not failed and not discarded:
+        return
+    with transaction(services.session_factory) as session:
+        for sync_id in failed:
+            sync_runs.fail_run(session, sync_id, UNQUEUED)
+        for sync_id in discarded:
+            sync_runs.discard_run(session, sync_id)
 
 
 class IntakeScheduler:
@@ -126,20 +136,30 @@ class IntakeScheduler:
     def _run(self) -> None:
         next_sweep = last_work = time.monotonic()
         while True:
-            try:
-                company_id, provider = self._queue.get(timeout=max(0.0, next_sweep - time.monotonic()))
-            except queue.Empty:
-                pass
-            else:
+            due = self._take(max(0.0, next_sweep - time.monotonic()))
+            if due:
                 last_work = time.monotonic()
-                self._guarded(schedule_company, self._services, self._redis, company_id, provider,
-                              debounce=self._debounce)
+                self._guarded(schedule_companies, self._services, self._redis, due, debounce=self._debounce)
             if time.monotonic() >= next_sweep:
                 if self._guarded(sweep, self._services, self._redis, debounce=self._debounce, grace=self._grace):
                     last_work = time.monotonic()
                 next_sweep = time.monotonic() + self._sweep_every
             if time.monotonic() - last_work > self._idle_exit and self._retire():
                 return
+
+    def _take(self, timeout: float) -> list[tuple[str, str]]:
+        """What was submitted: waits up to `timeout` for the first, then takes what else is there (a burst's
+        companies are scheduled together)."""
+        try:
+            due = {self._queue.get(timeout=timeout)}
+        except queue.Empty:
+            return []
+        while len(due) < SCHEDULE_BATCH:
+            try:
+                due.add(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return sorted(due)
 
     def _retire(self) -> bool:
         with self._lock:

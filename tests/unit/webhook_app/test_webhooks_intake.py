@@ -235,7 +235,7 @@ def test_redis_down_answers_503_with_retry_after_and_records_nothing(sender, ser
 def test_an_accepted_delivery_whose_scheduling_fails_is_scheduled_by_a_later_sweep(sender, services, company,
                                                                                    fake_redis, monkeypatch):
     """Invariant: nothing accepted is lost — Redis failing between the 202 and the job leaves the company
-    listed (no orphan row), and the sweep schedules its sync once Redis answers again."""
+    listed (the row of that try failed, not left queued), and the sweep schedules its sync once Redis answers."""
     failures = []
     real = queueing.schedule_sync
 
@@ -251,8 +251,11 @@ def test_an_accepted_delivery_whose_scheduling_fails_is_scheduled_by_a_later_swe
     assert failures == [1] and fake_redis.smembers(coalescing.ids_key(company.id)) == {b"5"}
     assert fake_redis.zcard(coalescing.UNSCHEDULED) == 0
     with transaction(services.session_factory) as session:
-        rows = session.scalars(select(SyncRunRow.id).where(SyncRunRow.company_id == company.id)).all()
-    assert rows == [run.id]  # the failed try left no row behind
+        rows = session.execute(select(SyncRunRow.id, SyncRunRow.status, SyncRunRow.error).where(
+            SyncRunRow.company_id == company.id).order_by(SyncRunRow.id)).all()
+    assert [(status, error) for _id, status, error in rows] == [("failed", "could not be queued: Redis did not "
+                                                                  "answer"), ("queued", None)]
+    assert rows[-1].id == run.id
 
 
 def test_the_answer_names_no_secret(sender):

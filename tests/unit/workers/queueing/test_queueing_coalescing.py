@@ -29,8 +29,8 @@ def _accept(redis, company_id: str, delivery: str, *ids: str, now: float | None 
     return coalescing.accept(redis, company_id, delivery, ids, time.time() if now is None else now)
 
 
-def _mark(pipe, sync_id: int) -> None:
-    pipe.set(f"test:scheduled:{sync_id}", "1")
+def _mark(pipe, company_id: str, sync_id: int) -> None:
+    pipe.set(f"test:scheduled:{sync_id}", company_id)
 
 
 def _listed(redis) -> dict[str, float]:
@@ -68,25 +68,38 @@ def test_scheduling_makes_the_row_the_pending_sync_once(fake_redis):
     """Invariant: of two processes scheduling the same due sync, exactly one job exists afterwards."""
     _accept(fake_redis, "co_1", "d-1", "7")
 
-    assert coalescing.schedule(fake_redis, "co_1", 100, _mark) is True
-    assert coalescing.schedule(fake_redis, "co_1", 101, _mark) is False
+    assert coalescing.schedule(fake_redis, [("co_1", 100)], _mark) == [True]
+    assert coalescing.schedule(fake_redis, [("co_1", 101)], _mark) == [False]
 
     assert fake_redis.get(coalescing.pending_key("co_1")) == b"100" and _listed(fake_redis) == {}
     assert fake_redis.exists("test:scheduled:100") and not fake_redis.exists("test:scheduled:101")
     assert _accept(fake_redis, "co_1", "d-2", "8") is Intake.JOINED  # joins sync 100
 
 
-def test_a_failure_while_recording_the_job_changes_nothing(fake_redis):
-    _accept(fake_redis, "co_1", "d-1", "7")
+def test_several_companies_are_scheduled_at_once_each_at_most_once(fake_redis):
+    for company_id in ("co_1", "co_2", "co_3"):
+        _accept(fake_redis, company_id, "d-1", "7")
+    coalescing.schedule(fake_redis, [("co_2", 99)], _mark)  # another process was first for co_2
 
-    def broken(pipe, sync_id):
-        pipe.set("test:partial", "1")
-        raise RedisConnectionError("connection reset")
+    assert coalescing.schedule(fake_redis, [("co_1", 100), ("co_2", 101), ("co_3", 102)], _mark) == [True, False,
+                                                                                                       True]
+    assert [fake_redis.get(coalescing.pending_key(c)) for c in ("co_1", "co_2", "co_3")] == [b"100", b"99", b"102"]
+    assert not fake_redis.exists("test:scheduled:101") and _listed(fake_redis) == {}
+
+
+def test_a_failure_while_recording_the_jobs_changes_nothing(fake_redis):
+    _accept(fake_redis, "co_1", "d-1", "7")
+    _accept(fake_redis, "co_2", "d-1", "7")
+
+    def broken(pipe, company_id, sync_id):
+        pipe.set(f"test:partial:{company_id}", "1")
+        if company_id == "co_2":
+            raise RedisConnectionError("connection reset")
 
     with pytest.raises(RedisConnectionError):
-        coalescing.schedule(fake_redis, "co_1", 100, broken)
+        coalescing.schedule(fake_redis, [("co_1", 100), ("co_2", 101)], broken)
 
-    assert not fake_redis.exists("test:partial") and set(_listed(fake_redis)) == {"co_1"}
+    assert fake_redis.keys("test:*") == [] and set(_listed(fake_redis)) == {"co_1", "co_2"}
     assert fake_redis.get(coalescing.pending_key("co_1")) == coalescing.NEW.encode()
 
 
@@ -129,7 +142,7 @@ def test_scheduling_commits_the_row_then_schedules_its_job_after_the_debounce(se
     company_id = make_company(services)
     intake.accept_notice(fake_redis, company_id, _notice("1"))
 
-    sync_id = intake.schedule_company(services, fake_redis, company_id, "bamboohr", debounce=30)
+    (sync_id,) = intake.schedule_companies(services, fake_redis, [(company_id, "bamboohr")], debounce=30)
 
     run = get_run(services, sync_id)
     assert run.status is SyncStatus.QUEUED and run.mode is SyncMode.TARGETED and run.provider == "bamboohr"
@@ -142,14 +155,14 @@ def test_scheduling_commits_the_row_then_schedules_its_job_after_the_debounce(se
 def test_scheduling_what_another_process_scheduled_leaves_no_row(services, fake_redis):
     company_id = make_company(services)
     intake.accept_notice(fake_redis, company_id, _notice("1"))
-    first = intake.schedule_company(services, fake_redis, company_id, "bamboohr", debounce=0)
+    first = intake.schedule_companies(services, fake_redis, [(company_id, "bamboohr")], debounce=0)
 
-    assert intake.schedule_company(services, fake_redis, company_id, "bamboohr", debounce=0) is None
-    assert _rows(services, company_id) == [first]
+    assert intake.schedule_companies(services, fake_redis, [(company_id, "bamboohr")], debounce=0) == []
+    assert _rows(services, company_id) == first
 
 
-def test_redis_failing_after_the_row_discards_it_and_keeps_the_company_listed(services, fake_redis, monkeypatch):
-    """Invariant: nothing accepted is lost and no row waits for a job that was never queued."""
+def test_redis_failing_after_the_row_fails_it_and_keeps_the_company_listed(services, fake_redis, monkeypatch):
+    """Invariant: nothing accepted is lost and no row waits as queued for a job that was never queued."""
     company_id = make_company(services)
     intake.accept_notice(fake_redis, company_id, _notice("1"))
 
@@ -158,9 +171,10 @@ def test_redis_failing_after_the_row_discards_it_and_keeps_the_company_listed(se
 
     monkeypatch.setattr(queueing, "schedule_sync", broken)
     with pytest.raises(RedisConnectionError):
-        intake.schedule_company(services, fake_redis, company_id, "bamboohr", debounce=0)
+        intake.schedule_companies(services, fake_redis, [(company_id, "bamboohr")], debounce=0)
 
-    assert _rows(services, company_id) == [] and set(_listed(fake_redis)) == {company_id}
+    (sync_id,) = _rows(services, company_id)
+    assert get_run(services, sync_id).status is SyncStatus.FAILED and set(_listed(fake_redis)) == {company_id}
     assert fake_redis.smembers(coalescing.ids_key(company_id)) == {b"1"}
 
 
@@ -174,9 +188,9 @@ def test_a_sweep_schedules_orphans_only_and_drops_companies_without_integration(
     with transaction(services.session_factory) as session:
         session.delete(session.scalars(select(IntegrationRow).where(IntegrationRow.company_id == gone)).one())
 
-    assert intake.sweep(services, fake_redis, debounce=0, grace=5) == 1
+    (sync_id,) = intake.sweep(services, fake_redis, debounce=0, grace=5)
 
-    (sync_id,) = _rows(services, orphan)
+    assert _rows(services, orphan) == [sync_id]
     assert get_run(services, sync_id).provider == "personio"
     assert fake_redis.get(coalescing.pending_key(orphan)) == str(sync_id).encode()
     assert set(_listed(fake_redis)) == {young} and _rows(services, young) == []
@@ -185,7 +199,7 @@ def test_a_sweep_schedules_orphans_only_and_drops_companies_without_integration(
 
 def test_a_claim_ends_the_pending_state_and_survives_until_released(fake_redis):
     _accept(fake_redis, "co_1", "d-1", "8", "7")
-    coalescing.schedule(fake_redis, "co_1", 100, _mark)
+    coalescing.schedule(fake_redis, [("co_1", 100)], _mark)
 
     assert coalescing.claim_ids(fake_redis, "co_1", 100) == ["7", "8"]
     assert not fake_redis.exists(coalescing.pending_key("co_1"), coalescing.ids_key("co_1"))

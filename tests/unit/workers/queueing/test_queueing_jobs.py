@@ -19,7 +19,7 @@ from workers import coalescing, queueing
 from workers.coalescing import Intake
 from workers.enqueue import request_sync
 from workers.errors import NotConfigured, QueueUnavailable
-from workers.intake import accept_notice, schedule_company
+from workers.intake import accept_notice, schedule_companies
 from workers.jobs import on_sync_failure, run_sync
 
 from pipeline_fakes import employee, get_run, make_company, work
@@ -38,7 +38,7 @@ def _deliver(services, redis, company_id: str, notice: ChangeNotice) -> tuple[In
     does); returns the intake and the company's pending sync."""
     intake = accept_notice(redis, company_id, notice)
     if intake is Intake.SCHEDULED:
-        schedule_company(services, redis, company_id, "bamboohr", debounce=0)
+        schedule_companies(services, redis, [(company_id, "bamboohr")], debounce=0)
     return intake, int(redis.get(coalescing.pending_key(company_id)))
 
 
