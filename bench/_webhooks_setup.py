@@ -35,14 +35,18 @@ def setup_companies(services, sandbox: SandboxServer, count: int) -> list[tuple[
     return made
 
 
-def settle(redis_url: str, services, timeout: float = 30.0) -> dict[str, int]:
+_counted: dict[str, int] = {"ids": 0}
+
+
+def settle(redis_url: str, services, timeout: float = 30.0, empty: bool = True) -> dict[str, int]:
     """Count what Redis holds (deliveries, employee ids, pending syncs with their committed row and their
-    scheduled job) once the web processes' intake schedulers have scheduled every sync due, then empty it
-    and fail the orphaned rows, so the next run starts from nothing pending."""
+    scheduled job) once the web processes' intake schedulers have scheduled every sync due; then, with
+    `empty`, empty it and fail the orphaned rows, so the next run starts from nothing pending. Without,
+    `ids` counts the employee ids added since the last count."""
     client = Redis.from_url(redis_url)
     deadline = time.monotonic() + timeout
     while client.zcard(coalescing.UNSCHEDULED) and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.05)  # the schedulers are the system under test: polled, with a deadline
     unscheduled = client.zcard(coalescing.UNSCHEDULED)
     seen = sum(1 for _ in client.scan_iter(coalescing.seen_key("*", "*"), count=1000))
     ids = sum(client.scard(key) for key in client.scan_iter(coalescing.ids_key("*"), count=1000))
@@ -52,9 +56,12 @@ def settle(redis_url: str, services, timeout: float = 30.0) -> dict[str, int]:
     with transaction(services.session_factory) as session:
         queued = set(session.scalars(select(SyncRunRow.id).where(SyncRunRow.id.in_(pending),
                                                                  SyncRunRow.status == SyncStatus.QUEUED.value)))
-        session.execute(update(SyncRunRow).where(SyncRunRow.id.in_(pending)).values(
-            status=SyncStatus.FAILED.value, error="benchmark: Redis emptied"))
+        if empty:
+            session.execute(update(SyncRunRow).where(SyncRunRow.id.in_(pending)).values(
+                status=SyncStatus.FAILED.value, error="benchmark: Redis emptied"))
     complete = sum(1 for sync_id in pending if sync_id in queued and queueing.sync_job_id(sync_id) in scheduled)
-    client.flushdb()
-    return {"seen": seen, "ids": ids, "pending": len(flags), "pending_complete": complete,
+    new_ids, _counted["ids"] = ids - _counted["ids"], 0 if empty else ids
+    if empty:
+        client.flushdb()
+    return {"seen": seen, "ids": new_ids, "pending": len(flags), "pending_complete": complete,
             "unscheduled": unscheduled}

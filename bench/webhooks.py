@@ -6,13 +6,14 @@ companies, each delivery distinct (new employee id and event time). A bare Flask
 the same gunicorn config, gets the same bodies. Both servers run side by side and wrk loads them in turn, in
 short alternating slices: on a shared machine both then see the same background load. Before each of hrsync's
 slices Redis is emptied, so every company pays its first-delivery path again (as it does each debounce period in
-production). No worker runs, so after each slice Redis must hold every accepted delivery's employee id, and
+production; `--keep-pending` measures without). No worker runs, so after each slice Redis must hold every accepted delivery's employee id, and
 every pending sync its committed row and its scheduled job (zero lost). Besides req/s the server's CPU time per
 request (gunicorn + Redis) is printed: other load on the machine disturbs it least.
 
 Latency: the same stack plus two `hrsync worker`s (waited for until registered) and the sandbox; a steady
 trickle of webhooks (one per company, each after an HR change) with SYNC_DEBOUNCE_SECONDS=1; latency is the
 time from sending the webhook to the targeted sync's commit of the pending change set, split into its parts.
+Then the workers' capacity: a burst of webhooks for as many other companies at once.
 
     python -m bench.webhooks [--slices 8] [--seconds 5] [--connections 16] [--companies 100] [--only ...]
 Needs `wrk` (apt-get install wrk) and `redis-server`.
@@ -68,12 +69,14 @@ def run_slice(server: env.Server, settings: Settings, services, requests_file: P
     run = env.wrk(server.url, requests_file, args.seconds, args.connections)
     run["web_cpu_s"] = server.cpu_seconds() - web_before
     run["redis_cpu_s"] = env.redis_cpu_seconds(settings.redis_url) - redis_before
-    run["lost"] = lost(run["accepted"], settle(settings.redis_url, services)) if ours else 0
+    run["lost"] = lost(run["accepted"], settle(settings.redis_url, services, empty=not args.keep_pending)) \
+        if ours else 0
     return run
 
 
 def lost(accepted: int, stored: dict) -> int:
-    """Accepted deliveries whose employee id Redis does not hold, plus pending syncs without row or job."""
+    """Accepted deliveries whose employee id Redis does not hold, plus pending syncs without row or job.
+    (Kept pending across slices, Redis holds the earlier slices' ids too: `ids` counts only new ones.)"""
     return max(0, accepted - stored["ids"]) + stored["pending"] - stored["pending_complete"]
 
 
@@ -85,7 +88,8 @@ def throughput(settings: Settings, services, made, args, workdir: Path) -> dict:
         warm = write_requests(workdir / "warm.tsv", made, MAX_RATE * args.warmup, first)
         first += MAX_RATE * args.warmup
         warm_lost = {name: lost(env.wrk(server.url, warm, args.warmup, args.connections)["accepted"],
-                                settle(settings.redis_url, services)) for name, server in servers.items()}
+                                settle(settings.redis_url, services, empty=not args.keep_pending))
+                     for name, server in servers.items()}
         for number in range(args.slices):
             deliveries = write_requests(workdir / "slice.tsv", made, MAX_RATE * args.seconds, first)
             first += MAX_RATE * args.seconds
@@ -114,7 +118,8 @@ def totals(slices: list[dict]) -> dict:
 
 def report_throughput(result: dict, args) -> None:
     ours, bare = result["ours"], result["bare"]
-    print(f"throughput: {args.slices} alternating slices of {args.seconds} s per app (load average "
+    regime = "companies already pending" if args.keep_pending else "Redis emptied before each hrsync slice"
+    print(f"throughput: {args.slices} alternating slices of {args.seconds} s per app, {regime} (load average "
           f"{result['load'][0][0]:.2f} before, {result['load'][1][0]:.2f} after)")
     for name, run in (("hrsync webhook", ours), ("bare Flask 202", bare)):
         print(f"  {name:>15}: {run['rate']:6.0f} req/s  p50 {run['p50_ms']:6.2f} ms  p99 {run['p99_median_ms']:6.2f} "
@@ -128,7 +133,7 @@ def report_throughput(result: dict, args) -> None:
     print(f"  throughput ratio {ratio:.0%} (target ≥ {TARGET_RATIO:.0%}); CPU-per-request ratio {cpu_ratio:.0%}; "
           f"p99 {ours['p99_median_ms']:.1f} ms (target ≤ {TARGET_P99_MS:.0f} ms); accepted {ours['accepted']}, "
           f"lost {ours['lost']} (target 0)")
-    common.emit("webhooks", figure="throughput", load=result["load"], ours_rps=round(ours["rate"]),
+    common.emit("webhooks", figure="throughput", regime=regime, load=result["load"], ours_rps=round(ours["rate"]),
                 bare_rps=round(bare["rate"]), ratio=round(ratio, 3), cpu_ratio=round(cpu_ratio, 3),
                 ours_p50_ms=ours["p50_ms"], ours_p99_ms=ours["p99_median_ms"], ours_p99_worst_ms=ours["p99_worst_ms"],
                 bare_p99_ms=bare["p99_median_ms"], ours_cpu_ms=round(ours["cpu_ms"], 3),
@@ -143,10 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--companies", type=int, default=100)
     parser.add_argument("--samples", type=int, default=40, help="webhooks timed for the latency figure")
-    parser.add_argument("--spacing", type=float, default=1.0, help="seconds between the timed webhooks")
+    parser.add_argument("--spacing", type=float, default=0.25, help="seconds between the timed webhooks")
     parser.add_argument("--burst", type=int, default=20, help="webhooks sent at once to measure worker capacity")
     parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
     parser.add_argument("--only", choices=("throughput", "latency"))
+    parser.add_argument("--keep-pending", action="store_true",
+                        help="do not empty Redis between slices: no first deliveries in the measured runs")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, SandboxServer(SandboxState()) as sandbox:
         workdir = Path(tmp)
