@@ -7,7 +7,9 @@ MULTI of scripts, makes each its company's pending sync and schedules its job: t
 its job exists, as everywhere. Should the process die in between, the company stays listed: every web
 process's scheduler sweeps entries due for longer than GRACE (a lease keeps two sweepers apart; the script
 lets only one win anyway). So nothing accepted is lost while Redis keeps its data — which the gathered ids
-always depended on, until a sync claims them onto its row.
+always depended on, until a sync claims them onto its row. A scheduler thread ends after IDLE_EXIT without
+work, so in a quiet deployment an orphan waits for the next delivery any web process accepts (whose thread
+sweeps at once) — or for the nightly resync, which fetches everyone anyway.
 """
 
 from __future__ import annotations
