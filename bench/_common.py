@@ -49,6 +49,13 @@ def rss_now() -> int:
 
 
 def peak_rss() -> int:
+    """This process's peak RSS. VmHWM, not ru_maxrss: a spawned child is forked from its parent before exec, and
+    Linux keeps the forked copy's RSS in ru_maxrss — a big parent would inflate every child's figure."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
 
 
@@ -79,25 +86,28 @@ def tenant_names(size: int) -> tuple[str, str]:
     return f"bench{size}", f"bench-client-{size}"
 
 
-def serve_sandbox(sizes: list[int], conn: Any) -> None:
+Cases = dict[str, list[int]]  # provider → employee counts
+
+
+def serve_sandbox(cases: Cases, conn: Any) -> None:
     from sandbox.server import SandboxServer
     from sandbox.state import SandboxState
 
     state = SandboxState()
-    for size in sizes:
-        subdomain, client_id = tenant_names(size)
-        state.add_bamboohr_tenant(subdomain, API_KEY, people=size, seed=size)
-        state.add_personio_tenant(client_id, CLIENT_SECRET, people=size, seed=size + 1)
+    for size in cases.get("bamboohr", []):
+        state.add_bamboohr_tenant(tenant_names(size)[0], API_KEY, people=size, seed=size)
+    for size in cases.get("personio", []):
+        state.add_personio_tenant(tenant_names(size)[1], CLIENT_SECRET, people=size, seed=size + 1)
     with SandboxServer(state) as server:
         conn.send(server.url)
         conn.recv()  # the parent says when to stop
 
 
 @contextmanager
-def sandbox_process(ctx: Any, sizes: list[int]) -> Iterator[str]:
-    """The sandbox with one tenant per provider and size, in its own process (its CPU is not the client's)."""
+def sandbox_process(ctx: Any, cases: Cases) -> Iterator[str]:
+    """The sandbox with a tenant per provider and size, in its own process (its CPU is not the client's)."""
     parent, child = ctx.Pipe()
-    server = ctx.Process(target=serve_sandbox, args=(sizes, child), daemon=True)
+    server = ctx.Process(target=serve_sandbox, args=(cases, child), daemon=True)
     server.start()
     try:
         yield parent.recv()

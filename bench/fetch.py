@@ -26,6 +26,11 @@ PROVIDERS = ("bamboohr", "personio")
 
 def fetch(provider: str, url: str, size: int, keep: bool) -> dict[str, float]:
     """The real client's full fetch (in a fresh process): streamed and counted, or collected into a list."""
+    return timed_fetch(provider, url, size, keep)[0]
+
+
+def timed_fetch(provider: str, url: str, size: int, keep: bool) -> tuple[dict[str, float], list]:
+    """The fetch figures and, when `keep`, the employees themselves."""
     client = common.make_provider(provider, url, size, common.mapping_for(provider))
     gc.collect()
     before = common.rss_now()
@@ -34,11 +39,11 @@ def fetch(provider: str, url: str, size: int, keep: bool) -> dict[str, float]:
         employees = list(client.iter_employees())
         count = len(employees)
     else:
-        count = sum(1 for _ in client.iter_employees())
+        employees, count = [], sum(1 for _ in client.iter_employees())
     seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     client.close()
     return {"count": count, "seconds": seconds, "cpu": cpu, "growth": common.peak_rss() - before,
-            "peak": common.peak_rss()}
+            "peak": common.peak_rss()}, employees
 
 
 def record(provider: str, size: int, bare: dict, listed: dict, counted: dict | None = None) -> dict[str, Any]:
@@ -90,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     ctx = common.spawn_context()
-    with common.sandbox_process(ctx, sizes) as url:
+    with common.sandbox_process(ctx, {provider: sizes for provider in PROVIDERS}) as url:
         rows = measure(ctx, url, sizes, args.runs)
     report(rows)
     return 0

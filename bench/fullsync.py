@@ -11,10 +11,11 @@ Download-only, in the same run and right before each sync, in a fresh process: t
 is timed on its own, so both "download" and "download + parse" are reported. The sandbox runs in its own process
 and is warmed first (the registry set-up fetches every tenant once). At the target size (50k) download and sync
 alternate `--repeat` times and the best of each is kept, so one burst of other load on a shared machine does not
-decide the figure; elsewhere each runs once. The client fetch alone (bench/fetch.py's list figure) is timed too.
+decide the figure; elsewhere each runs once. The client fetch alone (bench/fetch.py's list figure) is timed too:
+it is the fetch that provides the employees the registry is built from.
 
-    python -m bench.fullsync [--sizes 10000,50000,100000] [--databases sqlite,postgresql]
-                             [--providers personio,bamboohr]
+    python -m bench.fullsync [--case personio=10000,50000,100000 --case bamboohr=50000]
+                             [--databases sqlite,postgresql] [--repeat 2]
 """
 
 from __future__ import annotations
@@ -113,16 +114,13 @@ def scratch_database(kind: str, folder: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def registry_values(provider: str, url: str, size: int) -> list[dict[str, Any]]:
-    """The stakeholders a company would have before this sync, built from what HR says today."""
+def fetch_and_registry(provider: str, url: str, size: int) -> tuple[dict, list[dict[str, Any]]]:
+    """In a fresh process: the client's full fetch, timed (the fetch figure), and from what it fetched the
+    registry a company would have before this sync (`hrsync.demo.seed`)."""
     from hrsync.demo.seed import seed_registry
 
-    client = common.make_provider(provider, url, size, mapping_for(provider))
-    try:
-        employees = list(client.iter_employees())
-    finally:
-        client.close()
-    return seed_registry(employees, provider)
+    timing, employees = fetch.timed_fetch(provider, url, size, keep=True)
+    return timing, seed_registry(employees, provider)
 
 
 def prepare(services, provider: str, size: int, registry: list[dict[str, Any]]) -> str:
@@ -165,24 +163,23 @@ def measure(ctx, url: str, database: str, folder: Path, plan: "Plan", registries
         migrate.upgrade(database_url)
         services = build_services(settings_for(database_url, url, key))
         try:
-            for provider in plan.providers:
-                for size in plan.sizes:
-                    if (provider, size) not in registries:
-                        registries[(provider, size)] = registry_values(provider, url, size)
-                    company_id = prepare(services, provider, size, registries[(provider, size)])
-                    bare, synced = [], []
-                    # Alternating, and the best of each kept: a background burst hits one run, not the figure.
-                    for _ in range(plan.repeat if size == TARGET_SIZE else 1):
-                        bare.append(common.isolated(ctx, common.download, provider, url, size, mapping_for(provider)))
-                        synced.append(common.isolated(ctx, run_sync, database_url, url, key,
-                                                      queue_sync(services, company_id, provider)))
-                    best_bare = min(bare, key=lambda r: r["seconds"] + r["parse"])
-                    rows.append(record(database, provider, size, len(registries[(provider, size)]), best_bare,
-                                       min(synced, key=lambda r: r["seconds"]), len(synced)))
-                    if database == plan.databases[0] and size in plan.fetch_sizes:
-                        fetch.record(provider, size, best_bare, common.isolated(ctx, fetch.fetch, provider, url,
-                                                                                size, True))
-                    print(f"  measured {database} {provider} {size}: {rows[-1]['seconds']:.1f} s", flush=True)
+            for provider, size in plan.pairs():
+                if (provider, size) not in registries:
+                    registries[(provider, size)] = common.isolated(ctx, fetch_and_registry, provider, url, size)
+                fetched, registry = registries[(provider, size)]
+                company_id = prepare(services, provider, size, registry)
+                bare, synced = [], []
+                # Alternating, and the best of each kept: a background burst hits one run, not the figure.
+                for _ in range(plan.repeat if size == TARGET_SIZE else 1):
+                    bare.append(common.isolated(ctx, common.download, provider, url, size, mapping_for(provider)))
+                    synced.append(common.isolated(ctx, run_sync, database_url, url, key,
+                                                  queue_sync(services, company_id, provider)))
+                best_bare = min(bare, key=lambda r: r["seconds"] + r["parse"])
+                rows.append(record(database, provider, size, len(registry), best_bare,
+                                   min(synced, key=lambda r: r["seconds"]), len(synced)))
+                if database == plan.databases[0]:
+                    fetch.record(provider, size, best_bare, fetched)
+                print(f"  measured {database} {provider} {size}: {rows[-1]['seconds']:.1f} s", flush=True)
         finally:
             services.dispose()
     return rows
@@ -231,30 +228,38 @@ def report(rows: list[dict[str, Any]]) -> None:
 
 @dataclass(frozen=True)
 class Plan:
-    sizes: list[int]
+    cases: dict[str, list[int]]  # provider → employee counts
     databases: list[str]
-    providers: list[str]
     repeat: int
-    fetch_sizes: list[int]
+
+    def pairs(self) -> list[tuple[str, int]]:
+        return [(provider, size) for provider, sizes in self.cases.items() for size in sizes]
+
+
+def parse_cases(values: list[str]) -> dict[str, list[int]]:
+    """`personio=10000,50000` (repeatable) → {"personio": [10000, 50000]}."""
+    cases: dict[str, list[int]] = {}
+    for value in values:
+        provider, _, sizes = value.partition("=")
+        cases[provider] = [int(size) for size in sizes.split(",") if size]
+    return cases
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,50000,100000")
+    parser.add_argument("--case", action="append", metavar="PROVIDER=SIZES",
+                        help="e.g. personio=10000,50000,100000 (repeatable; default: both providers, all sizes)")
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--providers", default="personio,bamboohr")
     parser.add_argument("--repeat", type=int, default=2,
                         help=f"download and sync runs at {TARGET_SIZE:,} employees, alternating; the best counts")
-    parser.add_argument("--fetch-sizes", default="10000,50000",
-                        help="also time the provider client alone at these sizes (the fetch figures)")
     args = parser.parse_args(argv)
-    plan = Plan(sizes=[int(size) for size in args.sizes.split(",")], databases=args.databases.split(","),
-                providers=args.providers.split(","), repeat=max(1, args.repeat),
-                fetch_sizes=[int(size) for size in args.fetch_sizes.split(",") if size])
+    default = ["personio=10000,50000,100000", "bamboohr=10000,50000,100000"]
+    plan = Plan(cases=parse_cases(args.case or default), databases=args.databases.split(","),
+                repeat=max(1, args.repeat))
     ctx = common.spawn_context()
     rows: list[dict[str, Any]] = []
     registries: dict = {}
-    with common.sandbox_process(ctx, plan.sizes) as url, tempfile.TemporaryDirectory() as folder:
+    with common.sandbox_process(ctx, plan.cases) as url, tempfile.TemporaryDirectory() as folder:
         for database in plan.databases:
             rows += measure(ctx, url, database, Path(folder), plan, registries)
     report(rows)

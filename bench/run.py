@@ -26,8 +26,9 @@ DOCS = ROOT / "docs"
 # name → module arguments. The full-sync run also records the fetch figures (same sandbox, same processes).
 BENCHMARKS: dict[str, list[str]] = {
     "matching": ["10000", "50000", "100000"],
-    "fullsync": ["--sizes", "10000,50000,100000", "--databases", "sqlite,postgresql",
-                 "--providers", "personio,bamboohr", "--repeat", "2", "--fetch-sizes", "10000,50000"],
+    # Personio (500 paginated requests at 50k) at every size; BambooHR (one report) at the target size.
+    "fullsync": ["--case", "personio=10000,50000,100000", "--case", "bamboohr=50000",
+                 "--databases", "sqlite,postgresql", "--repeat", "2"],
     "webhooks": [],
     "apply": ["--items", "10000", "--backends", "sqlite,postgresql"],
 }
