@@ -50,7 +50,7 @@ class PersonioProvider:
         """Every employee, active and inactive, streamed page by page (`total` from `metadata`)."""
         tracker = self._start_fetch()
         fetched = 0
-        for page in self._client.iter_pages():
+        for page in self._client.iter_pages(read_ahead=True):
             for record in page.records:
                 tracker.observe(record)
                 yield employee_from_wire(record, self._mapping)
@@ -69,7 +69,8 @@ class PersonioProvider:
         since = _parse_cursor(cursor)
         params = {} if since is None else {
             "updated_since": (since - CURSOR_OVERLAP).strftime(UPDATED_SINCE_FORMAT)}
-        ids = tuple(remote_id_of(r) for page in self._client.iter_pages(params) for r in page.records)
+        ids = tuple(remote_id_of(r) for page in self._client.iter_pages(params, read_ahead=True)
+                    for r in page.records)
         return ChangedSince(remote_ids=ids, cursor=started.isoformat())
 
     def fetch_employees(self, remote_ids: Iterable[str]) -> Iterator[Employee]:

@@ -15,14 +15,13 @@ from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailab
 from providers.http import make_session
 from providers.personio_auth import TokenStore, token_from_header
 from providers.personio_mapping import remote_id_of
+from providers.personio_paging import PAGE_SIZE, page_bodies, records_of, total_of
 
 log = logging.getLogger(__name__)
 
 AUTH_PATH = "/v1/auth"
 EMPLOYEES_PATH = "/v1/company/employees"
 ATTRIBUTES_PATH = "/v1/company/employees/attributes"
-# The page maximum since pagination enforcement on 2025-01-31 (it was 200 before); never rely on defaults.
-PAGE_SIZE = 100
 # Personio asks integrations to name themselves (UPPER_SNAKE_CASE); support may not help without it.
 APP_ID = "HRSYNC"
 # Answers from /v1/auth that mean "these credentials are not accepted" (Personio's exact code is
@@ -59,25 +58,27 @@ class PersonioClient:
 
     # --- reads -------------------------------------------------------------------------------
 
-    def iter_pages(self, params: Mapping[str, str] | None = None) -> Iterator[Page]:
+    def iter_pages(self, params: Mapping[str, str] | None = None, *, read_ahead: bool = False) -> Iterator[Page]:
         """Every employee page, `limit=100` and a record `offset`, until a short or empty page.
 
         Page counters (`current_page`, `total_pages`) are not trusted (reported wrong). Records that
         shift between pages while the listing runs are yielded once; a full page of nothing new means
-        the offset is not honoured, which is an error rather than an endless loop.
+        the offset is not honoured, which is an error rather than an endless loop. `read_ahead`: later
+        pages are downloaded while earlier ones are parsed (`personio_paging.page_bodies`).
         """
+        def request(offset: int) -> requests.Response:
+            return self._exchange(EMPLOYEES_PATH, {**(params or {}), "limit": PAGE_SIZE, "offset": offset})
+
+        def parse(response: requests.Response) -> Mapping[str, Any]:
+            return self._body(response, f"GET {EMPLOYEES_PATH}")
+
         seen: set[str] = set()
-        offset = 0
-        while True:
-            body = self.get(EMPLOYEES_PATH, {**(params or {}), "limit": PAGE_SIZE, "offset": offset})
-            records = _records(body)
+        for offset, body in page_bodies(request, parse, read_ahead=read_ahead):
+            records = records_of(body)
             fresh = tuple(r for r in records if _first_sight(remote_id_of(r), seen))
             if records and not fresh and len(records) >= PAGE_SIZE:
                 raise ProviderError(f"Personio repeated the employees page at offset {offset}")
-            yield Page(fresh, _total(body))
-            if len(records) < PAGE_SIZE:
-                return
-            offset += len(records)
+            yield Page(fresh, total_of(body))
 
     def first_page(self) -> Page:
         """Only the first employees page (a sample of what the credential can see)."""
@@ -106,6 +107,13 @@ class PersonioClient:
 
     def get(self, path: str, params: Mapping[str, Any] | None = None,
             missing_ok: bool = False) -> Any:
+        """GET with the shared token, the answer's JSON body (None for a 404 when `missing_ok`)."""
+        response = self._exchange(path, params)
+        if missing_ok and response.status_code == 404:
+            return None
+        return self._body(response, f"GET {path}")
+
+    def _exchange(self, path: str, params: Mapping[str, Any] | None) -> requests.Response:
         """GET with the shared token; a 401/403 re-authenticates exactly once before giving up."""
         token = self._tokens.current()
         response = self._send("GET", path, params=params, headers=_bearer(token))
@@ -117,9 +125,7 @@ class PersonioClient:
             if response.status_code in (401, 403):
                 raise ProviderAuthError(self._refusal(response.status_code))
         self._tokens.offer(token, token_from_header(response.headers.get("Authorization")))
-        if missing_ok and response.status_code == 404:
-            return None
-        return self._body(response, f"GET {path}")
+        return response
 
     # --- plumbing ----------------------------------------------------------------------------
 
@@ -197,19 +203,6 @@ def _declares_failure(response: requests.Response) -> bool:
     except ValueError:
         return False
     return isinstance(body, Mapping) and body.get("success") is False
-
-
-def _records(body: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    data = body.get("data")
-    if not isinstance(data, list):
-        raise ProviderError("Personio answered the employees request without a list")
-    return data
-
-
-def _total(body: Mapping[str, Any]) -> int | None:
-    metadata = body.get("metadata")
-    total = metadata.get("total_elements") if isinstance(metadata, Mapping) else None
-    return total if isinstance(total, int) and not isinstance(total, bool) and total >= 0 else None
 
 
 def _first_sight(remote_id: str, seen: set[str]) -> bool:
