@@ -75,7 +75,12 @@ def fullsync(rows: list[dict]) -> list[str]:
             "fetch, matching against the registry, and the one transaction that stores the change set. "
             "fetch = until the last employee arrived; match = `domain.matching.match`; store = reading the "
             "registry and decisions, saving the items, marking the run (and the progress rows meanwhile).",
-            "- **peak RSS**: `ru_maxrss` of that whole process (interpreter, libraries and data).",
+            "- **peak RSS**: the high-water mark of that whole process's resident memory (VmHWM: interpreter, "
+            "libraries and data).",
+            "- The sync as measured: the cyclic garbage collector paused while it runs, Personio's pages "
+            "downloaded by a helper thread while the previous one is parsed (once the first page gives the "
+            "total), the change set's items saved with one bulk INSERT (SQLite) or COPY (PostgreSQL), progress "
+            "rows at most once a second.",
             "- **download-only**: the same HTTP requests as the client (same page size, headers and number of "
             "requests), bodies read, with bare `requests` in a fresh process; **parse** is the stdlib JSON parse of "
             "those bodies (what the client's `response.json()` does), timed separately. The target compares "
