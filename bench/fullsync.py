@@ -7,7 +7,7 @@ with moves, hand-typed entries, typos, duplicates and new hires), then one full 
 process (getrusage ru_maxrss: interpreter and imports included).
 
 Download-only, in the same run and right before each sync, in a fresh process: the requests the client makes
-(same page size, same headers), bodies read; the JSON parse of those bodies (the stdlib parser the client uses)
+(same page size, same headers), bodies read; the JSON parse of those bodies (the parser the client uses)
 is timed on its own, so both "download" and "download + parse" are reported. The sandbox runs in its own process
 and is warmed first (the registry set-up fetches every tenant once). At the target size (50k) download and sync
 alternate `--repeat` times and the best of each is kept, so one burst of other load on a shared machine does not

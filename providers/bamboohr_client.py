@@ -10,6 +10,7 @@ import requests
 from providers.base import ProviderSettings
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 from providers.http import RETRY_STATUSES, make_session
+from providers.wire_json import decode
 
 # BambooHR's help page spells the header with three s and says so; the OpenAPI file with two (research §6).
 ERROR_HEADERS = ("X-BambooHR-Error-Message", "X-BambooHR-Error-Messsage")
@@ -87,7 +88,7 @@ class BambooHRClient:
             raise ProviderError(f"BambooHR request failed ({type(exc).__name__})") from None
         check_response(response, self.subdomain, path, secret=self._api_key)
         try:
-            return response.json()
+            return decode(response.content)
         except ValueError:
             raise ProviderError(f"BambooHR answered {path} with something that is not JSON") from None
 

@@ -14,7 +14,7 @@ from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMappin
 from providers.errors import ProviderAuthError
 from providers.personio_client import Page, PersonioClient
 from providers.personio_mapping import (DEFAULT_MAPPING, AbsenceTracker, attributes_of,
-                                        employee_from_wire, remote_id_of)
+                                        RecordMapper, remote_id_of)
 from providers.personio_webhook import verify_webhook
 
 # `updated_since` takes a naive ISO time whose zone Personio does not state. Sending UTC asks for a
@@ -48,12 +48,12 @@ class PersonioProvider:
 
     def iter_employees(self, progress: Progress | None = None) -> Iterator[Employee]:
         """Every employee, active and inactive, streamed page by page (`total` from `metadata`)."""
-        tracker = self._start_fetch()
+        tracker, to_employee = self._start_fetch(), RecordMapper(self._mapping)
         fetched = 0
         for page in self._client.iter_pages(read_ahead=True):
             for record in page.records:
                 tracker.observe(record)
-                yield employee_from_wire(record, self._mapping)
+                yield to_employee(record)
             fetched += len(page.records)
             if progress is not None:
                 progress(fetched, page.total)
@@ -75,13 +75,13 @@ class PersonioProvider:
 
     def fetch_employees(self, remote_ids: Iterable[str]) -> Iterator[Employee]:
         """The named employees, one `GET …/employees/{id}` each; ids Personio does not know are left out."""
-        tracker = self._start_fetch()
+        tracker, to_employee = self._start_fetch(), RecordMapper(self._mapping)
         for remote_id in dict.fromkeys(str(i) for i in remote_ids):
             record = self._client.employee(remote_id)
             if record is None:
                 continue
             tracker.observe(record)
-            yield employee_from_wire(record, self._mapping)
+            yield to_employee(record)
 
     def list_fields(self) -> list[SourceField]:
         """Load Personio fields: every attribute the credential may read, custom `dynamic_*` ones too.

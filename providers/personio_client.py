@@ -13,6 +13,7 @@ import requests
 from providers.base import ProviderSettings
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 from providers.http import make_session
+from providers.wire_json import decode
 from providers.personio_auth import TokenStore, token_from_header
 from providers.personio_mapping import remote_id_of
 from providers.personio_paging import PAGE_SIZE, page_bodies, records_of, total_of
@@ -162,7 +163,7 @@ class PersonioClient:
         if status >= 400 or status < 200:
             raise ProviderError(f"Personio answered {status} for {what}: {self._message(response)}")
         try:
-            body = response.json()
+            body = decode(response.content)
         except ValueError:
             raise ProviderError(f"Personio returned invalid JSON for {what}") from None
         if isinstance(body, Mapping) and body.get("success") is False:
@@ -174,7 +175,7 @@ class PersonioClient:
     def _message(self, response: requests.Response) -> str:
         """Personio's own words (v1 `error.message`, v2 `errors[].detail`), scrubbed of secrets."""
         try:
-            body = response.json()
+            body = decode(response.content)
         except ValueError:
             body = None
         message = _error_text(body) or response.reason or "no message"
@@ -199,7 +200,7 @@ def _declares_failure(response: requests.Response) -> bool:
     if not response.ok:
         return False
     try:
-        body = response.json()
+        body = decode(response.content)
     except ValueError:
         return False
     return isinstance(body, Mapping) and body.get("success") is False

@@ -144,18 +144,34 @@ def employee_from_wire(raw: Any, mapping: Mapping[str, str]) -> Employee:
     """Map one employee record. An attribute absent from the record (outside the credential's
     whitelist) leaves its field None; `AbsenceTracker` reports it so that it never blanks a value.
     Several keys mapped to one field: the first non-empty one in mapping order wins."""
-    attributes = attributes_of(raw)
-    fields: dict[str, Any] = {}
-    extra: dict[str, str] = {}
-    for key, target in mapping.items():
-        attribute = attributes.get(key, _ABSENT)
-        if attribute is _ABSENT:
-            continue
-        converted = _CONVERTERS.get(target, to_text)(unwrap(attribute))
-        if converted is None:
-            continue
-        (fields if target in _EMPLOYEE_FIELDS else extra).setdefault(target, converted)
-    return Employee(remote_id=_remote_id(attributes), extra=MappingProxyType(extra), **fields)
+    return RecordMapper(mapping)(raw)
+
+
+class RecordMapper:
+    """`employee_from_wire` with the mapping worked out once (converter and destination per key), for a
+    whole listing: a sync maps every mapped attribute of every record."""
+
+    def __init__(self, mapping: Mapping[str, str]):
+        self._plan = tuple((key, _CONVERTERS.get(target, to_text), target, target in _EMPLOYEE_FIELDS)
+                           for key, target in mapping.items())
+
+    def __call__(self, raw: Any) -> Employee:
+        attributes = attributes_of(raw)
+        fields: dict[str, Any] = {}
+        extra: dict[str, str] = {}
+        for key, converter, target, is_field in self._plan:
+            attribute = attributes.get(key, _ABSENT)
+            if attribute is _ABSENT:
+                continue
+            if type(attribute) is dict:  # the usual wrapped {label, value, …}
+                attribute = attribute["value"] if "value" in attribute else attribute
+            else:
+                attribute = unwrap(attribute)
+            converted = converter(attribute)
+            if converted is None:
+                continue
+            (fields if is_field else extra).setdefault(target, converted)
+        return Employee(remote_id=_remote_id(attributes), extra=MappingProxyType(extra), **fields)
 
 
 class AbsenceTracker:

@@ -137,12 +137,16 @@ def test_missing_credentials_fail_before_any_request():
     ((400, {"personio_trace_id": "t", "errors": [{"title": "Bad", "detail": "limit too big"}]}, {}),
      ProviderError, "400.*limit too big"),
     ((200, b"<html>maintenance</html>", {}), ProviderError, "invalid JSON"),
+    ((200, b"[" * 5000 + b"]" * 5000, {}), ProviderError, "invalid JSON"),
+    ((200, b'{"success": true, "data": ["\xff\xfe"]}', {}), ProviderError, "invalid JSON"),
+    ((200, b'{"success": true, "data": [NaN]}', {}), ProviderError, "invalid JSON"),
     ((200, {"success": False, "error": {"message": "kaputt"}}, {}), ProviderError, "kaputt"),
     ((200, {"success": True, "data": {"not": "a list"}}, {}), ProviderError, "without a list"),
     ((500, b"oops", {}), ProviderUnavailable, "500"),
     ((503, b"", {}), ProviderUnavailable, "503"),
     ((429, {"success": False}, {}), ProviderUnavailable, "429"),
-], ids=["422-v1-message", "400-v2-detail", "invalid-json", "success-false", "data-not-list",
+], ids=["422-v1-message", "400-v2-detail", "invalid-json", "nested-5000-deep", "not-utf8", "nan",
+        "success-false", "data-not-list",
         "500", "503", "429"])
 def test_error_answers(personio_provider, answer, error, text):
     fake = FakePersonio()
