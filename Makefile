@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps demo test test-unit test-integration bench clean
+.PHONY: install system-deps bench-deps demo test test-unit test-integration bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hrsync needs Python >= 3.11"'
@@ -34,8 +34,15 @@ test-unit: install
 test-integration: install
 	$(BIN)/pytest tests/integration
 
+# wrk is the webhook benchmark's load generator (Debian's package).
+bench-deps:
+	@command -v wrk >/dev/null || { \
+	  echo "installing Debian's wrk for the webhook benchmark"; \
+	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "need wrk: apt-get install wrk (as root)" >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
 # Every benchmark, then docs/performance.md and docs/performance.png from their results (about 10 minutes).
-bench: install
+bench: install bench-deps
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench.run
 
