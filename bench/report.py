@@ -80,10 +80,12 @@ def _webhook_targets(webhooks: list[dict]) -> list[tuple[str, str, str, str]]:
 # -- growth -------------------------------------------------------------------------------------------
 
 def series(records: dict[str, list[dict]]) -> dict[str, dict[int, float]]:
-    """Seconds by employee count, per curve: each full-sync combination, matching, and download + parse."""
+    """Seconds by employee count, per curve: each full-sync combination, matching, download-only (what the ratio
+    target compares against) and download + parse."""
     curves: dict[str, dict[int, float]] = defaultdict(dict)
     for sync in records["fullsync"]:
         curves[f"sync {sync['provider']} {sync['database']}"][sync["employees"]] = sync["seconds"]
+        curves[f"download-only {sync['provider']}"].setdefault(sync["employees"], sync["download_s"])
         curves[f"download + parse {sync['provider']}"].setdefault(sync["employees"], sync["download_parse_s"])
     for match in records["matching"]:
         curves["matching (domain)"][match["employees"]] = match["seconds"]
