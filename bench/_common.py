@@ -79,6 +79,32 @@ def best(ctx: Any, runs: int, function: Callable[..., dict], *args: Any) -> dict
     return min((isolated(ctx, function, *args) for _ in range(runs)), key=lambda r: r["seconds"])
 
 
+# -- scratch databases ---------------------------------------------------------------------------------
+
+@contextmanager
+def scratch_database(kind: str, folder: Path) -> Iterator[str]:
+    """A database of its own for one benchmark: a file in `folder` (sqlite) or a PostgreSQL database dropped after."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'bench.db'}"
+        return
+    import secrets
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    base = make_url(PG_URL)
+    name = f"hrsync_bench_{secrets.token_hex(4)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
 # -- the sandbox -------------------------------------------------------------------------------------
 
 def tenant_names(size: int) -> tuple[str, str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import secrets
 import shutil
 import socket
 import subprocess
@@ -24,14 +23,11 @@ import requests
 from redis import Redis
 from rq import Worker
 from rq.scheduler import RQScheduler
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
 from hrsync.config import Settings
 from workers import queueing
 
 BIN = Path(sys.executable).parent
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def free_port() -> int:
@@ -67,23 +63,6 @@ def private_redis(workdir: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-@contextmanager
-def scratch_database(kind: str, workdir: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{workdir / 'bench.db'}"
-        return
-    name = f"hrsync_bench_{secrets.token_hex(4)}"
-    admin = create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def child_env(settings: Settings) -> dict[str, str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import secrets
 import tempfile
 import time
@@ -21,8 +20,7 @@ from typing import Iterator
 
 import fakeredis
 from cryptography.fernet import Fernet
-from sqlalchemy import create_engine, func, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from bench import _common as common
 from domain.changeset import ChangeItem, ChangeKind, ChangeSet, FieldChange, Reason
@@ -36,7 +34,6 @@ from workers.apply_lockout import Lockout
 from workers.apply_selection import Selection
 from workers.bootstrap import build_services
 
-PG_URL = os.environ.get("HRSYNC_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 EMAIL, PASSWORD = "cfo@bench.example", "bench password"
 TARGET_SECONDS = 10.0
 # Shares of the change set per kind (reviews are resolved: a third link, a third create, a third "not same").
@@ -46,21 +43,8 @@ MIX = {ChangeKind.CREATE: 0.40, ChangeKind.UPDATE: 0.30, ChangeKind.LINK: 0.15, 
 
 @contextmanager
 def database(backend: str) -> Iterator[str]:
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{Path(folder) / 'bench.db'}"
-        return
-    base = make_url(PG_URL)
-    name = f"hrsync_bench_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with tempfile.TemporaryDirectory() as folder, common.scratch_database(backend, Path(folder)) as url:
+        yield url
 
 
 def _person(n: int) -> dict:

@@ -21,13 +21,11 @@ it is the fetch that provides the employees the registry is built from.
 from __future__ import annotations
 
 import argparse
-import secrets
 import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from bench import _common as common
 from bench import fetch
@@ -93,27 +91,6 @@ def _phase_marks(sync_module) -> _Marks:
 
 # -- set-up (the parent process, untimed) ------------------------------------------------------------
 
-@contextmanager
-def scratch_database(kind: str, folder: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / 'fullsync.db'}"
-        return
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-
-    base = make_url(common.PG_URL)
-    name = f"hrsync_bench_{secrets.token_hex(4)}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
 def fetch_and_registry(provider: str, url: str, size: int) -> tuple[dict, list[dict[str, Any]]]:
     """In a fresh process: the client's full fetch, timed (the fetch figure), and from what it fetched the
     registry a company would have before this sync (`hrsync.demo.seed`)."""
@@ -159,7 +136,7 @@ def measure(ctx, url: str, database: str, folder: Path, plan: "Plan", registries
 
     key = Fernet.generate_key().decode()
     rows = []
-    with scratch_database(database, folder) as database_url:
+    with common.scratch_database(database, folder) as database_url:
         migrate.upgrade(database_url)
         services = build_services(settings_for(database_url, url, key))
         try:

@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp, SandboxServer(SandboxState()) as sandbox:
         workdir = Path(tmp)
-        with env.private_redis(workdir) as redis_url, env.scratch_database(args.database, workdir) as db_url:
+        with env.private_redis(workdir) as redis_url, common.scratch_database(args.database, workdir) as db_url:
             migrate.upgrade(db_url)
             settings = Settings(database_url=db_url, secret_key="b" * 32,
                                 encryption_keys=(Fernet.generate_key().decode(),), redis_url=redis_url,
