@@ -163,11 +163,7 @@ class RecordMapper:
             attribute = attributes.get(key, _ABSENT)
             if attribute is _ABSENT:
                 continue
-            if type(attribute) is dict:  # the usual wrapped {label, value, …}
-                attribute = attribute["value"] if "value" in attribute else attribute
-            else:
-                attribute = unwrap(attribute)
-            converted = converter(attribute)
+            converted = converter(unwrap(attribute))
             if converted is None:
                 continue
             (fields if is_field else extra).setdefault(target, converted)
