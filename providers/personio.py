@@ -50,7 +50,7 @@ class PersonioProvider:
         """Every employee, active and inactive, streamed page by page (`total` from `metadata`)."""
         tracker, to_employee = self._start_fetch(), RecordMapper(self._mapping)
         fetched = 0
-        for page in self._client.iter_pages(read_ahead=True):
+        for page in self._client.iter_pages(read_ahead=True, attributes=self._mapping.keys()):
             for record in page.records:
                 tracker.observe(record)
                 yield to_employee(record)
@@ -69,7 +69,7 @@ class PersonioProvider:
         since = _parse_cursor(cursor)
         params = {} if since is None else {
             "updated_since": (since - CURSOR_OVERLAP).strftime(UPDATED_SINCE_FORMAT)}
-        ids = tuple(remote_id_of(r) for page in self._client.iter_pages(params, read_ahead=True)
+        ids = tuple(remote_id_of(r) for page in self._client.iter_pages(params, read_ahead=True, attributes=())
                     for r in page.records)
         return ChangedSince(remote_ids=ids, cursor=started.isoformat())
 

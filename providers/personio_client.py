@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Collection, Iterator, Mapping
 from urllib.parse import quote
 
 import requests
@@ -13,10 +13,10 @@ import requests
 from providers.base import ProviderSettings
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 from providers.http import make_session
-from providers.wire_json import decode
 from providers.personio_auth import TokenStore, token_from_header
 from providers.personio_mapping import remote_id_of
-from providers.personio_paging import PAGE_SIZE, page_bodies, records_of, total_of
+from providers.personio_paging import PAGE_SIZE, page_bodies, page_shape, records_of, total_of
+from providers.wire_json import decode, shaped_decoder
 
 log = logging.getLogger(__name__)
 
@@ -59,19 +59,23 @@ class PersonioClient:
 
     # --- reads -------------------------------------------------------------------------------
 
-    def iter_pages(self, params: Mapping[str, str] | None = None, *, read_ahead: bool = False) -> Iterator[Page]:
+    def iter_pages(self, params: Mapping[str, str] | None = None, *, read_ahead: bool = False,
+                   attributes: Collection[str] | None = None) -> Iterator[Page]:
         """Every employee page, `limit=100` and a record `offset`, until a short or empty page.
 
         Page counters (`current_page`, `total_pages`) are not trusted (reported wrong). Records that
         shift between pages while the listing runs are yielded once; a full page of nothing new means
         the offset is not honoured, which is an error rather than an endless loop. `read_ahead`: later
-        pages are downloaded while earlier ones are parsed (`personio_paging.page_bodies`).
+        pages are downloaded while earlier ones are parsed (`personio_paging.page_bodies`). `attributes`: the
+        only attribute keys the caller reads (the id is always kept); the others are parsed but not built.
         """
         def request(offset: int) -> requests.Response:
             return self._exchange(EMPLOYEES_PATH, {**(params or {}), "limit": PAGE_SIZE, "offset": offset})
 
+        decoder = decode if attributes is None else shaped_decoder(page_shape(attributes))
+
         def parse(response: requests.Response) -> Mapping[str, Any]:
-            return self._body(response, f"GET {EMPLOYEES_PATH}")
+            return self._body(response, f"GET {EMPLOYEES_PATH}", decoder)
 
         seen: set[str] = set()
         for offset, body in page_bodies(request, parse, read_ahead=read_ahead):
@@ -156,14 +160,14 @@ class PersonioClient:
         except requests.RequestException as exc:
             raise ProviderError(f"Personio request {method} {path} failed ({type(exc).__name__})") from None
 
-    def _body(self, response: requests.Response, what: str) -> Any:
+    def _body(self, response: requests.Response, what: str, decoder: Callable[[bytes], Any] = decode) -> Any:
         status = response.status_code
         if status == 429 or status >= 500:
             raise ProviderUnavailable(f"Personio answered {status} for {what} after retries; try again later")
         if status >= 400 or status < 200:
             raise ProviderError(f"Personio answered {status} for {what}: {self._message(response)}")
         try:
-            body = decode(response.content)
+            body = decoder(response.content)
         except ValueError:
             raise ProviderError(f"Personio returned invalid JSON for {what}") from None
         if isinstance(body, Mapping) and body.get("success") is False:

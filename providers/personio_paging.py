@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Collection, Iterator, Mapping, TypedDict
 
 import requests
 
@@ -95,6 +95,15 @@ class _Downloader:
 
 
 _DONE = object()
+
+
+def page_shape(keys: Collection[str]) -> Any:
+    """An employees page as `wire_json.shaped_decoder` should build it: each record's `attributes` limited to
+    `keys` and the id (each attribute object whole, as Personio sent it), everything else of a record left out."""
+    attributes = TypedDict("Attributes", {key: Any for key in {"id", *keys}}, total=False)  # type: ignore[misc]
+    record = TypedDict("Record", {"attributes": attributes}, total=False)  # type: ignore[misc]
+    return TypedDict("EmployeesPage", {"success": Any, "metadata": Any, "data": list[record]},  # type: ignore
+                     total=False)
 
 
 def records_of(body: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -11,6 +11,7 @@ from providers.base import ProviderSettings, SourceField
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 from providers.personio import PersonioProvider
 from providers.personio_client import PAGE_SIZE
+from providers.personio_mapping import DEFAULT_MAPPING, employee_from_wire
 
 from personio_fakes import FakePersonio, make_record
 from personio_wire import load
@@ -244,3 +245,34 @@ def test_token_is_shared_by_every_call_of_a_provider(personio_provider):
     provider.list_fields()
     provider.changed_since(None)
     assert fake.issued == 1
+
+
+ODD_UNMAPPED = {"gender": {"label": "Gender", "value": ["x", {"y": [1, 2.5, None]}], "type": "list"},
+                "dynamic_9": "a bare value", "office": {"value": {"type": "Office", "attributes": {"id": 1}}},
+                "team": None, "position": [1, 2, 3]}
+
+
+@pytest.mark.parametrize("mapping", [None, {"first_name": "first_name", "office": "city", "dynamic_9": "phone",
+                                            "gender": "nationality", "absent_key": "street"}],
+                         ids=["default-mapping", "mapping-odd-attributes"])
+def test_the_listing_builds_only_mapped_attributes_yet_maps_exactly_as_the_whole_record(personio_provider,
+                                                                                         mapping):
+    records = load("employees__page_1")["data"] + [make_record(901, first_name="Zoë", last_name="Ünal")]
+    for record in records:
+        record["attributes"].update(ODD_UNMAPPED)
+    provider, _ = personio_provider(FakePersonio(records), mapping=mapping)
+    expected = [employee_from_wire(record, mapping or DEFAULT_MAPPING) for record in records]
+    assert list(provider.iter_employees()) == expected
+    assert provider.fetch_report().absent_fields == ({"absent_key"} if mapping else frozenset())
+
+
+@pytest.mark.parametrize("record, text", [
+    ({"type": "Employee", "attributes": [1, 2]}, "without attributes"),
+    ({"type": "Employee"}, "without attributes"),
+    ("not a record", "without attributes"),
+    ({"attributes": {"first_name": {"value": "No id"}}}, "without an id"),
+], ids=["attributes-a-list", "no-attributes", "record-a-string", "no-id"])
+def test_records_the_listing_cannot_read_are_refused_as_before(personio_provider, record, text):
+    provider, _ = personio_provider(FakePersonio(people(2) + [record]))
+    with pytest.raises(ProviderError, match=text):
+        list(provider.iter_employees())
