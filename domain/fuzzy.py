@@ -71,12 +71,16 @@ def similarity(a: Tokens, b: Tokens) -> float:
 
 def _expand(tokens: Tokens, other: Tokens) -> Tokens:
     def full(token: str) -> str:
+        """The alphabetically first longer word of `other` that `token` begins, else `token`."""
         if len(token) < _MIN_PREFIX:
             return token
-        longer = sorted(o for o in other if len(o) > len(token) and o.startswith(token))
-        return longer[0] if longer else token
+        first = None  # a loop, not sorted(...)[0]: this runs for every scored pair of a sync
+        for word in other:
+            if len(word) > len(token) and word.startswith(token) and (first is None or word < first):
+                first = word
+        return token if first is None else first
 
-    return tuple(sorted(full(token) for token in tokens))
+    return tuple(sorted(map(full, tokens)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from store import json_text
+
 # Seconds a SQLite connection waits for another writer before "database is locked".
 SQLITE_BUSY_TIMEOUT = 30
 
@@ -31,6 +33,8 @@ def make_engine(database_url: str | URL, *, sqlite_foreign_keys: bool = True,
     tables, which with enforcement on would cascade-delete the rows pointing at them.
     """
     url = normalise_url(database_url)
+    engine_options.setdefault("json_serializer", json_text.dumps)
+    engine_options.setdefault("json_deserializer", json_text.loads)
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url, sqlite_foreign_keys, **engine_options)
     engine_options.setdefault("pool_pre_ping", True)
