@@ -174,8 +174,13 @@ def download(provider: str, url: str, size: int, mapping: dict[str, str] | None 
     on its own."""
     import requests
 
-    from providers.wire_json import decode
+    from providers.personio_mapping import DEFAULT_MAPPING
+    from providers.personio_paging import page_shape
+    from providers.wire_json import decode, shaped_decoder
 
+    # Personio's client builds only the mapped attributes of a listing page; BambooHR's decodes the whole report.
+    if provider == "personio":
+        decode = shaped_decoder(page_shape((DEFAULT_MAPPING if mapping is None else mapping).keys()))
     session = requests.Session()
     start = time.perf_counter()
     bodies = (_bamboohr_bodies(session, url, size, mapping) if provider == "bamboohr"
