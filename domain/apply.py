@@ -14,7 +14,7 @@ from domain.errors import IdentifierTaken, InvalidResolution
 from domain.items import new_stakeholder_values
 from domain.names import NameFormat, format_name
 from domain.policy import SyncPolicy
-from domain.proposal import NAME, as_text
+from domain.proposal import GROUP, NAME, as_text
 from domain.stakeholder import Stakeholder
 
 # What an approver may answer to a review item, besides a candidate's stakeholder id.
@@ -36,8 +36,10 @@ def resolve_review(item: ChangeItem, stakeholder: Stakeholder, policy: SyncPolic
     """The leaver, update or link a review item becomes once the approver picks `stakeholder`."""
     if stakeholder.id not in item.candidates:
         raise InvalidResolution(f"stakeholder {stakeholder.id} is not a candidate for employee {item.remote_id}")
+    # A leaver's item carries its termination date when HR gave one, and always the ex-employee group it implies.
+    terminated = item.termination_date is not None or item.proposed.get(GROUP) == policy.ex_employee_group
     resolved = matched_item(remote_id=item.remote_id, employee_name=item.employee_name,
-                            proposed=item.proposed, termination_date=item.termination_date,
+                            proposed=item.proposed, terminated=terminated, termination_date=item.termination_date,
                             stakeholder=stakeholder, policy=policy)
     # Already linked and in step: still answer with a link, the approver's choice stands.
     return resolved or ChangeItem(kind=ChangeKind.LINK, remote_id=item.remote_id,

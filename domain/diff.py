@@ -82,17 +82,18 @@ def group_change(stakeholder: Stakeholder, implied: str | None, terminated: bool
     return None, False
 
 
-def matched_item(*, remote_id: str, employee_name: str, proposed: Mapping[str, str],
+def matched_item(*, remote_id: str, employee_name: str, proposed: Mapping[str, str], terminated: bool,
                  termination_date: dt.date | None, stakeholder: Stakeholder,
                  policy: SyncPolicy, in_step_known: bool = False) -> ChangeItem | None:
     """The leaver, update or link item for a match; None when the pair is linked and in step.
 
-    `termination_date` is set only for terminated employees (and then carried by every item).
+    `termination_date` is set only for terminated employees whose HR record gives one (and then carried
+    by every item).
     A plain dict `proposed` is taken over by the item, not copied. `in_step_known` says that
     in_step() already found no field to change.
     """
     changes = {} if in_step_known else field_changes(stakeholder, proposed, policy)
-    group, leaver = group_change(stakeholder, proposed.get(GROUP), termination_date is not None, policy)
+    group, leaver = group_change(stakeholder, proposed.get(GROUP), terminated, policy)
     if group is not None:
         changes[GROUP] = group
     linked = (stakeholder.hr_provider == policy.provider and stakeholder.hr_remote_id == remote_id)

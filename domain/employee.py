@@ -62,11 +62,16 @@ class Employee:
     termination_date: dt.date | None = None
     status: EmploymentStatus = EmploymentStatus.UNKNOWN
     extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # HR records the person as terminated in a way of its own (BambooHR's employment status "Terminated"),
+    # which holds even when the termination date cannot be read (a field the credential may not see).
+    marked_terminated: bool = False
 
     @property
     def terminated(self) -> bool:
-        """A leaver: inactive *and* a termination date (future hires are inactive too)."""
-        return self.status is EmploymentStatus.INACTIVE and self.termination_date is not None
+        """A leaver: inactive *and* a termination signal — a termination date, or HR marking the person
+        terminated (future hires are inactive too, with neither)."""
+        return self.status is EmploymentStatus.INACTIVE and (self.termination_date is not None
+                                                              or self.marked_terminated)
 
     @property
     def display_name(self) -> str:

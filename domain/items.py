@@ -56,13 +56,12 @@ def matched(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -> C
     mine = hr_values(employee, policy)
     steady = in_step(mine, stakeholder, policy)
     if (steady and stakeholder.hr_remote_id == subject.remote_id and stakeholder.hr_provider == policy.provider
-            and group_change(stakeholder, implied_group(employee, policy),
-                             subject.termination_date is not None, policy)[0] is None):
+            and group_change(stakeholder, implied_group(employee, policy), subject.terminated, policy)[0] is None):
         return None
     proposed = proposed_values(employee, policy, mine)
     return matched_item(remote_id=subject.remote_id, employee_name=proposed[NAME], proposed=proposed,
-                        termination_date=subject.termination_date, stakeholder=stakeholder,
-                        policy=policy, in_step_known=steady)
+                        terminated=subject.terminated, termination_date=subject.termination_date,
+                        stakeholder=stakeholder, policy=policy, in_step_known=steady)
 
 
 def in_full_order(items: list[ChangeItem]) -> list[ChangeItem]:

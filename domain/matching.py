@@ -92,11 +92,11 @@ def _follow_links(subjects: list[Subject], run: _Run, items: list[ChangeItem]) -
     quiet = not run.policy.use_preferred_name
     unlinked = []
     for subject in subjects:
-        employee, remote_id, identifier, ended = subject
+        employee, remote_id, identifier, terminated, _ = subject
         stakeholder = linked_to(remote_id)  # rule 1, inlined: this loop sees every employee
         if stakeholder is None:
             unlinked.append(subject)
-        elif not (quiet and ended is None and stakeholder.group != ex_group
+        elif not (quiet and not terminated and stakeholder.group != ex_group
                   and identifier in (None, stakeholder.unique_identifier) and read(employee) == read(stakeholder)):
             item = _item(subject, run.checked(subject, stakeholder), run)
             if item is not None:
@@ -185,7 +185,7 @@ def _item(subject: Subject, outcome: Outcome, run: _Run) -> ChangeItem | None:
         return matched(subject, outcome, run.policy)
     if isinstance(outcome, Review):
         return review_item(subject, outcome.reason, outcome.candidates, run.policy)
-    if subject.termination_date is not None and not run.policy.import_terminated:
+    if subject.terminated and not run.policy.import_terminated:
         return skip_item(subject, Reason.TERMINATED, run.policy)
     conflict = collision(subject, None, run.index, run.policy, run.holders)
     if conflict is not None:

@@ -27,15 +27,17 @@ class Subject(NamedTuple):
     employee: Employee
     remote_id: str
     identifier: str | None
-    termination_date: dt.date | None  # set only for a terminated employee
+    terminated: bool  # a leaver (Employee.terminated)
+    termination_date: dt.date | None  # set only for a terminated employee, and then only when HR gave one
 
     @classmethod
     def of(cls, employee: Employee) -> "Subject":
         identifier = employee.unique_identifier
         if identifier is not None:
             identifier = identifier.strip() or None
-        ended = employee.termination_date if employee.terminated else None
-        return cls(employee, employee.remote_id, identifier, ended)
+        terminated = employee.terminated
+        return cls(employee, employee.remote_id, identifier, terminated,
+                   employee.termination_date if terminated else None)
 
 
 @dataclass(frozen=True, slots=True)

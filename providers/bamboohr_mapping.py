@@ -86,8 +86,13 @@ def leaver_signal(raw: Mapping[str, Any]) -> bool:
     """Inactive *and* a termination date or a "terminated" employment status (future hires are Inactive too)."""
     if parse_status(raw.get("status")) is not EmploymentStatus.INACTIVE:
         return False
-    employment = (clean(raw.get("employmentHistoryStatus")) or "").lower()
-    return clean(raw.get("terminationDate")) is not None or "terminat" in employment
+    return clean(raw.get("terminationDate")) is not None or terminated_status(raw)
+
+
+def terminated_status(raw: Mapping[str, Any]) -> bool:
+    """Inactive with a "terminated" employment status: a leaver even when no termination date can be read."""
+    return (parse_status(raw.get("status")) is EmploymentStatus.INACTIVE
+            and "terminat" in (clean(raw.get("employmentHistoryStatus")) or "").lower())
 
 
 def effective_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
@@ -128,11 +133,14 @@ def employee_reader(mapping: Mapping[str, str]) -> Callable[[Mapping[str, Any]],
         # Only when the company maps e-mail at all: an unmapped target stays theirs to fill by hand.
         if email_fallback and values.get("email") is None:
             values["email"] = clean(raw.get("homeEmail"))
-        _drop_earlier_employment(values)
+        ended = values.get("termination_date")
+        _drop_earlier_employment(values)  # a date before the hire date is an earlier stint's: not this one's end
         values["status"] = values.get("status") or EmploymentStatus.UNKNOWN
-        if values.get("termination_date") is None and leaver_signal(raw):
-            # Employee.terminated needs a date; say why this leaver will not be proposed as one.
-            log.warning("BambooHR employee %s is terminated but has no termination date", remote_id)
+        if ended is None and terminated_status(raw):
+            # A leaver all the same (SPEC §4: Inactive and a termination signal); the date stays unknown,
+            # typically a field the API key may not read.
+            values["marked_terminated"] = True
+            log.info("BambooHR employee %s is terminated without a readable termination date", remote_id)
         extra = {key: text for key, value in raw.items()
                  if key not in sources and key != "id" and (text := clean(value)) is not None}
         return Employee(remote_id=remote_id, extra=MappingProxyType(extra), **values)

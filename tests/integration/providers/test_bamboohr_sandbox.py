@@ -104,6 +104,18 @@ def test_fetch_by_ids_is_one_request_and_skips_unknown_ids(connect, state, tenan
     assert _log(state, tenant) == [200]
 
 
+def test_leavers_stay_leavers_when_the_key_cannot_read_termination_dates(connect, state):
+    tenant = state.add_bamboohr_tenant(subdomain="acme", api_key=API_KEY, people=60, seed=7,
+                                       hidden_fields={"terminationDate"})
+    employees = {e.remote_id: e for e in connect().iter_employees()}
+
+    leavers = {p.id for p in tenant.people if p.terminated}
+    assert leavers  # the seed must exercise the leaver case
+    assert {i for i, e in employees.items() if e.terminated} == leavers  # by the employment status alone
+    assert all(e.termination_date is None for e in employees.values())
+    assert {i for i, e in employees.items() if e.marked_terminated} == leavers
+
+
 def test_field_listing_and_hidden_fields(connect, state):
     tenant = state.add_bamboohr_tenant(subdomain="acme", api_key=API_KEY, people=10, seed=3,
                                        hidden_fields={"hireDate", "homeEmail"})

@@ -68,6 +68,16 @@ def test_leaver_moves_to_the_ex_employee_group():
     assert (registry[10].group, registry[10].version) == ("Ex-employee", 2)
 
 
+def test_a_leaver_hr_marks_terminated_without_a_date_moves_all_the_same():
+    before = linked(10, "1")
+    undated = leaver("1", termination_date=None, marked_terminated=True)
+    item = only(match([undated], [before], POLICY))
+    assert (item.kind, item.reason, item.termination_date) == (ChangeKind.LEAVER, Reason.TERMINATED, None)
+    registry, results = apply([before], [item])
+    assert (registry[10].group, registry[10].version) == ("Ex-employee", 2)
+    assert results == [Applied("1", ChangeKind.LEAVER, 10)]
+
+
 def test_skip_items_and_unresolved_reviews_write_nothing():
     registry = [unlinked(10), unlinked(11)]
     items = match([employee("1"), leaver("2", "Zoe", "Stone")], registry, POLICY).items
@@ -157,6 +167,8 @@ RESOLVED = {
     "link": (employee("1"), unlinked(10), ChangeKind.LINK, {}),
     "leaver": (leaver("1"), unlinked(10, group="Employees"), ChangeKind.LEAVER,
                {"group": ("Employees", "Ex-employee")}),
+    "leaver-without-date": (leaver("1", termination_date=None, marked_terminated=True),
+                            unlinked(10, group="Employees"), ChangeKind.LEAVER, {"group": ("Employees", "Ex-employee")}),
     "rehire": (employee("1"), unlinked(10, group="Ex-employee"), ChangeKind.UPDATE,
                {"group": ("Ex-employee", "Employees")}),
     "names-in-own-format": (employee("1", "Anna", "Schmidt"), unlinked(10, display="Müller, Anna"),

@@ -177,6 +177,10 @@ RULES = {
     "terminated-unknown-skips": Case([leaver("1")], [], [("skip", "1", "terminated", None, ())]),
     "terminated-unknown-imported": Case([leaver("1")], [], [("create", "1", None, None, ())],
                                         {"import_terminated": True}),
+    "terminated-undated-unknown-skips": Case([leaver("1", termination_date=None, marked_terminated=True)], [],
+                                             [("skip", "1", "terminated", None, ())]),
+    "inactive-unmarked-undated-is-no-leaver": Case([leaver("1", termination_date=None)], [],
+                                                   [("create", "1", None, None, ())]),
     "create-identifier-taken": Case(
         [employee("1", "Bob", "Stone", unique_identifier="E1")], [named(10, "Zoe Stone", unique_identifier="E1")],
         [("review", "1", "identifier_conflict", None, (10,))], decisions=not_same(("1", 10))),

@@ -91,6 +91,15 @@ def test_identity_changes_are_highlighted(services, client, signer, scenario):
     assert '<li class="identity">' in page and "anna.m@acme.example" in page
 
 
+def test_a_leaver_without_a_termination_date_says_so(services, client, signer, scenario):
+    staff = [dataclasses.replace(e, termination_date=None, marked_terminated=True) if e.termination_date else e
+             for e in employees()]
+    newer = record_sync(services.session_factory, scenario.company_id, staff)
+    page = client.get(f"/approvals/{signer.token(newer)}").get_data(as_text=True)
+    leavers = page.split('id="leaver"')[1].split("</section>")[0]
+    assert "date not given in HR" in leavers and "Ex-employee" in leavers and "2026-03-31" not in page
+
+
 def test_hr_text_is_escaped(approver):
     assert HOSTILE not in approver.page and "<b>Sons</b>" not in approver.page
     assert html.escape(HOSTILE, quote=False) in approver.page or "&lt;script&gt;alert(" in approver.page

@@ -8,8 +8,8 @@ import logging
 import pytest
 
 from domain.employee import MAPPABLE_FIELDS, EmploymentStatus
-from providers.bamboohr_mapping import (DEFAULT_MAPPING, SUPPORT_FIELDS, clean, employee_from_wire, leaver_signal,
-                                        requested_fields)
+from providers.bamboohr_mapping import (DEFAULT_MAPPING, SUPPORT_FIELDS, clean, employee_from_wire, requested_fields,
+                                        terminated_status)
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def test_future_hire_is_inactive_but_not_a_leaver(record):
     assert employee.hire_date == dt.date(2030, 9, 1)
     assert employee.termination_date is None
     assert not employee.terminated
-    assert not leaver_signal(raw)
+    assert not terminated_status(raw)
 
 
 @pytest.mark.parametrize("remote_id", [
@@ -144,15 +144,15 @@ def test_termination_before_the_hire_date_belongs_to_an_earlier_employment(recor
     assert not employee.terminated
 
 
-def test_terminated_status_without_a_date_is_signalled_and_logged(record, caplog):
+def test_terminated_status_without_a_date_is_a_leaver_whose_date_is_unknown(record, caplog):
     raw = record("custom_report__rehire_and_terminated_without_date.json", "62")
-    with caplog.at_level(logging.WARNING, logger="providers.bamboohr_mapping"):
+    with caplog.at_level(logging.INFO, logger="providers.bamboohr_mapping"):
         employee = employee_from_wire(raw, DEFAULT_MAPPING)
 
-    assert leaver_signal(raw)
     assert employee.status is EmploymentStatus.INACTIVE
-    assert not employee.terminated  # Employee.terminated needs a date, which BambooHR did not give
-    assert "62" in caplog.text and "no termination date" in caplog.text
+    assert employee.termination_date is None and employee.marked_terminated
+    assert employee.terminated  # SPEC §4: Inactive and a termination signal, here the employment status
+    assert "62" in caplog.text and "without a readable termination date" in caplog.text
 
 
 def test_rule_fields_are_read_even_when_the_mapping_leaves_them_out():
@@ -192,14 +192,22 @@ def test_clean(value, expected):
     assert clean(value) == expected
 
 
-@pytest.mark.parametrize("raw, expected", [
-    pytest.param({"status": "Inactive", "terminationDate": "2024-01-31"}, True, id="inactive-with-date"),
-    pytest.param({"status": "Inactive", "employmentHistoryStatus": "Terminated"}, True, id="terminated-status"),
-    pytest.param({"status": "Inactive", "terminationDate": "0000-00-00"}, False, id="future-hire"),
-    pytest.param({"status": "Active", "terminationDate": "2030-01-31"}, False, id="active-with-notice"),
+@pytest.mark.parametrize("raw, leaver, undated", [
+    pytest.param({"status": "Inactive", "terminationDate": "2024-01-31"}, True, False, id="inactive-with-date"),
+    pytest.param({"status": "Inactive", "employmentHistoryStatus": "Terminated"}, True, True, id="terminated-status"),
+    pytest.param({"status": "Inactive", "employmentHistoryStatus": "terminated ", "terminationDate": "31.01.2024"},
+                 True, True, id="terminated-status-unreadable-date"),
+    pytest.param({"status": "Inactive", "terminationDate": "0000-00-00"}, False, False, id="future-hire"),
+    pytest.param({"status": "Active", "terminationDate": "2030-01-31"}, False, False, id="active-with-notice"),
+    pytest.param({"status": "Active", "employmentHistoryStatus": "Terminated"}, False, False, id="active-terminated"),
+    pytest.param({"status": "Inactive", "employmentHistoryStatus": "Terminated", "hireDate": "2026-02-01",
+                  "terminationDate": "2022-01-31"}, False, False, id="rehire-starting-later"),
 ])
-def test_leaver_signal(raw, expected):
-    assert leaver_signal(raw) is expected
+def test_leaver_rule(raw, leaver, undated):
+    employee = employee_from_wire({"id": "5", **raw}, DEFAULT_MAPPING)
+
+    assert employee.terminated is leaver
+    assert employee.marked_terminated is undated
 
 
 def test_requested_fields_cover_mapping_rules_and_fallbacks():
