@@ -9,7 +9,6 @@ import pytest
 import requests
 from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
-from redis import Redis
 from werkzeug.serving import make_server
 
 from hrsync.config import Settings
@@ -17,6 +16,7 @@ from store import passwords
 from store.db import make_engine
 from store.models import Base
 from tests import secret_registry
+from tests.real_services import flushed_redis
 from webhook_app import create_app
 from workers.bootstrap import build_services
 
@@ -46,11 +46,8 @@ def cheap_password_hashing(monkeypatch):
 
 @pytest.fixture
 def redis_db():
-    client = Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
+    with flushed_redis(REDIS_URL) as client:
+        yield client
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from store import passwords
+from tests.real_services import BACKENDS
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-BACKENDS = [pytest.param("sqlite", id="sqlite"),
-            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 
 
 @contextmanager

@@ -7,19 +7,17 @@ import threading
 import pytest
 import requests
 from cryptography.fernet import Fernet
-from redis import Redis
 from werkzeug.serving import make_server
 
 from hrsync.config import Settings
 from store import migrate
 from store.db import make_engine
 from tests import secret_registry
+from tests.real_services import BACKENDS, flushed_redis
 from webhook_app import create_app
 from workers.apply_lockout import Lockout
 from workers.bootstrap import build_services
 
-BACKENDS = [pytest.param("sqlite", id="sqlite"),
-            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 REDIS_URL = "redis://127.0.0.1:6379/2"  # db 2 belongs to the approval tests
 
 
@@ -47,11 +45,8 @@ def services(database_url, tmp_path):
 
 @pytest.fixture
 def redis_db():
-    client = Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
+    with flushed_redis(REDIS_URL) as client:
+        yield client
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 
 import pytest
-from redis import Redis
 
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
@@ -16,10 +15,9 @@ from store import migrate
 from tests.integration.pipeline.pipeline_env import WebServer, WorkerProcess
 from tests.integration.pipeline.pipeline_support import make_settings
 from workers.bootstrap import build_services
+from tests.real_services import BACKENDS, flushed_redis
 
 REDIS_URL = "redis://127.0.0.1:6379/5"  # the hostile-input tests' own db index
-BACKENDS = [pytest.param("sqlite", id="sqlite"),
-            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(scope="module")
@@ -30,11 +28,8 @@ def sandbox():
 
 @pytest.fixture
 def redis():
-    client = Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
+    with flushed_redis(REDIS_URL) as client:
+        yield client
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

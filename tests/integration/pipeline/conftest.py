@@ -6,19 +6,16 @@ from __future__ import annotations
 import secrets
 
 import pytest
-from redis import Redis
 
 from hrsync.config import Settings
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 from store import migrate
+from tests.real_services import BACKENDS, flushed_redis
 from workers.bootstrap import build_services
 
 from pipeline_env import WebServer, WorkerProcess
 from pipeline_support import REDIS_URL, make_settings
-
-BACKENDS = [pytest.param("sqlite", id="sqlite"),
-            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +26,8 @@ def sandbox():
 
 @pytest.fixture
 def redis():
-    client = Redis.from_url(REDIS_URL)
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
+    with flushed_redis(REDIS_URL) as client:
+        yield client
 
 
 @pytest.fixture(params=BACKENDS)

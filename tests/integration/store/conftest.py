@@ -12,9 +12,7 @@ from store.crypto import SecretBox
 from store.db import make_engine, make_session_factory, transaction
 from store.models import Base
 from store.repositories import companies
-
-BACKENDS = [pytest.param("sqlite", id="sqlite"),
-            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+from tests.real_services import BACKENDS
 
 
 @pytest.fixture(scope="session")

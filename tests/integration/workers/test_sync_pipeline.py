@@ -20,9 +20,7 @@ from store.repositories import (companies, integrations, stakeholder_writes, sta
 from store.repositories.changeset_reads import load_changeset, pending_changeset_id
 from workers.bootstrap import build_services
 from workers.sync import execute_sync
-
-BACKENDS = [pytest.param("sqlite", id="sqlite"),
-            pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+from tests.real_services import BACKENDS
 
 
 @pytest.fixture(scope="module")
