@@ -179,8 +179,9 @@ def download(provider: str, url: str, size: int, mapping: dict[str, str] | None 
     from providers.wire_json import decode, shaped_decoder
 
     # Personio's client builds only the mapped attributes of a listing page; BambooHR's decodes the whole report.
-    if provider == "personio":
-        decode = shaped_decoder(page_shape((DEFAULT_MAPPING if mapping is None else mapping).keys()))
+    shape = page_shape((DEFAULT_MAPPING if mapping is None else mapping).keys()) if provider == "personio" else None
+    if shape is not None:
+        decode = shaped_decoder(shape)
     session = requests.Session()
     start = time.perf_counter()
     bodies = (_bamboohr_bodies(session, url, size, mapping) if provider == "bamboohr"

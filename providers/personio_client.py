@@ -72,7 +72,8 @@ class PersonioClient:
         def request(offset: int) -> requests.Response:
             return self._exchange(EMPLOYEES_PATH, {**(params or {}), "limit": PAGE_SIZE, "offset": offset})
 
-        decoder = decode if attributes is None else shaped_decoder(page_shape(attributes))
+        shape = None if attributes is None else page_shape(attributes)
+        decoder = decode if shape is None else shaped_decoder(shape)
 
         def parse(response: requests.Response) -> Mapping[str, Any]:
             return self._body(response, f"GET {EMPLOYEES_PATH}", decoder)

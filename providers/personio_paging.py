@@ -97,9 +97,15 @@ class _Downloader:
 _DONE = object()
 
 
-def page_shape(keys: Collection[str]) -> Any:
+def page_shape(keys: Collection[str]) -> Any | None:
     """An employees page as `wire_json.shaped_decoder` should build it: each record's `attributes` limited to
-    `keys` and the id (each attribute object whole, as Personio sent it), everything else of a record left out."""
+    `keys` and the id (each attribute object whole, as Personio sent it), everything else of a record left out.
+
+    None (decode whole pages) when a key is not ASCII: msgspec 0.22 silently misses such TypedDict keys
+    (msgspec/msgspec#1126), and a mapped attribute must never be dropped unseen.
+    """
+    if not all(key.isascii() for key in keys):
+        return None
     attributes = TypedDict("Attributes", {key: Any for key in {"id", *keys}}, total=False)  # type: ignore[misc]
     record = TypedDict("Record", {"attributes": attributes}, total=False)  # type: ignore[misc]
     return TypedDict("EmployeesPage", {"success": Any, "metadata": Any, "data": list[record]},  # type: ignore

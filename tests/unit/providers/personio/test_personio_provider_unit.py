@@ -249,12 +249,13 @@ def test_token_is_shared_by_every_call_of_a_provider(personio_provider):
 
 ODD_UNMAPPED = {"gender": {"label": "Gender", "value": ["x", {"y": [1, 2.5, None]}], "type": "list"},
                 "dynamic_9": "a bare value", "office": {"value": {"type": "Office", "attributes": {"id": 1}}},
-                "team": None, "position": [1, 2, 3]}
+                "team": None, "position": [1, 2, 3], "größe": {"label": "Größe", "value": "L"}}
 
 
 @pytest.mark.parametrize("mapping", [None, {"first_name": "first_name", "office": "city", "dynamic_9": "phone",
-                                            "gender": "nationality", "absent_key": "street"}],
-                         ids=["default-mapping", "mapping-odd-attributes"])
+                                            "gender": "nationality", "absent_key": "street"},
+                                     {"first_name": "first_name", "größe": "city", "absent_key": "street"}],
+                         ids=["default-mapping", "mapping-odd-attributes", "mapping-a-non-ascii-key"])
 def test_the_listing_builds_only_mapped_attributes_yet_maps_exactly_as_the_whole_record(personio_provider,
                                                                                          mapping):
     records = load("employees__page_1")["data"] + [make_record(901, first_name="Zoë", last_name="Ünal")]
@@ -264,6 +265,7 @@ def test_the_listing_builds_only_mapped_attributes_yet_maps_exactly_as_the_whole
     expected = [employee_from_wire(record, mapping or DEFAULT_MAPPING) for record in records]
     assert list(provider.iter_employees()) == expected
     assert provider.fetch_report().absent_fields == ({"absent_key"} if mapping else frozenset())
+    assert mapping is None or "größe" not in mapping or all(e.city == "L" for e in expected)
 
 
 @pytest.mark.parametrize("record, text", [
