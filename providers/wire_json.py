@@ -24,8 +24,8 @@ def decode(content: bytes) -> Any:
 
 
 def shaped_decoder(shape: Any) -> Callable[[bytes], Any]:
-    """`decode` that builds only what `shape` names: a msgspec type of TypedDicts (`total=False`) whose leaves
-    are `Any`. Members the shape leaves out are still parsed (a malformed document is still refused) but never
+    """`decode` that builds only what `shape` names: a msgspec type of TypedDicts (`total=False`, ASCII keys
+    only: msgspec misses others, msgspec#1126) whose leaves are `Any`. Members the shape leaves out are still parsed (a malformed document is still refused) but never
     become Python objects: most of a Personio page is attributes no mapping reads.
 
     Whatever the shape cannot take (a member of another type, a document it cannot decode) is handed to
