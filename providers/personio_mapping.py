@@ -167,6 +167,10 @@ class RecordMapper:
             if converted is None:
                 continue
             (fields if is_field else extra).setdefault(target, converted)
+        if fields.get("status") is EmploymentStatus.INACTIVE:
+            # Personio's "inactive" is itself the termination signal (its future hires are "onboarding"): a
+            # leaver even when the termination date is not among the credential's readable attributes.
+            fields["marked_terminated"] = True
         return Employee(remote_id=_remote_id(attributes), extra=MappingProxyType(extra), **fields)
 
 

@@ -228,6 +228,15 @@ def test_unreachable_host_is_unavailable():
 READABLE = {"first_name", "last_name", "status", "dynamic_1009"}
 
 
+def test_leavers_stay_leavers_when_the_termination_date_is_not_readable(tenant_for, provider_for):
+    tenant = tenant_for(60, readable_attributes=READABLE)
+    employees = {e.remote_id: e for e in provider_for(tenant).iter_employees()}
+    leavers = {p.id for p in tenant.people if p.terminated}
+    assert leavers  # the seed must exercise the leaver case
+    assert {i for i, e in employees.items() if e.terminated} == leavers  # by Personio's "inactive" alone
+    assert all(e.termination_date is None for e in employees.values())
+
+
 def test_whitelist_gaps_are_reported_not_blanked(tenant_for, provider_for):
     tenant = tenant_for(5, readable_attributes=READABLE)
     provider = provider_for(tenant)

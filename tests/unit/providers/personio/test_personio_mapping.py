@@ -42,6 +42,20 @@ def test_leaver_has_inactive_status_and_termination_date():
     assert employee.last_name == "García Márquez"
 
 
+def test_inactive_without_a_readable_termination_date_is_a_leaver_all_the_same():
+    employee = employee_from_wire(record(status="inactive", termination_date=None), DEFAULT_MAPPING)
+    assert employee.termination_date is None and employee.marked_terminated
+    assert employee.terminated
+    hidden = employee_from_wire(record(status="inactive"), {"status": "status"})  # termination date not whitelisted
+    assert hidden.terminated and hidden.termination_date is None
+
+
+@pytest.mark.parametrize("status", ["active", "onboarding", "leave", None])
+def test_only_inactive_is_a_termination_signal(status):
+    employee = employee_from_wire(record(status=status, termination_date="2030-01-31T00:00:00+01:00"), DEFAULT_MAPPING)
+    assert not employee.marked_terminated and not employee.terminated  # notice given, not gone yet
+
+
 def test_future_hire_is_onboarding_not_terminated():
     employee = employee_from_wire(PAGE[2], DEFAULT_MAPPING)
     assert employee.status is EmploymentStatus.ONBOARDING
