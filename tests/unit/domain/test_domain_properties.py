@@ -63,7 +63,7 @@ def employees(draw, names, emails, identifiers, unique_remote_ids):
             preferred_name=draw(st.sampled_from([None, None, "Annie", ""])), email=draw(st.sampled_from(emails)),
             city=draw(st.sampled_from(CITIES)), birth_date=draw(st.sampled_from(BIRTHS)),
             hire_date=draw(st.sampled_from([None, dt.date(2020, 1, 1)])), termination_date=ended,
-            status=status))
+            status=status, marked_terminated=draw(st.booleans())))
     return people
 
 
