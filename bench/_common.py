@@ -180,8 +180,7 @@ def download(provider: str, url: str, size: int, mapping: dict[str, str] | None 
 
     # Personio's client builds only the mapped attributes of a listing page; BambooHR's decodes the whole report.
     shape = page_shape((DEFAULT_MAPPING if mapping is None else mapping).keys()) if provider == "personio" else None
-    if shape is not None:
-        decode = shaped_decoder(shape)
+    parse_body = decode if shape is None else shaped_decoder(shape)
     session = requests.Session()
     start = time.perf_counter()
     bodies = (_bamboohr_bodies(session, url, size, mapping) if provider == "bamboohr"
@@ -189,7 +188,7 @@ def download(provider: str, url: str, size: int, mapping: dict[str, str] | None 
     seconds = time.perf_counter() - start
     start = time.perf_counter()
     for body in bodies:
-        decode(body)
+        parse_body(body)
     parse = time.perf_counter() - start
     session.close()
     return {"seconds": seconds, "parse": parse, "bytes": sum(len(b) for b in bodies), "requests": len(bodies)}

@@ -82,13 +82,6 @@ def parse_status(value: Any) -> EmploymentStatus:
     return _STATUSES.get(text.lower(), EmploymentStatus.UNKNOWN) if text else EmploymentStatus.UNKNOWN
 
 
-def leaver_signal(raw: Mapping[str, Any]) -> bool:
-    """Inactive *and* a termination date or a "terminated" employment status (future hires are Inactive too)."""
-    if parse_status(raw.get("status")) is not EmploymentStatus.INACTIVE:
-        return False
-    return clean(raw.get("terminationDate")) is not None or terminated_status(raw)
-
-
 def terminated_status(raw: Mapping[str, Any]) -> bool:
     """Inactive with a "terminated" employment status: a leaver even when no termination date can be read."""
     return (parse_status(raw.get("status")) is EmploymentStatus.INACTIVE

@@ -14,6 +14,7 @@ import msgspec
 import orjson
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS  # {1: …} becomes {"1": …}, as json.dumps writes it
+_decode = msgspec.json.Decoder().decode
 
 
 def dumps(value: Any) -> str:
@@ -28,6 +29,3 @@ def loads(text: str | bytes) -> Any:
         return _decode(text)  # orjson would turn an integer beyond 64 bits into an inexact float
     except msgspec.DecodeError:  # NaN and Infinity, which json.dumps writes for such floats
         return json.loads(text)
-
-
-_decode = msgspec.json.Decoder().decode

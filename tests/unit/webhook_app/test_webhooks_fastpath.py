@@ -3,7 +3,6 @@ other request, body intact, to the route."""
 
 from __future__ import annotations
 
-import dataclasses
 import time
 
 import pytest
@@ -12,23 +11,11 @@ from providers.bamboohr_webhook import sign
 from store.db import transaction
 from store.repositories import integrations
 from workers import coalescing
-from workers.intake import IntakeScheduler
 
-from webhook_senders import BAMBOOHR_SECRET, WebhookSender, bamboohr_body, configure, personio_body
+from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)
+                             bamboohr_body, configure, file_database_settings, personio_body)
 
 ROTATED = "whsec-rotated-0123456789abcdef"
-
-
-@pytest.fixture
-def settings(settings, tmp_path):
-    return dataclasses.replace(settings, database_url=f"sqlite:///{tmp_path / 'fastpath.db'}")
-
-
-@pytest.fixture
-def app(app, services, fake_redis):
-    app.extensions["hrsync.intake_scheduler"] = IntakeScheduler(services, fake_redis, debounce=0,
-                                                                sweep_every=0.05, grace=0.2)
-    return app
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ tests use an SQLite file (each thread its own connection) and wait for the sync 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import threading
 import time
@@ -23,22 +22,9 @@ from store.enums import SyncMode, SyncStatus
 from store.models import SyncRunRow
 from store.repositories import integrations, sync_runs
 from workers import coalescing, queueing
-from workers.intake import IntakeScheduler
 
-from webhook_senders import BAMBOOHR_SECRET, WebhookSender, bamboohr_body, bare_company, configure, personio_body
-
-
-@pytest.fixture
-def settings(settings, tmp_path):
-    return dataclasses.replace(settings, database_url=f"sqlite:///{tmp_path / 'intake.db'}")
-
-
-@pytest.fixture
-def app(app, services, fake_redis):
-    # The real scheduler, sweeping often: a test waits a fraction of a second for an orphan, not seconds.
-    app.extensions["hrsync.intake_scheduler"] = IntakeScheduler(services, fake_redis, debounce=0,
-                                                                sweep_every=0.05, grace=0.2)
-    return app
+from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)
+                             bamboohr_body, bare_company, configure, file_database_settings, personio_body)
 
 
 @pytest.fixture

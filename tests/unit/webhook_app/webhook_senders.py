@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import dataclass
+
+import pytest
 
 from providers.bamboohr_webhook import sign
 from store.db import transaction
 from store.repositories import companies, integrations
 from tests import secret_registry
+from workers.intake import IntakeScheduler
 
 BAMBOOHR_SECRET = "whsec-bamboo-0123456789abcdef"
 PERSONIO_TOKEN = "whtok-personio-0123456789abcdef"
@@ -17,6 +21,20 @@ CREDENTIALS = {"bamboohr": {"subdomain": "acme", "api_key": "bamboo-api-key-secr
                "personio": {"client_id": "client-1", "client_secret": "personio-client-secret"}}
 secret_registry.register("webhook secret or HR credential", BAMBOOHR_SECRET, PERSONIO_TOKEN,
                          CREDENTIALS["bamboohr"]["api_key"], CREDENTIALS["personio"]["client_secret"])
+
+
+@pytest.fixture(name="settings")
+def file_database_settings(settings, tmp_path):
+    """An SQLite file instead of memory: the intake scheduler thread works on a connection of its own."""
+    return dataclasses.replace(settings, database_url=f"sqlite:///{tmp_path / 'intake.db'}")
+
+
+@pytest.fixture(name="app")
+def app_with_sweeping_scheduler(app, services, fake_redis):
+    # The real scheduler, sweeping often: a test waits a fraction of a second for an orphan, not seconds.
+    app.extensions["hrsync.intake_scheduler"] = IntakeScheduler(services, fake_redis, debounce=0,
+                                                                sweep_every=0.05, grace=0.2)
+    return app
 
 
 def bare_company(services, name: str) -> str:
