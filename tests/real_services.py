@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -10,6 +11,13 @@ from redis import Redis
 
 BACKENDS = [pytest.param("sqlite", id="sqlite"),
             pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
+
+
+def redis_url(db: int) -> str:
+    """The URL of Redis db `db` on the test Redis server: `HRSYNC_TEST_REDIS` (e.g. redis://127.0.0.1:6390) or the
+    machine's own on 6379. Suites running side by side on one machine each point it at a server of their own."""
+    base = os.environ.get("HRSYNC_TEST_REDIS", "redis://127.0.0.1:6379").rstrip("/")
+    return f"{base}/{int(db)}"
 
 
 @contextmanager

@@ -16,14 +16,14 @@ from store import passwords
 from store.db import make_engine
 from store.models import Base
 from tests import secret_registry
-from tests.real_services import flushed_redis
+from tests.real_services import flushed_redis, redis_url
 from webhook_app import create_app
 from workers.bootstrap import build_services
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"]
-REDIS_URL = "redis://127.0.0.1:6379/2"  # db 2 belongs to the approval tests
+REDIS_URL = redis_url(2)  # db 2 belongs to the approval tests
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 

@@ -13,12 +13,12 @@ from hrsync.config import Settings
 from store import migrate
 from store.db import make_engine
 from tests import secret_registry
-from tests.real_services import BACKENDS, flushed_redis
+from tests.real_services import BACKENDS, flushed_redis, redis_url
 from webhook_app import create_app
 from workers.apply_lockout import Lockout
 from workers.bootstrap import build_services
 
-REDIS_URL = "redis://127.0.0.1:6379/2"  # db 2 belongs to the approval tests
+REDIS_URL = redis_url(2)  # db 2 belongs to the approval tests
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -21,10 +21,11 @@ from cryptography.fernet import Fernet
 from openapi_spec_validator import validate
 
 from tests import secret_registry
+from tests.real_services import redis_url
 
 BIN = Path(sys.executable).parent
 HRSYNC = str(BIN / "hrsync")
-REDIS_URL = "redis://127.0.0.1:6379/3"
+REDIS_URL = redis_url(3)
 PASSWORD = "correct horse battery staple"
 secret_registry.register("approver password", PASSWORD)
 pytestmark = pytest.mark.redis

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 import redis
+from tests.real_services import redis_url
 
 HRSYNC = str(Path(sys.executable).with_name("hrsync"))
 SUMMARY = re.compile(r"^(Acme GmbH|Globex AG)\s+create (\d+) · update (\d+) · link (\d+) · review (\d+) · "
                      r"leaver (\d+) · skip (\d+)$", re.MULTILINE)
-REAL_REDIS = "redis://127.0.0.1:6379/3"  # this suite's own db index, flushed before use
+REAL_REDIS = redis_url(3)  # this suite's own db index, flushed before use
 NO_REDIS = "redis://127.0.0.1:1/0"  # nothing listens: the demo falls back to its in-process fake
 
 
@@ -49,7 +50,7 @@ def test_demo_succeeds_and_summarises_both_companies(two_runs):
 def test_demo_goes_through_cron_webhooks_and_an_approval(two_runs):
     first, _, _ = two_runs
     out = first.stdout
-    assert "queue: Redis at redis://127.0.0.1:6379/3" in out
+    assert f"queue: Redis at {REAL_REDIS}" in out
     assert re.search(r"202 Accepted: full syncs \[\d+, \d+\] queued", out)
     assert out.count("→ 202 Accepted") == 2  # the signed BambooHR and the token-carrying Personio delivery
     assert re.search(r"BambooHR: .* moved to Zürich", out)
