@@ -71,6 +71,8 @@ def group_change(stakeholder: Stakeholder, implied: str | None, terminated: bool
     `implied` is the group the HR record speaks for (see proposal.implied_group).
     """
     current = stakeholder.group
+    if not policy.manages(current):
+        return None, False  # an investor's or advisor's row keeps its group, whatever HR says
     if terminated:
         wanted = policy.termination_policy is TerminationPolicy.PROPOSE_GROUP
         if wanted and current != policy.ex_employee_group:
