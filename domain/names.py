@@ -47,19 +47,33 @@ _CACHED_LENGTH = 64
 
 
 def visible_text(text: str) -> str:
-    """The text without invisible characters, no-break spaces made plain (applied before anything else)."""
+    """The text as compared: NFKC (so no-break and wide spaces are plain ones) and without invisible
+    characters (zero-width space and joiners, soft hyphen, bidi marks, BOM). Applied before anything else."""
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFKC", text).translate(_invisible())
+    text = unicodedata.normalize("NFKC", text).translate(_invisible()[0])
     if max(text) > "\uffff":  # beyond the first plane (emoji, rare scripts): asked character by character
         text = "".join(char for char in text if unicodedata.category(char) != _FORMAT)
     return text
 
 
+def without_invisible(text: str) -> str:
+    """The text without the first plane's invisible characters, odd spaces made plain; nothing else changes
+    (for values written to the registry, where NFKC would turn "½" into "1⁄2")."""
+    if text.isascii():
+        return text
+    table, pattern = _invisible()
+    return text.translate(table) if pattern.search(text) else text
+
+
 @lru_cache(maxsize=1)
-def _invisible() -> dict[int, None]:
-    """A translation table deleting the first plane's format characters (read from Unicode once, ~5 ms)."""
-    return {code: None for code in range(0x10000) if unicodedata.category(chr(code)) == _FORMAT}
+def _invisible() -> tuple[dict[int, str | None], re.Pattern[str]]:
+    """A table deleting the first plane's format characters and making odd spaces plain, and a pattern
+    finding them (read from Unicode once, ~5 ms)."""
+    table: dict[int, str | None] = {code: None for code in range(0x10000)
+                                    if unicodedata.category(chr(code)) == _FORMAT}
+    table.update({code: " " for code in (0x00A0, 0x2007, 0x202F)})  # no-break spaces
+    return table, re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]")
 
 
 def normalise_name(text: str | None) -> str:

@@ -8,7 +8,7 @@ from operator import attrgetter
 from typing import Callable
 
 from domain.employee import Employee, EmploymentStatus
-from domain.names import format_name, visible_text
+from domain.names import format_name, without_invisible
 from domain.policy import SyncPolicy
 
 # Employee field → stakeholder field it writes (first_name may come from the preferred name).
@@ -71,11 +71,11 @@ def proposed_values(employee: Employee, policy: SyncPolicy, raw: tuple | None = 
             continue
         text = value.strip() if value.__class__ is str else as_text(value)
         if text and not text.isascii():  # zero-width spaces and soft hyphens never reach the registry
-            text = visible_text(text).strip()
+            text = without_invisible(text).strip()
         if text:  # blank HR text says nothing
             values[target] = text
     first = used_first_name(employee, policy) if policy.use_preferred_name else employee.first_name
-    values[NAME] = (visible_text(format_name(first, employee.last_name, policy.name_format))
+    values[NAME] = (without_invisible(format_name(first, employee.last_name, policy.name_format)).strip()
                     or f"#{employee.remote_id}")
     group = implied_group(employee, policy)
     if group is not None:
