@@ -27,9 +27,10 @@ _APOSTROPHES = re.compile(r"['`\u00b4\u2018\u2019\u02bc]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 # Only an umlaut spelling stands for its umlaut: "Müller" is "Muller" or "Mueller", but the plain
 # ASCII "Mueller" is never folded (else "Chloe" = "Chlo", "Samuel" = "Samul"). Each umlaut gives its
-# spelled-out form besides the plain vowel unidecode makes of it.
-_UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
-_HAS_UMLAUT = re.compile("[äöüÄÖÜ]")
+# spelled-out form besides the plain vowel unidecode makes of it (Danish and Norwegian ø and å too).
+_UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ø": "oe", "Ø": "Oe",
+            "å": "aa", "Å": "Aa"}
+_HAS_UMLAUT = re.compile("[äöüÄÖÜøØåÅ]")
 # Beyond this many umlauts in one name only the all-plain and all-spelled-out forms are kept.
 _MAX_UMLAUT_COMBINATIONS = 3
 # Words nameparser knows as titles (Dr., Prof., Sir) or suffixes (Jr., III, PhD). Many titles are surnames

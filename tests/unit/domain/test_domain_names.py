@@ -85,8 +85,10 @@ def test_name_key_equal(first, last, other_first, other_last):
     ("Chloe", ("chloe",)),
     ("Jürgen Böhm", ("jurgen bohm", "jurgen boehm", "juergen bohm", "juergen boehm")),
     ("Raphał", ("raphal",)),
+    ("Søren Ågård", ("soren agard", "soren agaard", "soren aagard", "soren aagaard", "soeren agard",
+                     "soeren agaard", "soeren aagard", "soeren aagaard")),
     ("", ()),
-], ids=["umlaut", "spelled-out", "plain-ascii", "two-umlauts", "other-accent", "empty"])
+], ids=["umlaut", "spelled-out", "plain-ascii", "two-umlauts", "other-accent", "danish", "empty"])
 def test_name_forms_spell_out_only_umlauts(text, expected):
     assert name_forms(text) == expected
 
