@@ -22,7 +22,7 @@ from domain.stakeholder import Stakeholder
 # Small pools, so that namesakes, shared e-mails and identifier clashes are common.
 FIRST = ["Anna", "Ana", "Alex", "Alexander"]
 LAST = ["Müller", "Mueller", "Meyer"]
-IDENTIFIERS = [None, "E1", "E2", " E1 "]
+IDENTIFIERS = [None, "E1", "E2", " E1 ", "e2", "0E1"]
 EMAILS = [None, "a@x.de", "b@x.de", "A@X.DE"]
 CITIES = [None, "Berlin", " Berlin ", "Köln", ""]
 BIRTHS = [None, dt.date(1990, 1, 1), dt.date(1991, 2, 2)]
@@ -60,6 +60,7 @@ def employees(draw, names, emails, identifiers, unique_remote_ids):
         people.append(Employee(
             remote_id=remote_id, unique_identifier=draw(st.sampled_from(identifiers)),
             first_name=draw(st.sampled_from([first, first, None])), last_name=last,
+            middle_name=draw(st.sampled_from([None, None, "Maria"])),
             preferred_name=draw(st.sampled_from([None, None, "Annie", ""])), email=draw(st.sampled_from(emails)),
             city=draw(st.sampled_from(CITIES)), birth_date=draw(st.sampled_from(BIRTHS)),
             hire_date=draw(st.sampled_from([None, dt.date(2020, 1, 1)])), termination_date=ended,
@@ -83,7 +84,8 @@ def stakeholders(draw, names, emails, identifiers):
         links.add(link)
         named = draw(st.booleans())
         registry.append(Stakeholder(
-            id=sid, name=draw(st.sampled_from([f"{first} {last}", f"{last}, {first}", f"{first} {last} "])),
+            id=sid, name=draw(st.sampled_from([f"{first} {last}", f"{last}, {first}", f"{first} {last} ",
+                                               f"{first} Maria {last}", f"Dr. {first}\u200b {last}"])),
             first_name=first if named else None, last_name=last if named else None,
             unique_identifier=identifier, email=draw(st.sampled_from(emails)), city=draw(st.sampled_from(CITIES)),
             birth_date=draw(st.sampled_from(BIRTHS)), group=draw(st.sampled_from(GROUPS)),
@@ -102,7 +104,8 @@ def policies(draw):
                       name_format=draw(st.sampled_from(list(NameFormat))),
                       termination_policy=draw(st.sampled_from(list(TerminationPolicy))),
                       import_terminated=draw(st.booleans()), use_preferred_name=draw(st.booleans()),
-                      require_hire_date=draw(st.booleans()))
+                      require_hire_date=draw(st.booleans()),
+                      managed_groups=draw(st.sampled_from([frozenset(), frozenset({"investors"})])))
 
 
 @st.composite
