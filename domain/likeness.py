@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from domain.fuzzy import Tokens, best_similarity, name_variants, stakeholder_variants
 from domain.index import StakeholderIndex, email_key
-from domain.names import name_keys, name_tokens
+from domain.names import name_key, name_keys, name_tokens
 from domain.nicknames import relatives
 from domain.policy import SyncPolicy
 from domain.proposal import as_text, used_first_name
@@ -54,8 +54,15 @@ def name_fit(subject: Subject, stakeholder: Stakeholder, index: StakeholderIndex
 
     A side without any name cannot contradict the other.
     """
+    employee = subject.employee
+    if employee.last_name and stakeholder.last_name == employee.last_name and (
+            stakeholder.first_name == employee.first_name):
+        return Fit.SAME  # the common case, written alike: decided before any other work
+    theirs_key = index.keys.get(stakeholder.id)
+    if theirs_key is None or name_key(employee.first_name, employee.last_name) == theirs_key:
+        return Fit.SAME  # (a nameless row contradicts nothing)
     short, full = subject_keys(subject, policy)
-    if not (short or full) or stakeholder.id not in index.keys:
+    if not (short or full):
         return Fit.SAME
     if any(s.id == stakeholder.id for key in short + full for s in index.named(key)):
         return Fit.SAME

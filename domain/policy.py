@@ -39,7 +39,7 @@ class SyncPolicy:
 
     def manages(self, group: str | None) -> bool:
         """Whether the sync may write HR data into a stakeholder of this group without review."""
-        if group is None or not group.strip():
+        if group is None or group == self.employee_group or group == self.ex_employee_group or not group.strip():
             return True
         return group.strip().casefold() in _managed(self.employee_group, self.ex_employee_group, self.managed_groups)
 

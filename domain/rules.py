@@ -160,7 +160,10 @@ def email_conflict(subject: Subject, stakeholder: Stakeholder, index: Stakeholde
     rows with one address. `keeps_email` says whether that other stakeholder still has the address
     once this change set is applied (its own employee may be moving it).
     """
-    mail = email_key(subject.employee.email)
+    mine = subject.employee.email
+    if mine is None or mine == stakeholder.email:
+        return None  # the common case, decided before any other work
+    mail = email_key(mine)
     if mail is None or email_key(stakeholder.email) == mail:
         return None
     others = [s for s in index.mailed(mail) if s.id != stakeholder.id
