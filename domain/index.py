@@ -85,14 +85,19 @@ class StakeholderIndex:
         keys: dict[int, str] = {}
         unlinked: list[Stakeholder] = []
         for stakeholder in sorted(stakeholders, key=attrgetter("id")):
-            identifier = identifier_key(stakeholder.unique_identifier)
+            # identifier_key and email_key, inlined for the common ASCII case: this loop sees every stakeholder
+            identifier = stakeholder.unique_identifier
             if identifier is not None:
-                by_identifier.add(identifier, stakeholder)
-                if identifier[0] == "0" and zeros_key(identifier):
-                    by_zeros.add(zeros_key(identifier), stakeholder)
-            email = email_key(stakeholder.email)
+                identifier = identifier.strip().casefold() if identifier.isascii() else identifier_key(identifier)
+                if identifier:
+                    by_identifier.add(identifier, stakeholder)
+                    if identifier[0] == "0" and zeros_key(identifier):
+                        by_zeros.add(zeros_key(identifier), stakeholder)
+            email = stakeholder.email
             if email is not None:
-                by_email.add(email, stakeholder)
+                email = email.strip().casefold() if email.isascii() else email_key(email)
+                if email:
+                    by_email.add(email, stakeholder)
             if stakeholder.hr_remote_id is not None:
                 # The registry keeps links unique; should it not, the lowest id wins.
                 if stakeholder.hr_provider == provider:

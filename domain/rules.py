@@ -70,7 +70,9 @@ def _allowed(subject: Subject, stakeholders: list[Stakeholder], decisions: Decis
 
 def compatible(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -> bool:
     """Identifiers only count when HR owns them: then the stakeholder's must be empty or equal (case aside)."""
-    if "unique_identifier" not in policy.owned_fields:
+    if "unique_identifier" not in policy.owned_fields or stakeholder.unique_identifier is None:
+        return True
+    if stakeholder.unique_identifier == subject.identifier:
         return True
     theirs = identifier_key(stakeholder.unique_identifier)
     return theirs is None or theirs == identifier_key(subject.identifier)

@@ -39,7 +39,9 @@ def screen(employees: Iterable[Employee], index: StakeholderIndex, policy: SyncP
         if remote_id in seen:
             twice.add(remote_id)
         seen.add(remote_id)
-        identifier = identifier_key(subject.identifier)
+        identifier = subject.identifier
+        if identifier is not None:  # identifier_key, inlined for the common ASCII case: this loop sees everyone
+            identifier = identifier.casefold() if identifier.isascii() else identifier_key(identifier)
         # An identifier shared by several records, not by one record sent twice.
         if identifier is not None and holders.setdefault(identifier, remote_id) != remote_id:
             shared.add(identifier)
