@@ -25,11 +25,14 @@ def subject_keys(subject: Subject, policy: SyncPolicy) -> tuple[tuple[str, ...],
     The first name is the legal one and, with `use_preferred_name` on, the preferred one too.
     """
     employee = subject.employee
+    short = name_keys(employee.first_name, employee.last_name)
+    if not policy.use_preferred_name and not employee.middle_name:
+        return short, ()  # the common case, without building anything else
     firsts = [employee.first_name]
     used = used_first_name(employee, policy)
     if used is not employee.first_name:
         firsts.append(used)
-    short = tuple(dict.fromkeys(key for first in firsts for key in name_keys(first, employee.last_name)))
+        short = tuple(dict.fromkeys((*short, *name_keys(used, employee.last_name))))
     if not as_text(employee.middle_name):
         return short, ()
     full = tuple(dict.fromkeys(key for first in firsts

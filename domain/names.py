@@ -137,7 +137,7 @@ def name_tokens(*parts: str | None) -> tuple[str, ...]:
     Titles and suffixes ("Dr.", "Prof.", "Jr.", "PhD") are left out when at least two other
     words remain.
     """
-    plain = _plain_tokens(parts)
+    plain = _plain_tokens(parts, plain_form_only=True)
     if plain is not None:
         return tuple(plain)
     forms = _token_forms(parts)
@@ -158,8 +158,11 @@ def name_keys(*parts: str | None) -> tuple[str, ...]:
 
 def name_key(first: str | None, last: str | None) -> str:
     """The plain key of a name ("" for none): "Müller, Anna" = "anna  müller"."""
-    keys = name_keys(first, last)
-    return keys[0] if keys else ""
+    plain = _plain_tokens((first, last), plain_form_only=True)
+    if plain is not None:
+        return " ".join(plain)
+    forms = _token_forms((first, last))
+    return " ".join(forms[0]) if forms else ""
 
 
 def stakeholder_name_keys(name: str | None, first: str | None, last: str | None) -> tuple[str, ...]:
@@ -180,23 +183,29 @@ _MAX_PARSED_WORDS = 8
 _MAX_FORMS = 8
 
 
-def _plain_tokens(parts: tuple[str | None, ...]) -> list[str] | None:
-    """The sorted words of a name without umlauts, titles or suffixes (nearly every name), else None.
+def _plain_tokens(parts: tuple[str | None, ...], plain_form_only: bool = False) -> list[str] | None:
+    """The sorted plain words of a name without titles or suffixes (nearly every name), else None.
 
-    The fast path of name_keys and name_tokens: it runs for every name of every sync.
+    None too when a part has other forms (umlauts spelled out), unless only the plain form is wanted.
+    The fast path of name_keys, name_key and name_tokens: it runs for every name of every sync.
     """
     plain: list[str] = []
     for part in parts:
         if part:
-            forms = _part_forms_cached(part) if len(part) <= _CACHED_LENGTH else _part_forms(part)
-            if forms:
-                if len(forms) > 1:
-                    return None
-                plain += forms[0]
-    if plain and (plain[-1] in _SUFFIXES or (not _TITLES.isdisjoint(plain) and _has_period(parts))):
-        return None
+            words, several, titled = _part_info(part) if len(part) <= _CACHED_LENGTH else _part_info.__wrapped__(part)
+            if titled or (several and not plain_form_only):
+                return None
+            plain += words
     plain.sort()
     return plain
+
+
+@lru_cache(maxsize=1 << 16)
+def _part_info(part: str) -> tuple[tuple[str, ...], bool, bool]:
+    """A part's plain words, whether it has other forms, and whether a word could be a title or suffix."""
+    forms = _forms(part)
+    words = tuple(forms[0].split()) if forms else ()
+    return words, len(forms) > 1, not (_TITLES.isdisjoint(words) and _SUFFIXES.isdisjoint(words))
 
 
 def _has_period(parts: tuple[str | None, ...]) -> bool:
