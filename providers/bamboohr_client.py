@@ -36,7 +36,15 @@ class BambooHRClient:
         return f"BambooHRClient(subdomain={self.subdomain!r})"
 
     def custom_report(self, fields: list[str], employee_ids: Iterable[int] | None = None) -> dict:
-        """`POST /v1/reports/custom?format=JSON`: every employee, Active and Inactive, in one answer."""
+        """`POST /v1/reports/custom?format=JSON`: every employee, Active and Inactive, in one answer.
+
+        `onlyCurrent` is left at its default (true): history-table fields (employment status, job info) carry
+        their values as of today, not future-dated rows. A termination entered for next month therefore shows
+        from its effective date (as BambooHR's own webhooks fire), not as a leaver today; a future hire is
+        listed all the same (status Inactive, with the hire date, which is not a history field) and is not a
+        leaver, having no termination signal (research/bamboohr.md §2.3). `filterDuplicates: "no"` may list a
+        person once per history row: the provider keeps each id's first row.
+        """
         body: dict[str, Any] = {"title": "hrsync", "fields": fields, "filterDuplicates": "no"}
         if employee_ids is not None:
             body["filters"] = {"employeeIds": list(employee_ids)}
