@@ -36,11 +36,16 @@ class SourceField:
 
 @dataclass(frozen=True, slots=True)
 class ChangeNotice:
-    """What an authenticated webhook delivery says: whose record changed, and its dedupe key."""
+    """What an authenticated webhook delivery says: whose record changed, and its dedupe key.
+
+    No `remote_ids`: the event names nobody hrsync can fetch, and the company gets an incremental sync;
+    `payload_keys` then says what the payload held instead (its keys, never its values), for the log.
+    """
 
     event: str
     delivery_id: str
     remote_ids: tuple[str, ...] = ()
+    payload_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,10 @@ class FetchReport:
     """What a fetch learnt besides employees: mapped source fields the HR data never carried."""
 
     absent_fields: frozenset[str] = field(default_factory=frozenset)
+    # Ids asked for by name that the HR system did not know, where that may mean "another kind of id" rather
+    # than "deleted" (Personio webhooks name v2 person ids, read through v1): the sync looks for the change
+    # with an incremental fetch instead.
+    unresolved_ids: frozenset[str] = field(default_factory=frozenset)
 
 
 class HRProvider(Protocol):

@@ -31,6 +31,10 @@ AUTH_REJECTIONS = (400, 401, 403, 422)
 MESSAGE_LIMIT = 300
 
 
+class RepeatedPage(ProviderError):
+    """A full page of records already listed: Personio did not honour the offset."""
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """One page of employee records (deduplicated across the listing) and the total if Personio said."""
@@ -83,7 +87,7 @@ class PersonioClient:
             records = records_of(body)
             fresh = tuple(r for r in records if _first_sight(remote_id_of(r), seen))
             if records and not fresh and len(records) >= PAGE_SIZE:
-                raise ProviderError(f"Personio repeated the employees page at offset {offset}")
+                raise RepeatedPage(f"Personio repeated the employees page at offset {offset}")
             yield Page(fresh, total_of(body))
 
     def first_page(self) -> Page:
