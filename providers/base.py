@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, ClassVar, Iterable, Iterator, Mapping, Protocol
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Mapping, Protocol
 
 from domain.employee import Employee
+
+if TYPE_CHECKING:
+    from providers.pacing import Pacer
 
 # source field key (the provider's own) → hrsync employee field (domain.employee.MAPPABLE_FIELDS)
 FieldMapping = Mapping[str, str]
@@ -22,6 +25,8 @@ class ProviderSettings:
     timeout: float = 30.0
     max_retries: int = 5
     backoff_factor: float = 0.5
+    # Keeps calls within the HR system's published rate limits (providers.pacing); None: unpaced.
+    pacer: "Pacer | None" = None
 
 
 @dataclass(frozen=True, slots=True)
