@@ -124,11 +124,13 @@ def serve_sandbox(cases: Cases, conn: Any, limited: Cases | None = None, latency
     state = SandboxState()
     for size in cases.get("bamboohr", []):
         state.add_bamboohr_tenant(tenant_names(size)[0], API_KEY, people=size, seed=size)
-    for size in cases.get("personio", []):
-        state.add_personio_tenant(tenant_names(size)[1], CLIENT_SECRET, people=size, seed=size + 1)
-    # The same people (same seed) behind Personio's published limits and a real server's latency.
+    unlimited = {size: state.add_personio_tenant(tenant_names(size)[1], CLIENT_SECRET, people=size, seed=size + 1)
+                 for size in cases.get("personio", [])}
+    # The very same people (the registry is seeded from the unlimited twin) behind Personio's published limits
+    # and a real server's latency.
     for size in (limited or {}).get("personio", []):
-        state.add_personio_tenant(tenant_names(size, True)[1], CLIENT_SECRET, people=size, seed=size + 1,
+        people = unlimited[size].people if size in unlimited else size
+        state.add_personio_tenant(tenant_names(size, True)[1], CLIENT_SECRET, people=people, seed=size + 1,
                                   rate_limited=True, latency=latency)
     with SandboxServer(state) as server:
         conn.send(server.url)

@@ -29,9 +29,10 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from bench import _common as common
 from bench import fetch
@@ -139,36 +140,48 @@ def queue_sync(services, company_id: str, provider: str) -> int:
         return sync_runs.create_run(session, company_id, provider, "full").id
 
 
-def measure_limited(ctx, url: str, database: str, folder: Path, plan: "Plan",
-                    registries: dict) -> list[dict[str, Any]]:
-    """The realistic case: download-only then the sync, each against the rate-limited tenant, 429s counted."""
+@contextmanager
+def bench_database(database: str, folder: Path, url: str) -> Iterator[tuple[str, str, Any]]:
+    """(database url, encryption key, services) of a migrated scratch database, disposed after."""
     from cryptography.fernet import Fernet
 
     from store import migrate
     from workers.bootstrap import build_services
 
     key = Fernet.generate_key().decode()
-    rows = []
     with common.scratch_database(database, folder) as database_url:
         migrate.upgrade(database_url)
         services = build_services(settings_for(database_url, url, key))
         try:
-            for provider, size in plan.limited_pairs():
-                if (provider, size) not in registries:  # the same people as the unlimited tenant: seeded from it
-                    registries[(provider, size)] = common.isolated(ctx, fetch_and_registry, provider, url, size)
-                _fetched, registry = registries[(provider, size)]
-                company_id = prepare(services, provider, size, registry, limited=True)
-                common.refused(url, size)  # a clean log
-                bare = common.isolated(ctx, common.download, provider, url, size, mapping_for(provider), True)
-                bare_refused = common.refused(url, size)
-                synced = common.isolated(ctx, run_sync, database_url, url, key,
-                                         queue_sync(services, company_id, provider), "local")
-                rows.append(record_limited(database, provider, size, len(registry), bare, synced, bare_refused,
-                                           common.refused(url, size), plan.latency))
-                print(f"  measured {database} {provider} {size} under Personio's limits: "
-                      f"{rows[-1]['seconds']:.1f} s", flush=True)
+            yield database_url, key, services
         finally:
             services.dispose()
+
+
+def registry_for(ctx, registries: dict, provider: str, url: str, size: int) -> tuple[dict, list[dict[str, Any]]]:
+    """The fetch figures and registry of (provider, size), fetched from the unlimited tenant once per run."""
+    if (provider, size) not in registries:
+        registries[(provider, size)] = common.isolated(ctx, fetch_and_registry, provider, url, size)
+    return registries[(provider, size)]
+
+
+def measure_limited(ctx, url: str, database: str, folder: Path, plan: "Plan",
+                    registries: dict) -> list[dict[str, Any]]:
+    """The realistic case: download-only then the sync, each against the rate-limited tenant, 429s counted."""
+    rows = []
+    with bench_database(database, folder, url) as (database_url, key, services):
+        for provider, size in plan.limited_pairs():
+            _fetched, registry = registry_for(ctx, registries, provider, url, size)
+            company_id = prepare(services, provider, size, registry, limited=True)
+            common.refused(url, size)  # a clean log
+            bare = common.isolated(ctx, common.download, provider, url, size, mapping_for(provider), True)
+            bare_refused = common.refused(url, size)
+            synced = common.isolated(ctx, run_sync, database_url, url, key,
+                                     queue_sync(services, company_id, provider), "local")
+            rows.append(record_limited(database, provider, size, len(registry), bare, synced, bare_refused,
+                                       common.refused(url, size), plan.latency))
+            print(f"  measured {database} {provider} {size} under Personio's limits: "
+                  f"{rows[-1]['seconds']:.1f} s", flush=True)
     return rows
 
 
@@ -207,36 +220,23 @@ def report_limited(rows: list[dict[str, Any]]) -> None:
 
 
 def measure(ctx, url: str, database: str, folder: Path, plan: "Plan", registries: dict) -> list[dict[str, Any]]:
-    from cryptography.fernet import Fernet
-
-    from store import migrate
-    from workers.bootstrap import build_services
-
-    key = Fernet.generate_key().decode()
     rows = []
-    with common.scratch_database(database, folder) as database_url:
-        migrate.upgrade(database_url)
-        services = build_services(settings_for(database_url, url, key))
-        try:
-            for provider, size in plan.pairs():
-                if (provider, size) not in registries:
-                    registries[(provider, size)] = common.isolated(ctx, fetch_and_registry, provider, url, size)
-                fetched, registry = registries[(provider, size)]
-                company_id = prepare(services, provider, size, registry)
-                bare, synced = [], []
-                # Alternating, and the best of each kept: a background burst hits one run, not the figure.
-                for _ in range(plan.repeat if size == TARGET_SIZE else 1):
-                    bare.append(common.isolated(ctx, common.download, provider, url, size, mapping_for(provider)))
-                    synced.append(common.isolated(ctx, run_sync, database_url, url, key,
-                                                  queue_sync(services, company_id, provider)))
-                best_bare = min(bare, key=lambda r: r["seconds"] + r["parse"])
-                rows.append(record(database, provider, size, len(registry), best_bare,
-                                   min(synced, key=lambda r: r["seconds"]), len(synced)))
-                if database == plan.databases[0]:
-                    fetch.record(provider, size, best_bare, fetched)
-                print(f"  measured {database} {provider} {size}: {rows[-1]['seconds']:.1f} s", flush=True)
-        finally:
-            services.dispose()
+    with bench_database(database, folder, url) as (database_url, key, services):
+        for provider, size in plan.pairs():
+            fetched, registry = registry_for(ctx, registries, provider, url, size)
+            company_id = prepare(services, provider, size, registry)
+            bare, synced = [], []
+            # Alternating, and the best of each kept: a background burst hits one run, not the figure.
+            for _ in range(plan.repeat if size == TARGET_SIZE else 1):
+                bare.append(common.isolated(ctx, common.download, provider, url, size, mapping_for(provider)))
+                synced.append(common.isolated(ctx, run_sync, database_url, url, key,
+                                              queue_sync(services, company_id, provider)))
+            best_bare = min(bare, key=lambda r: r["seconds"] + r["parse"])
+            rows.append(record(database, provider, size, len(registry), best_bare,
+                               min(synced, key=lambda r: r["seconds"]), len(synced)))
+            if database == plan.databases[0]:
+                fetch.record(provider, size, best_bare, fetched)
+            print(f"  measured {database} {provider} {size}: {rows[-1]['seconds']:.1f} s", flush=True)
     return rows
 
 
