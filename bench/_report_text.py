@@ -138,9 +138,10 @@ def fullsync_limited(rows: list[dict]) -> list[str]:
             "- **sync**: as above, with the client pacing as in production (`providers.pacing`: at most 15 "
             "requests in any 3 seconds, which no such bucket refuses). **download-only**: the same requests with "
             "bare `requests`, paced by the same budget — what any client must do to draw no 429.",
-            "- **bucket's best**: the schedule the bucket itself would allow (15 at once, then 5 a second), "
-            "latency left out: no client can download faster. Pacing by moving windows costs up to three seconds "
-            "of that at any length.", ""]
+            "- **bucket's best**: the least time the same requests, one after another with that latency (the "
+            "server's own time and the transfer left out), can take from the bucket (15 at once, then 5 a "
+            "second): no client that sends them in order downloads faster. "
+            "Pacing by moving windows of 15 per 3 s gives up to three seconds of that at any length.", ""]
 
 
 def fetch(rows: list[dict]) -> list[str]:

@@ -187,8 +187,7 @@ def measure_limited(ctx, url: str, database: str, folder: Path, plan: "Plan",
 
 def record_limited(database: str, provider: str, size: int, registry: int, bare: dict, synced: dict,
                    bare_refused: int, sync_refused: int, latency: float) -> dict[str, Any]:
-    # The schedule Personio's bucket allows at best (15 at once, then 5 a second), for the same requests.
-    floor = max(bare["requests"] - 15, 0) / 5.0
+    floor = bucket_floor(bare["requests"], latency)
     row = {"database": database, "provider": provider, "employees": size, "stakeholders": registry,
            "latency_s": latency, "seconds": round(synced["seconds"], 3), "fetch_s": round(synced["fetch"], 3),
            "match_s": round(synced["match"], 3), "store_s": round(synced["seconds"] - synced["fetch"] - synced["match"], 3),
@@ -199,6 +198,20 @@ def record_limited(database: str, provider: str, size: int, registry: int, bare:
            "refused_sync": sync_refused, "refused_download": bare_refused, "load": common.machine_load()}
     common.emit("fullsync_limited", **row)
     return row
+
+
+def bucket_floor(requests: int, latency: float, burst: int = 15, per_second: float = 5.0) -> float:
+    """The least time `requests` one after another can take from Personio's bucket (15, refilled at 5 a second)
+    when each answer takes `latency`: no client that sends its requests in order can download faster."""
+    now, tokens = 0.0, float(burst)
+    for _ in range(requests):
+        if tokens < 1.0:
+            now += (1.0 - tokens) / per_second
+            tokens = 1.0
+        tokens -= 1.0
+        now += latency
+        tokens = min(float(burst), tokens + latency * per_second)
+    return now
 
 
 def limited_verdict(row: dict[str, Any]) -> str:
