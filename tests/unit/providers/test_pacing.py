@@ -140,3 +140,28 @@ def test_a_real_redis_keeps_the_budget_between_clients(clock):
 
         assert second.wait((PERSONIO_EMPLOYEES, key)) > 2.9
         assert all(name.startswith(b"hrsync:pace:") for name in client.keys("*"))
+
+
+def test_every_provider_a_process_builds_draws_on_its_one_pacer(tmp_path):
+    """The worker's syncs and the web app's "Load fields" build providers through the same services."""
+    import dataclasses
+
+    from cryptography.fernet import Fernet
+
+    from hrsync.config import Settings
+    from tests.real_services import redis_url
+    from workers.bootstrap import build_services
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'pace.db'}", secret_key="s" * 32,
+                        encryption_keys=(Fernet.generate_key().decode(),), redis_url=redis_url(7),
+                        provider_pacing="shared")
+    services = build_services(settings)
+    bamboo = services.provider_factory("bamboohr", {"subdomain": "acme", "api_key": "k"}, None)
+    perso = services.provider_factory("personio", {"client_id": "c", "client_secret": SECRET}, None)
+
+    assert isinstance(services.pacer, Pacer)
+    assert bamboo.client._pacer is services.pacer is perso._client._pacer
+    assert build_services(dataclasses.replace(settings, provider_pacing="off")).pacer is None
+    for built in (bamboo, perso):
+        built.close()
+    services.dispose()
