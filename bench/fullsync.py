@@ -190,7 +190,8 @@ def record_limited(database: str, provider: str, size: int, registry: int, bare:
     floor = bucket_floor(bare["requests"], latency)
     row = {"database": database, "provider": provider, "employees": size, "stakeholders": registry,
            "latency_s": latency, "seconds": round(synced["seconds"], 3), "fetch_s": round(synced["fetch"], 3),
-           "match_s": round(synced["match"], 3), "store_s": round(synced["seconds"] - synced["fetch"] - synced["match"], 3),
+           "match_s": round(synced["match"], 3),
+           "store_s": round(synced["seconds"] - synced["fetch"] - synced["match"], 3),
            "cpu_s": round(synced["cpu"], 3), "peak_rss_mb": round(common.mib(synced["peak"]), 1),
            "items": synced["items"], "download_s": round(bare["seconds"], 3), "requests": bare["requests"],
            "ratio_download": round(synced["seconds"] / bare["seconds"], 3), "bucket_floor_s": round(floor, 1),
