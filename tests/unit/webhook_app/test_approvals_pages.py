@@ -190,14 +190,15 @@ def test_the_approver_stays_locked_on_a_newer_change_set_and_through_the_api(ser
     # Issue 12 item 1: the count was per change set, so each new sync brought five fresh tries.
     assert [approver.submit(password="nope").status_code for _ in range(3)] == [401] * 3
     newer = record_sync(services.session_factory, scenario.company_id, employees())
-    api = client.post(f"/api/v1/changesets/{newer}/approve", headers={"Authorization": f"Bearer {scenario.api_token}"},
+    auth = {"Authorization": f"Bearer {scenario.api_token}"}
+    api = client.post(f"/api/v1/changesets/{newer}/approve", headers=auth,
                       json={"email": APPROVER_EMAIL, "password": "nope"})
     assert api.status_code == 401 and "1 tries left" in api.get_json()["error"]["message"]
     fresh = Approver(client, f"/approvals/{signer.token(newer)}", APPROVER_EMAIL, APPROVER_PASSWORD)
     fresh.open()
     assert fresh.submit(password="nope").status_code == 401 and "now locked" in fresh.page
     assert fresh.submit().status_code == 423  # the sixth check, with the right password
-    locked = client.post(f"/api/v1/changesets/{newer}/approve", headers={"Authorization": f"Bearer {scenario.api_token}"},
+    locked = client.post(f"/api/v1/changesets/{newer}/approve", headers=auth,
                          json={"email": APPROVER_EMAIL, "password": APPROVER_PASSWORD})
     assert locked.status_code == 423 and locked.get_json()["error"]["code"] == "locked"
     assert status_of(services, newer) is ChangeSetStatus.PENDING
@@ -334,7 +335,8 @@ def _integrate(services, scenario):
 
 def _queued(services, scenario):
     with transaction(services.session_factory) as session:
-        return [(run.id, run.mode.value, run.status.value) for run in sync_runs.active_runs(session, scenario.company_id)]
+        runs = sync_runs.active_runs(session, scenario.company_id)
+    return [(run.id, run.mode.value, run.status.value) for run in runs]
 
 
 def test_stale_items_are_listed_and_a_fresh_sync_is_queued_by_the_apply(services, approver, scenario):
