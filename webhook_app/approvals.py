@@ -124,6 +124,6 @@ def _preview(stored: StoredChangeSet, state: FormState, *, error: str | None = N
         model = build_preview(session, stored)
     html = render_template("approvals_preview.html", preview=model, form=state, error=error,
                            company_name=model.company_name,
-                           locked_for=Lockout(redis()).client_locked_for(client_address()),
+                           locked_for=Lockout(redis()).client_locked_for(stored.company_id, client_address()),
                            action=url_for("approvals.submit", token=request.view_args["token"]))
     return Response(html, status=status, mimetype="text/html")

@@ -3,8 +3,10 @@
 An account is a (company, e-mail) pair, whichever change set, link or channel (approve page, JSON API,
 `hrsync changes approve`) the password comes through: MAX_TRIES wrong ones lock it for LOCK_SECONDS. An
 e-mail that is no approver is counted exactly like one that is, so the answers never tell which accounts
-exist. On top, one client address gets CLIENT_MAX_TRIES wrong tries per LOCK_SECONDS across every account,
-which caps how many accounts a single address can lock (or guess at) in that time.
+exist. On top, one client address gets CLIENT_MAX_TRIES wrong tries per LOCK_SECONDS across every account of
+a company, which caps how many of its accounts a single address can guess at (or lock) in that time. The
+ceiling stays within the company: behind a proxy that hides addresses, one tenant's wrong tries must not
+pause every other tenant's approvals.
 """
 
 from __future__ import annotations
@@ -79,12 +81,12 @@ class Lockout:
         # Hashed: no e-mail address in Redis, and any text the caller typed gives a key of one shape.
         return f"{self._prefix}:account:{_digest(company_id, approvers.normalise_email(email))}"
 
-    def client_key(self, client: str) -> str:
-        return f"{self._prefix}:client:{_digest(client)}"
+    def client_key(self, company_id: str, client: str) -> str:
+        return f"{self._prefix}:client:{_digest(company_id, client)}"
 
     def reserve(self, company_id: str, email: str, client: str) -> Attempt:
         """Count one try of this account from this client; raise Locked when either has none left."""
-        keys = (self.account_key(company_id, email), self.client_key(client))
+        keys = (self.account_key(company_id, email), self.client_key(company_id, client))
         try:
             answer = self._reserve(keys=keys, args=(self.max_tries, self.client_max_tries, self.lock_seconds))
         except RedisError:
@@ -116,9 +118,9 @@ class Lockout:
             # The password was right: the approval goes on, the stale counts expire with their TTL.
             log.warning("could not reset the password tries of an approver")
 
-    def client_locked_for(self, client: str) -> int:
-        """Seconds this client stays refused (0: not locked, or the store cannot tell now)."""
-        key = self.client_key(client)
+    def client_locked_for(self, company_id: str, client: str) -> int:
+        """Seconds this client stays refused at this company (0: not locked, or the store cannot tell now)."""
+        key = self.client_key(company_id, client)
         try:
             tries = int(self._redis.get(key) or 0)
             ttl = int(self._redis.ttl(key)) if tries >= self.client_max_tries else 0

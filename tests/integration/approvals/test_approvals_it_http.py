@@ -62,7 +62,7 @@ def test_the_lock_lives_in_redis_with_its_ttl(browser, page_url, services, scena
                for _ in range(MAX_TRIES)]
     assert answers == [401] * MAX_TRIES
     assert LOCK_SECONDS - 10 <= redis_db.ttl(lockout.account_key(scenario.company_id, EMAIL)) <= LOCK_SECONDS
-    assert int(redis_db.get(lockout.client_key("127.0.0.1"))) == MAX_TRIES  # the address the app saw
+    assert int(redis_db.get(lockout.client_key(scenario.company_id, "127.0.0.1"))) == MAX_TRIES  # as the app saw it
 
     locked = browser.post(page_url, data=form_of(page, password=PASSWORD), timeout=30)
     assert locked.status_code == 423 and 0 < int(locked.headers["Retry-After"]) <= 900

@@ -204,10 +204,10 @@ def test_the_approver_stays_locked_on_a_newer_change_set_and_through_the_api(ser
     assert status_of(services, newer) is ChangeSetStatus.PENDING
 
 
-def test_an_address_past_its_ceiling_sees_the_lock_on_the_preview(fake_redis, approver):
+def test_an_address_past_its_ceiling_sees_the_lock_on_the_preview(fake_redis, approver, scenario):
     lockout = Lockout(fake_redis)
     for account in range(CLIENT_MAX_TRIES):
-        lockout.failed(lockout.reserve("co_elsewhere", f"guess{account}@example.com", "127.0.0.1"))
+        lockout.failed(lockout.reserve(scenario.company_id, f"guess{account}@acme.example", "127.0.0.1"))
     approver.open()
     assert "Too many wrong passwords were entered from here: approving is locked for 15 minutes more." in " ".join(
         approver.page.split())

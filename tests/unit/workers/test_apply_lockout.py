@@ -1,5 +1,5 @@
-"""Password tries per approver account, with a per-client ceiling: reserved before checking, MAX_TRIES wrong lock
-for LOCK_SECONDS, a right password gives its try back."""
+"""Password tries per approver account, with a per-client ceiling within each company: reserved before
+checking, MAX_TRIES wrong lock for LOCK_SECONDS, a right password gives its try back."""
 
 from __future__ import annotations
 
@@ -78,9 +78,11 @@ def test_one_address_gets_a_ceiling_of_wrong_tries_across_accounts(lockout):
     with pytest.raises(Locked) as locked:
         lockout.reserve(COMPANY, "someone-else@acme.example", CLIENT)
     assert locked.value.retry_after == LOCK_SECONDS
-    assert lockout.client_locked_for(CLIENT) == LOCK_SECONDS
-    # Another address still has every try, on the same accounts too.
+    assert lockout.client_locked_for(COMPANY, CLIENT) == LOCK_SECONDS
+    # Another address still has every try, on the same accounts too; so has this address at another company.
     assert lockout.reserve(COMPANY, "person0@acme.example", "198.51.100.1").number == MAX_TRIES
+    assert lockout.reserve("co_globex", "cfo@globex.example", CLIENT).client_number == 1
+    assert lockout.client_locked_for("co_globex", CLIENT) == 0
 
 
 def test_the_tries_left_are_the_fewer_of_account_and_address(lockout):
@@ -94,19 +96,19 @@ def test_a_right_password_resets_the_account_and_gives_the_addresss_try_back(loc
         wrong(lockout)
     lockout.succeeded(lockout.reserve(COMPANY, EMAIL, CLIENT))
     assert lockout.reserve(COMPANY, EMAIL, CLIENT).number == 1
-    assert int(redis.get(lockout.client_key(CLIENT))) == MAX_TRIES  # the four wrong ones and this reservation
+    assert int(redis.get(lockout.client_key(COMPANY, CLIENT))) == MAX_TRIES  # four wrong ones and this reservation
 
 
 def test_many_right_passwords_never_lock_an_address(lockout):
     for _ in range(CLIENT_MAX_TRIES * 2):
         lockout.succeeded(lockout.reserve(COMPANY, EMAIL, CLIENT))
-    assert lockout.client_locked_for(CLIENT) == 0
+    assert lockout.client_locked_for(COMPANY, CLIENT) == 0
 
 
 def test_the_window_has_a_ttl_from_the_first_try(lockout, redis):
     lockout.reserve(COMPANY, EMAIL, CLIENT)
     assert 0 < redis.ttl(lockout.account_key(COMPANY, EMAIL)) <= LOCK_SECONDS
-    assert 0 < redis.ttl(lockout.client_key(CLIENT)) <= LOCK_SECONDS
+    assert 0 < redis.ttl(lockout.client_key(COMPANY, CLIENT)) <= LOCK_SECONDS
 
 
 def test_the_lock_ends_when_the_key_expires(lockout, redis):
@@ -129,7 +131,7 @@ def test_redis_down_means_no_try_and_a_message_for_a_person(server, lockout):
     with pytest.raises(LockoutUnavailable) as unavailable:
         lockout.reserve(COMPANY, EMAIL, CLIENT)
     assert str(unavailable.value) == "approving is paused for a moment; try again in a minute"
-    assert lockout.client_locked_for(CLIENT) == 0
+    assert lockout.client_locked_for(COMPANY, CLIENT) == 0
 
 
 def test_redis_down_after_a_right_password_does_not_block_the_approval(server, lockout):
