@@ -76,8 +76,8 @@ def locked_page(retry_after: int) -> Response:
 def paused_page() -> Response:
     """Redis is away: password tries cannot be counted, so nobody may try one."""
     response = message_page("Approving is paused for a moment",
-                            "Approving is paused for a moment, try again in a minute. Nothing was applied, and your "
-                            "choices on the previous page are still there if you go back.", 503)
+                            "Try again in a minute: nothing was applied, and your choices are still on the previous "
+                            "page if you go back.", 503)
     response.headers["Retry-After"] = "60"
     return response
 

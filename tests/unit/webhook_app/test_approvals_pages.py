@@ -218,7 +218,7 @@ def test_without_the_lockout_store_approving_pauses_in_words_for_a_person(redis_
     redis_server.connected = False
     response = approver.submit()
     assert response.status_code == 503 and response.headers["Retry-After"] == "60"
-    assert "Approving is paused for a moment, try again in a minute." in approver.page
+    assert "Approving is paused for a moment" in approver.page and "Try again in a minute" in approver.page
     assert "lockout store" not in approver.page and "Redis" not in approver.page
     assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
 
