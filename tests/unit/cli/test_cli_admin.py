@@ -301,3 +301,50 @@ def registry_names(services) -> list[str]:
     with transaction(services.session_factory) as session:
         company_id = companies.list_companies(session)[0].id
         return [s.name for s in stakeholders.list_stakeholders(session, company_id)]
+
+
+
+def _one_item(kind: str, ids: dict[str, int]):
+    from domain.changeset import ChangeItem, ChangeKind, FieldChange, Reason
+
+    return {
+        "create": ChangeItem(ChangeKind.CREATE, "1", "Ben Okafor", fields={"name": FieldChange(None, "Ben Okafor")}),
+        "update": ChangeItem(ChangeKind.UPDATE, "2", "Anna Müller", ids["Anna Müller"],
+                             fields={"city": FieldChange("Bonn", "Köln")}),
+        "link": ChangeItem(ChangeKind.LINK, "3", "Carl Berg", ids["Carl Berg"]),
+        "leaver": ChangeItem(ChangeKind.LEAVER, "4", "Dora Roth", ids["Dora Roth"],
+                             termination_date=dt.date(2024, 3, 31),
+                             fields={"group": FieldChange("Employees", "Ex-employee")}),
+        "review": ChangeItem(ChangeKind.REVIEW, "5", "Eva Stein", reason=Reason.SIMILAR_NAME,
+                             candidates=(ids["Eve Stein"],)),
+        "skip": ChangeItem(ChangeKind.SKIP, "6", "Finn Wolf", reason=Reason.TERMINATED),
+    }[kind]
+
+
+SHOWN = {
+    "create": ("New stakeholders (1)", "(new)", "name=Ben Okafor"),
+    "update": ("Updates (1)", "Anna Müller", "city: Bonn → Köln"),
+    "link": ("Links to existing stakeholders (1)", "Carl Berg"),
+    "leaver": ("Leavers (1)", "Dora Roth", "group: Employees → Ex-employee", "terminated 2024-03-31"),
+    "review": ("To review (1)", "similar_name", "candidates: #", "Eve Stein"),
+    "skip": ("Skipped (1)", "Finn Wolf", "terminated"),
+}
+
+
+@pytest.mark.parametrize("kind", list(SHOWN))
+def test_changes_show_prints_each_item_kind_with_stakeholder_names(cli, company, settings, kind):
+    from domain.changeset import ChangeSet
+    from store.repositories import changesets, stakeholder_writes
+
+    services = build_services(settings)
+    with transaction(services.session_factory) as session:
+        ids = {name: stakeholder_writes.create_stakeholder(session, company, {"name": name}).id
+               for name in ("Anna Müller", "Carl Berg", "Dora Roth", "Eve Stein")}
+        run = sync_runs.create_run(session, company, "personio", "full")
+        changeset_id = changesets.save_changeset(session, company, run.id, ChangeSet.of([_one_item(kind, ids)]), {})
+    services.dispose()
+    result = cli("changes", "show", str(changeset_id))
+    assert result.exit_code == 0, result.output
+    assert f"change set {changeset_id} of Acme GmbH (personio) — pending" in result.output
+    for shown in SHOWN[kind]:
+        assert shown in result.output
