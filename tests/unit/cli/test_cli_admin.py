@@ -109,6 +109,17 @@ def test_company_create_refuses_a_weak_password(cli, stdin, message):
     one_line_error(cli("company", "create", "Acme", "--approver", "a@acme.example", input=stdin), message)
 
 
+@pytest.mark.parametrize("name", ["Acme GmbH", "ACME GMBH", " acme  gmbh "])
+def test_company_create_refuses_a_name_taken_in_any_case_and_names_the_company(cli, company, settings, name):
+    result = cli("company", "create", name, "--approver", "other@acme.example", input=PASSWORD + "\n")
+    one_line_error(result, f"a company named 'Acme GmbH' exists already ({company})")
+    services = build_services(settings)
+    with transaction(services.session_factory) as session:
+        assert [c.id for c in companies.list_companies(session)] == [company]
+    services.dispose()
+    assert cli("integration", "show", "acme gmbh").exit_code == 0
+
+
 def test_commands_on_an_unmigrated_database_point_at_db_upgrade(env):
     result = CliRunner().invoke(main, ["company", "create", "Acme", "--approver", "a@b.example"], env=env,
                                 input=PASSWORD + "\n")
