@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from cryptography.fernet import Fernet
 
 from domain.employee import Employee, EmploymentStatus
+from providers.errors import ProviderAuthError, ProviderUnavailable
 from hrsync.cli import admin_support, main
 from hrsync.cli.errors import UserError
 from hrsync.cli.sync_commands import follow, report
@@ -359,3 +360,53 @@ def test_changes_show_prints_each_item_kind_with_stakeholder_names(cli, company,
     assert f"change set {changeset_id} of Acme GmbH (personio) — pending" in result.output
     for shown in SHOWN[kind]:
         assert shown in result.output
+
+
+def test_integration_set_refuses_credentials_the_hr_system_rejects(cli, company, hr):
+    hr.error = ProviderAuthError("BambooHR rejected the API key for subdomain acme (HTTP 401); check the key")
+    result = cli("integration", "set", company, "--provider", "bamboohr", "--subdomain", "acme",
+                 input="wrong-key-0123456789\n")
+    one_line_error(result, "BambooHR rejected the API key for subdomain acme (HTTP 401); check the key; "
+                           "nothing was saved")
+    assert "wrong-key-0123456789" not in result.output
+    assert "no HR integration yet" in cli("integration", "show", company).output
+
+
+def test_integration_set_refuses_when_the_hr_system_is_unreachable_unless_told_not_to_verify(cli, company, hr):
+    hr.error = ProviderUnavailable("could not reach BambooHR for subdomain acme (ConnectionError)")
+    args = ("integration", "set", company, "--provider", "bamboohr", "--subdomain", "acme")
+    one_line_error(cli(*args, input="bamboo-key-0123456789\n"),
+                   "could not check the credentials: could not reach BambooHR for subdomain acme (ConnectionError); "
+                   "nothing was saved (to save them unchecked, add --no-verify)")
+    assert "no HR integration yet" in cli("integration", "show", company).output
+    saved = cli(*args, "--no-verify", input="bamboo-key-0123456789\n")
+    assert saved.exit_code == 0, saved.output
+    assert "BambooHR (needs_attention)" in saved.output
+    assert re.search(r"last error: +credentials saved without verification; the next sync checks them "
+                     r"\(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)", saved.output)
+
+
+def test_integration_set_refuses_a_placeholder_even_without_verification(cli, company):
+    one_line_error(cli("integration", "set", company, "--provider", "personio", "--client-id", "…",
+                       "--client-secret", "…", "--no-verify"), "client_id must be the plain ASCII text")
+
+
+def test_status_needs_attention_after_any_failed_sync_and_ok_after_the_next_good_one(cli, synced, hr):
+    services, _ = synced
+    assert "Personio (ok)" in cli("integration", "show", "Acme GmbH").output
+    hr.error = ProviderUnavailable("Personio answered 503 for GET /v1/company/employees after retries")
+    with transaction(services.session_factory) as session:
+        company_id = companies.list_companies(session)[0].id
+        run = sync_runs.create_run(session, company_id, "personio", "full")
+    with pytest.raises(ProviderUnavailable):
+        execute_sync(services, run.id)
+    shown = cli("integration", "show", "Acme GmbH").output
+    assert "Personio (needs_attention)" in shown
+    assert re.search(r"last error: +Personio answered 503 for GET /v1/company/employees after retries "
+                     r"\(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)", shown)
+    hr.error = None
+    with transaction(services.session_factory) as session:
+        run = sync_runs.create_run(session, company_id, "personio", "full")
+    execute_sync(services, run.id)
+    shown = cli("integration", "show", "Acme GmbH").output
+    assert "Personio (ok)" in shown and "last error" not in shown
