@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import signal
 import sys
 from pathlib import Path
 from typing import Callable
@@ -61,6 +62,7 @@ def serve_demo(settings: Settings, echo: Callable[[str], None]) -> None:
         services.dispose()
         raise DemoFailed(f"cannot serve on port {port} ({error.strerror}): stop what uses it, or run the demo "
                          "again with PUBLIC_BASE_URL=http://localhost:<another port>") from None
+    previous = signal.signal(signal.SIGTERM, _stop)  # `kill` stops it as cleanly as Ctrl-C
     try:
         echo(f"serving the demo database at {settings.public_base_url} until Ctrl-C")
         echo("queue: an in-process fake Redis (development only)" if fake else f"queue: Redis at {settings.redis_url}")
@@ -70,10 +72,15 @@ def serve_demo(settings: Settings, echo: Callable[[str], None]) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, previous)
         server.server_close()
         if not fake:
             forget_demo_jobs(redis, services)
         services.dispose()
+
+
+def _stop(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _pending_links(services: Services, settings: Settings) -> list[str]:
