@@ -51,8 +51,8 @@ class BambooHRProvider:
     def verify_credentials(self) -> None:
         """`GET /v1/meta/fields`, BambooHR's connection test (the directory may be switched off, research §9).
 
-        Any answer but a refusal (401/403) or an outage that is not the field list (a 404, a web page)
-        means that no BambooHR company lives at the subdomain.
+        Refusals (401/403) and outages pass through as they are; any other answer than the field list (a
+        404, a web page) means that no BambooHR company lives at the subdomain.
         """
         try:
             self.client.meta_fields()

@@ -52,16 +52,13 @@ def create_company(session: Session, name: str, approver_email: str,
     A name another company has (compared without case) is refused, naming that company's id; the
     unique name key in the database decides between two creates racing each other.
     """
-    if not name or not name.strip():
-        raise InvalidSetting("a company needs a name")
-    key = company_name_key(name)
-    _refuse_taken(session, key)
-    row = CompanyRow(name=name.strip(), name_key=key)
+    check_name_free(session, name)
+    row = CompanyRow(name=name.strip(), name_key=company_name_key(name))
     try:
         with session.begin_nested():
             session.add(row)
     except IntegrityError:
-        _refuse_taken(session, key)
+        check_name_free(session, name)
         raise
     approvers.add_approver(session, row.id, approver_email, approver_password)
     return NewCompany(company_id=row.id, api_token=tokens.issue_token(session, row.id))
@@ -78,6 +75,16 @@ def find_by_name(session: Session, name: str) -> Company | None:
     """The company with this name, compared as `create_company` compares names (case does not count)."""
     row = session.scalar(select(CompanyRow).where(CompanyRow.name_key == company_name_key(name)))
     return None if row is None else _to_company(row)
+
+
+def check_name_free(session: Session, name: str) -> None:
+    """Refuse an empty name, or one another company has (DuplicateCompany names that company's id)."""
+    if not name or not name.strip():
+        raise InvalidSetting("a company needs a name")
+    taken = find_by_name(session, name)
+    if taken is not None:
+        raise DuplicateCompany(f"a company named {taken.name!r} exists already ({taken.id}): "
+                               "use that company, or choose another name")
 
 
 def company_exists(session: Session, company_id: str) -> bool:
@@ -114,13 +121,6 @@ def policy_for(session: Session, company_id: str, provider: str, owned_fields: I
         use_preferred_name=company.use_preferred_name,
         require_hire_date=require_hire_date,
     )
-
-
-def _refuse_taken(session: Session, key: str) -> None:
-    taken = session.scalar(select(CompanyRow).where(CompanyRow.name_key == key))
-    if taken is not None:
-        raise DuplicateCompany(f"a company named {taken.name!r} exists already ({taken.id}): "
-                               "use that company, or choose another name")
 
 
 def _checked_setting(name: str, value: Any) -> Any:
