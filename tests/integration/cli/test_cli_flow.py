@@ -201,8 +201,8 @@ def test_personio_mapping_is_checked_against_the_live_fields(hrsync, sandbox, fl
 
 
 @pytest.mark.parametrize("subdomain, key, message", [
-    ("acme", "wrong-key-0123456789", "Error: BambooHR rejected the API key for subdomain acme (HTTP 401); check the key, "
-                                     "the subdomain and the key's access level; nothing was saved"),
+    ("acme", "wrong-key-0123456789", "Error: BambooHR rejected the API key for subdomain acme (HTTP 401); check "
+                                     "the key, the subdomain and the key's access level; nothing was saved"),
     ("acme-gmbh", None, "Error: no BambooHR company at subdomain acme-gmbh: check the subdomain "
                         "(acme for https://acme.bamboohr.com); nothing was saved"),
 ], ids=["wrong-key", "wrong-subdomain"])

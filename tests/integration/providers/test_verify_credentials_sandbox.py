@@ -1,4 +1,4 @@
-"""Each provider's credential check against the sandbox over real HTTP: accepted, refused, no such company, unreachable."""
+"""Each provider's credential check against the sandbox over HTTP: accepted, refused, no such company, unreachable."""
 
 from __future__ import annotations
 
