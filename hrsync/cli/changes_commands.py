@@ -33,7 +33,8 @@ def show(app, changeset: int, show_all: bool) -> None:
     with opened_services(app) as services, transaction(services.session_factory) as session:
         stored = load_changeset(session, changeset)
         company = companies.get_company(session, stored.company_id)
-        names = {s.id: s.name for s in stakeholders.get_stakeholders(session, stored.company_id, _mentioned(stored))}
+        found = stakeholders.get_stakeholders(session, stored.company_id, _mentioned(stored))
+        names = {stakeholder_id: stakeholder.name for stakeholder_id, stakeholder in found.items()}
     console = Console()
     console.print(f"[bold]change set {stored.id}[/] of {company.name} ({stored.provider}) — {_status(stored)}")
     console.print(counts_line(stored.counts()))
@@ -54,8 +55,8 @@ def show(app, changeset: int, show_all: bool) -> None:
 def approve(app, changeset: int, approver: str, name_format: str | None) -> None:
     """Apply every item of change set CHANGESET (review items stay unresolved) after the approver's password.
 
-    The password is asked at a hidden prompt, or read from stdin when that is not a terminal; five
-    wrong tries lock approving for 15 minutes, as on the approve page.
+    The password is asked at a hidden prompt, or read from stdin when that is not a terminal; wrong
+    tries count against the approver's account, as on the approve page and in the JSON API.
 
     Example: hrsync changes approve 12 --approver cfo@acme.example
     """
@@ -64,10 +65,10 @@ def approve(app, changeset: int, approver: str, name_format: str | None) -> None
     from domain.names import NameFormat
     from workers.apply import ApprovalRequest, approve as apply_approved
     from workers.apply_errors import ApprovalError, WrongPassword
-    from workers.apply_lockout import Lockout
+    from workers.apply_lockout import COMMAND_LINE, Lockout
 
     password = read_secret("Approver password")
-    request = ApprovalRequest(changeset_id=changeset, email=approver, password=password,
+    request = ApprovalRequest(changeset_id=changeset, email=approver, password=password, client=COMMAND_LINE,
                               name_format=NameFormat(name_format) if name_format else None)
     redis = Redis.from_url(app.settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
     try:

@@ -18,8 +18,9 @@ SECOND = "ceo@acme.example"
 
 
 @pytest.fixture
-def scenario(services):
-    built = build_scenario(services.session_factory, EMAIL, PASSWORD)
+def scenario(services, request):
+    # The module's tests share one database, and company names are unique.
+    built = build_scenario(services.session_factory, EMAIL, PASSWORD, company_name=f"Acme GmbH ({request.node.name})")
     with transaction(services.session_factory) as session:
         approvers.add_approver(session, built.company_id, SECOND, PASSWORD)
     return built
@@ -37,7 +38,8 @@ def test_two_approvers_at_once_apply_once(services, lockout, scenario):
     def approve_as(email: str):
         start.wait()
         try:
-            return approve(services, lockout, ApprovalRequest(scenario.changeset_id, email, PASSWORD))
+            request = ApprovalRequest(scenario.changeset_id, email, PASSWORD, f"client-of-{email}")
+            return approve(services, lockout, request)
         except NotPending as refused:
             return refused
 
