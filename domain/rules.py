@@ -188,10 +188,10 @@ def collision(subject: Subject, stakeholder: Stakeholder | None, index: Stakehol
     if "unique_identifier" not in policy.owned_fields:
         return None
     current = None if stakeholder is None else identifier_key(stakeholder.unique_identifier)
-    if identifier_key(wanted) == current:
-        return None
+    # Another row with the same identifier in another case still clashes with the written one.
     others = [s for s in index.carrying(wanted) if stakeholder is None or s.id != stakeholder.id]
-    moved_away = current is not None and holders.get(current, subject.remote_id) != subject.remote_id
+    moved_away = (current is not None and current != identifier_key(wanted)
+                  and holders.get(current, subject.remote_id) != subject.remote_id)
     if not (others or moved_away):
         return None
     return Review(Reason.IDENTIFIER_CONFLICT, _ids(others if stakeholder is None else [stakeholder, *others]))

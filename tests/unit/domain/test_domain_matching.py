@@ -295,6 +295,10 @@ RULES = {
         [employee("1", unique_identifier="E2"), employee("2", "Zoe", "Stone", unique_identifier="E1")],
         [linked(10, "1", unique_identifier="E1"), named(11, "Zoe Stone")],
         [("review", "1", "identifier_conflict", None, (10,)), ("review", "2", "identifier_conflict", None, (10,))]),
+    "identifier-case-change-clashes-with-another-row": Case(
+        [employee("1", unique_identifier="E2")], [linked(10, "1", unique_identifier="e2"),
+                                                  named(11, "Zoe Stone", unique_identifier="E2")],
+        [("review", "1", "identifier_conflict", None, (10, 11))]),
     "identifier-changes-freely": Case(
         [employee("1", unique_identifier="E2")], [linked(10, "1", unique_identifier="E1")],
         [("update", "1", None, 10, ())]),
