@@ -84,6 +84,7 @@ class StakeholderIndex:
         by_identifier, by_zeros, by_name, by_email = Buckets(), Buckets(), Buckets(), Buckets()
         keys: dict[int, str] = {}
         unlinked: list[Stakeholder] = []
+        mail_one, mail_many = by_email._one, by_email._many
         for stakeholder in sorted(stakeholders, key=attrgetter("id")):
             # identifier_key and email_key, inlined for the common ASCII case: this loop sees every stakeholder
             identifier = stakeholder.unique_identifier
@@ -96,8 +97,8 @@ class StakeholderIndex:
             email = stakeholder.email
             if email is not None:
                 email = email.strip().casefold() if email.isascii() else email_key(email)
-                if email:
-                    by_email.add(email, stakeholder)
+                if email and mail_one.setdefault(email, stakeholder) is not stakeholder:  # Buckets.add, inlined
+                    mail_many.setdefault(email, [mail_one[email]]).append(stakeholder)
             if stakeholder.hr_remote_id is not None:
                 # The registry keeps links unique; should it not, the lowest id wins.
                 if stakeholder.hr_provider == provider:

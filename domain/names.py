@@ -184,32 +184,35 @@ _MAX_FORMS = 8
 
 
 def _plain_tokens(parts: tuple[str | None, ...], plain_form_only: bool = False) -> list[str] | None:
-    """The sorted plain words of a name without titles or suffixes (nearly every name), else None.
+    """The sorted plain words of a name without titles or suffixes to drop (nearly every name), else None.
 
     None too when a part has other forms (umlauts spelled out), unless only the plain form is wanted.
     The fast path of name_keys, name_key and name_tokens: it runs for every name of every sync.
     """
     plain: list[str] = []
+    suffixed = False
     for part in parts:
         if part:
-            words, several, titled = _part_info(part) if len(part) <= _CACHED_LENGTH else _part_info.__wrapped__(part)
+            words, several, titled, suffixed = (_part_info(part) if len(part) <= _CACHED_LENGTH
+                                                else _part_info.__wrapped__(part))
             if titled or (several and not plain_form_only):
                 return None
             plain += words
+    if suffixed:  # the name's last word
+        return None
     plain.sort()
     return plain
 
 
 @lru_cache(maxsize=1 << 16)
-def _part_info(part: str) -> tuple[tuple[str, ...], bool, bool]:
-    """A part's plain words, whether it has other forms, and whether a word could be a title or suffix."""
+def _part_info(part: str) -> tuple[tuple[str, ...], bool, bool, bool]:
+    """A part's plain words, whether it has other forms, whether it holds a title nameparser may drop
+    (one written with its period), and whether its last word is a suffix it may drop."""
     forms = _forms(part)
     words = tuple(forms[0].split()) if forms else ()
-    return words, len(forms) > 1, not (_TITLES.isdisjoint(words) and _SUFFIXES.isdisjoint(words))
-
-
-def _has_period(parts: tuple[str | None, ...]) -> bool:
-    return any(part and "." in part for part in parts)
+    titled = "." in part and not _TITLES.isdisjoint(words)
+    suffixed = bool(words) and len(words[-1]) >= 2 and words[-1] in _SUFFIXES
+    return words, len(forms) > 1, titled, suffixed
 
 
 def _token_forms(parts: tuple[str | None, ...]) -> list[tuple[str, ...]]:
@@ -220,7 +223,9 @@ def _token_forms(parts: tuple[str | None, ...]) -> list[tuple[str, ...]]:
         plain = list(per_part[0][0])
     else:
         plain = [token for forms in per_part for token in forms[0]]
-    if len(plain) <= _MAX_PARSED_WORDS and (plain[-1] in _SUFFIXES or not _TITLES.isdisjoint(plain)):
+    infos = [_part_info(part) if len(part) <= _CACHED_LENGTH else _part_info.__wrapped__(part)
+             for part in parts if part]
+    if len(plain) <= _MAX_PARSED_WORDS and (infos[-1][3] or any(info[2] for info in infos)):
         untitled = _without_titles(" ".join(part for part in parts if part))
         if untitled is not None:
             per_part = [forms for forms in map(_part_forms, untitled) if forms]

@@ -168,7 +168,7 @@ def email_conflict(subject: Subject, stakeholder: Stakeholder, index: Stakeholde
     mail = email_key(mine)
     if mail is None or email_key(stakeholder.email) == mail:
         return None
-    others = [s for s in index.mailed(mail) if s.id != stakeholder.id
+    others = [s for s in index.by_email.get(mail) if s.id != stakeholder.id
               and decisions.allows(subject.remote_id, s.id) and keeps_email(s)]
     return Review(Reason.EMAIL_CONFLICT, _ids([stakeholder, *others])) if others else None
 
