@@ -8,7 +8,7 @@ from operator import attrgetter
 from typing import Callable
 
 from domain.employee import Employee, EmploymentStatus
-from domain.names import format_name, without_invisible
+from domain.names import format_name
 from domain.policy import SyncPolicy
 
 # Employee field → stakeholder field it writes (first_name may come from the preferred name).
@@ -70,13 +70,10 @@ def proposed_values(employee: Employee, policy: SyncPolicy, raw: tuple | None = 
         if value is None:
             continue
         text = value.strip() if value.__class__ is str else as_text(value)
-        if text and not text.isascii():  # zero-width spaces and soft hyphens never reach the registry
-            text = without_invisible(text).strip()
         if text:  # blank HR text says nothing
             values[target] = text
     first = used_first_name(employee, policy) if policy.use_preferred_name else employee.first_name
-    values[NAME] = (without_invisible(format_name(first, employee.last_name, policy.name_format)).strip()
-                    or f"#{employee.remote_id}")
+    values[NAME] = format_name(first, employee.last_name, policy.name_format) or f"#{employee.remote_id}"
     group = implied_group(employee, policy)
     if group is not None:
         values[GROUP] = group
