@@ -145,6 +145,8 @@ def _settle(subjects: list[Subject], run: _Run) -> tuple[dict[str, Outcome], Cla
             outcome = by_name(subject, index, policy, decisions, {})
             if isinstance(outcome, Review):  # without namesakes there is nothing to re-read
                 pending.append(subject)
+        elif isinstance(outcome, Review) and outcome.reason is Reason.IDENTIFIER_NAME_MISMATCH:
+            pending.append(subject)  # its namesakes may be others' for sure
         outcome = run.merge_checked(subject, outcome)
         if isinstance(outcome, Stakeholder):
             claims.add(outcome.id, subject.remote_id)
@@ -162,7 +164,10 @@ def _reread(pending: list[Subject], outcomes: dict[str, Outcome], claims: Claims
     """
     changed = []
     for subject in pending:
-        outcome = run.merge_checked(subject, by_name(subject, run.index, run.policy, run.decisions, claims.sure))
+        sure = claims.sure
+        outcome = (by_identifier(subject, run.index, run.policy, run.decisions, sure)
+                   or by_name(subject, run.index, run.policy, run.decisions, sure))
+        outcome = run.merge_checked(subject, outcome)
         if outcome != outcomes[subject.remote_id]:
             changed.append((subject.remote_id, outcomes[subject.remote_id], outcome))
     for remote_id, before, after in changed:

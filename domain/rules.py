@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Callable, Mapping
 
 from domain.changeset import Reason
@@ -34,14 +35,15 @@ def _ids(stakeholders) -> tuple[int, ...]:
     return tuple(sorted({s.id for s in stakeholders}))
 
 
-def by_identifier(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
-                  decisions: Decisions) -> Outcome:
+def by_identifier(subject: Subject, index: StakeholderIndex, policy: SyncPolicy, decisions: Decisions,
+                  claims: Claims = MappingProxyType({})) -> Outcome:
     """Rule 2: the one stakeholder carrying the employee's identifier (case aside), if the name agrees.
 
     A pair marked "not the same person" does not decide; two carriers (the registry should
     prevent it) are a conflict rather than a guess. A carrier whose name is another person's
     (a reused or mistyped number), or only close while a namesake stands elsewhere, is reviewed
-    with the namesakes; an identifier equal only without leading zeros is reviewed too.
+    with the namesakes (those other employees surely take, per `claims`, left out); an identifier
+    equal only without leading zeros is reviewed too.
     """
     if subject.identifier is None:
         return None
@@ -55,7 +57,7 @@ def by_identifier(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
     fit = name_fit(subject, carrier, index, policy)
     if fit is Fit.SAME:
         return carrier
-    short, full = _namesakes(subject, index, policy, decisions, {})
+    short, full = _namesakes(subject, index, policy, decisions, claims)
     namesakes = [s for s in short + full if s.id != carrier.id]
     if fit is None or namesakes:
         return Review(Reason.IDENTIFIER_NAME_MISMATCH, _ids([carrier, *namesakes]))

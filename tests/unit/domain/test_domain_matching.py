@@ -89,6 +89,10 @@ RULES = {
         [employee("1", "Jon", "Smith", unique_identifier="E1")],
         [named(10, "John Smith", unique_identifier="E1"), named(11, "Jon Smith")],
         [("review", "1", "identifier_name_mismatch", None, (10, 11))]),
+    "identifier-close-name-namesake-surely-taken-by-another": Case(
+        [employee("5", "Ana", "Müller"), employee("6", "Ana", "Müller", unique_identifier="E1")],
+        [named(10, "Anna Müller", unique_identifier="E1"), named(11, "Ana Müller")],
+        [("update", "6", None, 10, ()), ("link", "5", None, 11, ())]),
     "identifier-new-surname-shown-by-email": Case(
         [employee("1", "Anna", "Weber", unique_identifier="E1", email="anna@x.de")],
         [named(10, "Anna Schmidt", unique_identifier="E1", email="ANNA@x.de")], [("update", "1", None, 10, ())]),
