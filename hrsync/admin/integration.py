@@ -158,6 +158,11 @@ def check_credentials(services: Services, provider: str, credentials: Mapping[st
         value = credentials.get(key)
         if not isinstance(value, str) or not value.strip() or len(value) > MAX_CREDENTIAL_LENGTH:
             raise InvalidField(f"credentials.{key}", f"{key} is required (text of 1 to 512 characters)")
+        if not (value.isascii() and value.strip().isprintable()):
+            # HR systems issue plain ASCII; anything else is a paste gone wrong or a placeholder such as "…",
+            # and could not travel in an HTTP header anyway.
+            raise InvalidField(f"credentials.{key}", f"{key} must be the plain ASCII text the HR system issued "
+                                                     "(is it still a placeholder such as '…'?)")
         cleaned[key] = value.strip()
     try:
         provider_class(provider)(credentials=cleaned, settings=provider_settings(services.settings, provider),
