@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, ProgrammingError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 JSON_PREFIXES = ("/api/", "/webhooks/", "/cron/", "/healthz", "/readyz")
 DATABASE_RETRY_AFTER = "30"
@@ -138,9 +138,12 @@ def register_error_handlers(app: Flask) -> None:
                      "Its database cannot be reached at the moment. Nothing was changed: please try again in a "
                      "minute.", retry)
 
-    @app.errorhandler(TimeoutError)
-    def client_stalled(error: TimeoutError):
-        # The threaded server's read timeout (hrsync.serving.threads) ran out while the view read the body.
+    @app.errorhandler(ClientDisconnected)
+    def body_cut_short(error: ClientDisconnected):
+        # werkzeug reports a body that stopped arriving as a disconnect; when the server's read timeout
+        # (hrsync.serving.threads) ended it, the client is still there and is told so.
+        if not isinstance(error.__context__, TimeoutError):
+            return http_error(error)
         app.logger.info("%s %s: the client stalled while sending the body", request.method, _route())
         if request.path.startswith(JSON_PREFIXES):
             return error_response(408, "request_timeout", "the request body did not arrive in time")
