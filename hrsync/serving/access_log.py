@@ -4,11 +4,12 @@ traceback) for a client that stalled past the read timeout.
 gunicorn's default line prints the Basic-auth user (an API token sent as the user name), query values such as
 `?access_token=` or `?token=`, and the approve link's token in `/approvals/<token>` — also inside a Referer or a
 redirect's Location. Each becomes [redacted]; client, method, the rest of the path, status, size, user agent and
-duration stay.
+duration stay. Error lines that quote a request line are redacted alike.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from typing import Iterable
@@ -19,9 +20,12 @@ from gunicorn.glogging import Logger
 REDACTED = "[redacted]"
 ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
 # Query parameters whose value is a credential: access_token, token, api_key, client_secret, password, sig, ...
-_SECRET_PARAMETER = re.compile(r"token|key|secret|passw|pwd|auth|sig|session|credential|code", re.IGNORECASE)
-# The approve link's token segment (/approvals/static/… holds the pages' assets).
-_APPROVE_TOKEN = re.compile(r"(/approvals/+)(?!static(?:/|$))[^/]+", re.IGNORECASE)
+_SECRET_WORDS = "token|key|secret|passw|pwd|auth|sig|session|credential|code"
+_SECRET_PARAMETER = re.compile(_SECRET_WORDS, re.IGNORECASE)
+# The same parameters inside a free text (an error message quoting a request line).
+_SECRET_VALUE = re.compile(rf"([?&][^=&\s]*(?:{_SECRET_WORDS})[^=&\s]*=)[^&\s'\"]+", re.IGNORECASE)
+# The approve link's token segment, in a path or a text (/approvals/static/… holds the pages' assets).
+_APPROVE_TOKEN = re.compile(r"(/approvals/+)(?!static(?:/|$))[^/?\s'\"]+", re.IGNORECASE)
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _URL_HEADERS = frozenset({"referer", "location", "content-location"})
 # A printed path keeps RFC 3986's path characters; anything else is %-escaped (a decoded CR or LF cannot forge
@@ -90,8 +94,24 @@ class _RedactedResponse:
         self.headers = redacted_headers(response.headers)
 
 
+class _RedactedMessages(logging.Filter):
+    """gunicorn's error log quotes request lines ("Error handling request GET /approvals/…"): redacted alike."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        redacted = _SECRET_VALUE.sub(rf"\g<1>{REDACTED}", _APPROVE_TOKEN.sub(rf"\g<1>{REDACTED}", text))
+        if redacted != text:
+            record.msg, record.args = redacted, ()
+        return True
+
+
 class RedactingLogger(Logger):
     """gunicorn's logger with every access-line atom computed from the redacted request and response."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        if not any(isinstance(existing, _RedactedMessages) for existing in self.error_log.filters):
+            self.error_log.addFilter(_RedactedMessages())
 
     def atoms(self, resp, req, environ, request_time):
         request_headers = redacted_headers(req.headers if hasattr(req, "headers") else req)

@@ -35,7 +35,7 @@ class _ClientSocket(socket.socket):
 
     def sendall(self, data, flags: int = 0) -> None:
         view = memoryview(data).cast("B")
-        for start in range(0, max(len(view), 1), SEND_PIECE):
+        for start in range(0, len(view), SEND_PIECE):
             super().sendall(view[start:start + SEND_PIECE], flags)
 
 

@@ -110,3 +110,18 @@ def test_a_stalled_client_is_one_line_and_other_errors_keep_their_traceback():
     assert [(record.levelno, record.getMessage(), bool(record.exc_info)) for record in seen] == [
         (logging.INFO, "closed a connection: the client stalled past the read timeout", False),
         (logging.ERROR, "Socket error processing request.", True)]
+
+
+def test_gunicorn_error_lines_quoting_a_request_are_redacted():
+    logger = RedactingLogger(Config())
+    seen: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = seen.append
+    logger.error_log.addHandler(handler)
+    try:
+        logger.warning("Invalid request from ip=1.2.3.4: Invalid HTTP Version 'GET /approvals/%s?x=1&token=%s 9'",
+                       APPROVE, TOKEN)
+    finally:
+        logger.error_log.removeHandler(handler)
+    assert [record.getMessage() for record in seen] == [
+        "Invalid request from ip=1.2.3.4: Invalid HTTP Version 'GET /approvals/[redacted]?x=1&token=[redacted] 9'"]
