@@ -52,7 +52,7 @@ class BambooHRProvider:
         """Every employee, Active and Inactive, from one custom report (the report does not page)."""
         rows = self.client.custom_report(requested_fields(self.mapping))["employees"]
         seen: set[str] = set()
-        yield from self._employees(rows, seen, progress=progress)
+        yield from self._employees(rows, seen, set(), progress=progress)
         self._report = self._learnt(seen, bool(rows))
 
     def changed_since(self, cursor: str | None) -> ChangedSince:
@@ -72,13 +72,14 @@ class BambooHRProvider:
         wanted = sorted({text for text in (str(i).strip() for i in remote_ids) if _is_id(text)}, key=int)
         fields = requested_fields(self.mapping)
         seen: set[str] = set()
+        emitted: set[str] = set()
         found = False
         for start in range(0, len(wanted), ID_BATCH):
             batch = wanted[start:start + ID_BATCH]
             rows = self.client.custom_report(fields, employee_ids=[int(i) for i in batch])["employees"]
             found = found or bool(rows)
             # Filtered again here: BambooHR drops what it does not understand without saying so.
-            yield from self._employees(rows, seen, wanted=set(batch))
+            yield from self._employees(rows, seen, emitted, wanted=set(batch))
         if wanted:
             self._report = self._learnt(seen, found)
 
@@ -105,9 +106,15 @@ class BambooHRProvider:
     def close(self) -> None:
         self.client.close()
 
-    def _employees(self, rows: list[Any], seen: set[str], *, progress: Progress | None = None,
+    def _employees(self, rows: list[Any], seen: set[str], emitted: set[str], *, progress: Progress | None = None,
                    wanted: set[str] | None = None) -> Iterator[Employee]:
-        count = 0
+        """Rows → employees; `seen` collects the field keys met, `emitted` the ids already yielded.
+
+        The report is asked with `filterDuplicates: "no"`, and BambooHR may then list a person once per row of
+        a history table: only a person's first row counts (the same person twice would be a duplicate
+        identifier in review on every sync).
+        """
+        count = repeated = 0
         read = employee_reader(self.mapping)
         unseen = set(self.mapping).difference(seen)  # only mapped keys matter to the fetch report
         for raw in rows:
@@ -120,12 +127,19 @@ class BambooHRProvider:
             employee = read(raw)
             if wanted is not None and employee.remote_id not in wanted:
                 continue
+            if employee.remote_id in emitted:
+                repeated += 1
+                continue
+            emitted.add(employee.remote_id)
             count += 1
             yield employee
             if progress is not None and count % _PROGRESS_EVERY == 0:
                 progress(count, len(rows))
         if progress is not None and (count == 0 or count % _PROGRESS_EVERY):
             progress(count, len(rows))
+        if repeated:
+            log.info("BambooHR %s: %d report rows repeated an employee already read; kept each one's first row",
+                     self.subdomain, repeated)
 
     def _learnt(self, seen: set[str], any_rows: bool) -> FetchReport:
         if not any_rows:

@@ -8,7 +8,8 @@ from typing import Sequence
 from redis import Redis
 from redis.client import Pipeline
 from rq import Queue, Retry
-from rq.job import Callback, Job
+from rq.exceptions import NoSuchJobError
+from rq.job import Callback, Job, JobStatus
 from rq.rate_limit import RateLimit
 from rq.serializers import JSONSerializer
 
@@ -23,6 +24,8 @@ RETRY_INTERVALS = (10, 30, 60, 120, 300)
 SYNC_TIMEOUT = 3600
 NOTIFY_TIMEOUT = 120
 RESULT_TTL = 24 * 3600
+
+_ENDED = frozenset({JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED})
 
 RUN_SYNC = "workers.jobs.run_sync"
 ON_SYNC_FAILURE = "workers.jobs.on_sync_failure"
@@ -40,6 +43,20 @@ def retry_policy(intervals: Sequence[int] = RETRY_INTERVALS) -> Retry:
 def sync_job_id(sync_id: int) -> str:
     """Deterministic: one RQ job per sync row (ids hold only letters, digits, `-` and `_`)."""
     return f"sync-{int(sync_id)}"
+
+
+def request_lock_key(company_id: str) -> str:
+    """The per-company lock under which a sync is asked for (workers.enqueue: one queued at a time)."""
+    return f"hrsync:sync-request:{company_id}"
+
+
+def sync_job_waiting(redis: Redis, sync_id: int) -> bool:
+    """Whether the sync's job is still to run (queued, scheduled, waiting its company's turn, or just started)."""
+    try:
+        status = Job.fetch(sync_job_id(sync_id), connection=redis, serializer=JSONSerializer).get_status()
+    except NoSuchJobError:
+        return False
+    return status not in _ENDED
 
 
 def company_limit(company_id: str) -> RateLimit:

@@ -31,11 +31,14 @@ POLL_SECONDS = 0.5
 def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
     """Queue a sync of COMPANY; a worker (`hrsync worker`) runs it and records a change set to approve.
 
+    A sync of COMPANY already waiting for a worker is the one followed (made full with --full): a company
+    has at most one queued sync.
+
     Example: hrsync sync "Acme GmbH" --full --wait
     """
     from redis import Redis
 
-    from workers.enqueue import request_sync
+    from workers.enqueue import queue_sync
     from workers.errors import NotConfigured, QueueUnavailable
 
     mode = "full" if full else "incremental"
@@ -43,14 +46,18 @@ def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
         target = resolve_company(services, company)
         redis = Redis.from_url(app.settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
         try:
-            sync_id = request_sync(services, redis, target.id, mode)
+            queued = queue_sync(services, redis, target.id, mode)
         except NotConfigured:
             raise UserError(f"{target.name} has no HR integration yet: run `hrsync integration set` first") from None
         except QueueUnavailable:
             raise UserError("cannot reach Redis (check REDIS_URL): nothing was queued") from None
         finally:
             redis.close()
-        click.echo(f"sync {sync_id} ({mode}) of {target.name} queued")
+        sync_id = queued.id
+        if queued.already_queued:
+            click.echo(f"sync {sync_id} of {target.name} was already queued: no second one queued")
+        else:
+            click.echo(f"sync {sync_id} ({mode}) of {target.name} queued")
         if not wait:
             click.echo(f"follow it with GET /api/v1/syncs/{sync_id}, or run again with --wait")
             return

@@ -20,6 +20,7 @@ from hrsync.demo import companies as setup
 from hrsync.demo.companies import DEMO_PASSWORD, PERSONIO_MAPPING, DemoCompany, DemoFailed
 from hrsync.demo.infra import AppServer, WorkerThread, demo_redis, forget_jobs
 from hrsync.demo.report import print_changeset, print_summary
+from providers.pacing import Pacer
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 from store.db import transaction
@@ -30,7 +31,7 @@ from store.repositories import sync_runs
 from store.repositories.changeset_reads import pending_changeset_id
 from webhook_app import create_app
 from workers.apply import ApprovalRequest, approve
-from workers.apply_lockout import Lockout
+from workers.apply_lockout import COMMAND_LINE, Lockout
 from workers.bootstrap import build_services
 
 SYNC_TIMEOUT = 60.0
@@ -52,8 +53,11 @@ def run_demo(base: Settings, employees: int = 300, console: Console | None = Non
     """Run every step; returns the counts of each company's change set."""
     console = console or Console()
     state = SandboxState()
-    bamboo = state.add_bamboohr_tenant("acme", "sandbox-" + secrets.token_hex(16), employees, seed=11)
-    perso = state.add_personio_tenant("globex-client", "sandbox-" + secrets.token_hex(16), employees, seed=12)
+    # The sandbox enforces the HR systems' published rate limits, as they do; hrsync paces itself within them.
+    bamboo = state.add_bamboohr_tenant("acme", "sandbox-" + secrets.token_hex(16), employees, seed=11,
+                                       rate_limited=True)
+    perso = state.add_personio_tenant("globex-client", "sandbox-" + secrets.token_hex(16), employees, seed=12,
+                                      rate_limited=True)
     acme = DemoCompany("Acme GmbH", "bamboohr", "cfo@acme.example",
                        {"subdomain": bamboo.subdomain, "api_key": bamboo.api_key})
     globex = DemoCompany("Globex AG", "personio", "cfo@globex.example",
@@ -61,8 +65,8 @@ def run_demo(base: Settings, employees: int = 300, console: Console | None = Non
     with SandboxServer(state) as sandbox, _quiet_logs():
         settings = demo_settings(base, sandbox)
         upgrade(settings.database_url)
-        services = build_services(settings)
         redis, fake = demo_redis(settings)
+        services = build_services(settings, pacer=Pacer.shared(connection_pool=redis.connection_pool))
         try:
             app = create_app(settings, redis=redis, services=services)
             with AppServer(app) as web, WorkerThread(services, redis) as worker:
@@ -140,7 +144,8 @@ def _approve(console, services, redis, company: DemoCompany):
     console.rule(f"Approval: {company.approver} applies {company.name}'s change set with the password")
     with transaction(services.session_factory) as session:
         changeset_id = pending_changeset_id(session, company.company_id)
-    result = approve(services, Lockout(redis), ApprovalRequest(changeset_id, company.approver, DEMO_PASSWORD))
+    request = ApprovalRequest(changeset_id, company.approver, DEMO_PASSWORD, COMMAND_LINE)
+    result = approve(services, Lockout(redis), request)
     console.print(f"change set {changeset_id} applied by {result.applied_by}: "
                   + ", ".join(f"{name} {count}" for name, count in result.counts().items()))
     return result

@@ -13,6 +13,7 @@ from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.models import IntegrationRow, SyncRunRow
 from workers import coalescing, intake, queueing
+from workers.sync import WHOLE_COMPANY
 from workers.coalescing import Intake
 from workers.errors import QueueUnavailable
 
@@ -132,9 +133,10 @@ def test_accept_notice_with_redis_down_raises_and_records_nothing(fake_redis, re
     assert fake_redis.keys("*") == []
 
 
-def test_accept_notice_ignores_a_notice_without_ids(fake_redis):
-    assert intake.accept_notice(fake_redis, "co_1", _notice()) is None
-    assert fake_redis.keys("*") == []
+def test_accept_notice_turns_a_notice_without_ids_into_an_incremental_request(fake_redis):
+    """SPEC §5: an authentic event naming nobody is never dropped: the company's sync fetches incrementally."""
+    assert intake.accept_notice(fake_redis, "co_1", _notice()) is coalescing.Intake.SCHEDULED
+    assert fake_redis.smembers(coalescing.ids_key("co_1")) == {WHOLE_COMPANY.encode()}
 
 
 def test_scheduling_commits_the_row_then_schedules_its_job_after_the_debounce(services, fake_redis):
