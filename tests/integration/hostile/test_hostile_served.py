@@ -17,8 +17,8 @@ import pytest
 import requests
 
 from providers.bamboohr_webhook import sign
-from store import migrate
 from tests.integration.faults.fault_servers import HrsyncWeb
+from tests.integration.hostile.hostile_services import migrated
 from tests.integration.pipeline.pipeline_env import wait_until
 from tests.integration.pipeline.pipeline_support import CRON_TOKEN, add_company
 
@@ -39,9 +39,7 @@ STALLS = {
 @pytest.fixture(scope="module")
 def database_url(scratch_database):
     """One backend is enough: what is under test is the server in front of the app."""
-    url = scratch_database("sqlite", prefix="hrsync_served")
-    migrate.upgrade(url)
-    return url
+    return migrated(scratch_database, "sqlite", "hrsync_served")
 
 
 @pytest.fixture(scope="module")

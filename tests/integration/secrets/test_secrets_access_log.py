@@ -9,9 +9,9 @@ import base64
 import pytest
 import requests
 
-from store import migrate
 from tests import secret_registry
 from tests.integration.faults.fault_servers import HrsyncWeb
+from tests.integration.hostile.hostile_services import migrated
 from tests.integration.pipeline.pipeline_env import wait_until
 from tests.integration.pipeline.pipeline_support import add_company
 from tests.secret_registry import find_leaks
@@ -21,9 +21,7 @@ from workers.links import LinkSigner
 @pytest.fixture(scope="module")
 def database_url(scratch_database):
     """One backend is enough: what is under test is the server's log."""
-    url = scratch_database("sqlite", prefix="hrsync_access_log")
-    migrate.upgrade(url)
-    return url
+    return migrated(scratch_database, "sqlite", "hrsync_access_log")
 
 
 def test_the_access_log_shows_every_request_and_none_of_its_secrets(settings, services, sandbox, redis, tmp_path):

@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Iterator
 
 import pytest
 from gunicorn.config import Config
@@ -93,20 +95,27 @@ def test_a_decoded_control_character_cannot_forge_a_line():
     assert "\n" not in text and "\r" not in text and "/api/v1/x%0D%0A127.0.0.1" in text
 
 
-def test_a_stalled_client_is_one_line_and_other_errors_keep_their_traceback():
-    logger = RedactingLogger(Config())
+@contextmanager
+def error_log_records(logger: RedactingLogger) -> Iterator[list[logging.LogRecord]]:
+    """The records gunicorn's error log emits meanwhile (it does not propagate to the root logger)."""
     seen: list[logging.LogRecord] = []
     handler = logging.Handler()
     handler.emit = seen.append
     logger.error_log.addHandler(handler)
     try:
+        yield seen
+    finally:
+        logger.error_log.removeHandler(handler)
+
+
+def test_a_stalled_client_is_one_line_and_other_errors_keep_their_traceback():
+    logger = RedactingLogger(Config())
+    with error_log_records(logger) as seen:
         for error in (TimeoutError("timed out"), OSError(5, "I/O error")):
             try:
                 raise error
             except OSError:
                 logger.exception("Socket error processing request.")
-    finally:
-        logger.error_log.removeHandler(handler)
     assert [(record.levelno, record.getMessage(), bool(record.exc_info)) for record in seen] == [
         (logging.INFO, "closed a connection: the client stalled past the read timeout", False),
         (logging.ERROR, "Socket error processing request.", True)]
@@ -114,14 +123,8 @@ def test_a_stalled_client_is_one_line_and_other_errors_keep_their_traceback():
 
 def test_gunicorn_error_lines_quoting_a_request_are_redacted():
     logger = RedactingLogger(Config())
-    seen: list[logging.LogRecord] = []
-    handler = logging.Handler()
-    handler.emit = seen.append
-    logger.error_log.addHandler(handler)
-    try:
+    with error_log_records(logger) as seen:
         logger.warning("Invalid request from ip=1.2.3.4: Invalid HTTP Version 'GET /approvals/%s?x=1&token=%s 9'",
                        APPROVE, TOKEN)
-    finally:
-        logger.error_log.removeHandler(handler)
     assert [record.getMessage() for record in seen] == [
         "Invalid request from ip=1.2.3.4: Invalid HTTP Version 'GET /approvals/[redacted]?x=1&token=[redacted] 9'"]
