@@ -179,6 +179,22 @@ def test_integration_set_mistakes_are_one_line(cli, company, args, message):
     one_line_error(cli("integration", "set", company, *args, input="\n"), message)
 
 
+@pytest.mark.parametrize("args, secret, message", [
+    (["--provider", "bamboohr", "--subdomain", "acme"], "3f2a\u2011b7c9d1e4f5a6b7c8d9e0", "api_key must be the plain"),
+    (["--provider", "personio", "--client-id", "papi-client"], "papi\u00a0secret-0123", "client_secret must be"),
+], ids=["bamboohr-non-breaking-hyphen", "personio-no-break-space"])
+def test_a_key_pasted_with_a_typographic_character_is_one_line_and_not_stored(cli, company, settings, args, secret,
+                                                                              message):
+    """Issue 12 item 6: it was stored, and every call to the HR system then failed as an internal error."""
+    one_line_error(cli("integration", "set", company, *args, input=secret + "\n"), message)
+    services = build_services(settings)
+    try:
+        with transaction(services.session_factory) as session:
+            assert integrations.get_integration(session, company) is None
+    finally:
+        services.dispose()
+
+
 def test_settings_change_without_touching_the_provider(cli, company):
     result = cli("integration", "set", company, "--name-format", "last_comma_first", "--import-terminated")
     assert result.exit_code == 0, result.output
