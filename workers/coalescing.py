@@ -4,14 +4,18 @@ Keys (all per company): `seen` marks a delivery already accepted, `ids` gathers 
 still to fetch, `pending` names the targeted sync that will fetch them ("new" until it is
 scheduled), and the shared `unscheduled` set lists the companies whose pending sync still has to
 be created and scheduled (scored by when that became due). Each step is one Lua script (atomic):
-a delivery writes seen, ids and, for the first of a burst, the "new" flag and the list entry; the
-scheduler later makes its committed sync row the pending one, schedules the job and leaves the
-list in one more. A failure leaves nothing half-recorded.
+a delivery writes ids and, for the first of a burst, the list entry and the "new" flag, and `seen`
+last; the scheduler later makes its committed sync row the pending one, schedules the job and
+leaves the list in one more. Redis does not roll a failing script back, so every write that can
+fail comes before `seen`: a delivery refused half-way is not taken for a duplicate when retried.
+A delivery naming more than CHUNK employees first stages its ids in chunks (a script cannot pass
+that many values to one command), then joins them in the same one script.
 """
 
 from __future__ import annotations
 
 import enum
+import secrets
 from typing import Callable, Iterable
 
 from redis import Redis
@@ -23,6 +27,10 @@ SEEN_TTL = 8 * 24 * 3600
 # A safety net only: the sync's job clears the flag when it starts.
 PENDING_TTL = 6 * 3600
 CLAIM_TTL = 8 * 24 * 3600
+# Ids per command: Lua's unpack() fails near 8,000 values, and one huge command stalls every other client.
+CHUNK = 1000
+# Staged ids of a large delivery are joined a moment later; should the process die in between, they expire.
+STAGING_TTL = 600
 _PREFIX = "hrsync"
 
 # Clear the pending flag if it is still ours, then move the gathered ids into this sync's own
@@ -43,16 +51,28 @@ NEW = "new"  # the pending flag of a company whose sync is accepted but not sche
 UNSCHEDULED = f"{_PREFIX}:unscheduled"
 
 # One round trip per delivery: a repeat; or its ids join the company's pending sync; or it is the first
-# of a burst: the company's sync becomes due for scheduling.
-# KEYS: seen, pending, ids, unscheduled; ARGV: seen ttl, pending ttl, now, company id, remote ids...
+# of a burst: the company's sync becomes due for scheduling. The ids come as arguments (at most CHUNK) or,
+# from a large delivery, in a staged set (KEYS[5]). `seen` is written last: see the module docstring.
+# KEYS: seen, pending, ids, unscheduled[, staged]; ARGV: seen ttl, pending ttl, now, company id, remote ids...
 _ACCEPT = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return 'duplicate' end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  if KEYS[5] then redis.call('DEL', KEYS[5]) end
+  return 'duplicate'
+end
+if KEYS[5] then
+  redis.call('SUNIONSTORE', KEYS[3], KEYS[3], KEYS[5])
+  redis.call('DEL', KEYS[5])
+else
+  redis.call('SADD', KEYS[3], unpack(ARGV, 5))
+end
+local state = 'joined'
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('ZADD', KEYS[4], 'NX', ARGV[3], ARGV[4])
+  redis.call('SET', KEYS[2], 'new', 'EX', ARGV[2])
+  state = 'scheduled'
+end
 redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
-redis.call('SADD', KEYS[3], unpack(ARGV, 5))
-if redis.call('EXISTS', KEYS[2]) == 1 then return 'joined' end
-redis.call('SET', KEYS[2], 'new', 'EX', ARGV[2])
-redis.call('ZADD', KEYS[4], 'NX', ARGV[3], ARGV[4])
-return 'scheduled'
+return state
 """
 
 # A committed sync row becomes the company's pending sync, if its scheduling is still due (another process
@@ -123,11 +143,28 @@ Schedule = Callable[[Pipeline, str, int], None]
 
 
 def accept(redis: Redis, company_id: str, delivery_id: str, remote_ids: Iterable[str], now: float) -> Intake:
-    """Dedupe and coalesce one delivery (SCHEDULED: its company's sync is now due for `schedule`)."""
+    """Dedupe and coalesce one delivery (SCHEDULED: its company's sync is now due for `schedule`).
+
+    Returns only once every id is stored; any Redis error leaves the delivery unseen (a retry is no duplicate).
+    """
+    ids = sorted(set(remote_ids))
     keys = [seen_key(company_id, delivery_id), pending_key(company_id), ids_key(company_id), UNSCHEDULED]
-    state = _ACCEPT_SCRIPT(keys=keys, args=[SEEN_TTL, PENDING_TTL, now, company_id, *sorted(set(remote_ids))],
-                           client=redis)
-    return Intake(_text(state))
+    args = [SEEN_TTL, PENDING_TTL, now, company_id]
+    if len(ids) <= CHUNK:
+        return Intake(_text(_ACCEPT_SCRIPT(keys=keys, args=[*args, *ids], client=redis)))
+    staged = _stage(redis, ids)
+    return Intake(_text(_ACCEPT_SCRIPT(keys=[*keys, staged], args=args, client=redis)))
+
+
+def _stage(redis: Redis, ids: list[str]) -> str:
+    """A large delivery's ids in a set of this attempt's own, CHUNK per command, in one round trip."""
+    staged = f"{_PREFIX}:staged:{secrets.token_hex(8)}"
+    with redis.pipeline(transaction=False) as pipe:
+        for start in range(0, len(ids), CHUNK):
+            pipe.sadd(staged, *ids[start:start + CHUNK])
+        pipe.expire(staged, STAGING_TTL)
+        pipe.execute()
+    return staged
 
 
 def schedule(redis: Redis, due: list[tuple[str, int]], schedule_job: Schedule) -> list[bool]:

@@ -13,7 +13,7 @@ from store.repositories import integrations
 from workers import coalescing
 
 from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)
-                             bamboohr_body, configure, file_database_settings, personio_body)
+                             bamboohr_body, bamboohr_roster, configure, file_database_settings, personio_body)
 
 ROTATED = "whsec-rotated-0123456789abcdef"
 
@@ -65,6 +65,15 @@ def test_a_notice_naming_nobody_is_ignored_alike(client, company, services, rout
     sender.personio(personio_body("4711"))
     answer = sender.personio(personio_body(event="absence-period.created"))
     assert answer.status_code == 202 and answer.json["result"] == "ignored" and route_calls == [company.id]
+
+
+def test_a_delivery_naming_50000_employees_is_answered_on_the_fast_path_once_stored(sender, route_calls,
+                                                                                   fake_redis):
+    """Issue 12 item 3: the fast path too answers 202 only when every id is in Redis."""
+    answer = sender.bamboohr(bamboohr_roster(50_000))
+
+    assert (answer.status_code, answer.json["result"], route_calls) == (202, "joined", [])
+    assert fake_redis.scard(coalescing.ids_key(sender.company_id)) == 50_000
 
 
 def _with_query(sender):

@@ -24,7 +24,8 @@ from store.repositories import integrations, sync_runs
 from workers import coalescing, queueing
 
 from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)
-                             bamboohr_body, bare_company, configure, file_database_settings, personio_body)
+                             bamboohr_body, bamboohr_roster, bare_company, configure, file_database_settings,
+                             personio_body)
 
 
 @pytest.fixture
@@ -177,6 +178,21 @@ def test_the_same_delivery_twice_has_one_effect(sender, services, company, fake_
     assert (first.status_code, second.status_code) == (202, 202)
     assert first.get_json()["delivery_id"] == second.get_json()["delivery_id"]
     assert [first.get_json()["result"], second.get_json()["result"]] == ["scheduled", "duplicate"]
+    assert len(_scheduled_runs(services, fake_redis, company.id)) == 1
+
+
+def test_a_delivery_naming_50000_employees_is_acknowledged_only_once_every_id_is_stored(sender, services, company,
+                                                                                       fake_redis):
+    """Issue 12 item 3: such a delivery was answered 503, its retry `duplicate`, and its ids were never stored."""
+    body, sent_at = bamboohr_roster(50_000), time.time()
+    assert len(body) <= 1024 * 1024
+
+    first = sender.bamboohr(body, timestamp=sent_at)
+    repeat = sender.bamboohr(body, timestamp=sent_at)  # the same delivery again: deduplicated, not lost
+
+    assert (first.status_code, repeat.status_code) == (202, 202)
+    assert [first.get_json()["result"], repeat.get_json()["result"]] == ["scheduled", "duplicate"]
+    assert fake_redis.scard(coalescing.ids_key(company.id)) == 50_000
     assert len(_scheduled_runs(services, fake_redis, company.id)) == 1
 
 

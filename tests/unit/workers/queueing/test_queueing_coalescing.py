@@ -6,6 +6,7 @@ import time
 
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
 from sqlalchemy import select
 
 from providers.base import ChangeNotice
@@ -62,6 +63,35 @@ def test_deliveries_are_remembered_longer_than_a_week(fake_redis):
 def test_companies_coalesce_separately(fake_redis):
     assert _accept(fake_redis, "co_1", "d-1", "7") is _accept(fake_redis, "co_2", "d-1", "7") is Intake.SCHEDULED
     assert set(_listed(fake_redis)) == {"co_1", "co_2"}
+
+
+def test_a_delivery_naming_50000_employees_is_stored_whole(fake_redis):
+    """Issue 12 item 3: a script cannot pass ~8,000 values to one command; every id must still be stored."""
+    ids = [str(number) for number in range(1, 50_001)]
+
+    assert coalescing.accept(fake_redis, "co_1", "d-big", ids, 1000.0) is Intake.SCHEDULED
+    assert coalescing.accept(fake_redis, "co_1", "d-big", ids, 1001.0) is Intake.DUPLICATE
+
+    assert fake_redis.scard(coalescing.ids_key("co_1")) == 50_000
+    assert fake_redis.get(coalescing.pending_key("co_1")) == coalescing.NEW.encode()
+    assert _listed(fake_redis) == {"co_1": 1000.0}
+    assert fake_redis.keys("hrsync:staged:*") == []  # nothing staged is left behind, not even by the repeat
+
+
+@pytest.mark.parametrize("count", [3, 50_000], ids=["few ids", "many ids"])
+def test_a_delivery_refused_half_way_is_not_a_duplicate_when_retried(fake_redis, count):
+    """Redis does not roll a failing script back: `seen` must come after every write that can fail."""
+    ids = [str(number) for number in range(1, count + 1)]
+    fake_redis.set(coalescing.ids_key("co_1"), "not a set")  # storing the ids fails (WRONGTYPE)
+
+    with pytest.raises(ResponseError):
+        coalescing.accept(fake_redis, "co_1", "d-1", ids, 1000.0)
+    assert not fake_redis.exists(coalescing.seen_key("co_1", "d-1"))
+    assert not fake_redis.exists(coalescing.pending_key("co_1")) and _listed(fake_redis) == {}
+
+    fake_redis.delete(coalescing.ids_key("co_1"))
+    assert coalescing.accept(fake_redis, "co_1", "d-1", ids, 1001.0) is Intake.SCHEDULED  # the sender's retry
+    assert fake_redis.scard(coalescing.ids_key("co_1")) == count
 
 
 def test_scheduling_makes_the_row_the_pending_sync_once(fake_redis):
