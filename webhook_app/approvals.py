@@ -14,12 +14,11 @@ from webhook_app import approvals_pages as pages
 from webhook_app import security
 from webhook_app.approvals_form import InvalidForm, read_form
 from webhook_app.approvals_view import FORMAT_LABELS, FormState, build_preview
-from webhook_app.context import link_signer, redis, services
+from webhook_app.context import link_signer, lockout, redis, services
 from webhook_app.security import csrf
 from workers.apply import approve
 from workers.apply_errors import (ChangeSetChanged, InvalidSelection, Locked, LockoutUnavailable, NotPending,
                                   RegistryConflict, WrongPassword)
-from workers.apply_lockout import Lockout
 from workers.enqueue import request_sync
 from workers.errors import NotConfigured, QueueUnavailable
 from workers.links import ExpiredLink, InvalidLink
@@ -48,7 +47,7 @@ def submit(token: str):
         return pages.status_page(stored, conflict=True)
     try:
         submission = read_form(request.form, stored, _initial(stored))
-        result = approve(services(), Lockout(redis()), submission.request(stored))
+        result = approve(services(), lockout(), submission.request(stored))
     except InvalidForm as invalid:
         return _preview(stored, invalid.state, error=str(invalid), status=400)
     except WrongPassword as wrong:
@@ -125,6 +124,6 @@ def _preview(stored: StoredChangeSet, state: FormState, *, error: str | None = N
         model = build_preview(session, stored)
     html = render_template("approvals_preview.html", preview=model, form=state, error=error,
                            company_name=model.company_name,
-                           locked_for=pages.locked_seconds(Lockout(redis()), stored.id),
+                           locked_for=pages.locked_seconds(lockout(), stored.id),
                            action=url_for("approvals.submit", token=request.view_args["token"]))
     return Response(html, status=status, mimetype="text/html")

@@ -37,7 +37,7 @@ def request_sync(services: Services, redis: Redis, company_id: str, mode: SyncMo
             raise NotConfigured(f"company {company_id} has no HR integration")
         sync_id = sync_runs.create_run(session, company_id, integration.provider, SyncMode(mode)).id
     try:
-        queueing.enqueue_sync(redis, sync_id, company_id, retry)
+        queueing.enqueue_sync(redis, services.settings.namespace, sync_id, company_id, retry)
     except RedisError as error:
         _fail(services, sync_id, UNQUEUED)
         raise QueueUnavailable("the job queue (Redis) did not answer; try again shortly") from error

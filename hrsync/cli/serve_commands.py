@@ -45,7 +45,9 @@ def web(app, bind: str, workers: int) -> None:
 @click.pass_obj
 @user_errors
 def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> None:
-    """Run an RQ worker (with the scheduler) on the `sync` and `default` queues.
+    """Run an RQ worker (with the scheduler) on this installation's `sync` and `default` queues.
+
+    It runs only the jobs of its own installation (HRSYNC_NAMESPACE, by default derived from DATABASE_URL).
 
     Example: hrsync worker            # several may run on several machines
     """
@@ -62,6 +64,6 @@ def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> Non
         connection.ping()
     except RedisConnectionError:
         raise UserError("cannot reach Redis (check REDIS_URL)") from None
-    worker_ = queueing.make_worker(connection, maintenance_interval=maintenance_interval, name=name,
-                                   work_horse_killed_handler=jobs.on_work_horse_killed)
+    worker_ = queueing.make_worker(connection, settings.namespace, maintenance_interval=maintenance_interval,
+                                   name=name, work_horse_killed_handler=jobs.on_work_horse_killed)
     worker_.work(burst=burst, with_scheduler=True)

@@ -73,7 +73,7 @@ class WorkerThread:
     """`hrsync worker` in a thread: bursts over both queues (the scheduler moves due jobs) until stopped."""
 
     def __init__(self, services: Services, redis: Redis):
-        self._redis = redis
+        self._redis, self._namespace = redis, services.settings.namespace
         self._stop = threading.Event()
         self.errors: list[BaseException] = []
         runtime.use(runtime.JobRuntime(services, redis))
@@ -88,7 +88,7 @@ class WorkerThread:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        queues = [queueing.queue(self._redis, name) for name in queueing.QUEUE_NAMES]
+        queues = [queueing.queue(self._redis, self._namespace, name) for name in queueing.QUEUE_NAMES]
         while not self._stop.is_set():
             try:
                 _ThreadWorker(queues, connection=self._redis, serializer=JSONSerializer).work(
@@ -99,11 +99,11 @@ class WorkerThread:
             self._stop.wait(WORKER_PAUSE)
 
 
-def forget_jobs(redis: Redis, sync_ids: list[int]) -> None:
+def forget_jobs(redis: Redis, namespace: str, sync_ids: list[int]) -> None:
     """Drop the demo's jobs from a real Redis: it outlives the demo database (wiped each run), where the
     next run's sync 1 would otherwise meet this run's job `sync-1`."""
     for sync_id in sync_ids:
-        for job_id in (queueing.sync_job_id(sync_id), f"notify-{int(sync_id)}"):
+        for job_id in (queueing.sync_job_id(namespace, sync_id), queueing.notify_job_id(namespace, sync_id)):
             try:
                 Job.fetch(job_id, connection=redis, serializer=JSONSerializer).delete()
             except NoSuchJobError:

@@ -30,7 +30,7 @@ from store.repositories import sync_runs
 from store.repositories.changeset_reads import pending_changeset_id
 from webhook_app import create_app
 from workers.apply import ApprovalRequest, approve
-from workers.apply_lockout import Lockout
+from workers import namespace
 from workers.bootstrap import build_services
 
 SYNC_TIMEOUT = 60.0
@@ -38,14 +38,16 @@ LEAVING_ON = dt.date(2026, 1, 31)
 
 
 def demo_settings(base: Settings, sandbox: SandboxServer) -> Settings:
-    """Embedded defaults in a folder of their own, wiped each run so that the demo can be repeated."""
+    """Embedded defaults in a folder of their own, wiped each run so that the demo can be repeated; a namespace
+    of its own too (derived from its database), so that a worker of another installation on the same Redis
+    never takes the demo's jobs."""
     folder = base.instance_path / "demo"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     return dataclasses.replace(base, database_url=f"sqlite:///{(folder / 'hrsync.db').resolve()}",
                                bamboohr_base_url=sandbox.bamboohr_base_url, personio_base_url=sandbox.personio_base_url,
                                instance_path=folder, cron_token=secrets.token_urlsafe(24), sync_debounce_seconds=1.0,
-                               smtp_url=None)
+                               smtp_url=None, namespace="")
 
 
 def run_demo(base: Settings, employees: int = 300, console: Console | None = None) -> dict[str, dict]:
@@ -74,7 +76,7 @@ def run_demo(base: Settings, employees: int = 300, console: Console | None = Non
                 applied = _approve(console, services, redis, acme)
         finally:
             if not fake:
-                forget_jobs(redis, _sync_ids(services))
+                forget_jobs(redis, settings.namespace, _sync_ids(services))
             services.dispose()
     print_summary(console, settings, (acme, globex), counts, applied)
     return counts
@@ -140,7 +142,8 @@ def _approve(console, services, redis, company: DemoCompany):
     console.rule(f"Approval: {company.approver} applies {company.name}'s change set with the password")
     with transaction(services.session_factory) as session:
         changeset_id = pending_changeset_id(session, company.company_id)
-    result = approve(services, Lockout(redis), ApprovalRequest(changeset_id, company.approver, DEMO_PASSWORD))
+    lockout = namespace.lockout(redis, services.settings.namespace)
+    result = approve(services, lockout, ApprovalRequest(changeset_id, company.approver, DEMO_PASSWORD))
     console.print(f"change set {changeset_id} applied by {result.applied_by}: "
                   + ", ".join(f"{name} {count}" for name, count in result.counts().items()))
     return result

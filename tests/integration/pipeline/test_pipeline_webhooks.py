@@ -111,9 +111,11 @@ def test_a_delivery_naming_thousands_of_employees_is_acknowledged_only_once_stor
 
     assert (first.status_code, repeat.status_code) == (202, 202), first.text
     assert [first.json()["result"], repeat.json()["result"]] == ["scheduled", "duplicate"]
-    assert redis.scard(coalescing.ids_key(company.id)) == count
+    namespace = services.settings.namespace
+    assert redis.scard(coalescing.ids_key(namespace, company.id)) == count
     (run,) = wait_until(lambda: runs_of(services, company.id), what="the targeted sync row")
-    assert wait_until(lambda: redis.get(coalescing.pending_key(company.id)), what="its job") == str(run.id).encode()
+    pending = wait_until(lambda: redis.get(coalescing.pending_key(namespace, company.id)), what="its job")
+    assert pending == str(run.id).encode()
 
 
 def test_200_webhooks_within_the_debounce_window_make_one_sync(web, services, sandbox, start_worker):

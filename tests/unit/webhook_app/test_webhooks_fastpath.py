@@ -41,7 +41,8 @@ def sender(client, company, services):
 
 
 def test_a_cached_company_is_answered_without_the_route_exactly_as_the_route_answers(client, company, services,
-                                                                                      route_calls, fake_redis):
+                                                                                      route_calls, fake_redis,
+                                                                                      namespace):
     """Invariant: same status, headers and JSON, same Redis effects, whichever path answers."""
     configure(services, company.id, "bamboohr")
     sender = WebhookSender(client, company.id)
@@ -56,7 +57,7 @@ def test_a_cached_company_is_answered_without_the_route_exactly_as_the_route_ans
     assert set(by_route.get_json()) == set(fast.get_json()) == {"status", "delivery_id", "result"}
     assert [by_route.json["result"], fast.json["result"], repeat.json["result"]] == ["scheduled", "joined",
                                                                                        "duplicate"]
-    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {b"1", b"2"}
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"1", b"2"}
 
 
 def test_a_notice_naming_nobody_is_ignored_alike(client, company, services, route_calls, fake_redis):
@@ -68,12 +69,12 @@ def test_a_notice_naming_nobody_is_ignored_alike(client, company, services, rout
 
 
 def test_a_delivery_naming_50000_employees_is_answered_on_the_fast_path_once_stored(sender, route_calls,
-                                                                                   fake_redis):
+                                                                                   fake_redis, namespace):
     """Issue 12 item 3: the fast path too answers 202 only when every id is in Redis."""
     answer = sender.bamboohr(bamboohr_roster(50_000))
 
     assert (answer.status_code, answer.json["result"], route_calls) == (202, "joined", [])
-    assert fake_redis.scard(coalescing.ids_key(sender.company_id)) == 50_000
+    assert fake_redis.scard(coalescing.ids_key(namespace, sender.company_id)) == 50_000
 
 
 def _with_query(sender):
