@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,10 +20,13 @@ REAL_REDIS = redis_url(3)  # this suite's own db index, flushed before use
 NO_REDIS = "redis://127.0.0.1:1/0"  # nothing listens: the demo falls back to its in-process fake
 
 
+def demo_env(instance: Path, redis_url: str) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "HRSYNC_INSTANCE_PATH": str(instance), "COLUMNS": "120", "REDIS_URL": redis_url}
+
+
 def run_demo(instance: Path, redis_url: str) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "HRSYNC_INSTANCE_PATH": str(instance), "COLUMNS": "120", "REDIS_URL": redis_url}
-    return subprocess.run([HRSYNC, "demo", "--employees", "120"], env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run([HRSYNC, "demo", "--employees", "120"], env=demo_env(instance, redis_url),
+                          capture_output=True, text=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -84,3 +89,30 @@ def test_demo_prints_no_secret(two_runs):
 @pytest.mark.redis
 def test_demo_leaves_no_job_behind_in_a_real_redis(two_runs):
     assert not [key for key in redis.Redis.from_url(REAL_REDIS).keys("rq:job:*")]
+
+
+@pytest.mark.redis
+def test_demo_succeeds_while_a_worker_of_another_installation_runs_on_the_same_redis(tmp_path):
+    """Issue 12 item 10: with `hrsync worker` of the by-hand installation (instance/hrsync.db) running on the same
+    Redis, the demo failed after 60 s: that worker took the demo's jobs and ran them against its own database."""
+    client = redis.Redis.from_url(REAL_REDIS)
+    client.flushdb()
+    instance = tmp_path / "instance"
+    env = demo_env(instance, REAL_REDIS)
+    subprocess.run([HRSYNC, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=120)
+    with (tmp_path / "worker.log").open("w") as log:
+        by_hand = subprocess.Popen([HRSYNC, "worker", "--name", "by-hand"], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while not client.exists("rq:worker:by-hand"):
+            assert by_hand.poll() is None and time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            threading.Event().wait(0.05)
+        run = run_demo(instance, REAL_REDIS)
+    finally:
+        by_hand.terminate()
+        by_hand.wait(timeout=30)
+        client.flushdb()
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert set(summary(run)) == {"Acme GmbH", "Globex AG"}
+    assert "Job OK" not in (tmp_path / "worker.log").read_text()  # the other installation's worker ran nothing
