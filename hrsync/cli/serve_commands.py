@@ -54,7 +54,8 @@ def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> Non
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    from workers import jobs, queueing, runtime
+    from workers import jobs, legacy, queueing, runtime
+    from workers.bootstrap import build_services
 
     settings = app.settings
     runtime.configure(settings)
@@ -64,6 +65,11 @@ def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> Non
         connection.ping()
     except RedisConnectionError:
         raise UserError("cannot reach Redis (check REDIS_URL)") from None
+    services = build_services(settings)  # its own: pooled connections must not reach the forked work horses
+    try:
+        legacy.adopt(services, connection)  # jobs queued before this installation had a namespace
+    finally:
+        services.dispose()
     worker_ = queueing.make_worker(connection, settings.namespace, maintenance_interval=maintenance_interval,
                                    name=name, work_horse_killed_handler=jobs.on_work_horse_killed)
     worker_.work(burst=burst, with_scheduler=True)
