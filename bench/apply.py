@@ -30,7 +30,7 @@ from store.db import make_engine, transaction
 from store.models import AuditRow, Base
 from store.repositories import changesets, companies, stakeholder_writes, stakeholders, sync_runs
 from workers.apply import ApprovalRequest, apply_changeset, approve
-from workers.apply_lockout import Lockout
+from workers.apply_lockout import COMMAND_LINE, Lockout
 from workers.apply_selection import Selection
 from workers.bootstrap import build_services
 
@@ -114,7 +114,8 @@ def run(backend: str, items: int, end_to_end: bool) -> float:
         services = build_services(settings, engine=engine)
         try:
             _, changeset_id, _ = seed(services.session_factory, items)
-            request = ApprovalRequest(changeset_id, EMAIL, PASSWORD, name_format=NameFormat.LAST_COMMA_FIRST,
+            request = ApprovalRequest(changeset_id, EMAIL, PASSWORD, COMMAND_LINE,
+                                      name_format=NameFormat.LAST_COMMA_FIRST,
                                       selection=Selection(resolve=resolutions(services.session_factory, changeset_id)))
             started = time.perf_counter()
             if end_to_end:

@@ -1,4 +1,4 @@
-"""The approve link: the change set preview (GET), applying it (POST), and a fresh sync afterwards."""
+"""The approve link: the change set preview (GET) and applying it (POST); a link itself never starts a sync."""
 
 from __future__ import annotations
 
@@ -13,28 +13,30 @@ from store.repositories.changeset_reads import StoredChangeSet, load_changeset
 from webhook_app import approvals_pages as pages
 from webhook_app import security
 from webhook_app.approvals_form import InvalidForm, read_form
-from webhook_app.approvals_view import FORMAT_LABELS, FormState, build_preview
-from webhook_app.context import link_signer, lockout, redis, services
+from webhook_app.approvals_view import FORMAT_LABELS, FollowUp, FormState, build_preview
+from webhook_app.context import client_address, link_signer, lockout, redis, services
 from webhook_app.security import csrf
-from workers.apply import approve
+from workers.apply import ApplyResult, approve
 from workers.apply_errors import (ChangeSetChanged, InvalidSelection, Locked, LockoutUnavailable, NotPending,
-                                  RegistryConflict, WrongPassword)
-from workers.enqueue import request_sync
+                                  RegistryConflict, WrongPassword, minutes)
+from workers.apply_plan import Outcome
+from workers.enqueue import queue_sync
 from workers.errors import NotConfigured, QueueUnavailable
-from workers.links import ExpiredLink, InvalidLink
+from workers.links import ExpiredLink, InvalidLink, Link
 
 bp = Blueprint("approvals", __name__, static_folder="static", static_url_path="/approvals/static")
 bp.record_once(security.init_security)
 bp.after_request(security.html_headers)
 bp.add_app_template_filter(pages.when, "hrsync_when")
+bp.add_app_template_filter(minutes, "hrsync_minutes")
 
 
 @bp.get("/approvals/<token>")
 def preview(token: str):
     """The change set behind an approve link, with the approval form."""
-    stored = _changeset(token)
+    link, stored = _open(token)
     if stored.status is not ChangeSetStatus.PENDING:
-        return pages.status_page(stored)
+        return pages.status_page(stored, link)
     return _preview(stored, _initial(stored))
 
 
@@ -42,12 +44,12 @@ def preview(token: str):
 def submit(token: str):
     """Apply the selected items once the approver's e-mail and password check out."""
     csrf.protect()
-    stored = _changeset(token)
+    link, stored = _open(token)
     if stored.status is not ChangeSetStatus.PENDING:
-        return pages.status_page(stored, conflict=True)
+        return pages.status_page(stored, link, conflict=True)
     try:
         submission = read_form(request.form, stored, _initial(stored))
-        result = approve(services(), lockout(), submission.request(stored))
+        result = approve(services(), lockout(), submission.request(stored, client_address()))
     except InvalidForm as invalid:
         return _preview(stored, invalid.state, error=str(invalid), status=400)
     except WrongPassword as wrong:
@@ -55,37 +57,18 @@ def submit(token: str):
     except InvalidSelection as invalid:
         return _preview(stored, submission.state, error=str(invalid), status=400)
     except ChangeSetChanged as changed:
-        return _preview(_changeset(token), _initial(stored), error=str(changed), status=409)
+        return _preview(_open(token)[1], _initial(stored), error=str(changed), status=409)
     except NotPending:
-        return pages.status_page(_changeset(token), conflict=True)
+        return pages.status_page(_open(token)[1], link, conflict=True)
     except Locked as locked:
         return pages.locked_page(locked.retry_after)
-    except (LockoutUnavailable, RegistryConflict) as error:
-        return pages.message_page("Please try again", str(error), 503 if isinstance(error, LockoutUnavailable)
-                                  else 409)
+    except LockoutUnavailable:
+        return pages.paused_page()
+    except RegistryConflict:
+        return pages.registry_conflict_page(url_for("approvals.preview", token=token))
     return render_template("approvals_result.html", result=result, counts=result.counts(), token=token,
-                           company_name=_company_name(stored), format_label=FORMAT_LABELS[result.name_format])
-
-
-@bp.post("/approvals/<token>/sync")
-def fresh_sync(token: str):
-    """Queue a full sync of the link's company: offered once a change set is applied (stale items)."""
-    csrf.protect()
-    stored = _changeset(token)
-    if stored.status is ChangeSetStatus.PENDING:
-        return pages.message_page("Not applied yet", "Apply or review this change set first.", 409,
-                                  link=("Back to the change set", url_for("approvals.preview", token=token)))
-    if stored.status is not ChangeSetStatus.APPLIED:
-        return pages.status_page(stored, conflict=True)
-    try:
-        sync_id = request_sync(services(), redis(), stored.company_id, SyncMode.FULL)
-    except NotConfigured:
-        return pages.message_page("No HR integration", "This company has no HR integration any more.", 409)
-    except QueueUnavailable as error:
-        return pages.message_page("Please try again", str(error), 503)
-    return pages.message_page("A fresh sync is on its way",
-                              f"Sync {sync_id} is queued. When it has finished, the approvers receive a new "
-                              "approve link by e-mail.", 202)
+                           company_name=_company_name(stored), format_label=FORMAT_LABELS[result.name_format],
+                           follow_up=_follow_up(result, stored.company_id))
 
 
 @bp.errorhandler(CSRFError)
@@ -95,16 +78,32 @@ def csrf_failed(error: CSRFError):
                               "Reload the approve link and try again.", 400)
 
 
-def _changeset(token: str) -> StoredChangeSet:
+def _follow_up(result: ApplyResult, company_id: str) -> FollowUp | None:
+    """Items changed since the preview are proposed again by a fresh sync, queued here: the password was just
+    checked (a link alone never starts one), and a sync already queued is the one that will do it."""
+    if not result.with_outcome(Outcome.STALE):
+        return None
     try:
-        changeset_id = link_signer().changeset_id(token)
+        queued = queue_sync(services(), redis(), company_id, SyncMode.FULL)
+        return FollowUp(queued.id, already_queued=queued.already_queued)
+    except NotConfigured:
+        return FollowUp(None, "This company has no HR integration any more, so no sync can propose them again.")
+    except QueueUnavailable:
+        return FollowUp(None, "A fresh sync could not be queued just now; the next scheduled sync proposes "
+                              "them again.")
+
+
+def _open(token: str) -> tuple[Link, StoredChangeSet]:
+    """The link and its change set, or the 404/410 page."""
+    try:
+        link = link_signer().read(token)
     except InvalidLink:
         abort(pages.invalid_link_page())
     except ExpiredLink:
         abort(pages.expired_link_page())
     try:
         with transaction(services().session_factory) as session:
-            return load_changeset(session, changeset_id)
+            return link, load_changeset(session, link.changeset_id)
     except NotFound:
         abort(pages.invalid_link_page())
 
@@ -124,6 +123,6 @@ def _preview(stored: StoredChangeSet, state: FormState, *, error: str | None = N
         model = build_preview(session, stored)
     html = render_template("approvals_preview.html", preview=model, form=state, error=error,
                            company_name=model.company_name,
-                           locked_for=pages.locked_seconds(lockout(), stored.id),
+                           locked_for=lockout().client_locked_for(stored.company_id, client_address()),
                            action=url_for("approvals.submit", token=request.view_args["token"]))
     return Response(html, status=status, mimetype="text/html")

@@ -32,12 +32,12 @@ class Submission:
     password: str = field(repr=False)
     digest: str
 
-    def request(self, stored: StoredChangeSet) -> ApprovalRequest:
+    def request(self, stored: StoredChangeSet, client: str) -> ApprovalRequest:
         """Unchecked items become `exclude`; "skip" answers are left out (an unanswered review waits)."""
         excluded = frozenset(entry.id for entry in stored.items
                              if entry.item.kind in CHECKABLE and entry.id not in self.state.included)
         resolve = {item_id: choice for item_id, choice in self.state.resolutions.items() if choice != SKIP}
-        return ApprovalRequest(stored.id, self.state.email, self.password, name_format=self.state.name_format,
+        return ApprovalRequest(stored.id, self.state.email, self.password, client, name_format=self.state.name_format,
                                selection=Selection(excluded, resolve), expected_digest=self.digest)
 
 

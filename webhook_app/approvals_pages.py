@@ -10,8 +10,9 @@ from store.db import transaction
 from store.enums import ChangeSetStatus
 from store.repositories.changeset_reads import StoredChangeSet, load_changeset
 from webhook_app.context import link_signer, services
-from workers.apply_errors import Locked, LockoutUnavailable
-from workers.apply_lockout import Lockout
+from workers.apply_errors import minutes
+from workers.apply_lockout import LOCK_SECONDS
+from workers.links import Link
 
 # Bounds the walk along superseded_by (a chain is short; this only guards against a cycle).
 MAX_CHAIN = 100
@@ -36,13 +37,13 @@ def expired_link_page() -> Response:
                         "a new link to the approvers.", 410)
 
 
-def status_page(stored: StoredChangeSet, *, conflict: bool = False) -> Response:
+def status_page(stored: StoredChangeSet, link: Link, *, conflict: bool = False) -> Response:
     """What became of a change set that is no longer pending (409 when the visitor tried to apply it)."""
     if stored.status is ChangeSetStatus.APPLIED:
         return message_page("Already applied", f"{applied_text(stored)} Nothing more to do here.",
                             409 if conflict else 200)
     if stored.status is ChangeSetStatus.SUPERSEDED:
-        return _superseded(stored, conflict)
+        return _superseded(stored, link, conflict)
     return message_page("This change set has expired",
                         "It was not applied in time. The next sync proposes the changes again.", 410)
 
@@ -57,36 +58,43 @@ def when(moment: dt.datetime | None) -> str:
 
 def wrong_password_text(remaining: int) -> str:
     if remaining <= 0:
-        return "The e-mail address or password is not right. Approving this change set is now locked for 15 minutes."
+        return (f"The e-mail address or password is not right. Approving is now locked for "
+                f"{minutes(LOCK_SECONDS)}.")
     tries = "one more try" if remaining == 1 else f"{remaining} more tries"
     return f"The e-mail address or password is not right. You have {tries} before approving is locked for a while."
 
 
 def locked_page(retry_after: int) -> Response:
-    minutes = max(1, -(-retry_after // 60))
-    response = message_page("Approving is locked",
-                            f"Too many wrong passwords were entered for this change set. Try again in {minutes} "
-                            f"minute{'s' if minutes != 1 else ''}.", 423)
+    response = message_page("Approving is locked for now",
+                            f"Too many wrong passwords were entered. Try again in {minutes(retry_after)}; if you "
+                            "have forgotten your password, ask another approver or your hrsync administrator.",
+                            423)
     response.headers["Retry-After"] = str(retry_after)
     return response
 
 
-def locked_seconds(lockout: Lockout, changeset_id: int) -> int:
-    """Seconds the change set stays locked (0 when not locked or when the lockout store is down)."""
-    try:
-        lockout.check(changeset_id)
-    except Locked as locked:
-        return locked.retry_after
-    except LockoutUnavailable:
-        return 0
-    return 0
+def paused_page() -> Response:
+    """Redis is away: password tries cannot be counted, so nobody may try one."""
+    response = message_page("Approving is paused for a moment",
+                            "Try again in a minute: nothing was applied, and your choices are still on the previous "
+                            "page if you go back.", 503)
+    response.headers["Retry-After"] = "60"
+    return response
 
 
-def _superseded(stored: StoredChangeSet, conflict: bool) -> Response:
+def registry_conflict_page(back: str) -> Response:
+    return message_page("Nothing was applied",
+                        "Someone changed the registry while these changes were being applied, so none of them were "
+                        "applied. Open the change set again and apply it once more.", 409,
+                        link=("Back to the change set", back))
+
+
+def _superseded(stored: StoredChangeSet, link: Link, conflict: bool) -> Response:
     newest = _newest(stored)
     status = 409 if conflict else 200
     if newest.status is ChangeSetStatus.PENDING:
-        href = url_for("approvals.preview", token=link_signer().token(newest.id))
+        # The link handed on expires with the one it replaces: an old (perhaps leaked) link never renews itself.
+        href = url_for("approvals.preview", token=link_signer().token(newest.id, issued_at=link.issued_at))
         return message_page("A newer change set replaces this one",
                             "A later sync found more changes and replaced this change set. Review the newest one "
                             "instead.", status, link=("Open the newest change set", href))

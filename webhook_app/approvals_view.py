@@ -7,6 +7,7 @@ from typing import Mapping
 
 from sqlalchemy.orm import Session
 
+from domain.apply import CREATE
 from domain.changeset import ChangeItem, ChangeKind
 from domain.names import NameFormat, format_name
 from domain.proposal import as_text
@@ -48,6 +49,15 @@ class FormState:
     def initial(cls, stored: StoredChangeSet, name_format: NameFormat) -> "FormState":
         checked = frozenset(entry.id for entry in stored.items if entry.item.kind in CHECKABLE)
         return cls(checked, {}, name_format)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """The fresh sync queued after an apply left items that changed since the preview (or why there is none)."""
+
+    sync_id: int | None
+    problem: str | None = None
+    already_queued: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,19 @@ class Preview:
     @property
     def counts(self) -> dict[str, int]:
         return self.changeset.counts()
+
+    def changes_to_apply(self, state: FormState) -> int:
+        """What the apply button writes as the form stands: checked items, and reviews answered with a
+        stakeholder or "create" (approvals.js keeps the button's count in step as boxes change)."""
+        checked = sum(1 for kind in CHECKABLE for row in self.sections[kind] if row.id in state.included)
+        answered = sum(1 for row in self.sections[ChangeKind.REVIEW]
+                       if registry_answer(state.resolutions.get(row.id, "")))
+        return checked + answered
+
+
+def registry_answer(choice: str) -> bool:
+    """A review answer that writes to the registry: link to a candidate (its id) or create."""
+    return choice == CREATE or (choice.isascii() and choice.isdigit())
 
 
 def build_preview(session: Session, stored: StoredChangeSet) -> Preview:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from redis import Redis
 
 from hrsync.config import Settings
@@ -31,3 +31,8 @@ def lockout() -> Lockout:
 
 def link_signer() -> LinkSigner:
     return current_app.extensions["hrsync.links"]
+
+
+def client_address() -> str:
+    """The network address of the request's client (the approval lockout's per-client ceiling counts by it)."""
+    return request.remote_addr or "unknown"

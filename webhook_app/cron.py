@@ -13,7 +13,7 @@ from webhook_app.bodies import load_body
 from webhook_app.context import redis, services, settings
 from webhook_app.errors import ApiError
 from webhook_app.schemas.cron import ResyncRequestSchema
-from workers.enqueue import request_sync
+from workers.enqueue import queue_sync
 from workers.errors import NotConfigured, QueueUnavailable
 
 bp = Blueprint("cron", __name__, url_prefix="/cron")
@@ -23,19 +23,21 @@ RETRY_AFTER = "10"
 
 @bp.post("/resync")
 def resync():
-    """Queue a sync per company with an integration (or the one named); 202 with the sync ids."""
+    """Queue a sync per company with an integration (or the one named); 202 with the sync ids (a company's
+    sync already waiting is answered instead of a new one)."""
     _authorize()
     options = load_body(ResyncRequestSchema(), optional=True)
     company_ids = [options["company_id"]] if "company_id" in options else _configured_companies()
     try:
-        sync_ids = [request_sync(services(), redis(), company_id, options["mode"]) for company_id in company_ids]
+        queued = [queue_sync(services(), redis(), company_id, options["mode"]) for company_id in company_ids]
     except NotFound:
         raise ApiError(404, "unknown_company", "no company with this id") from None
     except NotConfigured as error:
         raise ApiError(409, "provider_not_configured", str(error)) from None
     except QueueUnavailable as error:
         raise ApiError(503, "queue_unavailable", str(error), headers={"Retry-After": RETRY_AFTER}) from None
-    return jsonify({"sync_ids": sync_ids}), 202
+    return jsonify({"sync_ids": [sync.id for sync in queued],
+                    "already_queued": [sync.id for sync in queued if sync.already_queued]}), 202
 
 
 def _authorize() -> None:

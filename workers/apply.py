@@ -23,7 +23,7 @@ from store.models import utcnow
 from store.repositories import approvers, audit, changesets, companies, integrations
 from store.repositories.audit import AuditEntry
 from store.repositories.changeset_reads import StoredChangeSet, load_changeset
-from workers.apply_errors import ChangeSetChanged, NotPending, RegistryConflict, WrongPassword
+from workers.apply_errors import ChangeSetChanged, NotPending, RegistryConflict, WrongPassword, minutes
 from workers.apply_lockout import Lockout
 from workers.apply_plan import ItemOutcome, Outcome, Plan, build_plan, claimed_values
 from workers.apply_selection import Selection, touched_ids, validate_selection
@@ -41,13 +41,15 @@ COUNT_ORDER = ("create", "update", "link", "leaver", "decided", "excluded", "unr
 class ApprovalRequest:
     """One approver's submission; `company_id` set means "only if the change set is this company's".
 
-    `expected_digest` (`items_digest` of the items the approver saw) makes the apply refuse a set
-    that a targeted sync changed since.
+    `client` is where it comes from (the web edges: the network address; the command line: COMMAND_LINE),
+    for the lockout's per-client ceiling. `expected_digest` (`items_digest` of the items the approver saw)
+    makes the apply refuse a set that a targeted sync changed since.
     """
 
     changeset_id: int
     email: str
     password: str = field(repr=False)
+    client: str
     company_id: str | None = None
     name_format: NameFormat | None = None
     selection: Selection = field(default_factory=Selection)
@@ -73,13 +75,17 @@ class ApplyResult:
 
 
 def approve(services: Services, lockout: Lockout, request: ApprovalRequest) -> ApplyResult:
-    """Check the password (counting tries), then apply; raises an ApprovalError or store.NotFound."""
+    """Check the password (counting tries per approver account), then apply; raises an ApprovalError or
+    store.NotFound. Only a pending change set takes tries: an old link cannot be used to lock anyone out."""
     stored = _pending(services, request)
-    attempt = lockout.reserve(stored.id)
+    attempt = lockout.reserve(stored.company_id, request.email, request.client)
     if not _password_ok(services, stored.company_id, request):
         remaining = lockout.failed(attempt)
-        if remaining == 0:
+        if attempt.number == lockout.max_tries:
             _audit_lock(services, stored, request.email, lockout.lock_seconds)
+        if attempt.client_number == lockout.client_max_tries:
+            log.warning("approving from client %s refused for %s s after too many wrong passwords",
+                        request.client, lockout.lock_seconds)
         raise WrongPassword(remaining)
     lockout.succeeded(attempt)
     return apply_changeset(services, request, actor=approvers.normalise_email(request.email))
@@ -139,10 +145,11 @@ def _password_ok(services: Services, company_id: str, request: ApprovalRequest) 
 def _audit_lock(services: Services, stored: StoredChangeSet, email: str, seconds: int) -> None:
     entry = AuditEntry(actor=approvers.normalise_email(email)[:320] or "unknown", action="lock_approval",
                        change_set_id=stored.id,
-                       detail=f"too many wrong passwords: approving locked for {seconds // 60} minutes")
+                       detail=f"too many wrong passwords: this approver is locked for {minutes(seconds)}")
     with transaction(services.session_factory) as session:
         audit.append(session, stored.company_id, entry)
-    log.warning("approving change set %s locked after too many wrong passwords", stored.id)
+    log.warning("an approver of company %s is locked after too many wrong passwords (link of change set %s)",
+                stored.company_id, stored.id)
 
 
 def items_digest(item_ids: Iterable[int]) -> str:

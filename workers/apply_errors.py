@@ -28,15 +28,18 @@ class WrongPassword(ApprovalError):
 
 
 class Locked(ApprovalError):
-    """Too many wrong passwords: approving this change set is locked for `retry_after` seconds."""
+    """Too many wrong passwords for this approver (or from this address): refused for `retry_after` seconds."""
 
     def __init__(self, retry_after: int):
-        super().__init__("too many wrong passwords; approving is locked for a while")
         self.retry_after = max(1, int(retry_after))
+        super().__init__(f"too many wrong passwords: approving is locked; try again in {minutes(self.retry_after)}")
 
 
 class LockoutUnavailable(ApprovalError):
     """The lockout store (Redis) did not answer: without it, password tries cannot be counted."""
+
+    def __init__(self, message: str = "approving is paused for a moment; try again in a minute"):
+        super().__init__(message)
 
 
 class InvalidSelection(ApprovalError):
@@ -49,3 +52,9 @@ class ChangeSetChanged(ApprovalError):
 
 class RegistryConflict(ApprovalError):
     """Another writer changed the registry mid-apply in a way the batch cannot absorb; retry."""
+
+
+def minutes(seconds: int) -> str:
+    """"15 minutes", "1 minute": a wait in whole minutes, rounded up."""
+    count = max(1, -(-int(seconds) // 60))
+    return f"{count} minute{'s' if count != 1 else ''}"

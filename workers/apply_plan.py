@@ -112,8 +112,8 @@ class _Planner:
         seen = entry.stakeholder_version
         if seen is not None and self.originals[target].version != seen:
             return _outcome(entry, Outcome.STALE, stakeholder_id=target,
-                            message=f"stakeholder {target} changed since the preview "
-                                    f"(version {seen} → {self.originals[target].version}); run a fresh sync")
+                            message=f"stakeholder {target} changed since the preview (version {seen} → "
+                                    f"{self.originals[target].version}); the next sync proposes it again")
         return None
 
     def _write(self, entry: StoredItem, choice: Resolution | None, resolution: str) -> ItemOutcome:

@@ -1,19 +1,23 @@
 """Asking for syncs: the row is committed first, then the job is queued (the DB row is the truth).
 
-Used by the web app (cron, API) and the CLI; webhooks go through workers.intake. Redis errors become
-QueueUnavailable and leave the row failed with the reason, so nothing waits for a job never queued.
+Used by the web app (cron, API, the approve page) and the CLI; webhooks go through workers.intake. A company
+has at most one sync queued this way: asking while one waits answers that one (widened to a full sync when
+full is asked and an incremental one waits). Redis errors become QueueUnavailable and leave the row failed with
+the reason, so nothing waits for a job never queued.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from redis import Redis
-from redis.exceptions import RedisError
+from redis.exceptions import LockError, RedisError
 from rq import Retry
+from sqlalchemy.orm import Session
 
 from store.db import transaction
-from store.enums import SyncMode
+from store.enums import SyncMode, SyncStatus
 from store.repositories import companies, integrations, sync_runs
 from workers import queueing
 from workers.bootstrap import Services
@@ -22,27 +26,100 @@ from workers.errors import NotConfigured, QueueUnavailable
 log = logging.getLogger(__name__)
 
 UNQUEUED = "could not be queued: Redis did not answer"
+UNREACHABLE = "the job queue (Redis) did not answer; try again shortly"
+LOST = "its job was lost from the queue (Redis lost its data); a newer sync replaces it"
+# The webhook intake keeps its own single pending (targeted) sync per company; these are the asked-for kinds.
+ASKED_MODES = (SyncMode.FULL, SyncMode.INCREMENTAL)
+# Checking for a waiting sync and queueing a new one happen under one per-company lock in Redis, so two
+# requests at once (two web processes, cron and a person) cannot both find nothing waiting. Held for
+# milliseconds; it expires by itself should its process die.
+LOCK_SECONDS = 30
+LOCK_WAIT_SECONDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedSync:
+    """The company's queued sync; `already_queued`: it was waiting before this request."""
+
+    id: int
+    already_queued: bool = False
 
 
 def request_sync(services: Services, redis: Redis, company_id: str, mode: SyncMode | str = SyncMode.FULL,
                  *, retry: Retry | None = None) -> int:
-    """Create a sync row for the company's integration and queue it; returns the sync id.
+    """The id of the company's queued sync (see queue_sync)."""
+    return queue_sync(services, redis, company_id, mode, retry=retry).id
 
-    Raises store NotFound (no such company), NotConfigured (no integration) or QueueUnavailable.
+
+def queue_sync(services: Services, redis: Redis, company_id: str, mode: SyncMode | str = SyncMode.FULL,
+               *, retry: Retry | None = None) -> QueuedSync:
+    """The company's sync waiting in the queue, or a new one (row committed, then job queued).
+
+    A running sync does not count: what changed since it started needs the new one. Raises store NotFound
+    (no such company), NotConfigured (no integration) or QueueUnavailable.
     """
+    mode = SyncMode(mode)
     with transaction(services.session_factory) as session:
-        companies.get_company(session, company_id)
-        integration = integrations.get_integration(session, company_id)
-        if integration is None:
-            raise NotConfigured(f"company {company_id} has no HR integration")
-        sync_id = sync_runs.create_run(session, company_id, integration.provider, SyncMode(mode)).id
+        _provider(session, company_id)  # refused before anything is locked or queued
+    try:
+        lock = redis.lock(queueing.request_lock_key(services.settings.namespace, company_id), timeout=LOCK_SECONDS,
+                          blocking_timeout=LOCK_WAIT_SECONDS)
+        acquired = lock.acquire()
+    except RedisError as error:
+        raise QueueUnavailable(UNREACHABLE) from error
+    if not acquired:
+        raise QueueUnavailable("another request for this company's sync is still being handled; try again shortly")
+    try:
+        return _waiting(services, redis, company_id, mode) or _queue_new(services, redis, company_id, mode, retry)
+    finally:
+        try:
+            lock.release()
+        except (LockError, RedisError):
+            pass  # expired or unreachable: it lapses by itself
+
+
+def _waiting(services: Services, redis: Redis, company_id: str, mode: SyncMode) -> QueuedSync | None:
+    """The asked-for sync of the company still waiting for a worker, widened to `mode` if need be."""
+    with transaction(services.session_factory) as session:
+        queued = [run.id for run in sync_runs.active_runs(session, company_id)
+                  if run.status is SyncStatus.QUEUED and run.mode in ASKED_MODES]
+    try:
+        alive = [sync_id for sync_id in queued
+                 if queueing.sync_job_waiting(redis, services.settings.namespace, sync_id)]
+    except RedisError as error:
+        raise QueueUnavailable(UNREACHABLE) from error
+    with transaction(services.session_factory) as session:
+        for sync_id in set(queued) - set(alive):
+            # Nothing would ever run it; under the lock no request is between committing a row and queueing it.
+            sync_runs.fail_run(session, sync_id, LOST)
+        for sync_id in alive:
+            if sync_runs.widen_run(session, sync_id, mode):
+                log.info("sync %s of company %s was queued already: asked again (%s)", sync_id, company_id,
+                         mode.value)
+                return QueuedSync(sync_id, already_queued=True)
+    return None
+
+
+def _queue_new(services: Services, redis: Redis, company_id: str, mode: SyncMode, retry: Retry | None) -> QueuedSync:
+    with transaction(services.session_factory) as session:
+        provider = _provider(session, company_id)
+        sync_id = sync_runs.create_run(session, company_id, provider, mode).id
     try:
         queueing.enqueue_sync(redis, services.settings.namespace, sync_id, company_id, retry)
     except RedisError as error:
         _fail(services, sync_id, UNQUEUED)
-        raise QueueUnavailable("the job queue (Redis) did not answer; try again shortly") from error
-    log.info("sync %s (%s) of company %s queued", sync_id, SyncMode(mode).value, company_id)
-    return sync_id
+        raise QueueUnavailable(UNREACHABLE) from error
+    log.info("sync %s (%s) of company %s queued", sync_id, mode.value, company_id)
+    return QueuedSync(sync_id)
+
+
+def _provider(session: Session, company_id: str) -> str:
+    """The company's HR provider; raises store NotFound or NotConfigured."""
+    companies.get_company(session, company_id)
+    integration = integrations.get_integration(session, company_id)
+    if integration is None:
+        raise NotConfigured(f"company {company_id} has no HR integration")
+    return integration.provider
 
 
 def _fail(services: Services, sync_id: int, reason: str) -> None:

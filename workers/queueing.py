@@ -11,11 +11,12 @@ from typing import Sequence
 from redis import Redis
 from redis.client import Pipeline
 from rq import Queue, Retry, Worker
-from rq.job import Callback, Job
+from rq.exceptions import NoSuchJobError
+from rq.job import Callback, Job, JobStatus
 from rq.rate_limit import RateLimit
 from rq.serializers import JSONSerializer
 
-from workers.namespace import rq_name
+from workers.namespace import key, rq_name
 from workers.worker import SyncWorker
 
 SYNC_QUEUE, DEFAULT_QUEUE = "sync", "default"
@@ -27,6 +28,8 @@ RETRY_INTERVALS = (10, 30, 60, 120, 300)
 SYNC_TIMEOUT = 3600
 NOTIFY_TIMEOUT = 120
 RESULT_TTL = 24 * 3600
+
+_ENDED = frozenset({JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED})
 
 RUN_SYNC = "workers.jobs.run_sync"
 ON_SYNC_FAILURE = "workers.jobs.on_sync_failure"
@@ -49,6 +52,20 @@ def sync_job_id(namespace: str, sync_id: int) -> str:
 
 def notify_job_id(namespace: str, sync_id: int) -> str:
     return rq_name(namespace, f"notify-{int(sync_id)}")
+
+
+def request_lock_key(namespace: str, company_id: str) -> str:
+    """The per-company lock under which a sync is asked for (workers.enqueue: one queued at a time)."""
+    return key(namespace, "sync-request", company_id)
+
+
+def sync_job_waiting(redis: Redis, namespace: str, sync_id: int) -> bool:
+    """Whether the sync's job is still to run (queued, scheduled, waiting its company's turn, or just started)."""
+    try:
+        status = Job.fetch(sync_job_id(namespace, sync_id), connection=redis, serializer=JSONSerializer).get_status()
+    except NoSuchJobError:
+        return False
+    return status not in _ENDED
 
 
 def company_limit(namespace: str, company_id: str) -> RateLimit:

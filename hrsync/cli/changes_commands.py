@@ -54,8 +54,8 @@ def show(app, changeset: int, show_all: bool) -> None:
 def approve(app, changeset: int, approver: str, name_format: str | None) -> None:
     """Apply every item of change set CHANGESET (review items stay unresolved) after the approver's password.
 
-    The password is asked at a hidden prompt, or read from stdin when that is not a terminal; five
-    wrong tries lock approving for 15 minutes, as on the approve page.
+    The password is asked at a hidden prompt, or read from stdin when that is not a terminal; wrong
+    tries count against the approver's account, as on the approve page and in the JSON API.
 
     Example: hrsync changes approve 12 --approver cfo@acme.example
     """
@@ -65,9 +65,10 @@ def approve(app, changeset: int, approver: str, name_format: str | None) -> None
     from workers.apply import ApprovalRequest, approve as apply_approved
     from workers.apply_errors import ApprovalError, WrongPassword
     from workers import namespace
+    from workers.apply_lockout import COMMAND_LINE
 
     password = read_secret("Approver password")
-    request = ApprovalRequest(changeset_id=changeset, email=approver, password=password,
+    request = ApprovalRequest(changeset_id=changeset, email=approver, password=password, client=COMMAND_LINE,
                               name_format=NameFormat(name_format) if name_format else None)
     redis = Redis.from_url(app.settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
     try:

@@ -39,13 +39,15 @@ WorkerCount = Callable[[], int]
 def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
     """Queue a sync of COMPANY; a worker (`hrsync worker`) runs it and records a change set to approve.
 
-    With --wait and no worker running, it says so at once (the sync stays queued until one starts).
+    A sync of COMPANY already waiting for a worker is the one followed (made full with --full): a company
+    has at most one queued sync. With --wait and no worker running, it says so at once (the sync stays queued
+    until one starts).
 
     Example: hrsync sync "Acme GmbH" --full --wait
     """
     from redis import Redis
 
-    from workers.enqueue import request_sync
+    from workers.enqueue import queue_sync
     from workers.errors import NotConfigured, QueueUnavailable
 
     mode = "full" if full else "incremental"
@@ -54,13 +56,17 @@ def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
         redis = Redis.from_url(app.settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
         try:
             try:
-                sync_id = request_sync(services, redis, target.id, mode)
+                queued = queue_sync(services, redis, target.id, mode)
             except NotConfigured:
                 raise UserError(f"{target.name} has no HR integration yet: run `hrsync integration set` "
                                 "first") from None
             except QueueUnavailable:
                 raise UserError("cannot reach Redis (check REDIS_URL): nothing was queued") from None
-            click.echo(f"sync {sync_id} ({mode}) of {target.name} queued")
+            sync_id = queued.id
+            if queued.already_queued:
+                click.echo(f"sync {sync_id} of {target.name} was already queued: no second one queued")
+            else:
+                click.echo(f"sync {sync_id} ({mode}) of {target.name} queued")
             if not wait:
                 click.echo(f"follow it with `hrsync syncs show {sync_id} --follow` (or GET /api/v1/syncs/{sync_id})")
                 return

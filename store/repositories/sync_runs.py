@@ -108,6 +108,17 @@ def set_remote_ids(session: Session, run_id: int, remote_ids: Iterable[str]) -> 
     return _to_run(row)
 
 
+def widen_run(session: Session, run_id: int, mode: SyncMode | str) -> bool:
+    """A queued run asked for again: it becomes full if full is asked (it reads its mode when it starts);
+    False when it is no longer queued."""
+    row = _row(session, run_id, lock=True)
+    if row.status != SyncStatus.QUEUED.value:
+        return False
+    if SyncMode(mode) is SyncMode.FULL:
+        row.mode = SyncMode.FULL.value
+    return True
+
+
 def discard_run(session: Session, run_id: int) -> None:
     """Delete a queued run that was never handed to a job (it lost a race to another request's run)."""
     session.execute(delete(SyncRunRow).where(SyncRunRow.id == run_id,

@@ -35,24 +35,31 @@ def test_approve_in_the_browser(live_app, browser_page: Page, artifacts):
 
     first_new = page.locator("#create .js-name").first
     expect(first_new).to_have_text("Eva Neumann")  # the company's format until the approver picks another
+    apply_button = page.locator("button.js-apply")
+    expect(apply_button).to_have_text("Apply 5 changes")  # 2 new, 1 update, 1 link, 1 leaver
     page.get_by_label("Apply: Anna Müller").uncheck()
+    expect(apply_button).to_have_text("Apply 4 changes")  # the count follows the boxes
     review = page.locator(f"#review-{scenario.items['4']}")
+    review.locator("input[value='not_same_person']").check()
+    expect(apply_button).to_have_text("Apply 4 changes")  # a decision, no write
     review.locator(f"input[value='{scenario.person('dora')}']").check()
+    expect(apply_button).to_have_text("Apply 5 changes")
     page.locator("input[name='name_format'][value='last_comma_first']").check()
     expect(first_new).to_have_text("Neumann, Eva")  # the live example follows the choice
     page.screenshot(path=str(artifacts / "approval.png"), full_page=True)
 
     page.get_by_label("E-mail").fill(EMAIL)
     page.get_by_label("Password").fill("wrong password")
-    page.get_by_role("button", name="Sync now").click()
+    apply_button.click()
     expect(page.get_by_role("alert")).to_contain_text("not right")
     # The page comes back as the approver left it; only the password is asked again.
     expect(page.get_by_label("Apply: Anna Müller")).not_to_be_checked()
     expect(review.locator(f"input[value='{scenario.person('dora')}']")).to_be_checked()
     expect(page.locator("input[name='name_format'][value='last_comma_first']")).to_be_checked()
+    expect(page.get_by_role("button", name="Apply 5 changes")).to_be_visible()
 
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sync now").click()
+    page.get_by_role("button", name="Apply 5 changes").click()
     expect(page.get_by_role("heading", name="Changes applied")).to_be_visible()
     page.screenshot(path=str(artifacts / "approval_result.png"), full_page=True)
     assert dialogs == [] and page.evaluate("window.hacked") is None

@@ -11,11 +11,13 @@ from store.repositories.changeset_reads import StoredChangeSet, StoredItem, load
 from webhook_app.api.docs import documented
 from webhook_app.api.inputs import ID, body
 from webhook_app.auth import require_company
-from webhook_app.context import link_signer, lockout, services
+from webhook_app.context import client_address, link_signer, lockout, services
 from webhook_app.errors import ApiError
 from webhook_app.schemas.changesets import ApplyResultSchema, ApproveSchema, ChangeSetSchema
 from workers.apply import ApplyResult, ApprovalRequest, approve
-from workers.apply_errors import ApprovalError, InvalidSelection, Locked, LockoutUnavailable, NotPending, WrongPassword
+from workers.apply_errors import (ApprovalError, InvalidSelection, Locked, LockoutUnavailable, NotPending,
+                                  WrongPassword, minutes)
+from workers.apply_lockout import LOCK_SECONDS
 from workers.apply_selection import Selection
 
 bp = Blueprint("api_changesets", __name__, url_prefix="/api/v1")
@@ -38,10 +40,11 @@ def get_changeset(changeset_id: int):
 @documented(body=ApproveSchema, response=ApplyResultSchema, errors=(400, 404, 409, 415, 422, 423, 503))
 @require_company
 def approve_changeset(changeset_id: int):
-    """Apply a pending change set after checking an approver's e-mail and password (5 wrong → locked 15 min)."""
+    """Apply a pending change set after checking an approver's e-mail and password (wrong ones count against
+    the approver's account, as on the approve page)."""
     values = body(ApproveSchema())
     request = ApprovalRequest(
-        changeset_id, values["email"], values["password"], company_id=g.company_id,
+        changeset_id, values["email"], values["password"], client_address(), company_id=g.company_id,
         name_format=NameFormat(values["name_format"]) if "name_format" in values else None,
         selection=Selection(frozenset(values.get("exclude", ())),
                             {int(item_id): choice for item_id, choice in values.get("resolve", {}).items()}))
@@ -89,12 +92,11 @@ def _api_error(error: ApprovalError) -> ApiError:
     if isinstance(error, WrongPassword):
         return ApiError(401, "wrong_password", _wrong_password(error.remaining))
     if isinstance(error, Locked):
-        return ApiError(423, "locked", "too many wrong passwords: approving this change set is locked",
-                        headers={"Retry-After": str(error.retry_after)})
+        return ApiError(423, "locked", str(error), headers={"Retry-After": str(error.retry_after)})
     if isinstance(error, InvalidSelection):
         return ApiError(422, "invalid_request", str(error))
     if isinstance(error, LockoutUnavailable):
-        return ApiError(503, "lockout_unavailable", str(error), headers={"Retry-After": "10"})
+        return ApiError(503, "lockout_unavailable", str(error), headers={"Retry-After": "60"})
     return ApiError(409, "registry_conflict", str(error))
 
 
@@ -110,5 +112,5 @@ def _not_pending(error: NotPending) -> ApiError:
 
 def _wrong_password(remaining: int) -> str:
     if remaining <= 0:
-        return "the e-mail or password is not right; approving this change set is now locked for 15 minutes"
+        return f"the e-mail or password is not right; approving is now locked for {minutes(LOCK_SECONDS)}"
     return f"the e-mail or password is not right ({remaining} tries left before approving is locked)"

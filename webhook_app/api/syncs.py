@@ -14,7 +14,7 @@ from webhook_app.bodies import load_body
 from webhook_app.context import link_signer, redis, services
 from webhook_app.errors import ApiError
 from webhook_app.schemas.syncs import SyncCreatedSchema, SyncRequestSchema, SyncSchema
-from workers.enqueue import request_sync
+from workers.enqueue import queue_sync
 from workers.errors import NotConfigured, QueueUnavailable
 
 bp = Blueprint("api_syncs", __name__, url_prefix="/api/v1")
@@ -28,16 +28,17 @@ _SYNC = SyncSchema()
             errors=(400, 409, 415, 422, 503))
 @require_company
 def create_sync():
-    """Queue a full or incremental sync of the caller's company; 202 with its id."""
+    """Queue a full or incremental sync of the caller's company; 202 with its id (the waiting one's, if queued)."""
     options = load_body(SyncRequestSchema(), optional=True)
     try:
-        sync_id = request_sync(services(), redis(), g.company_id, options["mode"])
+        queued = queue_sync(services(), redis(), g.company_id, options["mode"])
     except NotConfigured:
         raise ApiError(409, "provider_not_configured",
                        "configure the HR integration first (PUT /api/v1/integration)") from None
     except QueueUnavailable as error:
         raise ApiError(503, "queue_unavailable", str(error), headers={"Retry-After": RETRY_AFTER}) from None
-    return jsonify({"sync_id": sync_id}), 202, {"Location": f"/api/v1/syncs/{sync_id}"}
+    return (jsonify({"sync_id": queued.id, "already_queued": queued.already_queued}), 202,
+            {"Location": f"/api/v1/syncs/{queued.id}"})
 
 
 @bp.get(f"/syncs/<{ID}:sync_id>")

@@ -16,3 +16,6 @@ class ResyncRequestSchema(StrictSchema):
 
 class ResyncResponseSchema(Schema):
     sync_ids = fields.List(fields.Integer(), required=True)
+    already_queued = fields.List(fields.Integer(), required=True,
+                                 metadata={"description": "those of sync_ids that were waiting already (a company "
+                                                          "has at most one queued sync)"})

@@ -24,6 +24,10 @@ class SyncProgressSchema(Schema):
 
 class SyncCreatedSchema(Schema):
     sync_id = fields.Integer(required=True)
+    already_queued = fields.Boolean(
+        required=True, metadata={"description": "true: the company had a sync waiting for a worker, and this is "
+                                                "its id (made full if full was asked); a company has at most one "
+                                                "queued sync, nothing new was queued"})
 
 
 class SyncSchema(Schema):

@@ -37,7 +37,8 @@ def test_two_approvers_at_once_apply_once(services, lockout, scenario):
     def approve_as(email: str):
         start.wait()
         try:
-            return approve(services, lockout, ApprovalRequest(scenario.changeset_id, email, PASSWORD))
+            request = ApprovalRequest(scenario.changeset_id, email, PASSWORD, f"client-of-{email}")
+            return approve(services, lockout, request)
         except NotPending as refused:
             return refused
 

@@ -12,7 +12,7 @@ from store.enums import ChangeSetStatus
 from store.repositories import audit, stakeholders
 from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario
-from workers import namespace
+from workers.apply_lockout import LOCK_SECONDS, MAX_TRIES
 from workers.links import LinkSigner
 
 EMAIL, PASSWORD = "cfo@acme.example", "correct horse battery staple"
@@ -56,13 +56,13 @@ def test_apply_through_the_page(browser, page_url, services, scenario):
     assert "Neumann, Eva" in names
 
 
-def test_the_lock_lives_in_redis_with_its_ttl(browser, page_url, services, scenario, redis_db):
+def test_the_lock_lives_in_redis_with_its_ttl(browser, page_url, services, scenario, redis_db, lockout):
     page = browser.get(page_url, timeout=30).text
     answers = [browser.post(page_url, data=form_of(page, password="guess"), timeout=30).status_code
-               for _ in range(5)]
-    assert answers == [401] * 5
-    tries = namespace.key(services.settings.namespace, "approval-tries", scenario.changeset_id)  # this installation's
-    assert 890 <= redis_db.ttl(tries) <= 900
+               for _ in range(MAX_TRIES)]
+    assert answers == [401] * MAX_TRIES
+    assert LOCK_SECONDS - 10 <= redis_db.ttl(lockout.account_key(scenario.company_id, EMAIL)) <= LOCK_SECONDS
+    assert int(redis_db.get(lockout.client_key(scenario.company_id, "127.0.0.1"))) == MAX_TRIES  # as the app saw it
 
     locked = browser.post(page_url, data=form_of(page, password=PASSWORD), timeout=30)
     assert locked.status_code == 423 and 0 < int(locked.headers["Retry-After"]) <= 900

@@ -33,7 +33,8 @@ def test_a_writer_holding_a_stakeholder_makes_the_apply_wait_then_report_it_stal
         writer.begin()
         writer.execute(text("UPDATE stakeholders SET city = 'Genf', version = version + 1 WHERE id = :id"),
                        {"id": anna})
-        pending = pool.submit(approve, services, lockout, ApprovalRequest(scenario.changeset_id, EMAIL, PASSWORD))
+        request = ApprovalRequest(scenario.changeset_id, EMAIL, PASSWORD, "203.0.113.7")
+        pending = pool.submit(approve, services, lockout, request)
         _wait_until_blocked(services)
         writer.commit()
         result = pending.result(timeout=60)

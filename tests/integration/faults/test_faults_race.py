@@ -82,6 +82,13 @@ def _company(services, sandbox):
     return company, pending
 
 
+def _two_syncs(services, redis, company_id: str) -> list[int]:
+    """Two syncs of the company: the second asked once the first runs (asked while it waits, it is that one)."""
+    first = request_sync(services, redis, company_id)
+    wait_until(lambda: runs_of(services, company_id)[-1].status is SyncStatus.RUNNING, 20, "the first sync running")
+    return [first, request_sync(services, redis, company_id)]
+
+
 def _approve(web, company, changeset_id: int) -> requests.Response:
     return requests.post(f"{web.url}/api/v1/changesets/{changeset_id}/approve", headers=company.auth,
                          json={"email": f"cfo@{company.tenant.key}.example", "password": "pw"}, timeout=60)
@@ -102,9 +109,9 @@ def test_two_syncs_and_an_approval_race_without_overlap_mix_or_double_apply(firs
             if first == "approval":
                 approval = pool.submit(_approve, web, company, racing)
                 wait_until(gate.holding, 20, "the apply held inside its transaction")
-                syncs = [request_sync(services, redis, company.id) for _ in range(2)]
+                syncs = _two_syncs(services, redis, company.id)
             else:
-                syncs = [request_sync(services, redis, company.id) for _ in range(2)]
+                syncs = _two_syncs(services, redis, company.id)
                 wait_until(gate.holding, 20, "the first sync held inside its change-set transaction")
                 approval = pool.submit(_approve, web, company, racing)
             wait_until(gate.someone_blocked, 20, "the other side blocked on a row lock")

@@ -223,6 +223,15 @@ def test_sync_without_redis_queues_nothing_and_says_so(cli, company, settings):
     services.dispose()
 
 
+def test_sync_while_one_is_queued_names_that_one(cli, company, fake_redis):
+    cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
+    first = cli("sync", company)
+    sync_id = re.search(r"sync (\d+) \(incremental\) of Acme GmbH queued", first.output)[1]
+    again = cli("sync", company, "--full")
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[0] == f"sync {sync_id} of Acme GmbH was already queued: no second one queued"
+
+
 @pytest.fixture
 def synced(cli, company, settings, hr):
     """A company with a succeeded full sync of two employees (the sync core, run in-process)."""

@@ -17,6 +17,8 @@ from store.repositories import audit, changesets, integrations, stakeholder_writ
 from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario, employees, record_sync
 from webhook_app import create_app
+from workers import namespace
+from workers.apply_lockout import CLIENT_MAX_TRIES, LOCK_SECONDS, MAX_TRIES
 from workers.links import LinkSigner
 
 APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
@@ -75,12 +77,28 @@ def test_static_files_carry_the_policy_too(client):
 def test_the_preview_shows_every_kind(approver):
     page = approver.page
     for text in ("Changes from BambooHR", "New stakeholders", "Updates", "Links", "Leavers", "To review",
-                 "Skipped", "Sync now", "No hire date in the HR system", "Several stakeholders have this name",
+                 "Skipped", "Apply 5 changes", "No hire date in the HR system", "Several stakeholders have this name",
                  "2026-03-31", "Ex-employee"):
         assert text in page
     assert 'class="identity"' not in page.split('id="update"')[1].split("</section>")[0]  # a city is no identity
     assert page.count('type="checkbox" name="include"') == 5  # 2 creates, update, link, leaver
     assert len(approver.form()["include"]) == 5
+
+
+def apply_button(page: str) -> str:
+    return " ".join(page.split('<button type="submit" class="js-apply">')[1].split("</button>")[0].split())
+
+
+def test_the_apply_button_says_how_many_changes_it_applies(approver, scenario):
+    # Issue 12 item 16: it said "Sync now"; it counts checked items and reviews answered with a write.
+    assert apply_button(approver.page) == "Apply 5 changes"
+    approver.submit(password="nope", uncheck=[scenario.items["1"], scenario.items["2"]],
+                    **{f"resolve__{scenario.items['4']}": "create"})
+    assert apply_button(approver.page) == "Apply 4 changes"  # the page as the approver left it
+    approver.submit(password="nope", uncheck=[scenario.items[key] for key in ("1", "2", "3", "5")],
+                    **{f"resolve__{scenario.items['4']}": "not_same_person"})
+    assert apply_button(approver.page) == "Apply 1 change"
+    assert "<noscript>" in approver.page  # without JavaScript the count stays the loaded one, and says so
 
 
 def test_identity_changes_are_highlighted(services, client, signer, scenario):
@@ -156,22 +174,53 @@ def test_a_wrong_password_keeps_the_choices(services, approver, scenario):
     assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
 
 
-def test_five_wrong_passwords_lock_the_link(services, approver, scenario):
-    statuses = [approver.submit(password="nope").status_code for _ in range(5)]
-    assert statuses == [401] * 5 and "now locked for 15 minutes" in approver.page
+def test_five_wrong_passwords_lock_the_approver(services, approver, scenario):
+    statuses = [approver.submit(password="nope").status_code for _ in range(MAX_TRIES)]
+    assert statuses == [401] * MAX_TRIES and "Approving is now locked for 15 minutes." in approver.page
     locked = approver.submit()
-    assert locked.status_code == 423 and int(locked.headers["Retry-After"]) <= 900
-    assert "Try again in 15 minutes" in approver.page
-    assert "locked for 15 more minutes" in " ".join(approver.client.get(approver.url).get_data(as_text=True).split())
+    assert locked.status_code == 423 and 0 < int(locked.headers["Retry-After"]) <= LOCK_SECONDS
+    assert "Approving is locked for now" in approver.page and "Try again in 15 minutes" in approver.page
     with transaction(services.session_factory) as session:
         assert [entry.action for entry in audit.list_entries(session, scenario.company_id).items] == [
             "lock_approval"]
     assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
 
 
-def test_without_the_lockout_store_approving_waits(redis_server, services, approver, scenario):
+def test_the_approver_stays_locked_on_a_newer_change_set_and_through_the_api(services, client, signer, approver,
+                                                                            scenario):
+    # Issue 12 item 1: the count was per change set, so each new sync brought five fresh tries.
+    assert [approver.submit(password="nope").status_code for _ in range(3)] == [401] * 3
+    newer = record_sync(services.session_factory, scenario.company_id, employees())
+    auth = {"Authorization": f"Bearer {scenario.api_token}"}
+    api = client.post(f"/api/v1/changesets/{newer}/approve", headers=auth,
+                      json={"email": APPROVER_EMAIL, "password": "nope"})
+    assert api.status_code == 401 and "1 tries left" in api.get_json()["error"]["message"]
+    fresh = Approver(client, f"/approvals/{signer.token(newer)}", APPROVER_EMAIL, APPROVER_PASSWORD)
+    fresh.open()
+    assert fresh.submit(password="nope").status_code == 401 and "now locked" in fresh.page
+    assert fresh.submit().status_code == 423  # the sixth check, with the right password
+    locked = client.post(f"/api/v1/changesets/{newer}/approve", headers=auth,
+                         json={"email": APPROVER_EMAIL, "password": APPROVER_PASSWORD})
+    assert locked.status_code == 423 and locked.get_json()["error"]["code"] == "locked"
+    assert status_of(services, newer) is ChangeSetStatus.PENDING
+
+
+def test_an_address_past_its_ceiling_sees_the_lock_on_the_preview(fake_redis, approver, scenario, services):
+    lockout = namespace.lockout(fake_redis, services.settings.namespace)  # the app's (its installation's keys)
+    for account in range(CLIENT_MAX_TRIES):
+        lockout.failed(lockout.reserve(scenario.company_id, f"guess{account}@acme.example", "127.0.0.1"))
+    approver.open()
+    assert "Too many wrong passwords were entered from here: approving is locked for 15 minutes more." in " ".join(
+        approver.page.split())
+    assert approver.submit().status_code == 423
+
+
+def test_without_the_lockout_store_approving_pauses_in_words_for_a_person(redis_server, services, approver, scenario):
     redis_server.connected = False
-    assert approver.submit().status_code == 503 and "Please try again" in approver.page
+    response = approver.submit()
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    assert "Approving is paused for a moment" in approver.page and "Try again in a minute" in approver.page
+    assert "lockout store" not in approver.page and "Redis" not in approver.page
     assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
 
 
@@ -237,6 +286,28 @@ def test_a_superseded_link_points_to_the_newest_pending_one(services, client, si
     assert client.get(link).status_code == 200
 
 
+def test_the_link_a_superseded_link_hands_on_expires_with_it(app, client, settings, services, scenario):
+    # Issue 12 item 2: the page used to sign a fresh link, so one leaked link renewed itself for ever.
+    now = [1_800_000_000.0]
+    clocked = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url,
+                         clock=lambda: now[0])
+    app.extensions["hrsync.links"] = clocked
+    original = clocked.token(scenario.changeset_id)
+    record_sync(services.session_factory, scenario.company_id, employees())
+    now[0] += settings.approve_link_max_age - 60  # a minute before the original expires
+    page = client.get(f"/approvals/{original}").get_data(as_text=True)
+    handed_on = page.split('class="button" href="')[1].split('"')[0]
+    assert client.get(handed_on).status_code == 200
+    newest = record_sync(services.session_factory, scenario.company_id, employees())
+    again = client.get(handed_on).get_data(as_text=True).split('class="button" href="')[1].split('"')[0]
+    assert clocked.changeset_id(again.rsplit("/", 1)[1]) == newest  # handed on once more: the same end
+
+    now[0] += 61  # the original has expired: so have the links it led to
+    for url in (f"/approvals/{original}", handed_on, again):
+        response = client.get(url)
+        assert response.status_code == 410 and "This link has expired" in response.get_data(as_text=True)
+
+
 def test_a_superseded_link_says_when_the_newer_one_was_applied(services, client, signer, scenario):
     newer = record_sync(services.session_factory, scenario.company_id, employees())
     with transaction(services.session_factory) as session:
@@ -251,40 +322,63 @@ def test_an_expired_change_set_is_410(services, client, signer, scenario):
     assert client.get(f"/approvals/{signer.token(scenario.changeset_id)}").status_code == 410
 
 
-def test_stale_items_are_listed_with_a_fresh_sync_offered(services, approver, scenario):
+def _stale_carl(services, scenario):
     with transaction(services.session_factory) as session:
         stakeholder_writes.update_stakeholder(session, scenario.company_id, scenario.person("carl"),
                                               {"phone": "+41 1"})
-    assert approver.submit().status_code == 200
-    assert "changed since the preview" in approver.page and "Carl Weiss" in approver.page
-    assert "Run a fresh sync" in approver.page
-    assert person(services, scenario, "carl").group == "Employees"
 
 
-def test_a_fresh_sync_needs_an_integration(approver):
-    token = approver.form()["csrf_token"]
-    approver.submit()
-    response = approver.client.post(f"{approver.url}/sync", data={"csrf_token": token})
-    assert response.status_code == 409 and "No HR integration" in response.get_data(as_text=True)
-
-
-def test_a_fresh_sync_is_queued_after_applying(services, approver, scenario, fake_redis):
+def _integrate(services, scenario):
     with transaction(services.session_factory) as session:
         integrations.set_integration(session, services.box, scenario.company_id, "bamboohr",
                                      {"subdomain": "acme", "api_key": "k"})
-    token = approver.form()["csrf_token"]
-    approver.submit()
-    response = approver.client.post(f"{approver.url}/sync", data={"csrf_token": token})
-    assert response.status_code == 202 and "A fresh sync is on its way" in response.get_data(as_text=True)
+
+
+def _queued(services, scenario):
     with transaction(services.session_factory) as session:
         runs = sync_runs.active_runs(session, scenario.company_id)
-    assert [(run.mode.value, run.status.value) for run in runs] == [("full", "queued")]
+    return [(run.id, run.mode.value, run.status.value) for run in runs]
 
 
-def test_a_fresh_sync_is_only_offered_after_applying(approver):
+def test_stale_items_are_listed_and_a_fresh_sync_is_queued_by_the_apply(services, approver, scenario):
+    _integrate(services, scenario)
+    _stale_carl(services, scenario)
+    assert approver.submit().status_code == 200
+    assert "changed since the preview" in approver.page and "Carl Weiss" in approver.page
+    ((sync_id, mode, status),) = _queued(services, scenario)
+    assert (mode, status) == ("full", "queued")
+    assert f"A fresh sync (sync {sync_id}) is queued to propose their changes again" in " ".join(approver.page.split())
+    assert person(services, scenario, "carl").group == "Employees"
+
+
+def test_the_fresh_sync_after_an_apply_is_the_one_already_queued(services, client, approver, scenario):
+    _integrate(services, scenario)
+    waiting = client.post("/api/v1/syncs", headers={"Authorization": f"Bearer {scenario.api_token}"},
+                          json={"mode": "incremental"}).get_json()["sync_id"]
+    _stale_carl(services, scenario)
+    assert approver.submit().status_code == 200
+    assert _queued(services, scenario) == [(waiting, "full", "queued")]
+    assert f"The sync already queued (sync {waiting}) proposes their changes again" in " ".join(approver.page.split())
+
+
+def test_without_an_integration_the_result_says_no_sync_can_follow(services, approver, scenario):
+    _stale_carl(services, scenario)
+    assert approver.submit().status_code == 200
+    assert "no HR integration any more" in approver.page and _queued(services, scenario) == []
+
+
+@pytest.mark.parametrize("state", ["applied", "superseded", "pending"])
+def test_a_link_never_starts_a_sync(services, client, signer, approver, scenario, state):
+    # Issue 12 item 1: POST /approvals/<token>/sync needed only a link and any CSRF token, and from an applied
+    # link it queued unlimited full syncs, each e-mailing every approver.
+    _integrate(services, scenario)
     token = approver.form()["csrf_token"]
-    response = approver.client.post(f"{approver.url}/sync", data={"csrf_token": token})
-    assert response.status_code == 409
+    if state == "applied":
+        assert approver.submit().status_code == 200
+    elif state == "superseded":
+        record_sync(services.session_factory, scenario.company_id, employees())
+    answers = [client.post(f"{approver.url}/sync", data={"csrf_token": token}).status_code for _ in range(3)]
+    assert all(status >= 400 for status in answers) and _queued(services, scenario) == []
 
 
 def test_the_live_example_script_is_served(client):

@@ -93,7 +93,7 @@ def test_an_unknown_company_is_404_and_one_without_integration_409(client, compa
 
 def test_no_company_configured_queues_nothing(client):
     response = client.post("/cron/resync", headers=AUTH)
-    assert response.status_code == 202 and response.get_json() == {"sync_ids": []}
+    assert response.status_code == 202 and response.get_json() == {"sync_ids": [], "already_queued": []}
 
 
 def test_redis_down_is_503_with_retry_after(client, services, company, redis_server):

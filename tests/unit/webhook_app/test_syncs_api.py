@@ -54,6 +54,22 @@ def test_posting_queues_a_sync_and_get_shows_it(client, configured):
     assert document["changeset_id"] is None and document["approve_url"] is None
 
 
+def test_asking_while_a_sync_is_queued_answers_202_with_that_sync(client, configured, services):
+    first = client.post("/api/v1/syncs", json={"mode": "incremental"}, headers=configured.auth)
+    again = [client.post("/api/v1/syncs", json={"mode": mode}, headers=configured.auth)
+             for mode in ("incremental", "full", "full")]
+    assert first.status_code == 202 and first.get_json()["already_queued"] is False
+    sync_id = first.get_json()["sync_id"]
+    for answer in again:
+        assert answer.status_code == 202 and answer.get_json() == {"sync_id": sync_id, "already_queued": True}
+        assert answer.headers["Location"] == f"/api/v1/syncs/{sync_id}"
+    cron = client.post("/cron/resync", headers={"Authorization": "Bearer cron-token-for-tests"})
+    assert cron.get_json() == {"sync_ids": [sync_id], "already_queued": [sync_id]}
+    with transaction(services.session_factory) as session:
+        runs = sync_runs.active_runs(session, configured.id)
+    assert [(run.id, run.mode.value) for run in runs] == [(sync_id, "full")]  # widened by the full request
+
+
 def test_an_empty_body_asks_for_a_full_sync(client, configured):
     sync_id = client.post("/api/v1/syncs", headers=configured.auth).get_json()["sync_id"]
     assert client.get(f"/api/v1/syncs/{sync_id}", headers=configured.auth).get_json()["mode"] == "full"

@@ -20,12 +20,13 @@ from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario, employees, record_sync
 from workers.apply import ApprovalRequest, apply_changeset, approve, items_digest
 from workers.apply_errors import ChangeSetChanged, InvalidSelection, Locked, LockoutUnavailable, NotPending, WrongPassword
-from workers.apply_lockout import Lockout
+from workers.apply_lockout import COMMAND_LINE, LOCK_SECONDS, MAX_TRIES, Lockout
 from workers.apply_plan import Outcome
 from workers.apply_selection import Selection
 from workers.bootstrap import build_services
 
 EMAIL, PASSWORD = "cfo@acme.example", "correct horse battery staple"
+CLIENT = "203.0.113.7"
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +66,8 @@ def scenario(services):
 
 def request_for(scenario, **options) -> ApprovalRequest:
     options.setdefault("password", PASSWORD)
-    return ApprovalRequest(scenario.changeset_id, options.pop("email", EMAIL), options.pop("password"), **options)
+    return ApprovalRequest(options.pop("changeset_id", scenario.changeset_id), options.pop("email", EMAIL),
+                           options.pop("password"), options.pop("client", CLIENT), **options)
 
 
 def registry(services, scenario) -> dict[int, object]:
@@ -242,27 +244,70 @@ def test_a_change_set_changed_since_the_page_was_opened_is_refused(services, loc
 
 def test_wrong_passwords_count_down_then_lock_and_are_audited(services, lockout, scenario):
     remaining = []
-    for _ in range(5):
+    for _ in range(MAX_TRIES):
         with pytest.raises(WrongPassword) as wrong:
             approve(services, lockout, request_for(scenario, password="guess"))
         remaining.append(wrong.value.remaining)
     assert remaining == [4, 3, 2, 1, 0]
     with pytest.raises(Locked) as locked:
         approve(services, lockout, request_for(scenario))  # even the right password waits
-    assert 0 < locked.value.retry_after <= 15 * 60
+    assert 0 < locked.value.retry_after <= LOCK_SECONDS
     with transaction(services.session_factory) as session:
         entries = audit.list_entries(session, scenario.company_id).items
-    assert [(entry.action, entry.change_set_id, entry.actor) for entry in entries] == [
-        ("lock_approval", scenario.changeset_id, EMAIL)]
+    assert [(entry.action, entry.change_set_id, entry.actor, entry.detail) for entry in entries] == [
+        ("lock_approval", scenario.changeset_id, EMAIL, "too many wrong passwords: this approver is locked for "
+                                                        "15 minutes")]
     assert stored(services, scenario).status is ChangeSetStatus.PENDING
 
 
+def test_the_count_is_the_approvers_across_change_sets_and_addresses(services, lockout, scenario):
+    # Issue 12 item 1: every new change set used to bring five fresh tries (15 wrong checks in 10 s, no lock).
+    for _ in range(MAX_TRIES - 2):
+        with pytest.raises(WrongPassword):
+            approve(services, lockout, request_for(scenario, password="guess"))
+    newer = record_sync(services.session_factory, scenario.company_id, employees())
+    with pytest.raises(WrongPassword) as wrong:
+        approve(services, lockout, request_for(scenario, changeset_id=newer, password="guess", client="198.51.100.9"))
+    assert wrong.value.remaining == 1
+    newest = record_sync(services.session_factory, scenario.company_id, employees())
+    with pytest.raises(WrongPassword) as wrong:
+        approve(services, lockout, request_for(scenario, changeset_id=newest, password="guess",
+                                               email=" CFO@acme.example", client=COMMAND_LINE))
+    assert wrong.value.remaining == 0
+    with pytest.raises(Locked):
+        approve(services, lockout, request_for(scenario, changeset_id=newest, client="192.0.2.44"))
+    assert registry(services, scenario)[scenario.person("anna")].version == 1
+
+
+def test_an_unknown_e_mail_is_answered_exactly_like_a_known_one(services, lockout, scenario):
+    answers = {}
+    for email in (EMAIL, "nobody@acme.example"):
+        answers[email] = []
+        for _ in range(MAX_TRIES):
+            with pytest.raises(WrongPassword) as wrong:
+                approve(services, lockout, request_for(scenario, email=email, password="guess",
+                                                       client=f"client-of-{email}"))
+            answers[email].append((type(wrong.value), str(wrong.value), wrong.value.remaining))
+        with pytest.raises(Locked) as locked:
+            approve(services, lockout, request_for(scenario, email=email, client=f"client-of-{email}"))
+        answers[email].append((type(locked.value), str(locked.value)))  # "… in 15 minutes"
+    assert answers[EMAIL] == answers["nobody@acme.example"]
+
+
+def test_a_link_that_is_not_pending_takes_no_tries(services, lockout, scenario):
+    newer = record_sync(services.session_factory, scenario.company_id, employees())
+    for _ in range(MAX_TRIES * 2):
+        with pytest.raises(NotPending):
+            approve(services, lockout, request_for(scenario, password="guess"))
+    assert approve(services, lockout, request_for(scenario, changeset_id=newer)).changeset_id == newer
+
+
 def test_the_right_password_resets_the_count(services, lockout, scenario):
-    for _ in range(4):
+    for _ in range(MAX_TRIES - 1):
         with pytest.raises(WrongPassword):
             approve(services, lockout, request_for(scenario, password="guess"))
     approve(services, lockout, request_for(scenario))
-    assert lockout.reserve(scenario.changeset_id).number == 1
+    assert lockout.reserve(scenario.company_id, EMAIL, CLIENT).number == 1
 
 
 def test_without_the_lockout_store_nothing_is_tried(services, redis_server, lockout, scenario):

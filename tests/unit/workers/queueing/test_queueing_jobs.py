@@ -57,6 +57,8 @@ def test_a_sync_job_has_a_deterministic_id_a_company_slot_and_the_retry_ladder(s
 def test_a_second_sync_of_the_same_company_waits_for_the_first(services, fake_redis):
     company_id, other = make_company(services), make_company(services, name="Globex")
     first = request_sync(services, fake_redis, company_id)
+    with transaction(services.session_factory) as session:
+        sync_runs.start_run(session, first)  # running: a new request gets a sync of its own, which waits
     second = request_sync(services, fake_redis, company_id)
     elsewhere = request_sync(services, fake_redis, other)
 
@@ -72,9 +74,22 @@ def test_request_sync_refuses_a_company_without_integration(services, fake_redis
         request_sync(services, fake_redis, company_id)
 
 
-def test_redis_down_when_queueing_leaves_the_row_failed(services, fake_redis, redis_server):
+def test_redis_down_when_asking_queues_nothing(services, fake_redis, redis_server):
     company_id = make_company(services)
     redis_server.connected = False
+    with pytest.raises(QueueUnavailable):
+        request_sync(services, fake_redis, company_id)
+    with transaction(services.session_factory) as session:
+        assert sync_runs.active_runs(session, company_id) == []
+
+
+def test_redis_down_when_queueing_leaves_the_row_failed(services, fake_redis, monkeypatch):
+    company_id = make_company(services)
+
+    def lost(*args):
+        raise RedisConnectionError("connection reset by peer")
+
+    monkeypatch.setattr(queueing, "enqueue_sync", lost)
     with pytest.raises(QueueUnavailable):
         request_sync(services, fake_redis, company_id)
     with transaction(services.session_factory) as session:
