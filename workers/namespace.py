@@ -4,7 +4,8 @@ queue or job.
 hrsync's own keys read `hrsync:<namespace>:…`. RQ's names (queues, job ids, rate-limit keys) start with
 `<namespace>-`, which keeps RQ's keys apart as well (`rq:queue:<namespace>-sync`, `rq:job:<namespace>-sync-7`,
 `rq:scheduler-lock:<namespace>-sync`, …): a worker listens only to its own installation's queues, and its
-housekeeping cleans only their registries.
+housekeeping cleans only their registries. (RQ's rate-limit cleanup walks every installation's company slots,
+but only frees the slot of a job that has ended and moves that company's next job into its own queue.)
 """
 
 from __future__ import annotations
