@@ -107,33 +107,42 @@ def scratch_database(kind: str, folder: Path) -> Iterator[str]:
 
 # -- the sandbox -------------------------------------------------------------------------------------
 
-def tenant_names(size: int) -> tuple[str, str]:
-    """(BambooHR subdomain, Personio client id) of the sandbox tenants with `size` people."""
-    return f"bench{size}", f"bench-client-{size}"
+def tenant_names(size: int, limited: bool = False) -> tuple[str, str]:
+    """(BambooHR subdomain, Personio client id) of the sandbox tenants with `size` people; `limited`: the tenant
+    with the same people that enforces the published rate limits and answers with a realistic latency."""
+    suffix = f"limited-{size}" if limited else str(size)
+    return f"bench{suffix}", f"bench-client-{suffix}"
 
 
 Cases = dict[str, list[int]]  # provider → employee counts
 
 
-def serve_sandbox(cases: Cases, conn: Any) -> None:
+def serve_sandbox(cases: Cases, conn: Any, limited: Cases | None = None, latency: float = 0.0) -> None:
     from sandbox.server import SandboxServer
     from sandbox.state import SandboxState
 
     state = SandboxState()
     for size in cases.get("bamboohr", []):
         state.add_bamboohr_tenant(tenant_names(size)[0], API_KEY, people=size, seed=size)
-    for size in cases.get("personio", []):
-        state.add_personio_tenant(tenant_names(size)[1], CLIENT_SECRET, people=size, seed=size + 1)
+    unlimited = {size: state.add_personio_tenant(tenant_names(size)[1], CLIENT_SECRET, people=size, seed=size + 1)
+                 for size in cases.get("personio", [])}
+    # The very same people (the registry is seeded from the unlimited twin) behind Personio's published limits
+    # and a real server's latency.
+    for size in (limited or {}).get("personio", []):
+        people = unlimited[size].people if size in unlimited else size
+        state.add_personio_tenant(tenant_names(size, True)[1], CLIENT_SECRET, people=people, seed=size + 1,
+                                  rate_limited=True, latency=latency)
     with SandboxServer(state) as server:
         conn.send(server.url)
         conn.recv()  # the parent says when to stop
 
 
 @contextmanager
-def sandbox_process(ctx: Any, cases: Cases) -> Iterator[str]:
-    """The sandbox with a tenant per provider and size, in its own process (its CPU is not the client's)."""
+def sandbox_process(ctx: Any, cases: Cases, limited: Cases | None = None, latency: float = 0.0) -> Iterator[str]:
+    """The sandbox with a tenant per provider and size, in its own process (its CPU is not the client's); the
+    `limited` cases get a rate-limited twin answering after `latency` seconds."""
     parent, child = ctx.Pipe()
-    server = ctx.Process(target=serve_sandbox, args=(cases, child), daemon=True)
+    server = ctx.Process(target=serve_sandbox, args=(cases, child, limited, latency), daemon=True)
     server.start()
     try:
         yield parent.recv()
@@ -149,8 +158,8 @@ def provider_settings(provider: str, url: str):
     return ProviderSettings(base_url=base, timeout=120)
 
 
-def credentials(provider: str, size: int) -> dict[str, str]:
-    subdomain, client_id = tenant_names(size)
+def credentials(provider: str, size: int, limited: bool = False) -> dict[str, str]:
+    subdomain, client_id = tenant_names(size, limited)
     if provider == "bamboohr":
         return {"subdomain": subdomain, "api_key": API_KEY}
     return {"client_id": client_id, "client_secret": CLIENT_SECRET}
@@ -169,9 +178,11 @@ def make_provider(provider: str, url: str, size: int, mapping: dict[str, str] | 
 
 # -- download-only: the client's HTTP requests with bare `requests` ----------------------------------
 
-def download(provider: str, url: str, size: int, mapping: dict[str, str] | None = None) -> dict[str, float]:
+def download(provider: str, url: str, size: int, mapping: dict[str, str] | None = None,
+             limited: bool = False) -> dict[str, float]:
     """The same requests as the provider client, bodies read; then their JSON parse (the clients' parser), timed
-    on its own."""
+    on its own. `limited`: from the rate-limited tenant, each request paced as any client must be to get no 429
+    (the published budget, `providers.pacing`, kept in this process)."""
     import requests
 
     from providers.personio_mapping import DEFAULT_MAPPING
@@ -184,7 +195,7 @@ def download(provider: str, url: str, size: int, mapping: dict[str, str] | None 
     session = requests.Session()
     start = time.perf_counter()
     bodies = (_bamboohr_bodies(session, url, size, mapping) if provider == "bamboohr"
-              else _personio_bodies(session, url, size))
+              else _personio_bodies(session, url, size, limited))
     seconds = time.perf_counter() - start
     start = time.perf_counter()
     for body in bodies:
@@ -206,19 +217,35 @@ def _bamboohr_bodies(session, url: str, size: int, mapping: dict[str, str] | Non
     return [response.content]
 
 
-def _personio_bodies(session, url: str, size: int) -> list[bytes]:
+def _personio_bodies(session, url: str, size: int, limited: bool = False) -> list[bytes]:
+    from providers.pacing import PERSONIO_EMPLOYEES, Pacer, pace_key
+
     base = f"{url}/personio"
-    token = session.post(f"{base}/v1/auth", json={"client_id": tenant_names(size)[1],
+    client_id = tenant_names(size, limited)[1]
+    token = session.post(f"{base}/v1/auth", json={"client_id": client_id,
                                                   "client_secret": CLIENT_SECRET}).json()["data"]["token"]
     headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", "X-Personio-App-ID": "HRSYNC"}
+    pacer, key = (Pacer.local(), pace_key("personio", base, client_id)) if limited else (None, "")
     bodies = []
     # The same requests the client makes: full pages, then the short (or empty) one that ends the listing.
     for offset in range(0, size + 1, PERSONIO_PAGE):
+        if pacer is not None:
+            pacer.wait((PERSONIO_EMPLOYEES, key))
         response = session.get(f"{base}/v1/company/employees", params={"limit": PERSONIO_PAGE, "offset": offset},
                                headers=headers)
         response.raise_for_status()
         bodies.append(response.content)
     return bodies
+
+
+def refused(url: str, size: int) -> int:
+    """The 429 answers the rate-limited Personio tenant of `size` gave since the last call (its log is cleared)."""
+    import requests
+
+    log_url = f"{url}/_sandbox/personio/{tenant_names(size, True)[1]}/requests"
+    statuses = [entry["status"] for entry in requests.get(log_url, timeout=30).json()]
+    requests.delete(log_url, timeout=30)
+    return statuses.count(429)
 
 
 def machine_load() -> list[float]:

@@ -15,8 +15,11 @@ from typing import Any, Iterable
 from bench import _report_text as text
 
 ROOT = Path(__file__).resolve().parent.parent
-# The targets, from the issues (4: webhooks, 5: apply, 7: full sync) and the matching brief.
+# The targets, from the issues (4: webhooks, 5: apply, 7: full sync, 16: full sync under Personio's limits) and
+# the matching brief. Issue 16 replaced issue 7's 2× against the unlimited loopback download with 1.05× under the
+# published limits; the loopback ratio stays in the report as a figure of hrsync's own cost.
 SYNC_SIZE, SYNC_SECONDS, SYNC_PEAK_MB, SYNC_RATIO = 50_000, 30.0, 600.0, 2.0
+LIMITED_RATIO = 1.05
 MATCH_SIZE, MATCH_SECONDS, MATCH_PEAK_MB = 100_000, 2.0, 500.0
 WEBHOOK_RATIO, WEBHOOK_P99_MS, WEBHOOK_P95_S = 0.60, 50.0, 3.0
 APPLY_SECONDS = 10.0
@@ -45,10 +48,17 @@ def target_rows(records: dict[str, list[dict]]) -> list[tuple[str, str, str, str
                      verdict(sync["seconds"] <= SYNC_SECONDS)))
         rows.append((f"{label}: peak RSS", f"≤ {SYNC_PEAK_MB:.0f} MB", f"{sync['peak_rss_mb']:.0f} MiB",
                      verdict(sync["peak_rss_mb"] * 2**20 / 1e6 <= SYNC_PEAK_MB)))
-        rows.append((f"{label}: vs download-only", f"≤ {SYNC_RATIO:.0f}×",
+        rows.append((f"{label}: vs download-only on loopback (hrsync's own cost)", "a figure, no target",
                      f"{sync['ratio_download']:.2f}× ({sync['seconds']:.2f} s vs {sync['download_s']:.2f} s; "
-                     f"vs download + parse {sync['ratio_download_parse']:.2f}×)",
-                     verdict(sync["ratio_download"] <= SYNC_RATIO)))
+                     f"vs download + parse {sync['ratio_download_parse']:.2f}×)", ""))
+    for sync in (r for r in records["fullsync_limited"] if r["employees"] == SYNC_SIZE):
+        label = f"Full sync, {SYNC_SIZE // 1000}k {sync['provider']} employees under Personio's limits"
+        rows.append((f"{label}: vs download-only under the same limits", f"≤ {LIMITED_RATIO}×",
+                     f"{sync['ratio_download']:.3f}× ({sync['seconds']:.1f} s vs {sync['download_s']:.1f} s; "
+                     f"vs the bucket's best schedule at that latency {sync['ratio_floor']:.3f}×)",
+                     verdict(sync["ratio_download"] <= LIMITED_RATIO)))
+        rows.append((f"{label}: 429 answers", "0", f"{sync['refused_sync']} (download-only: "
+                     f"{sync['refused_download']})", verdict(sync["refused_sync"] == 0)))
     for match in (r for r in records["matching"] if r["employees"] == MATCH_SIZE):
         rows.append((f"Matching {MATCH_SIZE // 1000}k × {MATCH_SIZE // 1000}k ({match.get('scenario', 'mid-life')})",
                      f"≤ {MATCH_SECONDS:.0f} s, ≤ {MATCH_PEAK_MB:.0f} MB",
@@ -161,7 +171,8 @@ def document(records: dict[str, list[dict]], plotted: bool, image: str) -> str:
     if plotted:
         lines += [f"![Time and peak memory by size]({image})", ""]
     lines += text.growth_notes()
-    lines += [*text.fullsync(records["fullsync"]), *text.fetch(records["fetch"]),
+    lines += [*text.fullsync(records["fullsync"]), *text.fullsync_limited(records["fullsync_limited"]),
+              *text.fetch(records["fetch"]),
               *text.matching(records["matching"], records["machine_reference"]),
               *text.webhooks(records["webhooks"]), *text.apply(records["apply"]),
               *text.machine_section(machine, records["run"], records["finished"])]

@@ -21,6 +21,9 @@ DEFAULT_BAMBOOHR_BASE_URL = "https://{subdomain}.bamboohr.com/api"
 DEFAULT_PERSONIO_BASE_URL = "https://api.personio.de"
 # It becomes part of RQ job ids, which allow letters, digits, `-` and `_` only.
 NAMESPACE = re.compile(r"[A-Za-z0-9_-]{1,40}")
+# How calls to the HR systems are paced within their published limits (providers.pacing): budgets shared through
+# Redis by every process (the default), kept per process, or none (a benchmark against an unlimited sandbox).
+PACING_MODES = ("shared", "local", "off")
 
 
 class ConfigError(Exception):
@@ -45,6 +48,9 @@ class Settings:
     instance_path: Path = Path("instance")
     provider_timeout: float = 30.0
     approve_link_max_age: int = 7 * 24 * 3600
+    # Built in code (tests, tools), a process paces itself; from the environment (deployed processes) the default
+    # is "shared", see from_env.
+    provider_pacing: str = "local"
     # Prefix of every Redis key, queue and job id; empty: derived from database_url when built. (A
     # dataclasses.replace() keeps it: pass namespace="" to derive it from the new database_url.)
     namespace: str = ""
@@ -67,7 +73,8 @@ class Settings:
             "BAMBOOHR_BASE_URL": self.bamboohr_base_url, "PERSONIO_BASE_URL": self.personio_base_url,
             "SYNC_DEBOUNCE_SECONDS": str(self.sync_debounce_seconds), "HRSYNC_ENV": self.env,
             "HRSYNC_INSTANCE_PATH": str(self.instance_path), "HRSYNC_PROVIDER_TIMEOUT": str(self.provider_timeout),
-            "APPROVE_LINK_MAX_AGE": str(self.approve_link_max_age), "HRSYNC_NAMESPACE": self.namespace,
+            "APPROVE_LINK_MAX_AGE": str(self.approve_link_max_age), "HRSYNC_PROVIDER_PACING": self.provider_pacing,
+            "HRSYNC_NAMESPACE": self.namespace,
         }
         optional = {"CRON_TOKEN": self.cron_token, "SMTP_URL": self.smtp_url}
         env.update({name: value for name, value in optional.items() if value})
@@ -82,6 +89,9 @@ class Settings:
         if mode not in ("development", "production", "test"):
             raise ConfigError(f"HRSYNC_ENV must be development, production or test, not {mode!r}")
         production = mode == "production"
+        pacing = env.get("HRSYNC_PROVIDER_PACING") or "shared"
+        if pacing not in PACING_MODES:
+            raise ConfigError(f"HRSYNC_PROVIDER_PACING must be {', '.join(PACING_MODES)}, not {pacing!r}")
         secret_key = env.get("SECRET_KEY") or _dev_secret(instance, "secret_key", production,
                                                            "SECRET_KEY", secrets.token_urlsafe(48))
         keys_text = env.get("ENCRYPTION_KEYS") or _dev_secret(
@@ -103,6 +113,7 @@ class Settings:
             instance_path=instance,
             provider_timeout=_number(env, "HRSYNC_PROVIDER_TIMEOUT", 30.0),
             approve_link_max_age=int(_number(env, "APPROVE_LINK_MAX_AGE", 7 * 24 * 3600)),
+            provider_pacing=pacing,
             namespace=env.get("HRSYNC_NAMESPACE", "").strip(),
         )
 

@@ -13,7 +13,7 @@ from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMappin
                             SourceField)
 from providers.bamboohr_client import ID_BATCH, BambooHRClient
 from providers.bamboohr_mapping import DEFAULT_MAPPING, clean, employee_reader, requested_fields
-from providers.errors import ProviderError
+from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +48,25 @@ class BambooHRProvider:
     def __repr__(self) -> str:
         return f"BambooHRProvider(subdomain={self.subdomain!r})"
 
+    def verify_credentials(self) -> None:
+        """`GET /v1/meta/fields`, BambooHR's connection test (the directory may be switched off, research §9).
+
+        Refusals (401/403) and outages pass through as they are; any other answer than the field list (a
+        404, a web page) means that no BambooHR company lives at the subdomain.
+        """
+        try:
+            self.client.meta_fields()
+        except (ProviderAuthError, ProviderUnavailable):
+            raise
+        except ProviderError:
+            raise ProviderError(f"no BambooHR company at subdomain {self.subdomain}: check the subdomain "
+                                "(acme for https://acme.bamboohr.com)") from None
+
     def iter_employees(self, progress: Progress | None = None) -> Iterator[Employee]:
         """Every employee, Active and Inactive, from one custom report (the report does not page)."""
         rows = self.client.custom_report(requested_fields(self.mapping))["employees"]
         seen: set[str] = set()
-        yield from self._employees(rows, seen, progress=progress)
+        yield from self._employees(rows, seen, set(), progress=progress)
         self._report = self._learnt(seen, bool(rows))
 
     def changed_since(self, cursor: str | None) -> ChangedSince:
@@ -72,13 +86,14 @@ class BambooHRProvider:
         wanted = sorted({text for text in (str(i).strip() for i in remote_ids) if _is_id(text)}, key=int)
         fields = requested_fields(self.mapping)
         seen: set[str] = set()
+        emitted: set[str] = set()
         found = False
         for start in range(0, len(wanted), ID_BATCH):
             batch = wanted[start:start + ID_BATCH]
             rows = self.client.custom_report(fields, employee_ids=[int(i) for i in batch])["employees"]
             found = found or bool(rows)
             # Filtered again here: BambooHR drops what it does not understand without saying so.
-            yield from self._employees(rows, seen, wanted=set(batch))
+            yield from self._employees(rows, seen, emitted, wanted=set(batch))
         if wanted:
             self._report = self._learnt(seen, found)
 
@@ -105,9 +120,15 @@ class BambooHRProvider:
     def close(self) -> None:
         self.client.close()
 
-    def _employees(self, rows: list[Any], seen: set[str], *, progress: Progress | None = None,
+    def _employees(self, rows: list[Any], seen: set[str], emitted: set[str], *, progress: Progress | None = None,
                    wanted: set[str] | None = None) -> Iterator[Employee]:
-        count = 0
+        """Rows → employees; `seen` collects the field keys met, `emitted` the ids already yielded.
+
+        The report is asked with `filterDuplicates: "no"`, and BambooHR may then list a person once per row of
+        a history table: only a person's first row counts (the same person twice would be a duplicate
+        identifier in review on every sync).
+        """
+        count = repeated = 0
         read = employee_reader(self.mapping)
         unseen = set(self.mapping).difference(seen)  # only mapped keys matter to the fetch report
         for raw in rows:
@@ -120,12 +141,19 @@ class BambooHRProvider:
             employee = read(raw)
             if wanted is not None and employee.remote_id not in wanted:
                 continue
+            if employee.remote_id in emitted:
+                repeated += 1
+                continue
+            emitted.add(employee.remote_id)
             count += 1
             yield employee
             if progress is not None and count % _PROGRESS_EVERY == 0:
                 progress(count, len(rows))
         if progress is not None and (count == 0 or count % _PROGRESS_EVERY):
             progress(count, len(rows))
+        if repeated:
+            log.info("BambooHR %s: %d report rows repeated an employee already read; kept each one's first row",
+                     self.subdomain, repeated)
 
     def _learnt(self, seen: set[str], any_rows: bool) -> FetchReport:
         if not any_rows:

@@ -10,6 +10,7 @@ import requests
 from providers.base import ProviderSettings
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 from providers.http import RETRY_STATUSES, make_session
+from providers.pacing import BAMBOOHR, pace_key
 from providers.wire_json import decode
 
 # BambooHR's help page spells the header with three s and says so; the OpenAPI file with two (research §6).
@@ -28,6 +29,7 @@ class BambooHRClient:
         self.subdomain = subdomain
         self.base_url = settings.base_url.replace("{subdomain}", subdomain).rstrip("/")
         self._api_key = api_key
+        self._pacer, self._pace_key = settings.pacer, pace_key("bamboohr", self.base_url)
         self.session = session or make_session(settings)
         self.session.auth = (api_key, "x")  # the key is the user; BambooHR ignores the password
         self.session.headers["Accept"] = "application/json"
@@ -36,7 +38,15 @@ class BambooHRClient:
         return f"BambooHRClient(subdomain={self.subdomain!r})"
 
     def custom_report(self, fields: list[str], employee_ids: Iterable[int] | None = None) -> dict:
-        """`POST /v1/reports/custom?format=JSON`: every employee, Active and Inactive, in one answer."""
+        """`POST /v1/reports/custom?format=JSON`: every employee, Active and Inactive, in one answer.
+
+        `onlyCurrent` is left at its default (true): history-table fields (employment status, job info) carry
+        their values as of today, not future-dated rows. A termination entered for next month therefore shows
+        from its effective date (as BambooHR's own webhooks fire), not as a leaver today; a future hire is
+        listed all the same (status Inactive, with the hire date, which is not a history field) and is not a
+        leaver, having no termination signal (research/bamboohr.md §2.3). `filterDuplicates: "no"` may list a
+        person once per history row: the provider keeps each id's first row.
+        """
         body: dict[str, Any] = {"title": "hrsync", "fields": fields, "filterDuplicates": "no"}
         if employee_ids is not None:
             body["filters"] = {"employeeIds": list(employee_ids)}
@@ -79,8 +89,12 @@ class BambooHRClient:
         self.session.close()
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        if self._pacer is not None:
+            self._pacer.wait((BAMBOOHR, self._pace_key))
         try:
             response = self.session.request(method, self.base_url + path, **kwargs)
+            if self._pacer is not None:
+                self._pacer.observe(self._pace_key, response.headers)
         except (requests.ConnectionError, requests.Timeout) as exc:
             raise ProviderUnavailable(f"could not reach BambooHR for subdomain {self.subdomain} "
                                       f"({type(exc).__name__})") from None

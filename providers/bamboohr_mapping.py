@@ -40,8 +40,10 @@ RULE_FIELDS: Mapping[str, str] = MappingProxyType({
 # Read on every fetch besides the mapped fields: fallbacks and the termination signal.
 SUPPORT_FIELDS: tuple[str, ...] = ("homeEmail", "address2", "employmentHistoryStatus")
 
-# Faros saw "0000-00-00" for "no date"; the OpenAPI examples show the string "null" (research §2.5).
-_EMPTY = frozenset({"", "null", "0000-00-00"})
+# Faros saw "0000-00-00" for "no date" (research §2.5). The OpenAPI examples also show the string "null"; it is
+# read as "no value" only where no real value can read so (dates, statuses): "Null" is a surname.
+_EMPTY = frozenset({"", "0000-00-00"})
+_EMPTY_DATES = frozenset({*_EMPTY, "null"})
 
 _STATUSES = {"active": EmploymentStatus.ACTIVE, "inactive": EmploymentStatus.INACTIVE}
 _EMPLOYEE_FIELDS = frozenset(MAPPABLE_FIELDS)
@@ -67,7 +69,7 @@ def clean(value: Any) -> str | None:
 def parse_date(value: Any, *, field: str = "", remote_id: str = "") -> dt.date | None:
     """`yyyy-mm-dd` → date; empty → None; anything else is logged (without the value) and dropped."""
     text = clean(value)
-    if text is None:
+    if text is None or text.lower() in _EMPTY_DATES:
         return None
     try:
         return dt.date.fromisoformat(text[:10])

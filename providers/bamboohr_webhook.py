@@ -1,4 +1,9 @@
-"""BambooHR webhook deliveries: HMAC verification over the raw body and parsing into a ChangeNotice."""
+"""BambooHR webhook deliveries: HMAC verification over the raw body and parsing into a ChangeNotice.
+
+A delivery is only ever a trigger to re-fetch the employees it names, never data that is applied. Its timestamp
+window therefore spans BambooHR's whole retry schedule (a retry after hrsync answered 503 must still count), and
+replays within it are deduplicated by content (`delivery_id`); the signature check itself stays exact.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,22 @@ import json
 import re
 from typing import Any, Mapping
 
+from qs_codec import DecodeOptions, decode as decode_form
+
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
 
 SIGNATURE_HEADER = "X-BambooHR-Signature"
 TIMESTAMP_HEADER = "X-BambooHR-Timestamp"
-# Nango rejects deliveries older than five minutes; we also refuse ones from the future.
+# BambooHR retries a 5xx answer after 5, 10, 20, 40 and 80 minutes (research/bamboohr.md §5.4), possibly with
+# the first attempt's timestamp: a delivery is accepted that long after it was signed (plus clock skew).
+RETRY_SPAN_SECONDS = (5 + 10 + 20 + 40 + 80) * 60.0
 MAX_SKEW_SECONDS = 300.0
+MAX_AGE_SECONDS = RETRY_SPAN_SECONDS + MAX_SKEW_SECONDS
+# Form-encoded deliveries nest with brackets (`data[employeeId]=…`, `employees[<id>][changedFields][0]=…`), as
+# PHP and Node's `qs` write them. Brackets always make maps: `employees[201]` is employee 201, never list item
+# 201 (so `changedFields` arrives as {"0": …}). A body is at most 1 MiB: no parameter is dropped.
+_FORM = DecodeOptions(parse_lists=False, parameter_limit=1_000_000, depth=5)
 
 _EPOCH = re.compile(r"[0-9]{1,12}(\.[0-9]+)?")
 _REMOTE_ID = re.compile(r"[0-9]{1,18}")
@@ -35,9 +49,10 @@ def verify_webhook(body: bytes, headers: Mapping[str, str], secret: str, now: fl
     expected = sign(secret, body, timestamp).encode("ascii")
     if not hmac.compare_digest(expected, signature.strip().lower().encode("utf-8", "replace")):
         raise WebhookRejected("the BambooHR webhook signature does not match")
-    if abs(now - sent_at) > MAX_SKEW_SECONDS:
-        raise WebhookRejected("the BambooHR webhook timestamp is outside the 5-minute window")
-    return parse_payload(_json(body), body=body, sent=timestamp)
+    if not -MAX_SKEW_SECONDS <= now - sent_at <= MAX_AGE_SECONDS:
+        raise WebhookRejected("the BambooHR webhook timestamp is outside BambooHR's retry window "
+                              f"({MAX_AGE_SECONDS / 60:.0f} minutes)")
+    return parse_payload(_document(body), body=body, sent=timestamp)
 
 
 def parse_timestamp(text: str) -> float:
@@ -57,7 +72,7 @@ def parse_timestamp(text: str) -> float:
 
 
 def parse_payload(payload: Any, *, body: bytes, sent: str) -> ChangeNotice:
-    """Event-based (`type` + `data`) or field-based (`employees`) JSON → ChangeNotice."""
+    """Event-based (`type` + `data`) or field-based (`employees`) payload, parsed from JSON or a form → ChangeNotice."""
     if isinstance(payload, dict) and isinstance(payload.get("type"), str) and "data" in payload:
         event, entries = _event_based(payload)
     elif isinstance(payload, dict) and "employees" in payload:
@@ -73,8 +88,11 @@ def delivery_id(entries: list[tuple[str, str, str, tuple[str, ...]]], body: byte
 
     BambooHR sends no delivery id. When every entry carries its event time, the key is the set of
     (event type/action, employee id, event timestamp, changed fields): a retry re-sends the same
-    event, a new change has a new time. Payloads without event times (Fusebit-style) fall back to
-    the signed message itself (body + timestamp header), which only collapses exact replays.
+    event, a new change has a new time — whatever timestamp header the retry is signed with. Payloads
+    without event times (form posts, Fusebit-style) fall back to the signed message itself (body +
+    timestamp header): the same field of the same person changed twice reads alike, and deduplicating
+    that by body alone would drop the second change. A retry BambooHR re-signs with a new timestamp then
+    triggers one more re-fetch, which costs a request and loses nothing.
     """
     if entries and all(entry[2] for entry in entries):
         material = json.dumps(sorted(entries), separators=(",", ":"))
@@ -94,13 +112,21 @@ def _signature_headers(headers: Mapping[str, str]) -> tuple[str, str]:
     return str(signature), str(timestamp)
 
 
-def _json(body: bytes) -> Any:
+def _document(body: bytes) -> Any:
+    """The delivery's payload, from JSON or from a form-encoded body (each webhook picks one format)."""
     try:
-        return json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise MalformedWebhook("the BambooHR webhook body is not UTF-8") from None
-    except (ValueError, RecursionError):
-        raise MalformedWebhook("the BambooHR webhook body is not JSON (choose the JSON format)") from None
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError):
+            raise MalformedWebhook("the BambooHR webhook body is not valid JSON") from None
+    try:
+        return decode_form(text, _FORM)
+    except (ValueError, TypeError, IndexError, RecursionError):
+        raise MalformedWebhook("the BambooHR webhook body is neither JSON nor form-encoded") from None
 
 
 def _event_based(payload: dict) -> tuple[str, list]:
@@ -145,4 +171,6 @@ def _text(value: Any) -> str:
 
 
 def _changed(value: Any) -> tuple[str, ...]:
+    if isinstance(value, dict):  # a form's `changedFields[0]=…`
+        value = list(value.values())
     return tuple(sorted(str(v) for v in value if isinstance(v, str))) if isinstance(value, list) else ()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, ClassVar, Iterable, Iterator, Mapping, Protocol
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Mapping, Protocol
 
 from domain.employee import Employee
+
+if TYPE_CHECKING:
+    from providers.pacing import Pacer
 
 # source field key (the provider's own) → hrsync employee field (domain.employee.MAPPABLE_FIELDS)
 FieldMapping = Mapping[str, str]
@@ -22,6 +25,8 @@ class ProviderSettings:
     timeout: float = 30.0
     max_retries: int = 5
     backoff_factor: float = 0.5
+    # Keeps calls within the HR system's published rate limits (providers.pacing); None: unpaced.
+    pacer: "Pacer | None" = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +41,16 @@ class SourceField:
 
 @dataclass(frozen=True, slots=True)
 class ChangeNotice:
-    """What an authenticated webhook delivery says: whose record changed, and its dedupe key."""
+    """What an authenticated webhook delivery says: whose record changed, and its dedupe key.
+
+    No `remote_ids`: the event names nobody hrsync can fetch, and the company gets an incremental sync;
+    `payload_keys` then says what the payload held instead (its keys, never its values), for the log.
+    """
 
     event: str
     delivery_id: str
     remote_ids: tuple[str, ...] = ()
+    payload_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +66,10 @@ class FetchReport:
     """What a fetch learnt besides employees: mapped source fields the HR data never carried."""
 
     absent_fields: frozenset[str] = field(default_factory=frozenset)
+    # Ids asked for by name that the HR system did not know, where that may mean "another kind of id" rather
+    # than "deleted" (Personio webhooks name v2 person ids, read through v1): the sync looks for the change
+    # with an incremental fetch instead.
+    unresolved_ids: frozenset[str] = field(default_factory=frozenset)
 
 
 class HRProvider(Protocol):
@@ -65,6 +79,14 @@ class HRProvider(Protocol):
     label: ClassVar[str]
     require_hire_date: ClassVar[bool]
     default_mapping: ClassVar[FieldMapping]
+
+    def verify_credentials(self) -> None:
+        """One cheap authenticated call proving that the credentials open this company's HR data.
+
+        Raises ProviderAuthError (credentials refused), ProviderUnavailable (unreachable, 5xx) or
+        ProviderError (an answer, but not the company's: e.g. no company at that address); each
+        message names what to fix and holds no secret.
+        """
 
     def iter_employees(self, progress: Progress | None = None) -> Iterator[Employee]:
         """Stream every employee (active and inactive), page by page."""

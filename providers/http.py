@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
@@ -10,6 +12,20 @@ from providers.base import ProviderSettings
 
 # Throttling and gateway errors are worth another try; everything else is answered at once.
 RETRY_STATUSES = (429, 502, 503, 504)
+# Personio asks for at least a second before retrying a 429 (research/personio.md §6, [D23]) and may send no
+# Retry-After; urllib3's own backoff would retry the first one at once.
+MIN_THROTTLED_WAIT = 1.0
+
+
+class ThrottleAwareRetry(Retry):
+    """urllib3's Retry, but a 429 answered without Retry-After still waits MIN_THROTTLED_WAIT (plus jitter)."""
+
+    def get_backoff_time(self) -> float:
+        backoff = super().get_backoff_time()
+        if self.history and self.history[-1].status == 429:
+            jitter = random.random() * self.backoff_jitter if self.backoff_jitter else 0.0
+            return max(backoff, MIN_THROTTLED_WAIT + jitter)
+        return backoff
 
 
 class _TimeoutAdapter(HTTPAdapter):
@@ -26,7 +42,7 @@ class _TimeoutAdapter(HTTPAdapter):
 
 
 def make_retry(settings: ProviderSettings) -> Retry:
-    return Retry(
+    return ThrottleAwareRetry(
         total=settings.max_retries,
         connect=settings.max_retries,
         read=2,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from typing import Any, Callable, ClassVar, Iterable, Iterator, Mapping
 
@@ -12,10 +13,13 @@ from domain.employee import Employee
 from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMapping, Progress,
                             ProviderSettings, SourceField)
 from providers.errors import ProviderAuthError
-from providers.personio_client import Page, PersonioClient
+from providers.personio_client import EMPLOYEES_PATH, Page, PersonioClient, RepeatedPage
 from providers.personio_mapping import (DEFAULT_MAPPING, AbsenceTracker, attributes_of,
                                         RecordMapper, remote_id_of)
+from providers.personio_paging import PAGE_SIZE
 from providers.personio_webhook import verify_webhook
+
+log = logging.getLogger(__name__)
 
 # `updated_since` takes a naive ISO time whose zone Personio does not state. Sending UTC asks for a
 # little *more* than needed for a company east of UTC (all of Personio's markets), and the overlap
@@ -42,9 +46,15 @@ class PersonioProvider:
         self._mapping = dict(DEFAULT_MAPPING if mapping is None else mapping)
         self._utcnow = utcnow
         self._tracker: AbsenceTracker | None = None
+        self._unresolved: frozenset[str] = frozenset()
+        self._listed: int | None = None  # employees the last listing counted (Personio's total)
 
     def __repr__(self) -> str:
         return f"<PersonioProvider client_id={self._client.client_id!r}>"
+
+    def verify_credentials(self) -> None:
+        """`POST /v1/auth`, then one employee (`limit=1`): the credential is accepted and may read employees."""
+        self._client.get(EMPLOYEES_PATH, {"limit": 1, "offset": 0})
 
     def iter_employees(self, progress: Progress | None = None) -> Iterator[Employee]:
         """Every employee, active and inactive, streamed page by page (`total` from `metadata`)."""
@@ -67,21 +77,31 @@ class PersonioProvider:
         """
         started = self._utcnow().astimezone(dt.timezone.utc).replace(microsecond=0)
         since = _parse_cursor(cursor)
-        params = {} if since is None else {
-            "updated_since": (since - CURSOR_OVERLAP).strftime(UPDATED_SINCE_FORMAT)}
-        ids = tuple(remote_id_of(r) for page in self._client.iter_pages(params, read_ahead=True, attributes=())
-                    for r in page.records)
+        if since is None:
+            return ChangedSince(remote_ids=self._listed_ids({}), cursor=started.isoformat())
+        try:
+            ids = self._listed_ids({"updated_since": (since - CURSOR_OVERLAP).strftime(UPDATED_SINCE_FORMAT)})
+        except RepeatedPage:
+            # Personio's spec says limit and offset are ignored with `updated_since`; where they are, its pages
+            # cannot be walked. Every id then, as the full diff lists them: slower, never wrong.
+            log.info("Personio ignored the offset of an updated_since listing for client id %s; listing every "
+                     "employee instead", self._client.client_id)
+            ids = self._listed_ids({})
         return ChangedSince(remote_ids=ids, cursor=started.isoformat())
 
     def fetch_employees(self, remote_ids: Iterable[str]) -> Iterator[Employee]:
-        """The named employees, one `GET …/employees/{id}` each; ids Personio does not know are left out."""
+        """The named employees, one `GET …/employees/{id}` each — or, when that would take more requests than
+        listing everyone (Personio's whole company changed since the cursor), from the listing. Ids Personio
+        does not know are left out and reported as `unresolved_ids`: a webhook may name a v2 person id."""
         tracker, to_employee = self._start_fetch(), RecordMapper(self._mapping)
-        for remote_id in dict.fromkeys(str(i) for i in remote_ids):
-            record = self._client.employee(remote_id)
-            if record is None:
-                continue
+        wanted = dict.fromkeys(str(i) for i in remote_ids)
+        found: set[str] = set()
+        for record in self._records_of(wanted):
             tracker.observe(record)
-            yield to_employee(record)
+            employee = to_employee(record)
+            found.add(employee.remote_id)
+            yield employee
+        self._unresolved = frozenset(wanted).difference(found)
 
     def list_fields(self) -> list[SourceField]:
         """Load Personio fields: every attribute the credential may read, custom `dynamic_*` ones too.
@@ -100,9 +120,11 @@ class PersonioProvider:
         return fields
 
     def fetch_report(self) -> FetchReport:
-        """Mapped attribute keys that no employee of the last fetch carried (not blanks: unknown)."""
+        """Mapped attribute keys that no employee of the last fetch carried (not blanks: unknown), and the ids
+        the last fetch by id asked for in vain."""
         tracker = self._tracker
-        return FetchReport(absent_fields=tracker.absent() if tracker else frozenset())
+        return FetchReport(absent_fields=tracker.absent() if tracker else frozenset(),
+                           unresolved_ids=self._unresolved)
 
     @staticmethod  # pure: the web app verifies without building a client
     def verify_webhook(body: bytes, headers: Mapping[str, str], secret: str, now: float) -> ChangeNotice:
@@ -115,7 +137,27 @@ class PersonioProvider:
 
     def _start_fetch(self) -> AbsenceTracker:
         self._tracker = AbsenceTracker(self._mapping)
+        self._unresolved = frozenset()
         return self._tracker
+
+    def _listed_ids(self, params: Mapping[str, str]) -> tuple[str, ...]:
+        ids: list[str] = []
+        for page in self._client.iter_pages(params, read_ahead=True, attributes=()):
+            ids.extend(remote_id_of(record) for record in page.records)
+            if not params and page.total is not None:
+                self._listed = page.total
+        return tuple(ids)
+
+    def _records_of(self, wanted: Mapping[str, None]) -> Iterator[Mapping[str, Any]]:
+        """The wanted records: one request each, or the whole listing when it takes fewer requests."""
+        if self._listed is not None and len(wanted) > self._listed // PAGE_SIZE + 1:
+            for page in self._client.iter_pages(read_ahead=True, attributes=self._mapping.keys()):
+                yield from (record for record in page.records if remote_id_of(record) in wanted)
+            return
+        for remote_id in wanted:
+            record = self._client.employee(remote_id)
+            if record is not None:
+                yield record
 
 
 def _credentials(credentials: Mapping[str, str]) -> tuple[str, str]:

@@ -13,6 +13,7 @@ import requests
 from providers.base import ProviderSettings
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 from providers.http import make_session
+from providers.pacing import PERSONIO_AUTH, PERSONIO_EMPLOYEES, PERSONIO_V1_ADDRESS, pace_key
 from providers.personio_auth import TokenStore, token_from_header
 from providers.personio_mapping import remote_id_of
 from providers.personio_paging import PAGE_SIZE, page_bodies, page_shape, records_of, total_of
@@ -31,6 +32,10 @@ AUTH_REJECTIONS = (400, 401, 403, 422)
 MESSAGE_LIMIT = 300
 
 
+class RepeatedPage(ProviderError):
+    """A full page of records already listed: Personio did not honour the offset."""
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """One page of employee records (deduplicated across the listing) and the total if Personio said."""
@@ -47,6 +52,11 @@ class PersonioClient:
         self.client_id = client_id
         self._secret = client_secret
         self._base_url = settings.base_url.rstrip("/")
+        self._pacer = settings.pacer
+        # One budget per credential (per server: a sandbox is not Personio), and the address-wide one.
+        self._pace_key, host_key = pace_key("personio", self._base_url, client_id), pace_key("personio", self._base_url)
+        self._claims = {AUTH_PATH: ((PERSONIO_AUTH, self._pace_key), (PERSONIO_V1_ADDRESS, host_key)),
+                        None: ((PERSONIO_EMPLOYEES, self._pace_key), (PERSONIO_V1_ADDRESS, host_key))}
         self._session = session if session is not None else make_session(settings)
         self._session.headers.update({"Accept": "application/json", "X-Personio-App-ID": APP_ID})
         self._tokens = TokenStore(self._authenticate, clock)
@@ -83,7 +93,7 @@ class PersonioClient:
             records = records_of(body)
             fresh = tuple(r for r in records if _first_sight(remote_id_of(r), seen))
             if records and not fresh and len(records) >= PAGE_SIZE:
-                raise ProviderError(f"Personio repeated the employees page at offset {offset}")
+                raise RepeatedPage(f"Personio repeated the employees page at offset {offset}")
             yield Page(fresh, total_of(body))
 
     def first_page(self) -> Page:
@@ -153,8 +163,13 @@ class PersonioClient:
         return token.strip(), float(lifetime) if valid else None
 
     def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        if self._pacer is not None:
+            self._pacer.wait(*self._claims.get(path, self._claims[None]))
         try:
-            return self._session.request(method, self._base_url + path, **kwargs)
+            response = self._session.request(method, self._base_url + path, **kwargs)
+            if self._pacer is not None:
+                self._pacer.observe(self._pace_key, response.headers)
+            return response
         except (requests.ConnectionError, requests.Timeout, requests.exceptions.RetryError) as exc:
             raise ProviderUnavailable(
                 f"Personio did not answer {method} {path} ({type(exc).__name__}); try again later") from None

@@ -17,9 +17,12 @@ AUTH_HEADER = "authorization"
 BEARER = b"Bearer "
 REQUIRED_KEYS = ("company_id", "event_name", "occurred_at", "payload")
 
-# Events that concern one person's record; every other event (absence-period.*, attendance-period.*,
-# document.*, anything new) becomes a notice without ids, which the endpoint acknowledges and ignores.
+# Events that concern one person's record. Every other event (absence-period.*, attendance-period.*,
+# document.*, anything new), and a person event whose payload holds no id where we look, becomes a notice
+# without ids: the company gets an incremental sync (SPEC §5), so nothing an authentic event reports is lost.
 PERSON_EVENT_PREFIXES = ("person.", "employment.")
+# At most this many payload keys are logged (never values), each shortened: enough to learn the real schema.
+LOGGED_KEYS, LOGGED_KEY_LENGTH = 20, 64
 # Person ids are numeric today; anything outside this shape would end up in a URL path, so it is refused.
 _ID_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -38,7 +41,14 @@ def verify_webhook(body: bytes, headers: Mapping[str, str], token: str | None) -
         key = delivery_id(envelope)
     except RecursionError:  # a payload nested deeper than re-serialising allows
         raise MalformedWebhook("the webhook payload is nested too deeply") from None
-    return ChangeNotice(event=event, delivery_id=key, remote_ids=_person_ids(event, envelope["payload"]))
+    payload = envelope["payload"]
+    remote_ids = _person_ids(event, payload)
+    return ChangeNotice(event=event, delivery_id=key, remote_ids=remote_ids,
+                        payload_keys=() if remote_ids else _keys(payload))
+
+
+def _keys(payload: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(sorted(str(key)[:LOGGED_KEY_LENGTH] for key in payload)[:LOGGED_KEYS])
 
 
 def _authenticate(headers: Mapping[str, str], token: str | None) -> None:
@@ -100,8 +110,9 @@ def _check_types(document: dict[str, Any]) -> None:
 
 def _person_ids(event: str, payload: dict[str, Any]) -> tuple[str, ...]:
     """The person id(s) a person/employment event names. The per-event payload schema is not
-    published: person events are read from `id` / `person_id` / `person.id`, employment events from
-    `person_id` / `person.id` only (their own `id` is the employment's, not the person's)."""
+    published (research/personio.md §5): person events are read from `id` / `person_id` / `person.id`,
+    employment events from `person_id` / `person.id` only (their own `id` is the employment's, not the
+    person's). Anything else names nobody: the caller falls back to an incremental sync."""
     if not event.startswith(PERSON_EVENT_PREFIXES):
         return ()
     candidates = [payload.get("person_id"), _nested_id(payload.get("person"))]

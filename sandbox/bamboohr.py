@@ -96,18 +96,19 @@ def _report(tenant: BambooHRTenant, title: str, requested: list[Any], filters: A
     with tenant.lock:
         if filters:
             try:
-                rows = _rows(fields, _filtered(tenant, filters))
+                rows = _rows(tenant, fields, _filtered(tenant, filters))
             except ValueError as exc:
                 return error(400, str(exc))
         else:
             # Rendered once per field list and data version: 50k rows must not dominate a fetch benchmark.
             key = ("report", tuple(name for name, _ in fields))
-            rows = tenant.cached(key, lambda: _rows(fields, tenant.people))
+            rows = tenant.cached(key, lambda: _rows(tenant, fields, tenant.people))
     return Response(head + b',"employees":' + rows + b"}", mimetype="application/json")
 
 
-def _rows(fields: list, people: list[Person]) -> bytes:
-    return _dumps([employee_row(p, fields) for p in people]).encode()
+def _rows(tenant: BambooHRTenant, fields: list, people: list[Person]) -> bytes:
+    return _dumps([employee_row(p, fields, integer_id=tenant.integer_ids, wrapped=tenant.wrapped_values)
+                   for p in people]).encode()
 
 
 def _dumps(value: Any) -> str:
@@ -152,8 +153,9 @@ def changed() -> Response:
         entries += [(pid, "Deleted", when) for pid, when in tenant.deleted.items() if when > since]
     entries = [e for e in entries if kind == "all" or e[1].lower() == kind]
     latest = max((when for _, _, when in entries), default=since)
-    return send({"latest": iso_utc(latest), "employees": {
-        pid: {"id": pid, "action": action, "lastChanged": iso_utc(when)} for pid, action, when in entries}})
+    employees = {pid: {"id": pid, "action": action, "lastChanged": iso_utc(when)} for pid, action, when in entries}
+    # BambooHR is PHP: an empty map is encoded as an empty list.
+    return send({"latest": iso_utc(latest), "employees": employees or []})
 
 
 def _action(person: Person, since: dt.datetime) -> str:
@@ -178,4 +180,5 @@ def employee(employee_id: str) -> Response:
         person = tenant.people[0] if employee_id == "0" and tenant.people else tenant.find(employee_id)
         if person is None:
             return error(404, "Employee not found")
-        return send(employee_row(person, visible_fields(names, tenant.hidden_fields)))
+        return send(employee_row(person, visible_fields(names, tenant.hidden_fields), integer_id=tenant.integer_ids,
+                                 wrapped=tenant.wrapped_values))

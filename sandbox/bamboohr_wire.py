@@ -110,10 +110,13 @@ def visible_fields(requested: list[str], hidden: frozenset[str]) -> list[tuple[s
     return out
 
 
-def employee_row(person: Person, fields: list[tuple[str, FieldSpec]]) -> dict[str, Any]:
-    row: dict[str, Any] = {"id": person.id}
+def employee_row(person: Person, fields: list[tuple[str, FieldSpec]], *, integer_id: bool = False,
+                 wrapped: bool = False) -> dict[str, Any]:
+    """One employee: `id` a string (the OpenAPI file) or a number (the directory sample); values plain or, as in
+    Fusebit's recording, `{"value": …}`."""
+    row: dict[str, Any] = {"id": int(person.id) if integer_id and person.id.isdigit() else person.id}
     for name, spec in fields:
-        row[name] = spec.read(person)
+        row[name] = {"value": spec.read(person)} if wrapped else spec.read(person)
     return row
 
 

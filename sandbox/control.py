@@ -15,17 +15,39 @@ bp = guard(Blueprint("sandbox_control", __name__, url_prefix="/_sandbox"))
 MAX_PEOPLE = 200_000
 
 
+# Options of a tenant's real variants and limits, by kind: name → accepted JSON type(s).
+VARIANTS = {
+    "bamboohr": {"rate_limited": bool, "throttle_status": int, "latency": (int, float), "integer_ids": bool,
+                 "wrapped_values": bool},
+    "personio": {"rate_limited": bool, "latency": (int, float), "attribute_style": str,
+                 "invalid_token_status": int, "updated_since_paging": bool},
+}
+
+
 def _describe(tenant: Tenant) -> dict[str, Any]:
     base = request.host_url.rstrip("/")
-    info = {"kind": tenant.kind, "key": tenant.key, "company_id": tenant.company_id, "people": len(tenant.people)}
+    info = {"kind": tenant.kind, "key": tenant.key, "company_id": tenant.company_id, "people": len(tenant.people),
+            "rate_limited": tenant.limits is not None, "latency": tenant.latency}
     if tenant.kind == "bamboohr":
         info.update(subdomain=tenant.key, base_url=f"{base}/bamboohr/{{subdomain}}",
-                    hidden_fields=sorted(tenant.hidden_fields))
+                    hidden_fields=sorted(tenant.hidden_fields), integer_ids=tenant.integer_ids,
+                    wrapped_values=tenant.wrapped_values)
     else:
         info.update(client_id=tenant.key, base_url=f"{base}/personio", token_mode=tenant.token_mode,
                     readable_attributes=None if tenant.readable_attributes is None
-                    else sorted(tenant.readable_attributes))
+                    else sorted(tenant.readable_attributes), attribute_style=tenant.attribute_style,
+                    invalid_token_status=tenant.invalid_token_status,
+                    updated_since_paging=tenant.updated_since_paging)
     return info
+
+
+def _variants(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    options = {name: body[name] for name in VARIANTS[kind] if name in body}
+    for name, value in options.items():
+        accepted = VARIANTS[kind][name]
+        if (isinstance(value, bool) and accepted is not bool) or not isinstance(value, accepted):
+            raise ControlError(400, f"{name} has the wrong type")
+    return options
 
 
 def _people_spec(body: dict[str, Any]) -> Any:
@@ -55,19 +77,20 @@ def tenants() -> Response:
 
 @bp.post("/bamboohr")
 def create_bamboohr() -> Response:
-    """Body: {subdomain, api_key, people: N | [person...], seed?, hidden_fields?}."""
+    """Body: {subdomain, api_key, people: N | [person...], seed?, hidden_fields?, and VARIANTS["bamboohr"]?}."""
     body, state = read_body(), sandbox_state()
     subdomain, api_key = required(body, "subdomain"), required(body, "api_key")
     if state.bamboohr_tenant(subdomain) is not None:
         raise ControlError(409, f"bamboohr tenant {subdomain!r} exists")
     tenant = state.add_bamboohr_tenant(subdomain, api_key, _people_spec(body), int(body.get("seed", 1)),
-                                       hidden_fields=body.get("hidden_fields") or ())
+                                       hidden_fields=body.get("hidden_fields") or (), **_variants("bamboohr", body))
     return jsonify(_describe(tenant)), 201
 
 
 @bp.post("/personio")
 def create_personio() -> Response:
-    """Body: {client_id, client_secret, people, seed?, token_mode?, readable_attributes?, token_ttl?}."""
+    """Body: {client_id, client_secret, people, seed?, token_mode?, readable_attributes?, token_ttl?, and
+    VARIANTS["personio"]?}."""
     body, state = read_body(), sandbox_state()
     client_id, secret = required(body, "client_id"), required(body, "client_secret")
     if state.personio_tenant(client_id) is not None:
@@ -75,7 +98,7 @@ def create_personio() -> Response:
     tenant = state.add_personio_tenant(
         client_id, secret, _people_spec(body), int(body.get("seed", 2)),
         token_mode=body.get("token_mode", "reusable"), readable_attributes=body.get("readable_attributes"),
-        token_ttl=float(body.get("token_ttl", 86400)))
+        token_ttl=float(body.get("token_ttl", 86400)), **_variants("personio", body))
     return jsonify(_describe(tenant)), 201
 
 

@@ -53,7 +53,8 @@ def expire_tokens(key: str) -> Response:
 
 @bp.post("/<kind>/<key>/webhooks")
 def send_webhook(kind: str, key: str) -> Response:
-    """Body: {target_url, secret (BambooHR) | token (Personio), person_ids | person_id, event?}."""
+    """Body: {target_url, secret (BambooHR) | token (Personio), person_ids | person_id, event?, and for BambooHR
+    encoding? (json | form) and style? (docs | fusebit)}."""
     body, tenant = read_body(), tenant_of(kind, key)
     target = required(body, "target_url")
     ids = body.get("person_ids") or [body.get("person_id")]
@@ -62,7 +63,8 @@ def send_webhook(kind: str, key: str) -> Response:
     try:
         if kind == "bamboohr":
             response = webhooks.send_bamboohr(tenant, target, required(body, "secret"), [str(i) for i in ids],
-                                              body.get("event", "employee.updated"))
+                                              body.get("event", "employee.updated"),
+                                              encoding=body.get("encoding", "json"), style=body.get("style", "docs"))
         else:
             response = webhooks.send_personio(tenant, target, required(body, "token"), str(ids[0]),
                                               body.get("event", "person.updated"))

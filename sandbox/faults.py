@@ -25,14 +25,27 @@ def begin(tenant: Tenant, path: str, error: ErrorRenderer) -> Response | None:
     """Attach the request to `tenant` and apply the next matching fault; a response ends the request."""
     g.sandbox_tenant, g.sandbox_path = tenant, path
     fault = g.sandbox_fault = sandbox_state().take_fault(tenant, path)
-    if fault is None or fault.kind == "bad_json":
-        return None
-    if fault.kind == "slow":
+    if fault is not None and fault.kind not in ("bad_json", "slow"):
+        response = error(fault.status, "Unauthorized" if fault.kind == "auth_failure" else _phrase(fault.status))
+        if fault.retry_after is not None:
+            response.headers["Retry-After"] = str(fault.retry_after)
+        return response
+    if fault is not None and fault.kind == "slow":
         time.sleep(fault.delay)  # the sandbox *is* the slow server here
+    if tenant.latency:
+        time.sleep(tenant.latency)  # a real HR system's answer takes a while
+    return _throttled(tenant, path, error)
+
+
+def _throttled(tenant: Tenant, path: str, error: ErrorRenderer) -> Response | None:
+    """The tenant's published rate limits (sandbox.throttle): a refusal, or None with the headers to send."""
+    if tenant.limits is None:
         return None
-    response = error(fault.status, "Unauthorized" if fault.kind == "auth_failure" else _phrase(fault.status))
-    if fault.retry_after is not None:
-        response.headers["Retry-After"] = str(fault.retry_after)
+    refusal, g.sandbox_rate_headers = tenant.limits.admit(path)
+    if refusal is None:
+        return None
+    response = error(refusal.status, _phrase(refusal.status))
+    response.headers.update(refusal.headers)
     return response
 
 
@@ -49,6 +62,8 @@ def finish(response: Response) -> Response:
     if tenant is None:
         return response
     fault = g.get("sandbox_fault")
+    for name, value in (g.get("sandbox_rate_headers") or {}).items():
+        response.headers.setdefault(name, value)
     if fault is not None and fault.kind == "bad_json" and response.status_code < 300:
         body = response.get_data()
         response.set_data(body[: len(body) // 2])

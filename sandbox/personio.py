@@ -51,8 +51,8 @@ def _authenticate() -> Response | None:
     if answered is not None:
         return answered
     if not tenant.token_valid(g.token):
-        # 401 (not the spec example's 403) so that clients re-authenticate; the real status is unconfirmed.
-        return error(401, "Provided authorization is not valid")
+        # The spec's example answers 403 "Provided authorization is not valid"; 401 is reported too (the tenant says).
+        return error(tenant.invalid_token_status, "Provided authorization is not valid")
     return None
 
 
@@ -104,13 +104,18 @@ def employees() -> Response:
     if projection:
         specs = tuple(s for s in specs if s.key == "id" or s.key in projection)
     email = request.args.get("email") if since is None else None  # ignored with updated_since (§2.1)
+    style = tenant.attribute_style
     with tenant.lock:
         if since is None and email is None and not projection:
-            rows = tenant.cached(("personio_rows", specs), lambda: [employee_json(p, specs) for p in tenant.people])
+            rows = tenant.cached(("personio_rows", specs), lambda: [employee_json(p, specs, style)
+                                                                      for p in tenant.people])
             total, page = len(rows), rows[offset:offset + limit]
         else:
             people = _select(tenant, email, since)
-            total, page = len(people), [employee_json(p, specs) for p in people[offset:offset + limit]]
+            if since is not None and not tenant.updated_since_paging:
+                # As the spec says of updated_since: limit and offset ignored, every match on every page.
+                offset, limit = 0, max(len(people), 1)
+            total, page = len(people), [employee_json(p, specs, style) for p in people[offset:offset + limit]]
     metadata = {"total_elements": total, "current_page": offset // limit, "total_pages": math.ceil(total / limit)}
     head = json.dumps({"success": True, "metadata": metadata, "offset": offset, "limit": limit},
                       separators=(",", ":"))
@@ -169,6 +174,6 @@ def employee(employee_id: int) -> Response:
         person = tenant.find(str(employee_id))
         if person is None:
             return error(404, "Es ist ein Problem aufgetreten")  # the spec's own (German) example
-        body = employee_json(person, readable(tenant.readable_attributes))
+        body = employee_json(person, readable(tenant.readable_attributes), tenant.attribute_style)
     return ok(f'{{"success":true,"data":{body}}}')
 

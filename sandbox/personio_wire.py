@@ -27,7 +27,11 @@ class AttributeSpec:
     read: Callable[[Person], Any]
     options: tuple[str, ...] = ()
 
-    def render(self, person: Person) -> dict[str, Any]:
+    def render(self, person: Person, style: str = "full") -> dict[str, Any]:
+        """`{label, value, type, universal_id}` as the spec shows, or only `{label, value}` as personio-py
+        recorded it (style "label_value")."""
+        if style == "label_value":
+            return {"label": self.label, "value": self.read(person)}
         return {"label": self.label, "value": self.read(person), "type": self.type, "universal_id": self.universal_id}
 
     def describe(self) -> dict[str, Any]:
@@ -56,6 +60,13 @@ def _team(p: Person) -> Any:
     return _ref("Team", "Platform") if p.department == "Engineering" else []
 
 
+def _or_empty(value: str | None, p: Person) -> str | None:
+    """An empty text attribute comes as `""` or as `null` (both in Personio's own examples): half each."""
+    if value:
+        return value
+    return "" if int(p.id) % 2 else None
+
+
 def _probation_end(p: Person) -> str | None:
     return stamp(p.hire_date + dt.timedelta(days=182)) if p.hire_date else None
 
@@ -64,7 +75,8 @@ ATTRIBUTES: tuple[AttributeSpec, ...] = (
     AttributeSpec("id", "ID", "integer", "id", lambda p: int(p.id)),
     AttributeSpec("first_name", "First name", "standard", "first_name", lambda p: p.first_name),
     AttributeSpec("last_name", "Last name", "standard", "last_name", lambda p: p.last_name),
-    AttributeSpec("preferred_name", "Name (preferred)", "standard", "preferred_name", lambda p: p.preferred_name or ""),
+    AttributeSpec("preferred_name", "Name (preferred)", "standard", "preferred_name",
+                  lambda p: _or_empty(p.preferred_name, p)),
     AttributeSpec("email", "Email", "standard", "email", lambda p: p.work_email or p.home_email or ""),
     AttributeSpec("gender", "Gender", "standard", "gender", lambda p: p.gender),
     AttributeSpec("status", "Status", "standard", "status", lambda p: p.status),
@@ -94,7 +106,7 @@ ATTRIBUTES: tuple[AttributeSpec, ...] = (
     AttributeSpec("dynamic_1002", "Nationalität", "list", None, lambda p: p.nationality,
                   options=tuple(n for *_, n in LOCALES)),
     AttributeSpec("dynamic_1003", "Straße und Hausnummer", "standard", None, lambda p: p.address1),
-    AttributeSpec("dynamic_1004", "Adresszusatz", "standard", None, lambda p: p.address2 or ""),
+    AttributeSpec("dynamic_1004", "Adresszusatz", "standard", None, lambda p: _or_empty(p.address2, p)),
     AttributeSpec("dynamic_1005", "PLZ", "standard", None, lambda p: p.zipcode),
     AttributeSpec("dynamic_1006", "Ort", "standard", None, lambda p: p.city),
     AttributeSpec("dynamic_1007", "Land", "list", None, lambda p: p.country, options=tuple(c for _, _, c, _ in LOCALES)),
@@ -103,7 +115,7 @@ ATTRIBUTES: tuple[AttributeSpec, ...] = (
     AttributeSpec("dynamic_1010", "Telefon (mobil)", "standard", None, lambda p: p.phone),
     AttributeSpec("dynamic_1011", "Sprachen", "tags", None, lambda p: ",".join(p.languages) or None,
                   options=LANGUAGES),
-    AttributeSpec("dynamic_24407", "Titel", "standard", None, lambda p: p.academic_title or ""),
+    AttributeSpec("dynamic_24407", "Titel", "standard", None, lambda p: _or_empty(p.academic_title, p)),
 )
 
 ATTRIBUTES_BY_KEY = {spec.key: spec for spec in ATTRIBUTES}
@@ -130,12 +142,12 @@ def readable(whitelist: frozenset[str] | None) -> tuple[AttributeSpec, ...]:
     return tuple(spec for spec in ATTRIBUTES if spec.key == "id" or spec.key in whitelist)
 
 
-def employee_object(person: Person, specs: tuple[AttributeSpec, ...]) -> dict[str, Any]:
-    return {"type": "Employee", "attributes": {spec.key: spec.render(person) for spec in specs}}
+def employee_object(person: Person, specs: tuple[AttributeSpec, ...], style: str = "full") -> dict[str, Any]:
+    return {"type": "Employee", "attributes": {spec.key: spec.render(person, style) for spec in specs}}
 
 
-def employee_json(person: Person, specs: tuple[AttributeSpec, ...]) -> str:
-    return json.dumps(employee_object(person, specs), ensure_ascii=False, separators=(",", ":"))
+def employee_json(person: Person, specs: tuple[AttributeSpec, ...], style: str = "full") -> str:
+    return json.dumps(employee_object(person, specs, style), ensure_ascii=False, separators=(",", ":"))
 
 
 def changed_attribute_keys(person: Person) -> set[str]:

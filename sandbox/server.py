@@ -89,7 +89,8 @@ class SandboxServer:
     def send_bamboohr_webhook(self, tenant: BambooHRTenant, target_url: str, secret: str,
                               person_ids: str | Iterable[str], event: str = "employee.updated",
                               **options: Any) -> requests.Response:
-        """A signed BambooHR delivery (one per id for event-based events; the last response is returned)."""
+        """A signed BambooHR delivery (one per id for event-based events; the last response is returned);
+        `encoding="form"` and `style="fusebit"` send the real variants (sandbox.webhooks.send_bamboohr)."""
         return webhooks.send_bamboohr(tenant, target_url, secret, person_ids, event, **options)
 
     def send_personio_webhook(self, tenant: PersonioTenant, target_url: str, token: str, person_id: str,
@@ -98,18 +99,22 @@ class SandboxServer:
         return webhooks.send_personio(tenant, target_url, token, person_id, event, **options)
 
 
-def default_state(employees: int, seed: int = 1) -> tuple[SandboxState, BambooHRTenant, PersonioTenant]:
-    """One BambooHR company (`acme`) and one Personio credential, `employees` people each, fresh secrets."""
+def default_state(employees: int, seed: int = 1, *,
+                  rate_limited: bool = True) -> tuple[SandboxState, BambooHRTenant, PersonioTenant]:
+    """One BambooHR company (`acme`) and one Personio credential, `employees` people each, fresh secrets; by
+    default they enforce the systems' published rate limits, as the real ones do."""
     state = SandboxState()
-    bamboo = state.add_bamboohr_tenant("acme", f"sandbox-{secrets.token_hex(16)}", employees, seed)
-    perso = state.add_personio_tenant("sandbox-client", f"sandbox-{secrets.token_hex(16)}", employees, seed + 1)
+    bamboo = state.add_bamboohr_tenant("acme", f"sandbox-{secrets.token_hex(16)}", employees, seed,
+                                       rate_limited=rate_limited)
+    perso = state.add_personio_tenant("sandbox-client", f"sandbox-{secrets.token_hex(16)}", employees, seed + 1,
+                                      rate_limited=rate_limited)
     return state, bamboo, perso
 
 
 def serve(port: int = 8081, employees: int = 100, *, host: str = "127.0.0.1", seed: int = 1,
-          echo: Callable[[str], None] = print) -> None:
+          echo: Callable[[str], None] = print, rate_limited: bool = True) -> None:
     """`hrsync sandbox`: serve a default BambooHR and Personio tenant until interrupted."""
-    state, bamboo, perso = default_state(employees, seed)
+    state, bamboo, perso = default_state(employees, seed, rate_limited=rate_limited)
     server = make_server(host, port, create_sandbox_app(state), threaded=True, request_handler=QuietHandler)
     url = f"http://{host}:{server.port}"
     # These are throwaway sandbox credentials; printing them is the point of this command.
@@ -119,6 +124,8 @@ def serve(port: int = 8081, employees: int = 100, *, host: str = "127.0.0.1", se
     echo(f"  Personio  PERSONIO_BASE_URL={url}/personio  client_id={perso.client_id}"
          f"  client_secret={perso.client_secret}")
     echo(f"  control   {url}/_sandbox/tenants")
+    echo("  rate limits " + ("as published (Personio: 300 listing requests a minute in bursts of 15; BambooHR: a "
+                             "guessed 20 per 5 s)" if rate_limited else "off"))
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -9,8 +9,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sandbox.people import Person, coerce_changes, generate_people
-from sandbox.tenants import (FAULT_KINDS, TOKEN_MODES, BambooHRTenant, Fault, PersonioTenant, RequestDetail,
-                             RequestRecord, Tenant)
+from sandbox.tenants import (ATTRIBUTE_STYLES, FAULT_KINDS, TOKEN_MODES, BambooHRTenant, Fault, PersonioTenant,
+                             RequestDetail, RequestRecord, Tenant)
+from sandbox.throttle import PERSONIO_V1_PER_ADDRESS_PER_MINUTE, BambooHRLimits, PersonioLimits, Window
 
 PeopleSpec = int | Iterable[Person] | Iterable[Mapping[str, Any]]
 DEFAULT_RETRY_AFTER = object()
@@ -19,6 +20,11 @@ DEFAULT_STATUS = {"rate_limit": 429, "server_error": 500, "auth_failure": 401}
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def _check_latency(latency: Any) -> None:
+    if isinstance(latency, bool) or not isinstance(latency, (int, float)) or not 0 <= latency <= 30:
+        raise ValueError("latency must be between 0 and 30 seconds")
 
 
 def _check_keys(name: str, keys: Any) -> None:
@@ -34,34 +40,61 @@ class SandboxState:
         self._bamboohr: dict[str, BambooHRTenant] = {}
         self._personio: dict[str, PersonioTenant] = {}
         self._token_owner: dict[str, PersonioTenant] = {}
+        # Personio's v1 limit per address: every rate-limited credential of this sandbox is called from one.
+        self._personio_address = Window(PERSONIO_V1_PER_ADDRESS_PER_MINUTE, 60.0)
 
     # -- tenants -------------------------------------------------------------------------------
     def add_bamboohr_tenant(self, subdomain: str, api_key: str, people: PeopleSpec = 50, seed: int = 1, *,
                             hidden_fields: Iterable[str] = (), company_id: str | None = None,
-                            today: dt.date | None = None) -> BambooHRTenant:
-        """A BambooHR company at /bamboohr/<subdomain> answering HTTP Basic auth with `api_key`."""
+                            today: dt.date | None = None, rate_limited: bool = False, throttle_status: int = 503,
+                            latency: float = 0.0, integer_ids: bool = False,
+                            wrapped_values: bool = False) -> BambooHRTenant:
+        """A BambooHR company at /bamboohr/<subdomain> answering HTTP Basic auth with `api_key`.
+
+        `rate_limited`: throttled past a guessed limit (sandbox.throttle) with `throttle_status` (503 as today,
+        429 as from September 2026); `latency`: seconds each answer takes; `integer_ids`, `wrapped_values`: the
+        real variants of ids as numbers and values as {"value": …}.
+        """
         _check_keys("hidden_fields", hidden_fields)
+        _check_latency(latency)
         records = self._people(people, seed, today, first_id=1, domain=f"{subdomain}.example")
         with self._lock:
             tenant = BambooHRTenant(key=subdomain, company_id=company_id or str(10000 + len(self._bamboohr)),
-                                    people=records, api_key=api_key, hidden_fields=frozenset(hidden_fields))
+                                    people=records, api_key=api_key, hidden_fields=frozenset(hidden_fields),
+                                    latency=latency, limits=BambooHRLimits(throttle_status) if rate_limited else None,
+                                    integer_ids=integer_ids, wrapped_values=wrapped_values)
             self._bamboohr[subdomain] = tenant
         return tenant
 
     def add_personio_tenant(self, client_id: str, client_secret: str, people: PeopleSpec = 50, seed: int = 2, *,
                             token_mode: str = "reusable", readable_attributes: Iterable[str] | None = None,
                             token_ttl: float = 86400.0, company_id: str | None = None,
-                            today: dt.date | None = None) -> PersonioTenant:
-        """A Personio credential; `readable_attributes` is the credential's whitelist (None: everything)."""
+                            today: dt.date | None = None, rate_limited: bool = False, latency: float = 0.0,
+                            attribute_style: str = "full", invalid_token_status: int = 403,
+                            updated_since_paging: bool = True) -> PersonioTenant:
+        """A Personio credential; `readable_attributes` is the credential's whitelist (None: everything).
+
+        `rate_limited`: Personio's published limits enforced (sandbox.throttle); `latency`: seconds each answer
+        takes; `attribute_style` "label_value": attributes as only {label, value}; `invalid_token_status`: 403
+        (the spec's example) or 401; `updated_since_paging` False: limit and offset ignored with updated_since.
+        """
         if token_mode not in TOKEN_MODES:
             raise ValueError(f"token_mode must be one of {', '.join(TOKEN_MODES)}")
+        if attribute_style not in ATTRIBUTE_STYLES:
+            raise ValueError(f"attribute_style must be one of {', '.join(ATTRIBUTE_STYLES)}")
+        if invalid_token_status not in (401, 403):
+            raise ValueError("invalid_token_status must be 401 or 403")
         _check_keys("readable_attributes", readable_attributes or ())
+        _check_latency(latency)
         records = self._people(people, seed, today, first_id=100001, domain=f"{client_id}.example")
         whitelist = None if readable_attributes is None else frozenset(readable_attributes)
         with self._lock:
             tenant = PersonioTenant(key=client_id, company_id=company_id or str(50000 + len(self._personio)),
                                     people=records, client_secret=client_secret, token_mode=token_mode,
-                                    readable_attributes=whitelist, token_ttl=token_ttl)
+                                    readable_attributes=whitelist, token_ttl=token_ttl, latency=latency,
+                                    limits=PersonioLimits(self._personio_address) if rate_limited else None,
+                                    attribute_style=attribute_style, invalid_token_status=invalid_token_status,
+                                    updated_since_paging=updated_since_paging)
             self._personio[client_id] = tenant
         return tenant
 

@@ -13,6 +13,7 @@ from sandbox.people import Person
 
 FAULT_KINDS = ("rate_limit", "server_error", "slow", "auth_failure", "bad_json")
 TOKEN_MODES = ("reusable", "rotating")
+ATTRIBUTE_STYLES = ("full", "label_value")
 
 
 class RequestRecord(NamedTuple):
@@ -64,6 +65,10 @@ class Tenant:
     log: list[RequestDetail] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    # Seconds each answer takes (a real HR system is not on loopback), and the published rate limits
+    # (sandbox.throttle) when the tenant enforces them.
+    latency: float = 0.0
+    limits: Any = field(default=None, repr=False)
 
     def find(self, person_id: str) -> Person | None:
         return self.cached("index", lambda: {p.id: p for p in self.people}).get(str(person_id))
@@ -98,6 +103,9 @@ class BambooHRTenant(Tenant):
     kind: ClassVar[str] = "bamboohr"
     api_key: str = field(default="", repr=False)
     hidden_fields: frozenset[str] = frozenset()
+    # Real variants: ids as numbers (the directory's sample), values as {"value": …} (Fusebit's recording).
+    integer_ids: bool = False
+    wrapped_values: bool = False
 
     @property
     def subdomain(self) -> str:
@@ -114,6 +122,12 @@ class PersonioTenant(Tenant):
     readable_attributes: frozenset[str] | None = None
     token_ttl: float = 86400.0
     tokens: dict[str, float] = field(default_factory=dict, repr=False)
+    # Real variants: attributes as only {label, value} (personio-py's recording); a spent or expired token
+    # answered 403 as in the spec's example (401 also reported); `updated_since` ignoring limit and offset, as
+    # the spec says it does (False) or paged, as users report (True).
+    attribute_style: str = "full"
+    invalid_token_status: int = 403
+    updated_since_paging: bool = True
 
     @property
     def client_id(self) -> str:

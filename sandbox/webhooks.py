@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import requests
+from qs_codec import EncodeOptions, encode as encode_form
 
 from sandbox.people import Person
 from sandbox.tenants import BambooHRTenant, PersonioTenant
@@ -20,6 +21,11 @@ BAMBOOHR_EVENTS = ("employee.created", "employee.updated", "employee.deleted")
 BAMBOOHR_FIELD_EVENTS = ("employee_with_fields.created", "employee_with_fields.updated",
                          "employee_with_fields.deleted")
 USER_AGENT = "BambooHR-WebHooks/1.0 (+https://www.bamboohr.com)"
+# Each webhook picks its format: JSON, or a form (`type=…&data[employeeId]=…`, brackets escaped as PHP does).
+ENCODINGS = ("json", "form")
+# Field-based payloads as documented (action, timestamp, plain values), or as Fusebit recorded a real one
+# (neither action nor timestamp, every value wrapped as {"value": …}).
+FIELD_STYLES = ("docs", "fusebit")
 
 # Person fields → the BambooHR aliases that `changedFields` names (the monitor-field vocabulary).
 BAMBOOHR_ALIASES = {
@@ -58,7 +64,7 @@ def bamboohr_event(tenant: BambooHRTenant, person_id: str, event: str, moment: d
 
 
 def bamboohr_field_based(tenant: BambooHRTenant, person_ids: Iterable[str], event: str,
-                         moment: dt.datetime) -> dict[str, Any]:
+                         moment: dt.datetime, style: str = "docs") -> dict[str, Any]:
     """The legacy field-based payload: display names as keys; created/deleted carry no fields."""
     action = event.rsplit(".", 1)[1].capitalize()
     employees = []
@@ -67,43 +73,64 @@ def bamboohr_field_based(tenant: BambooHRTenant, person_ids: Iterable[str], even
         fields = {} if person is None or action != "Updated" else {
             "Employee #": person.employee_number, "First Name": person.first_name, "Last Name": person.last_name}
         changed = [] if action != "Updated" else [n for n in ("First Name", "Last Name") if n in fields]
-        employees.append({"action": action, "changedFields": changed, "fields": fields, "id": str(person_id),
-                          "timestamp": bamboohr_timestamp(moment)})
+        if style == "fusebit":
+            employees.append({"changedFields": changed, "fields": {k: {"value": v} for k, v in fields.items()},
+                              "id": str(person_id)})
+        else:
+            employees.append({"action": action, "changedFields": changed, "fields": fields, "id": str(person_id),
+                              "timestamp": bamboohr_timestamp(moment)})
     return {"employees": employees}
+
+
+def bamboohr_form(document: dict[str, Any]) -> bytes:
+    """A payload as BambooHR posts it form-encoded: event-based `type=…&data[employeeId]=…`, field-based
+    `employees[<id>][changedFields][0]=…&employees[<id>][<field name>]=…` (the fields at the entry's level)."""
+    if "employees" in document:
+        document = {"employees": {entry["id"]: {**{k: v for k, v in entry.items() if k not in ("id", "fields")},
+                                                **entry.get("fields", {})} for entry in document["employees"]}}
+    return encode_form(document, EncodeOptions(encode_values_only=False)).encode()
 
 
 def send_bamboohr(tenant: BambooHRTenant, target_url: str, secret: str, person_ids: str | Iterable[str],
                   event: str = "employee.updated", *, changed_fields: Sequence[str] | None = None,
-                  timeout: float = 10.0) -> requests.Response:
+                  encoding: str = "json", style: str = "docs", timeout: float = 10.0) -> requests.Response:
     """POST signed deliveries: one per employee for event-based events, one in all for field-based ones.
 
-    Returns the last delivery's response (event-based events with several ids send several requests).
+    `encoding` json or form; `style` of field-based payloads: docs or fusebit (no action, no timestamp,
+    wrapped values). Returns the last delivery's response (event-based events with several ids send several).
     """
+    if encoding not in ENCODINGS or style not in FIELD_STYLES:
+        raise ValueError(f"encoding must be one of {', '.join(ENCODINGS)}, style one of {', '.join(FIELD_STYLES)}")
     ids = [person_ids] if isinstance(person_ids, str) else [str(i) for i in person_ids]
     if not ids:
         raise ValueError("name at least one employee")
     moment = dt.datetime.now(dt.timezone.utc)
     if event in BAMBOOHR_FIELD_EVENTS:
-        documents = [bamboohr_field_based(tenant, ids, event, moment)]
+        documents = [bamboohr_field_based(tenant, ids, event, moment, style)]
     elif event in BAMBOOHR_EVENTS:
         documents = [bamboohr_event(tenant, pid, event, moment, changed_fields) for pid in ids]
     else:
         raise ValueError(f"unknown BambooHR event {event!r}")
-    responses = [_post_bamboohr(target_url, secret, document, timeout) for document in documents]
+    responses = [_post_bamboohr(target_url, secret, document, encoding, timeout) for document in documents]
     return responses[-1]
 
 
-def _post_bamboohr(target_url: str, secret: str, document: dict[str, Any], timeout: float) -> requests.Response:
-    body = json.dumps(document, separators=(",", ":")).encode()
+def _post_bamboohr(target_url: str, secret: str, document: dict[str, Any], encoding: str,
+                   timeout: float) -> requests.Response:
+    if encoding == "form":
+        body, content_type = bamboohr_form(document), "application/x-www-form-urlencoded"
+    else:
+        body, content_type = json.dumps(document, separators=(",", ":")).encode(), "application/json"
     timestamp = str(int(time.time()))
-    headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
+    headers = {"Content-Type": content_type, "User-Agent": USER_AGENT,
                "X-BambooHR-Timestamp": timestamp, "X-BambooHR-Signature": sign_bamboohr(body, timestamp, secret)}
     return requests.post(target_url, data=body, headers=headers, timeout=timeout, allow_redirects=False)
 
 
 def personio_envelope(tenant: PersonioTenant, person_id: str, event: str, moment: dt.datetime) -> dict[str, Any]:
-    """The v2 dataless envelope. The per-event payload is unpublished: person events name the person's id,
-    employment events their own id plus `person.id` (our choice, see personio.md §5)."""
+    """The v2 dataless envelope. The per-event payload is NOT published (research/personio.md §5): what follows
+    is a GUESS — person events name the person's id, employment events their own id plus `person.id`. hrsync
+    reads ids only where this guess puts them, and falls back to an incremental sync for anything else."""
     if event.startswith("person."):
         payload: dict[str, Any] = {"id": str(person_id)}
     else:

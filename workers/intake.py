@@ -33,6 +33,7 @@ from workers.bootstrap import Services
 from workers.coalescing import Intake
 from workers.enqueue import UNQUEUED
 from workers.errors import QueueUnavailable
+from workers.sync import WHOLE_COMPANY
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +44,20 @@ SCHEDULE_BATCH = 100
 IDLE_EXIT = 60.0  # the scheduler thread ends after this long without work; the next delivery restarts it
 
 
-def accept_notice(redis: Redis, namespace: str, company_id: str, notice: ChangeNotice) -> Intake | None:
-    """Record an authenticated webhook (None: it names nobody, nothing to fetch). Raises QueueUnavailable."""
-    if not notice.remote_ids:
-        log.info("webhook %s for company %s names no employee: ignored", notice.event, company_id)
-        return None
+def accept_notice(redis: Redis, namespace: str, company_id: str, notice: ChangeNotice) -> Intake:
+    """Record an authenticated webhook for the company's next targeted sync. Raises QueueUnavailable.
+
+    An event that names no employee is never dropped (SPEC §5): it asks that sync for an incremental fetch
+    of the company (`workers.sync.WHOLE_COMPANY`). Its payload keys are logged, never its values: Personio
+    does not publish what each event carries, and the log is how we learn it.
+    """
+    remote_ids = notice.remote_ids
+    if not remote_ids:
+        log.info("webhook %s for company %s names no employee (payload keys %r): an incremental sync follows",
+                 notice.event, company_id, notice.payload_keys)
+        remote_ids = (WHOLE_COMPANY,)
     try:
-        return coalescing.accept(redis, namespace, company_id, notice.delivery_id, notice.remote_ids, time.time())
+        return coalescing.accept(redis, namespace, company_id, notice.delivery_id, remote_ids, time.time())
     except RedisError as error:
         raise QueueUnavailable("the job queue (Redis) did not answer; try again shortly") from error
 

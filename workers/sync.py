@@ -7,14 +7,14 @@ import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from domain.changeset import ChangeSet
 from domain.decisions import Decisions
 from domain.employee import Employee
 from domain.matching import match
 from providers.base import HRProvider
-from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
+from providers.errors import ProviderError, ProviderUnavailable
 from store.db import transaction
 from store.enums import SyncMode
 from store.repositories import changesets, companies, decisions, integrations, stakeholders, sync_runs
@@ -28,6 +28,10 @@ PROGRESS_EVERY = 500
 PROGRESS_SECONDS = 1.0
 
 OnProgress = Callable[[int, "int | None"], None]
+
+# Among a targeted sync's remote ids: an authentic webhook named nobody hrsync can fetch (SPEC §5), so the sync
+# also fetches what changed since the company's last cursor, as an incremental sync would. Never a real id.
+WHOLE_COMPANY = "*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +104,8 @@ def _start(services: Services, sync_id: int) -> _Plan:
             sync_runs.fail_run(session, sync_id, f"{run.provider} is not configured for this company")
         else:
             credentials = integrations.get_credentials(session, services.box, run.company_id)
-            cursor = (sync_runs.last_cursor(session, run.company_id)
-                      if run.mode is SyncMode.INCREMENTAL else None)
+            # Targeted syncs too: one may have to look for its change incrementally (_targeted).
+            cursor = sync_runs.last_cursor(session, run.company_id) if run.mode is not SyncMode.FULL else None
     if not configured:
         raise ProviderError(f"{run.provider} is not configured for company {run.company_id}")
     return _Plan(run.company_id, run.provider, run.mode, run.remote_ids, credentials,
@@ -110,17 +114,41 @@ def _start(services: Services, sync_id: int) -> _Plan:
 
 def _fetch(services: Services, provider: HRProvider, plan: _Plan, sync_id: int,
            on_progress: OnProgress | None) -> tuple[list[Employee], str | None]:
-    cursor_after = None
+    cursor_after: list[str] = []
     if plan.mode is SyncMode.FULL:
         stream = provider.iter_employees(progress=_progress_writer(services, sync_id, on_progress))
     elif plan.mode is SyncMode.INCREMENTAL:
-        changed = provider.changed_since(plan.cursor)
-        cursor_after = changed.cursor
-        stream = provider.fetch_employees(changed.remote_ids)
+        stream = _incremental(provider, plan, (), cursor_after)
     else:
-        stream = provider.fetch_employees(plan.remote_ids)
+        stream = _targeted(provider, plan, cursor_after)
     employees = list(_counted(stream, services, sync_id, on_progress))
-    return employees, cursor_after
+    return employees, (cursor_after[0] if cursor_after else None)
+
+
+def _incremental(provider: HRProvider, plan: _Plan, known: Iterable[str], cursor_after: list[str]) -> Iterator[Employee]:
+    """The employees changed since the company's cursor, besides `known` ids; the next cursor lands in `cursor_after`."""
+    changed = provider.changed_since(plan.cursor)
+    cursor_after.append(changed.cursor)
+    return provider.fetch_employees(dict.fromkeys([*known, *changed.remote_ids]))
+
+
+def _targeted(provider: HRProvider, plan: _Plan, cursor_after: list[str]) -> Iterator[Employee]:
+    """The named employees — and, when a webhook named nobody or named an id the HR system does not know (a
+    Personio v2 person id read through v1), what changed since the cursor: such a change is never skipped."""
+    named = [remote_id for remote_id in plan.remote_ids if remote_id != WHOLE_COMPANY]
+    if WHOLE_COMPANY in plan.remote_ids:
+        yield from _incremental(provider, plan, named, cursor_after)
+        return
+    fetched: set[str] = set()
+    for employee in provider.fetch_employees(named):
+        fetched.add(employee.remote_id)
+        yield employee
+    unresolved = provider.fetch_report().unresolved_ids
+    if unresolved:
+        log.info("company %s: %s knows no employee %s; looking for the change with an incremental fetch",
+                 plan.company_id, plan.provider, ", ".join(sorted(unresolved)))
+        yield from (employee for employee in _incremental(provider, plan, (), cursor_after)
+                    if employee.remote_id not in fetched)
 
 
 def _counted(stream: Iterator[Employee], services: Services, sync_id: int,
@@ -164,7 +192,8 @@ def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
         result = match(employees, registry, policy, known, scope="targeted" if targeted else "full")
         versions = stakeholders.versions(registry)
         if targeted:
-            fetched_ids = [employee.remote_id for employee in employees] + list(plan.remote_ids)
+            fetched_ids = [employee.remote_id for employee in employees] + [
+                remote_id for remote_id in plan.remote_ids if remote_id != WHOLE_COMPANY]
             changeset_id = changesets.merge_targeted(session, plan.company_id, sync_id, result,
                                                      fetched_ids, versions)
         else:
@@ -179,9 +208,7 @@ def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
 
 def _fail(services: Services, sync_id: int, company_id: str, error: ProviderError) -> None:
     with transaction(services.session_factory) as session:
-        sync_runs.fail_run(session, sync_id, str(error))
-        if isinstance(error, ProviderAuthError):
-            integrations.mark_needs_attention(session, company_id, str(error))
+        sync_runs.fail_run(session, sync_id, str(error))  # the integration needs attention now
     log.warning("sync %s of company %s failed: %s", sync_id, company_id, error)
 
 

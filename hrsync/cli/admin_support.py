@@ -31,17 +31,15 @@ def opened_services(app) -> Iterator[Services]:
 
 
 def resolve_company(services: Services, text: str) -> companies.Company:
-    """A company by id (as `company create` printed it) or by its exact name."""
+    """A company by id (as `company create` printed it) or by its name (case does not count)."""
     with transaction(services.session_factory) as session:
         try:
             return companies.get_company(session, text)
         except NotFound:
-            named = [c for c in companies.list_companies(session) if c.name.casefold() == text.strip().casefold()]
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        raise UserError(f"several companies are named {text!r}: give the company id instead")
-    raise UserError(f"no company {text!r} (give the id `hrsync company create` printed, or the exact name)")
+            named = companies.find_by_name(session, text)
+    if named is not None:
+        return named
+    raise UserError(f"no company {text!r} (give the id `hrsync company create` printed, or its name)")
 
 
 def read_secret(label: str, *, confirm: bool = False) -> str:

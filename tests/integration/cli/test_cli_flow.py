@@ -207,3 +207,19 @@ def test_personio_mapping_is_checked_against_the_live_fields(hrsync, sandbox, fl
            "termination_date=termination_date", "dynamic_1009=unique_identifier")
     synced = hrsync("sync", company, "--wait", "--timeout", "120")
     assert re.search(r"succeeded: 60 employees; create \d+", synced.stdout)
+
+
+@pytest.mark.parametrize("subdomain, key, message", [
+    ("acme", "wrong-key-0123456789", "Error: BambooHR rejected the API key for subdomain acme (HTTP 401); check "
+                                     "the key, the subdomain and the key's access level; nothing was saved"),
+    ("acme-gmbh", None, "Error: no BambooHR company at subdomain acme-gmbh: check the subdomain "
+                        "(acme for https://acme.bamboohr.com); nothing was saved"),
+], ids=["wrong-key", "wrong-subdomain"])
+def test_credentials_the_sandbox_refuses_are_not_saved(hrsync, sandbox, flow, subdomain, key, message):
+    created = hrsync("company", "create", f"Initech {subdomain}", "--approver", "cfo@initech.example",
+                     stdin=PASSWORD + "\n")
+    company = re.search(r"company id: (co_[0-9a-f]+)", created.stdout)[1]
+    refused = hrsync("integration", "set", company, "--provider", "bamboohr", "--subdomain", subdomain,
+                     stdin=(key or sandbox["api_key"]) + "\n", ok=False)
+    assert refused.returncode == 1 and refused.stderr.strip().splitlines()[-1] == message
+    assert "no HR integration yet" in hrsync("integration", "show", company).stdout

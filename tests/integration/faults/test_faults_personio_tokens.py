@@ -3,7 +3,7 @@
 The sandbox starts in the old rotating mode (each answer carries the next single-use token, which the
 client must adopt). While the second page is held back, Personio switches to today's stable tokens; while
 the third is held back, every token expires. The client must keep the stable token, re-authenticate once
-on the 401, and finish.
+on the refusal (403, as in the spec's example), and finish.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _served(fault) -> bool:
 
 
 def test_a_token_that_stops_rotating_then_expires_costs_one_reauthentication(services, sandbox, redis, worker):
-    """Invariant: the sync succeeds with the whole change set; exactly one extra POST /v1/auth, after a 401."""
+    """Invariant: the sync succeeds with the whole change set; exactly one extra POST /v1/auth, after the refusal (403, as in the spec's example)."""
     baseline, tenant = _rotating_company(services, sandbox)
     second, third = _hold_pages(sandbox, tenant, 2)
     sandbox.state.clear_request_log(tenant)
@@ -60,7 +60,7 @@ def test_a_token_that_stops_rotating_then_expires_costs_one_reauthentication(ser
     assert run.status is SyncStatus.SUCCEEDED, run.error
     calls = [(record.method, record.path, record.status) for record in sandbox.state.request_log(tenant)]
     assert calls == [("POST", "/v1/auth", 200), ("GET", LISTING, 200), ("GET", LISTING, 200),
-                     ("GET", LISTING, 401), ("POST", "/v1/auth", 200), ("GET", LISTING, 200)]
+                     ("GET", LISTING, 403), ("POST", "/v1/auth", 200), ("GET", LISTING, 200)]
     (pending,) = pending_sets(services, baseline.company.id)
     assert pending.id == run.changeset_id
     assert sorted((e.item.kind.value, e.item.remote_id) for e in pending.items) == [("update", "1"),

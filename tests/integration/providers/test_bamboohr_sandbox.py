@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import socket
 import threading
 import time
@@ -238,3 +239,41 @@ def test_a_signed_sandbox_webhook_verifies(connect, sandbox, tenant, receiver, e
     assert (notice.event, notice.remote_ids) == (expected_event, (person_id,))
     with pytest.raises(WebhookRejected):
         connect().verify_webhook(body, headers, "another-secret", now=time.time())
+
+
+@pytest.mark.parametrize("variant", [
+    pytest.param({"integer_ids": True}, id="integer-ids"),
+    pytest.param({"wrapped_values": True}, id="values-wrapped-as-value"),
+    pytest.param({"integer_ids": True, "wrapped_values": True}, id="both"),
+])
+def test_the_client_reads_every_real_variant_alike(state, connect, variant):
+    plain = state.add_bamboohr_tenant(subdomain="plain", api_key=API_KEY, people=25, seed=9)
+    other = state.add_bamboohr_tenant(subdomain="variant", api_key=API_KEY, people=25, seed=9, **variant)
+
+    def without_domain(employees):  # the two companies' people differ only in their e-mail domain
+        return [dataclasses.replace(e, email=e.email.split("@")[0] if e.email else None) for e in employees]
+
+    expected = without_domain(connect(subdomain=plain.subdomain).iter_employees())
+    read = without_domain(connect(subdomain=other.subdomain).iter_employees())
+
+    assert read == expected and len(read) == 25
+
+
+def test_no_changes_come_as_an_empty_list_and_read_as_none(state, tenant, connect):
+    answer = connect().client.changed_since("2099-01-01T00:00:00Z")
+
+    assert answer["employees"] == []
+    assert connect().changed_since("2099-01-01T00:00:00+00:00").remote_ids == ()
+
+
+def test_a_rate_limited_company_is_throttled_as_bamboohr_does_today(state, connect):
+    """BambooHR publishes no figure; the sandbox's guess throttles with 503 and Retry-After (429 from 2026-09-16)."""
+    limited = state.add_bamboohr_tenant(subdomain="limited", api_key=API_KEY, people=3, seed=9, rate_limited=True)
+    unpaced = connect(subdomain="limited", max_retries=0)
+
+    with pytest.raises(ProviderUnavailable):
+        for _ in range(25):
+            unpaced.client.meta_fields()
+
+    refused = [d for d in state.request_details(limited) if d.status == 503]
+    assert len(refused) == 1 and len(state.request_log(limited)) == 21

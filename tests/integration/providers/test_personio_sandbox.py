@@ -336,3 +336,47 @@ def test_webhook_sent_by_the_sandbox_verifies(sandbox, tenant_for, provider_for,
     assert [e.remote_id for e in provider.fetch_employees(notice.remote_ids)] == [person.id]
     with pytest.raises(WebhookRejected):
         provider.verify_webhook(body, headers, "whk-token-2", now=0.0)
+
+
+def test_a_full_fetch_of_more_than_fifteen_pages_under_personios_limits_gets_no_429(sandbox, tenant_for,
+                                                                                     provider_for):
+    """The sandbox enforces Personio's published limits (bursts of 15, 5 a second); the pacer keeps within."""
+    from providers.pacing import Pacer
+
+    tenant = tenant_for(people=PAGE_SIZE * 17 + 5, rate_limited=True)
+    provider = provider_for(tenant, pacer=Pacer.local(), max_retries=0)
+
+    employees = list(provider.iter_employees())
+
+    assert len(employees) == PAGE_SIZE * 17 + 5
+    statuses = [status for _method, _path, status in sandbox.state.request_log(tenant)]
+    assert len(statuses) >= 19 and set(statuses) == {200}
+
+
+def test_without_the_pacer_the_same_fetch_is_refused_past_the_burst(sandbox, tenant_for, provider_for):
+    """What the sandbox's limits catch: the unpaced client's 16th request in a second is a 429 (no Retry-After)."""
+    tenant = tenant_for(people=PAGE_SIZE * 17 + 5, rate_limited=True)
+    provider = provider_for(tenant, max_retries=0)
+
+    with pytest.raises(ProviderUnavailable):
+        list(provider.iter_employees())
+    refused = [d for d in sandbox.state.request_details(tenant) if d.status == 429]
+    assert refused
+
+
+@pytest.mark.parametrize("options", [
+    pytest.param({"attribute_style": "label_value"}, id="attributes-as-label-and-value"),
+    pytest.param({"invalid_token_status": 403, "token_mode": "rotating"}, id="403-for-a-spent-token"),
+    pytest.param({"updated_since_paging": False}, id="updated-since-ignores-limit-and-offset"),
+], )
+def test_the_client_copes_with_every_real_variant(sandbox, tenant_for, provider_for, options):
+    tenant = tenant_for(people=PAGE_SIZE + 30, **options)
+    for person in tenant.people[:PAGE_SIZE + 10]:
+        sandbox.state.update_person(tenant, person.id, last_name=person.last_name + "-Neu")
+    provider = provider_for(tenant)
+
+    employees = list(provider.iter_employees())
+    changed = provider.changed_since("2024-05-01T10:00:00+00:00").remote_ids
+
+    assert len(employees) == PAGE_SIZE + 30 and all(e.remote_id and e.status for e in employees)
+    assert len(changed) >= PAGE_SIZE + 10

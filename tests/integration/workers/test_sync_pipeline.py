@@ -138,3 +138,56 @@ def test_targeted_sync_merges_into_the_pending_changeset(services, sandbox):
     items = {i.remote_id: i for i in stored.changeset.items}
     assert len(items) == len(full.changeset.items)
     assert items[person.id].fields["city"].new == "Winterthur"
+
+
+def _changed_after_an_incremental_sync(services, sandbox, provider, tenant, credentials):
+    """A company whose last incremental sync left a cursor; then one person changes in HR (their surname)."""
+    company_id = _company(services, provider, credentials)
+    execute_sync(services, _run(services, company_id, provider))
+    execute_sync(services, _run(services, company_id, provider, "incremental"))
+    person = next(p for p in tenant.people if p.hire_date is not None and not p.terminated)
+    sandbox.state.update_person(tenant, person.id, last_name="Winterthur")
+    return company_id, person
+
+
+def _surname_of(services, company_id, remote_id):
+    with transaction(services.session_factory) as session:
+        changeset = load_changeset(session, pending_changeset_id(session, company_id), company_id).changeset
+    return {i.remote_id: i for i in changeset.items}[remote_id].fields["last_name"].new
+
+
+@pytest.mark.parametrize("provider", ["bamboohr", "personio"])
+def test_a_webhook_naming_nobody_makes_the_targeted_sync_fetch_incrementally(services, sandbox, provider):
+    """SPEC §5: the sync of an event that named no employee fetches what changed since the company's cursor."""
+    from workers.sync import WHOLE_COMPANY
+
+    if provider == "bamboohr":
+        tenant = sandbox.state.add_bamboohr_tenant(f"co{secrets.token_hex(3)}", "key-" + secrets.token_hex(8), 30)
+        credentials = {"subdomain": tenant.subdomain, "api_key": tenant.api_key}
+    else:
+        tenant = sandbox.state.add_personio_tenant(f"cid-{secrets.token_hex(4)}", "s-" + secrets.token_hex(8), 30)
+        credentials = {"client_id": tenant.client_id, "client_secret": tenant.client_secret}
+    company_id, person = _changed_after_an_incremental_sync(services, sandbox, provider, tenant, credentials)
+
+    sync_id = _run(services, company_id, provider, "targeted", [WHOLE_COMPANY])
+    outcome = execute_sync(services, sync_id)
+
+    with transaction(services.session_factory) as session:
+        run = sync_runs.get_run(session, sync_id)
+    assert 1 <= run.fetched < len(tenant.people) and run.cursor_after is not None  # what changed, not everyone
+    assert outcome.changeset_id is not None and _surname_of(services, company_id, person.id) == "Winterthur"
+
+
+def test_a_person_id_personio_v1_does_not_know_falls_back_to_an_incremental_fetch(services, sandbox):
+    """A v2 person id read through v1 answers 404: the change is looked for incrementally, not skipped."""
+    tenant = sandbox.state.add_personio_tenant(f"cid-{secrets.token_hex(4)}", "s-" + secrets.token_hex(8), 30)
+    credentials = {"client_id": tenant.client_id, "client_secret": tenant.client_secret}
+    company_id, person = _changed_after_an_incremental_sync(services, sandbox, "personio", tenant, credentials)
+
+    sync_id = _run(services, company_id, "personio", "targeted", ["990000001"])
+    execute_sync(services, sync_id)
+
+    with transaction(services.session_factory) as session:
+        run = sync_runs.get_run(session, sync_id)
+    assert run.status is SyncStatus.SUCCEEDED and 1 <= run.fetched < len(tenant.people)
+    assert run.cursor_after is not None and _surname_of(services, company_id, person.id) == "Winterthur"

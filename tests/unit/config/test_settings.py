@@ -23,6 +23,7 @@ def test_defaults_follow_the_spec(tmp_path):
     assert settings.sync_debounce_seconds == 5.0
     assert settings.env == "development"
     assert not settings.production
+    assert settings.provider_pacing == "shared"  # every deployed process draws on one budget per credential
 
 
 def test_dev_secrets_are_generated_once_and_reused(tmp_path, caplog):
@@ -72,7 +73,9 @@ def test_production_with_real_secrets_starts(tmp_path):
     ({"SYNC_DEBOUNCE_SECONDS": "soon"}, "SYNC_DEBOUNCE_SECONDS must be a number"),
     ({"SYNC_DEBOUNCE_SECONDS": "-1"}, "SYNC_DEBOUNCE_SECONDS must not be negative"),
     ({"HRSYNC_ENV": "prod"}, "HRSYNC_ENV must be development, production or test"),
-], ids=["bad-key", "second-key-bad", "empty-keys", "debounce-text", "debounce-negative", "unknown-env"])
+    ({"HRSYNC_PROVIDER_PACING": "fast"}, "HRSYNC_PROVIDER_PACING must be shared, local, off"),
+], ids=["bad-key", "second-key-bad", "empty-keys", "debounce-text", "debounce-negative", "unknown-env",
+        "unknown-pacing"])
 def test_invalid_values_are_refused_clearly(tmp_path, env, message):
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env, tmp_path)

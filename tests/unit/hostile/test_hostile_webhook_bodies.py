@@ -115,7 +115,7 @@ def _missigned() -> st.SearchStrategy:
     return st.one_of(
         st.just(lambda body: _signed(body, "an-other-secret-0123456789")),
         st.just(lambda body: _signed(body + b" ")),
-        st.just(lambda body: _signed(body, stamp=str(int(time.time()) - 3600))),
+        st.just(lambda body: _signed(body, stamp=str(int(time.time()) - 3 * 3600))),  # past the retry span
         st.just(lambda body: {}),
         st.builds(lambda stamp: lambda body: _signed(body, stamp=stamp), header_text.filter(str.strip)),
         st.builds(lambda signature: lambda body: {"X-BambooHR-Timestamp": now, "X-BambooHR-Signature": signature},

@@ -96,4 +96,4 @@ def test_requests_with_spent_tokens_are_logged_for_their_tenant(client, state, l
     headers = login("rot", "s")
     client.get(EMPLOYEES, headers=headers)
     client.get(EMPLOYEES, headers=headers)
-    assert state.request_log(tenant)[-1] == ("GET", "/v1/company/employees", 401)
+    assert state.request_log(tenant)[-1] == ("GET", "/v1/company/employees", 403)

@@ -53,7 +53,7 @@ def test_rotating_tokens_are_single_use_and_each_response_carries_the_next(clien
     first = page(client, headers, limit=1)
     echoed = first.headers["Authorization"]
     assert echoed != headers["Authorization"]
-    assert page(client, headers, limit=1).status_code == 401
+    assert page(client, headers, limit=1).status_code == 403
     assert page(client, {"Authorization": echoed}, limit=1).status_code == 200
 
 
@@ -68,10 +68,10 @@ def test_calls_without_a_valid_token_get_401(client, perso, headers, message):
     assert "Authorization" not in response.headers
 
 
-def test_expired_tokens_get_401_and_a_new_auth_helps(client, perso, login):
+def test_expired_tokens_get_403_and_a_new_auth_helps(client, perso, login):
     headers = login()
     perso.expire_tokens()
-    assert page(client, headers).status_code == 401
+    assert page(client, headers).status_code == 403
     assert page(client, login()).status_code == 200
 
 

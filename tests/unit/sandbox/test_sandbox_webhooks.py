@@ -68,3 +68,35 @@ def test_personio_person_event_is_a_dataless_envelope(perso):
 def test_personio_employment_event_names_the_person_separately(perso):
     payload = personio_envelope(perso, "100004", "employment.terminated", MOMENT)["payload"]
     assert payload["person"] == {"id": "100004"} and payload["id"] != "100004"
+
+
+def _verified(body: bytes):
+    from providers.bamboohr_webhook import verify_webhook
+
+    stamp = "1769885000"
+    return verify_webhook(body, {"X-BambooHR-Timestamp": stamp, "X-BambooHR-Signature": sign_bamboohr(body, stamp, "k")},
+                          "k", now=1769885000.0)
+
+
+def test_bamboohr_form_encoded_event_reads_as_its_json_twin(bamboo):
+    from sandbox.webhooks import bamboohr_form
+
+    document = bamboohr_event(bamboo, bamboo.people[0].id, "employee.updated", MOMENT, ["firstName"])
+    body = bamboohr_form(document)
+
+    assert body.startswith(b"type=employee.updated&") and b"data%5BemployeeId%5D=" in body
+    assert _verified(body).remote_ids == (bamboo.people[0].id,)
+    assert _verified(body).delivery_id == _verified(json.dumps(document).encode()).delivery_id
+
+
+def test_bamboohr_field_based_as_fusebit_recorded_it(bamboo):
+    from sandbox.webhooks import bamboohr_form
+
+    ids = [p.id for p in bamboo.people[:2]]
+    document = bamboohr_field_based(bamboo, ids, "employee_with_fields.updated", MOMENT, style="fusebit")
+
+    assert all("action" not in entry and "timestamp" not in entry for entry in document["employees"])
+    assert all(isinstance(value, dict) and "value" in value
+               for entry in document["employees"] for value in entry["fields"].values())
+    assert _verified(json.dumps(document).encode()).remote_ids == tuple(ids)
+    assert _verified(bamboohr_form(document)).remote_ids == tuple(ids)

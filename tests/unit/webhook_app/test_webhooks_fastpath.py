@@ -11,6 +11,7 @@ from providers.bamboohr_webhook import sign
 from store.db import transaction
 from store.repositories import integrations
 from workers import coalescing
+from workers.sync import WHOLE_COMPANY
 
 from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)
                              bamboohr_body, bamboohr_roster, configure, file_database_settings, personio_body)
@@ -60,12 +61,14 @@ def test_a_cached_company_is_answered_without_the_route_exactly_as_the_route_ans
     assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"1", b"2"}
 
 
-def test_a_notice_naming_nobody_is_ignored_alike(client, company, services, route_calls, fake_redis):
+def test_a_notice_naming_nobody_asks_for_an_incremental_sync_alike(client, company, services, route_calls,
+                                                                   fake_redis, namespace):
     configure(services, company.id, "personio")
     sender = WebhookSender(client, company.id)
     sender.personio(personio_body("4711"))
     answer = sender.personio(personio_body(event="absence-period.created"))
-    assert answer.status_code == 202 and answer.json["result"] == "ignored" and route_calls == [company.id]
+    assert answer.status_code == 202 and answer.json["result"] == "joined" and route_calls == [company.id]
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"4711", WHOLE_COMPANY.encode()}
 
 
 def test_a_delivery_naming_50000_employees_is_answered_on_the_fast_path_once_stored(sender, route_calls,
@@ -98,7 +101,7 @@ def _redis_down(sender):
 FALL_THROUGH = [
     pytest.param(lambda s: s.bamboohr(bamboohr_body("9"), secret="wrong-secret-0123456789"), 401,
                  "webhook_rejected", id="wrong-signature"),
-    pytest.param(lambda s: s.bamboohr(bamboohr_body("9"), timestamp=time.time() - 3600), 401, "webhook_rejected",
+    pytest.param(lambda s: s.bamboohr(bamboohr_body("9"), timestamp=time.time() - 3 * 3600), 401, "webhook_rejected",
                  id="stale-timestamp"),
     pytest.param(lambda s: s.bamboohr(b"not json"), 400, "malformed_webhook", id="signed-not-json"),
     pytest.param(lambda s: s.bamboohr(b"{" + b" " * (1024 * 1024) + b"}"), 413, "request_entity_too_large",

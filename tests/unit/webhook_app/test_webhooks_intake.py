@@ -22,6 +22,7 @@ from store.enums import SyncMode, SyncStatus
 from store.models import SyncRunRow
 from store.repositories import integrations, sync_runs
 from workers import coalescing, queueing
+from workers.sync import WHOLE_COMPANY
 
 from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)
                              bamboohr_body, bamboohr_roster, bare_company, configure, file_database_settings,
@@ -87,7 +88,7 @@ def _case_missing_signature(sender, services, company):
 
 
 def _case_stale_timestamp(sender, services, company):
-    return sender.bamboohr(timestamp=time.time() - 3600)
+    return sender.bamboohr(timestamp=time.time() - 3 * 3600)  # past BambooHR's 155-minute retry span
 
 
 def _case_tampered_body(sender, services, company):
@@ -213,11 +214,49 @@ def test_each_company_gets_its_own_sync(sender, services, company, other_company
     assert len(_scheduled_runs(services, fake_redis, other_company.id)) == 1
 
 
-def test_an_event_about_nobody_is_acknowledged_and_ignored(client, company, services, fake_redis):
+@pytest.mark.parametrize("body", [
+    pytest.param(personio_body(event="absence-period.created"), id="another-kind-of-event"),
+    pytest.param(json.dumps({"company_id": "118227", "event_name": "person.updated", "occurred_at": "2024-05-01T10:00:00Z",
+                             "payload": {"person_uuid": "secret-looking-value"}}).encode(), id="person-under-another-key"),
+    pytest.param(json.dumps({"company_id": "118227", "event_name": "person.updated", "occurred_at": "2024-05-01T10:00:00Z",
+                             "payload": {}}).encode(), id="empty-payload-as-published"),
+])
+def test_an_event_naming_nobody_schedules_an_incremental_sync_and_logs_only_keys(client, company, services,
+                                                                                  fake_redis, caplog, body,
+                                                                                  namespace):
+    """SPEC §5: never silently dropped (it was 202 "ignored" and waited for the nightly resync)."""
     configure(services, company.id, "personio")
-    response = WebhookSender(client, company.id).personio(personio_body(event="absence-period.created"))
-    assert response.status_code == 202 and response.get_json()["result"] == "ignored"
-    assert fake_redis.keys("hrsync:*") == [] and _runs(services, company.id) == []
+    with caplog.at_level("INFO", logger="workers.intake"):
+        response = WebhookSender(client, company.id).personio(body)
+    assert response.status_code == 202 and response.get_json()["result"] == "scheduled"
+    (run,) = _scheduled_runs(services, fake_redis, company.id)
+    assert run.mode is SyncMode.TARGETED
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {WHOLE_COMPANY.encode()}
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "names no employee" in logged and "secret-looking-value" not in logged
+    assert "person_uuid" in logged or b"person_uuid" not in body
+
+
+def test_a_form_encoded_bamboohr_delivery_is_accepted(sender, services, company, fake_redis, namespace):
+    """BambooHR does not retry a 4xx: form-encoded webhooks were answered 400 and every delivery was lost."""
+    body = b"type=employee.updated&data%5BcompanyId%5D=12345&data%5BemployeeId%5D=67890&data%5BchangedFields%5D%5B0%5D=firstName"
+    response = sender.bamboohr(body, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 202 and response.get_json()["result"] == "scheduled"
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"67890"}
+
+
+def test_a_retry_an_hour_after_a_503_still_counts(sender, services, company, fake_redis, redis_server,
+                                                   namespace):
+    """Redis was down: 503; BambooHR retries (5, 10, 20, 40, 80 minutes later) with the first timestamp."""
+    first_sent = time.time() - 3600
+    redis_server.connected = False
+    assert sender.bamboohr(bamboohr_body("4242"), timestamp=first_sent).status_code == 503
+    redis_server.connected = True
+    retried = sender.bamboohr(bamboohr_body("4242"), timestamp=first_sent)
+    again = sender.bamboohr(bamboohr_body("4242"), timestamp=first_sent)
+    assert (retried.status_code, again.status_code) == (202, 202)
+    assert [retried.get_json()["result"], again.get_json()["result"]] == ["scheduled", "duplicate"]
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"4242"}
 
 
 def test_redis_down_answers_503_with_retry_after_and_records_nothing(sender, services, company, fake_redis,

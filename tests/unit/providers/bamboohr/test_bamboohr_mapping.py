@@ -67,10 +67,11 @@ def test_empty_date_spellings_mean_no_date(record, remote_id):
     assert employee.termination_date is None
 
 
-def test_string_null_is_no_value(record):
+def test_string_null_is_no_date_but_text_stays_text(record):
+    """The OpenAPI example's `middleName: 'null'` is kept as written: "null" can be someone's name, never a date."""
     employee = employee_from_wire(record("custom_report__empty_dates.json", "11"), DEFAULT_MAPPING)
 
-    assert employee.middle_name is None
+    assert employee.middle_name == "null"
 
 
 def test_unparseable_date_is_dropped_and_logged_without_its_value(record, caplog):
@@ -172,6 +173,17 @@ def test_custom_field_ids_map_like_aliases():
     assert employee.nationality == "Swiss"
 
 
+@pytest.mark.parametrize("spelling", ["Null", "NULL", "null"])
+def test_a_surname_null_is_kept(spelling):
+    """Only dates and statuses read "null" as no value: for a name it is the name."""
+    employee = employee_from_wire({"id": "11", "firstName": "Jennifer", "lastName": spelling, "middleName": "null",
+                                   "hireDate": "null", "terminationDate": "NULL", "status": "Active"},
+                                  DEFAULT_MAPPING)
+
+    assert (employee.last_name, employee.middle_name) == (spelling, "null")
+    assert (employee.hire_date, employee.termination_date) == (None, None)
+
+
 def test_a_record_without_id_is_refused():
     with pytest.raises(ValueError):
         employee_from_wire({"id": None, "firstName": "Nobody"}, DEFAULT_MAPPING)
@@ -180,7 +192,7 @@ def test_a_record_without_id_is_refused():
 @pytest.mark.parametrize("value, expected", [
     pytest.param(None, None, id="none"),
     pytest.param("", None, id="empty"),
-    pytest.param("  null ", None, id="string-null"),
+    pytest.param("  null ", "null", id="string-null-is-text"),
     pytest.param("0000-00-00", None, id="zero-date"),
     pytest.param({"value": " x "}, "x", id="wrapped"),
     pytest.param({"value": None}, None, id="wrapped-none"),

@@ -122,6 +122,21 @@ def test_rows_without_id_are_skipped(make_provider, fake_api):
     assert [e.remote_id for e in make_provider().iter_employees()] == ["3"]
 
 
+@pytest.mark.parametrize("fetch", [
+    pytest.param(lambda provider: provider.iter_employees(), id="full"),
+    pytest.param(lambda provider: provider.fetch_employees(["3", "5"]), id="by-ids"),
+])
+def test_a_person_the_report_lists_twice_is_read_once(make_provider, fake_api, fetch):
+    """`filterDuplicates: "no"` may repeat a person (one row per history-table row): not two employees."""
+    rows = [{"id": "3", "firstName": "Ana", "lastName": "Silva", "status": "Active", "hireDate": "2020-01-06"},
+            {"id": 3, "firstName": "Ana", "lastName": "Silva", "status": "Active", "hireDate": "2020-01-06"},
+            {"id": "5", "firstName": "Ben", "lastName": "Okafor", "status": "Active", "hireDate": "2021-03-01"},
+            {"id": "3", "firstName": "Ana", "lastName": "Silva", "status": "Active", "hireDate": "2020-01-06"}]
+    fake_api.answer("POST", REPORT, body={"employees": rows})
+
+    assert [e.remote_id for e in fetch(make_provider())] == ["3", "5"]
+
+
 def test_fields_hidden_from_every_employee_are_reported(make_provider, fake_api, load_json):
     fake_api.answer("POST", REPORT, body=load_json("custom_report__hidden_fields.json"))
     fake_api.answer("GET", "/api/v1/meta/fields", body=load_json("meta_fields.json"))

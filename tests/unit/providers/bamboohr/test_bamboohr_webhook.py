@@ -14,6 +14,8 @@ from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
 
 SECRET = "whsec-acme-7f3c1e"
+# BambooHR retries a 5xx after 5, 10, 20, 40 and 80 minutes (research/bamboohr.md §5.4), plus 5 minutes of skew.
+RETRY_WINDOW = (5 + 10 + 20 + 40 + 80 + 5) * 60
 NOW = 1_769_885_000.0
 SENT = str(int(NOW) - 2)
 
@@ -57,7 +59,7 @@ def _without(name: str):
 @pytest.mark.parametrize("build", [
     pytest.param(_resigned("someone-elses-secret"), id="wrong-secret"),
     pytest.param(_tamper, id="tampered-body"),
-    pytest.param(_at(str(int(NOW) - 301)), id="stale-timestamp"),
+    pytest.param(_at(str(int(NOW) - RETRY_WINDOW - 1)), id="older-than-bamboohrs-retries"),
     pytest.param(_at(str(int(NOW) + 301)), id="future-timestamp"),
     pytest.param(_at("yesterday"), id="not-a-timestamp"),
     pytest.param(_at("１７６９８８５０００"), id="non-ascii-digits"),
@@ -81,6 +83,9 @@ def test_no_configured_secret_rejects_instead_of_accepting(load_bytes):
 
 @pytest.mark.parametrize("build, now", [
     pytest.param(_at(str(int(NOW) - 300)), NOW, id="exactly-five-minutes-old"),
+    pytest.param(_at(str(int(NOW) - 301)), NOW, id="the-first-retry-5-minutes-later"),
+    pytest.param(_at(str(int(NOW) - 155 * 60)), NOW, id="the-last-retry-155-minutes-later"),
+    pytest.param(_at(str(int(NOW) - RETRY_WINDOW)), NOW, id="the-last-retry-with-clock-skew"),
     pytest.param(_at(str(int(NOW) + 300)), NOW, id="five-minutes-ahead"),
     pytest.param(_at("2026-01-31T18:41:00+0000"), 1769884860.0 + 60, id="iso-8601-header"),
     pytest.param(lambda body: (body, {k.lower(): v for k, v in headers(body).items()}), NOW,
@@ -96,7 +101,11 @@ def test_accepted_deliveries(load_bytes, build, now):
 
 @pytest.mark.parametrize("body", [
     pytest.param(b'{"type": "employee.updated", "data": {"employeeId": "\xff"}}', id="non-utf8"),
-    pytest.param(b"type=employee.updated&data[employeeId]=67890", id="form-encoded"),
+    pytest.param(b"type=employee.updated&data[employeeId]=12%3B%20DROP", id="form-encoded-bad-id"),
+    pytest.param(b"type=employee.updated&type=employee.deleted&data[employeeId]=67890", id="form-type-twice"),
+    pytest.param(b"employees=67890", id="form-employees-not-a-map"),
+    pytest.param(b"hello=world", id="form-unknown"),
+    pytest.param(b"", id="empty"),
     pytest.param(b"[" * 100_000 + b"]" * 100_000, id="absurdly-nested"),
     pytest.param(b"[1, 2, 3]", id="json-list"),
     pytest.param(b'{"hello": "world"}', id="unknown-object"),
@@ -127,6 +136,58 @@ def test_payload_shapes(load_bytes, fixture, event, remote_ids):
 
     assert (notice.event, notice.remote_ids) == (event, remote_ids)
     assert re.fullmatch(r"[A-Za-z0-9_-]+", notice.delivery_id)
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.mark.parametrize("body, event, remote_ids", [
+    pytest.param(b"type=employee.updated&data%5BcompanyId%5D=12345&data%5BemployeeId%5D=67890"
+                 b"&data%5BchangedFields%5D%5B0%5D=firstName", "employee.updated", ("67890",),
+                 id="event-based-as-documented"),
+    pytest.param(b"type=employee.created&data[companyId]=12345&data[employeeId]=67891", "employee.created",
+                 ("67891",), id="event-based-unescaped-brackets"),
+    pytest.param(b"employees%5B12345%5D%5BchangedFields%5D%5B0%5D=First+Name&employees%5B12345%5D%5BFirst+Name"
+                 b"%5D=Robert", "employee.changed", ("12345",), id="field-based-without-action-or-timestamp"),
+    pytest.param(b"employees[201][action]=Updated&employees[201][changedFields][0]=First Name"
+                 b"&employees[201][First Name]=Robert&employees[202][action]=Updated", "employee.updated",
+                 ("201", "202"), id="field-based-two-people"),
+])
+def test_form_encoded_deliveries_are_accepted(body, event, remote_ids):
+    """BambooHR does not retry a 4xx: a form-encoded webhook answered 400 lost every delivery."""
+    sent = {**headers(body), "Content-Type": FORM}
+
+    notice = verify_webhook(body, sent, SECRET, now=NOW)
+
+    assert (notice.event, notice.remote_ids) == (event, remote_ids)
+
+
+def test_a_form_body_is_signed_as_sent():
+    body = b"type=employee.updated&data%5BemployeeId%5D=67890"
+    signed_other_bytes = headers(b"type=employee.updated&data[employeeId]=67890")
+
+    with pytest.raises(WebhookRejected):
+        verify_webhook(body, {**signed_other_bytes, "Content-Type": FORM}, SECRET, now=NOW)
+
+
+def test_a_form_and_its_json_twin_are_one_event_when_they_carry_its_time():
+    as_json = b'{"type":"employee.updated","timestamp":"2026-01-31T18:42:00+0000","data":{"employeeId":"67890"}}'
+    as_form = b"type=employee.updated&timestamp=2026-01-31T18%3A42%3A00%2B0000&data[employeeId]=67890"
+
+    assert _deliver(as_json).delivery_id == _deliver(as_form).delivery_id
+
+
+def test_a_retry_hours_later_with_its_first_timestamp_is_accepted_and_deduplicated(load_bytes):
+    """hrsync answered 503 (Redis down); BambooHR retries after 5, 10, 20, 40 and 80 minutes, same bytes."""
+    body = load_bytes("webhook__employee_updated.json")
+    first_sent = str(int(NOW) - 75 * 60)
+    sent = headers(body, timestamp=first_sent)
+
+    retries = [verify_webhook(body, sent, SECRET, now=int(first_sent) + minutes * 60)
+               for minutes in (5, 15, 35, 75, 155)]
+
+    assert {notice.delivery_id for notice in retries} == {retries[0].delivery_id}
+    assert {notice.remote_ids for notice in retries} == {("67890",)}
 
 
 def test_event_about_something_else_names_nobody():

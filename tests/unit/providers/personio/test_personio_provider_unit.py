@@ -237,6 +237,54 @@ def test_changed_since_without_usable_cursor_lists_every_id(personio_provider, c
     assert "updated_since" not in employee_queries(transport)[0]
 
 
+class IgnoresPagingWhenUpdatedSince(FakePersonio):
+    """Personio as its spec describes `updated_since`: limit and offset ignored, every match on every page."""
+
+    def __init__(self, records, changed):
+        super().__init__(records)
+        self.changed = changed
+
+    def __call__(self, request):
+        url = urlsplit(request.url)
+        if url.path == "/v1/company/employees" and "updated_since" in parse_qs(url.query):
+            return 200, {"success": True, "metadata": {"total_elements": len(self.changed)},
+                         "data": self.changed}, {}
+        return super().__call__(request)
+
+
+def test_an_updated_since_listing_that_repeats_its_page_falls_back_to_every_id(personio_provider):
+    """The sync used to fail ("repeated the employees page at offset …"): every id instead, as the full diff."""
+    everyone = people(260)
+    provider, transport = personio_provider(IgnoresPagingWhenUpdatedSince(everyone, everyone[:150]))
+
+    changed = provider.changed_since("2024-05-01T10:00:00+00:00")
+
+    assert changed.remote_ids == tuple(str(i) for i in range(1, 261))
+    queries = [("updated_since" in query, query["offset"][0]) for query in employee_queries(transport)]
+    assert queries[0] == (True, "0") and queries[-3:] == [(False, "0"), (False, "100"), (False, "200")]
+
+
+def test_many_changed_ids_are_read_from_the_listing_not_one_request_each(personio_provider):
+    everyone = people(260)
+    provider, transport = personio_provider(IgnoresPagingWhenUpdatedSince(everyone, everyone[:150]))
+    changed = provider.changed_since("2024-05-01T10:00:00+00:00")
+    transport.requests.clear()
+
+    employees = list(provider.fetch_employees(changed.remote_ids[:200]))
+
+    assert [e.remote_id for e in employees] == [str(i) for i in range(1, 201)]
+    assert len(transport.requests) == 3  # three listing pages, not two hundred employee requests
+    assert provider.fetch_report().unresolved_ids == frozenset()
+
+
+def test_ids_personio_does_not_know_are_reported_unresolved(personio_provider):
+    """A webhook may name a v2 person id that v1 answers 404 for: the sync then looks incrementally."""
+    provider, _ = personio_provider(FakePersonio(people(3)))
+
+    assert [e.remote_id for e in provider.fetch_employees(["2", "990000001"])] == ["2"]
+    assert provider.fetch_report().unresolved_ids == {"990000001"}
+
+
 def test_token_is_shared_by_every_call_of_a_provider(personio_provider):
     fake = FakePersonio(people(250), attributes=load("attributes")["data"])
     provider, _ = personio_provider(fake)

@@ -14,6 +14,7 @@ from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.models import IntegrationRow, SyncRunRow
 from workers import coalescing, intake, queueing
+from workers.sync import WHOLE_COMPANY
 from workers.coalescing import Intake
 from workers.errors import QueueUnavailable
 
@@ -162,9 +163,10 @@ def test_accept_notice_with_redis_down_raises_and_records_nothing(fake_redis, re
     assert fake_redis.keys("*") == []
 
 
-def test_accept_notice_ignores_a_notice_without_ids(fake_redis):
-    assert intake.accept_notice(fake_redis, NS, "co_1", _notice()) is None
-    assert fake_redis.keys("*") == []
+def test_accept_notice_turns_a_notice_without_ids_into_an_incremental_request(fake_redis):
+    """SPEC §5: an authentic event naming nobody is never dropped: the company's sync fetches incrementally."""
+    assert intake.accept_notice(fake_redis, NS, "co_1", _notice()) is coalescing.Intake.SCHEDULED
+    assert fake_redis.smembers(coalescing.ids_key(NS, "co_1")) == {WHOLE_COMPANY.encode()}
 
 
 def test_scheduling_commits_the_row_then_schedules_its_job_after_the_debounce(services, fake_redis):
@@ -210,7 +212,8 @@ def test_redis_failing_after_the_row_fails_it_and_keeps_the_company_listed(servi
 
 def test_a_sweep_schedules_orphans_only_and_drops_companies_without_integration(services, fake_redis):
     """Invariant: a sync whose accepting process died is scheduled by another after the grace period."""
-    orphan, young, gone = make_company(services, "personio"), make_company(services), make_company(services)
+    orphan = make_company(services, "personio", name="Orphan AG")
+    young, gone = make_company(services, name="Young AG"), make_company(services, name="Gone AG")
     now = time.time()
     _accept(fake_redis, orphan, "d-1", "1", now=now - 60)
     _accept(fake_redis, young, "d-1", "1", now=now)

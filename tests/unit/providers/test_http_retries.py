@@ -1,0 +1,51 @@
+"""The shared retry policy: how long a throttled or failing call waits before its next try."""
+
+from __future__ import annotations
+
+import pytest
+from urllib3 import HTTPResponse
+from urllib3.util import retry as urllib3_retry
+
+from providers.base import ProviderSettings
+from providers.http import make_retry
+
+MIN_THROTTLED_WAIT = 1.0  # Personio: retry a 429 after at least a second (research/personio.md §6)
+
+
+@pytest.fixture
+def slept(monkeypatch) -> list[float]:
+    waits: list[float] = []
+    monkeypatch.setattr(urllib3_retry.time, "sleep", waits.append)
+    return waits
+
+
+def _after(status: int, headers: dict[str, str] | None = None, backoff: float = 0.5):
+    response = HTTPResponse(status=status, headers=headers or {}, preload_content=False)
+    retry = make_retry(ProviderSettings(base_url="https://api.personio.de", backoff_factor=backoff))
+    return retry.increment(method="GET", url="/v1/company/employees", response=response), response
+
+
+@pytest.mark.parametrize("backoff", [0.0, 0.01, 0.5])
+def test_a_429_without_retry_after_waits_at_least_a_second(slept, backoff):
+    """Personio may send no Retry-After and asks for at least a second; the first retry used to go at once."""
+    retry, response = _after(429, backoff=backoff)
+
+    retry.sleep(response)
+
+    assert slept and slept[0] >= MIN_THROTTLED_WAIT
+
+
+def test_retry_after_is_honoured_as_sent(slept):
+    retry, response = _after(429, {"Retry-After": "3"})
+
+    retry.sleep(response)
+
+    assert slept == [3.0]
+
+
+def test_a_gateway_error_keeps_the_ordinary_backoff(slept):
+    retry, response = _after(502, backoff=0.0)
+
+    retry.sleep(response)
+
+    assert all(wait < MIN_THROTTLED_WAIT for wait in slept)
