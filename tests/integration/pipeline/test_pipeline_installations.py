@@ -69,8 +69,10 @@ def test_one_installations_housekeeping_leaves_the_others_abandoned_job_alone(se
     sandbox.state.inject_fault(mine.tenant, "slow", delay=3, path="/v1/reports/custom")
     runner = start_worker("runner")
     sync_id = request_sync(services, redis, mine.id, retry=queueing.retry_policy([0, 0]))
-    wait_until(lambda: _job(redis, services, sync_id).meta.get("pid"), what="the sync running in a work horse")
-    os.killpg(runner.process.pid, signal.SIGKILL)  # worker and work horse, as a lost machine
+    wait_until(lambda: runs_of(services, mine.id)[0].status is SyncStatus.RUNNING, what="the sync fetching")
+    horse = _job(redis, services, sync_id).meta["pid"]
+    os.kill(horse, signal.SIGKILL)  # the work horse (a session of its own) and its worker, as a lost machine
+    os.killpg(runner.process.pid, signal.SIGKILL)
     runner.process.wait(timeout=10)
     started = StartedJobRegistry(queue=queueing.queue(redis, services.settings.namespace))
     redis.zadd(started.key, {member: 1 for member in redis.zrange(started.key, 0, -1)}, xx=True)  # heartbeat lapsed
