@@ -34,10 +34,11 @@ class ConfigError(Exception):
 class Settings:
     """Deployment configuration. Tests build it directly; processes use `from_env()`."""
 
-    database_url: str
+    # URLs may carry a password (postgresql://user:pw@…, redis://:pw@…): kept out of repr like the secrets.
+    database_url: str = field(repr=False)
     secret_key: str = field(repr=False)
     encryption_keys: tuple[str, ...] = field(repr=False)
-    redis_url: str = "redis://localhost:6379/0"
+    redis_url: str = field(default="redis://localhost:6379/0", repr=False)
     cron_token: str | None = field(default=None, repr=False)
     public_base_url: str = "http://localhost:8000"
     bamboohr_base_url: str = DEFAULT_BAMBOOHR_BASE_URL

@@ -89,9 +89,12 @@ def test_invalid_key_error_does_not_echo_the_value(tmp_path):
 
 def test_repr_hides_secrets(tmp_path):
     settings = Settings.from_env({"SECRET_KEY": "topsecret-key", "CRON_TOKEN": "cron-secret",
-                                  "SMTP_URL": "smtp://u:pw@host"}, tmp_path)
+                                  "SMTP_URL": "smtp://u:pw@host",
+                                  "DATABASE_URL": "postgresql+psycopg://hrsync:db-password@db/hrsync",
+                                  "REDIS_URL": "redis://:redis-password@cache:6379/0"}, tmp_path)
     text = repr(settings)
-    for secret in ("topsecret-key", "cron-secret", "pw@host", settings.encryption_keys[0]):
+    for secret in ("topsecret-key", "cron-secret", "pw@host", settings.encryption_keys[0], "db-password",
+                   "redis-password"):
         assert secret not in text
 
 
