@@ -60,8 +60,8 @@ def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
             except NotConfigured:
                 raise UserError(f"{target.name} has no HR integration yet: run `hrsync integration set` "
                                 "first") from None
-            except QueueUnavailable:
-                raise UserError("cannot reach Redis (check REDIS_URL): nothing was queued") from None
+            except QueueUnavailable as error:
+                raise UserError(f"{error} (nothing was queued; check REDIS_URL if it persists)") from None
             sync_id = queued.id
             if queued.already_queued:
                 click.echo(f"sync {sync_id} of {target.name} was already queued: no second one queued")
