@@ -18,16 +18,21 @@ from workers.bootstrap import Services, build_services
 @contextmanager
 def opened_services(app) -> Iterator[Services]:
     """Services on a database at the newest schema revision (else one line pointing at `db upgrade`)."""
-    from store.migrate import current, head
-
     settings = app.settings
-    if current(settings.database_url) != head():
-        raise UserError("the database schema is missing or old: run `hrsync db upgrade` first")
+    require_schema(settings.database_url)
     services = build_services(settings)
     try:
         yield services
     finally:
         services.dispose()
+
+
+def require_schema(database_url: str) -> None:
+    """The database answers and is at the newest schema revision; else one line (unreachable: `user_errors`)."""
+    from store.migrate import current, head
+
+    if current(database_url) != head():
+        raise UserError("the database schema is missing or old: run `hrsync db upgrade` first")
 
 
 def resolve_company(services: Services, text: str) -> companies.Company:

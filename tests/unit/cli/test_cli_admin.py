@@ -179,6 +179,22 @@ def test_integration_set_mistakes_are_one_line(cli, company, args, message):
     one_line_error(cli("integration", "set", company, *args, input="\n"), message)
 
 
+@pytest.mark.parametrize("args, secret, message", [
+    (["--provider", "bamboohr", "--subdomain", "acme"], "3f2a\u2011b7c9d1e4f5a6b7c8d9e0", "api_key must be the plain"),
+    (["--provider", "personio", "--client-id", "papi-client"], "papi\u00a0secret-0123", "client_secret must be"),
+], ids=["bamboohr-non-breaking-hyphen", "personio-no-break-space"])
+def test_a_key_pasted_with_a_typographic_character_is_one_line_and_not_stored(cli, company, settings, args, secret,
+                                                                              message):
+    """Issue 12 item 6: it was stored, and every call to the HR system then failed as an internal error."""
+    one_line_error(cli("integration", "set", company, *args, input=secret + "\n"), message)
+    services = build_services(settings)
+    try:
+        with transaction(services.session_factory) as session:
+            assert integrations.get_integration(session, company) is None
+    finally:
+        services.dispose()
+
+
 def test_settings_change_without_touching_the_provider(cli, company):
     result = cli("integration", "set", company, "--name-format", "last_comma_first", "--import-terminated")
     assert result.exit_code == 0, result.output
@@ -251,6 +267,18 @@ def test_sync_while_one_is_queued_names_that_one(cli, company, fake_redis):
     assert again.exit_code == 0, again.output
     assert again.output.splitlines()[0] == f"sync {sync_id} of Acme GmbH was already queued: no second one queued"
 
+
+
+def test_sync_while_another_request_holds_the_company_says_so(cli, company, fake_redis, settings, monkeypatch):
+    """The request lock being busy is not Redis being down: the line says which it is."""
+    from workers import enqueue, queueing
+    cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
+    monkeypatch.setattr(enqueue, "LOCK_WAIT_SECONDS", 0)
+    fakeredis.FakeRedis(server=fake_redis).set(queueing.request_lock_key(settings.namespace, company), "held")
+    result = cli("sync", company)
+    assert result.exit_code == 1
+    assert "another request for this company's sync is still being handled" in result.output
+    assert "cannot reach Redis" not in result.output
 
 @pytest.fixture
 def synced(cli, company, settings, hr):

@@ -3,6 +3,7 @@ other request, body intact, to the route."""
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
@@ -14,7 +15,7 @@ from workers import coalescing
 from workers.sync import WHOLE_COMPANY
 
 from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)
-                             bamboohr_body, configure, file_database_settings, personio_body)
+                             bamboohr_body, bamboohr_roster, configure, file_database_settings, personio_body)
 
 ROTATED = "whsec-rotated-0123456789abcdef"
 
@@ -42,7 +43,8 @@ def sender(client, company, services):
 
 
 def test_a_cached_company_is_answered_without_the_route_exactly_as_the_route_answers(client, company, services,
-                                                                                      route_calls, fake_redis):
+                                                                                      route_calls, fake_redis,
+                                                                                      namespace):
     """Invariant: same status, headers and JSON, same Redis effects, whichever path answers."""
     configure(services, company.id, "bamboohr")
     sender = WebhookSender(client, company.id)
@@ -57,17 +59,26 @@ def test_a_cached_company_is_answered_without_the_route_exactly_as_the_route_ans
     assert set(by_route.get_json()) == set(fast.get_json()) == {"status", "delivery_id", "result"}
     assert [by_route.json["result"], fast.json["result"], repeat.json["result"]] == ["scheduled", "joined",
                                                                                        "duplicate"]
-    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {b"1", b"2"}
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"1", b"2"}
 
 
 def test_a_notice_naming_nobody_asks_for_an_incremental_sync_alike(client, company, services, route_calls,
-                                                                   fake_redis):
+                                                                   fake_redis, namespace):
     configure(services, company.id, "personio")
     sender = WebhookSender(client, company.id)
     sender.personio(personio_body("4711"))
     answer = sender.personio(personio_body(event="absence-period.created"))
     assert answer.status_code == 202 and answer.json["result"] == "joined" and route_calls == [company.id]
-    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {b"4711", WHOLE_COMPANY.encode()}
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"4711", WHOLE_COMPANY.encode()}
+
+
+def test_a_delivery_naming_50000_employees_is_answered_on_the_fast_path_once_stored(sender, route_calls,
+                                                                                   fake_redis, namespace):
+    """Issue 12 item 3: the fast path too answers 202 only when every id is in Redis."""
+    answer = sender.bamboohr(bamboohr_roster(50_000))
+
+    assert (answer.status_code, answer.json["result"], route_calls) == (202, "joined", [])
+    assert fake_redis.scard(coalescing.ids_key(namespace, sender.company_id)) == 50_000
 
 
 def _with_query(sender):
@@ -94,8 +105,6 @@ FALL_THROUGH = [
     pytest.param(lambda s: s.bamboohr(bamboohr_body("9"), timestamp=time.time() - 3 * 3600), 401, "webhook_rejected",
                  id="stale-timestamp"),
     pytest.param(lambda s: s.bamboohr(b"not json"), 400, "malformed_webhook", id="signed-not-json"),
-    pytest.param(lambda s: s.bamboohr(b"{" + b" " * (1024 * 1024) + b"}"), 413, "request_entity_too_large",
-                 id="over-the-cap"),
     pytest.param(_redis_down, 503, "queue_unavailable", id="redis-down"),
     pytest.param(_rotated, 202, None, id="rotated-secret"),
     pytest.param(_with_query, 202, None, id="query-string"),
@@ -113,3 +122,29 @@ def test_every_other_request_reaches_the_route_with_its_body(sender, services, r
     if code:
         assert response.json["error"]["code"] == code
     assert route_calls == [sender.company_id]
+
+
+def _signed_post(sender, body: bytes, chunked: bool):
+    stamp = str(int(time.time()))
+    headers = {"Content-Type": "application/json", "X-BambooHR-Timestamp": stamp,
+               "X-BambooHR-Signature": sign(BAMBOOHR_SECRET, body, stamp)}
+    if not chunked:
+        return sender.client.post(f"/webhooks/bamboohr/{sender.company_id}", data=body, headers=headers)
+    # No Content-Length: the body's end is where the stream ends (as gunicorn hands on a chunked body).
+    return sender.client.post(f"/webhooks/bamboohr/{sender.company_id}", input_stream=io.BytesIO(body),
+                              headers={**headers, "Transfer-Encoding": "chunked"},
+                              environ_overrides={"CONTENT_LENGTH": "", "wsgi.input_terminated": True})
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["with-length", "chunked"])
+def test_a_signed_body_over_the_cap_is_413_before_any_view(sender, route_calls, chunked):
+    """Issue 12 item 7: a body over 1 MiB is refused whole, with a length or chunked (a chunked one was cut at
+    1 MiB and answered 401): 413 in the error shape; neither the fast path nor the route accepts it."""
+    answer = _signed_post(sender, bamboohr_body("9")[:-1] + b" " * (1024 * 1024) + b"}", chunked)
+    assert (answer.status_code, answer.json["error"]["code"], route_calls) == (413, "request_entity_too_large", [])
+
+
+def test_a_chunked_delivery_under_the_cap_takes_the_fast_path(sender, route_calls):
+    """A chunked body under the cap is buffered with its length, so the cached company's 202 needs no route."""
+    answer = _signed_post(sender, bamboohr_body("9"), chunked=True)
+    assert (answer.status_code, answer.json["result"], route_calls) == (202, "joined", [])
