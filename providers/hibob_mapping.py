@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -56,6 +57,7 @@ _LIFECYCLE: Mapping[str, EmploymentStatus] = MappingProxyType({
 })
 _EMPLOYEE_FIELDS = frozenset(MAPPABLE_FIELDS)
 ABSENT: Any = object()
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +151,13 @@ def to_date(value: Any, *, field: str = "", remote_id: str = "") -> dt.date | No
 
 
 def lifecycle_of(value: Any) -> str | None:
-    """`"garden leave"`, `"Garden_Leave"`, `"GARDEN-LEAVE"` → `garden leave` (other spellings are unconfirmed)."""
+    """`"garden leave"` (the lifecycle table's spelling), `"Garden_Leave"`, `"GARDEN-LEAVE"`, `"gardenLeave"` →
+    `garden leave`: the people search's spelling of multi-word statuses is unconfirmed."""
     text = to_text(value)
-    return " ".join(text.lower().replace("_", " ").replace("-", " ").split()) if text else None
+    if not text:
+        return None
+    words = _CAMEL.sub(" ", text).replace("_", " ").replace("-", " ")
+    return " ".join(words.lower().split())
 
 
 def employment(lifecycle: str | None, access: str | None, hired: dt.date | None, ended: dt.date | None,
