@@ -142,7 +142,8 @@ def _fields(requested: Any) -> tuple[list, bool]:
         raise ValueError("fields must be a list of field ids")
     if len(requested) > MAX_FIELDS:
         raise ValueError(f"At most {MAX_FIELDS} fields may be requested")
-    known = [FIELDS_BY_ID[f] for f in dict.fromkeys(requested) if f in FIELDS_BY_ID]
+    # The id comes back whether asked for or not (every recorded answer carries it).
+    known = [FIELDS_BY_ID[f] for f in dict.fromkeys(["root.id", *requested]) if f in FIELDS_BY_ID]
     return readable(g.tenant, known), True
 
 
