@@ -60,10 +60,10 @@ class HumaansProvider:
         one person only (a token of a member with the plain user role), or no private data, new hires or
         offboarded people (no private:read: leavers would never be recognised)."""
         me = self._client.get(ME_PATH)
+        if self._client.total(PEOPLE_PATH) == 1:  # one person: nothing else can be judged
+            return ("the token sees one person only: it was created by a member with the user role, which limits "
+                    "it to their own profile; create it as an Owner or Admin",)
         warnings = []
-        if self._client.total(PEOPLE_PATH) == 1:
-            warnings.append("the token sees one person only: it was created by a member with the user role, "
-                            "which limits it to their own profile; create it as an Owner or Admin")
         if not any(key in me for key in PRIVATE_PROBES) or self._client.total(PEOPLE_PATH, NOT_ACTIVE) == 0:
             warnings.append("the token shows no new hires, offboarded people or private data: it probably lacks "
                             "the scope private:read (View public and private data), without which future joiners "
