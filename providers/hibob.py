@@ -14,7 +14,7 @@ from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMappin
                             SourceField)
 from providers.errors import ProviderAuthError, ProviderError
 from providers.hibob_client import MAX_FIELDS, HiBobClient
-from providers.hibob_mapping import (ACCESS_FIELD, DEFAULT_MAPPING, ID_FIELD, FieldInfo, PresenceTracker,
+from providers.hibob_mapping import (ACCESS_FIELD, DEFAULT_MAPPING, ID_FIELD, LIST_TYPES, FieldInfo, PresenceTracker,
                                      RecordMapper, effective_mapping, read_field, remote_id_of, requested_fields,
                                      to_text)
 
@@ -128,8 +128,10 @@ class HiBobProvider:
     # --- helpers -----------------------------------------------------------------------------------
 
     def _search(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
-        self._fields_catalogue()
-        records = self._client.search(requested_fields(self._mapping), ids)
+        catalogue = self._fields_catalogue()
+        # Display texts only when a mapped field is a list (its machine value is an item id): they triple no answer.
+        lists = any(catalogue[key].type in LIST_TYPES for key in self._mapping if key in catalogue)
+        records = self._client.search(requested_fields(self._mapping), ids, human_readable=lists)
         absent = self._absent(records)
         self._report = FetchReport(absent_fields=absent)
         if absent:
@@ -175,12 +177,12 @@ class HiBobProvider:
 
     def _unreadable(self, keys: list[str]) -> frozenset[str]:
         """The keys no sampled employee carries; nothing when there is nobody to judge by."""
-        ids = [remote_id_of(r) for r in self._client.search([ID_FIELD], human_readable=False)[:FIELD_SAMPLE]]
+        ids = [remote_id_of(r) for r in self._client.search([ID_FIELD])[:FIELD_SAMPLE]]
         if not ids:
             return frozenset()
         catalogue = self._catalogue or {}
         tracker = PresenceTracker(keys, {key: info.json_path for key, info in catalogue.items()})
-        for record in self._client.search(keys, ids, human_readable=False):
+        for record in self._client.search(keys, ids):
             tracker.observe(record)
         return tracker.absent()
 

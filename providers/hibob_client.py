@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Callable, Collection, TypedDict
+from typing import Any, Collection, TypedDict
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import requests
 
 from providers.base import ProviderSettings
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
-from providers.hibob_mapping import ID_FIELD, json_path, slash_key
+from providers.hibob_mapping import ID_FIELD, slash_key
 from providers.http import RETRY_STATUSES, make_session
 from providers.pacing import HIBOB_METADATA, HIBOB_SEARCH, pace_key
 from providers.wire_json import decode, shaped_decoder
@@ -23,6 +23,7 @@ FIELDS_PATH = "/v1/company/people/fields"
 NAMED_LISTS_PATH = "/v1/company/named-lists"
 MAX_FIELDS = 400  # per search ([D4])
 MESSAGE_LIMIT = 300
+_SLASH_ID = slash_key(ID_FIELD)
 # Bob's sandbox environment lives on its own host ([C1][C3]); a deployment naming no sandbox URL derives it.
 SANDBOX_HOSTS = {"api.hibob.com": "api.sandbox.hibob.com", "app.hibob.com": "app.sandbox.hibob.com"}
 ENVIRONMENTS = ("production", "sandbox")
@@ -54,11 +55,13 @@ class HiBobClient:
         self._session.close()
 
     def search(self, fields: Collection[str], ids: Collection[str] | None = None, *,
-               human_readable: bool = True) -> list[dict[str, Any]]:
+               human_readable: bool = False) -> list[dict[str, Any]]:
         """`POST /v1/people/search`: every employee, active and inactive, in one answer (HiBob does not page).
 
-        `ids`: the one filter HiBob allows, `root.id` equals (never an empty list: that is a 400). The answer is
-        decoded into only the keys the requested fields live under (slash keys, category objects, `humanReadable`).
+        `ids`: the one filter HiBob allows, `root.id` equals (never an empty list: that is a 400). `human_readable`:
+        ask for the display texts too (APPEND), which list fields need. The answer is decoded into only the slash
+        keys of the requested fields (and `humanReadable`); an answer without slash keys (an older, nested-only
+        shape) is decoded whole instead.
         """
         fields = list(dict.fromkeys([ID_FIELD, *fields]))
         if len(fields) > MAX_FIELDS:
@@ -70,16 +73,16 @@ class HiBobClient:
         if ids is not None:
             body["filters"] = [{"fieldPath": ID_FIELD, "operator": "equals", "values": list(ids)}]
         shape = search_shape(fields)
-        answer = self._request("POST", SEARCH_PATH, decode if shape is None else shaped_decoder(shape),
-                               data=json.dumps(body).encode("utf-8"), headers={"Content-Type": "application/json"})
-        employees = answer.get("employees") if isinstance(answer, dict) else None
-        if not isinstance(employees, list):
-            raise ProviderError("HiBob answered the people search without an employees list")
+        content = self._request("POST", SEARCH_PATH, data=json.dumps(body).encode("utf-8"),
+                                headers={"Content-Type": "application/json"})
+        employees = _employees(_decoded(content, shape))
+        if shape is not None and not all(type(e) is dict and _SLASH_ID in e for e in employees):
+            employees = _employees(_decoded(content, None))
         return employees
 
     def fields_metadata(self) -> list[dict[str, Any]]:
         """`GET /v1/company/people/fields`: every field, whatever the service user may read (a bare array)."""
-        answer = self._request("GET", FIELDS_PATH)
+        answer = _decoded(self._request("GET", FIELDS_PATH), None)
         if not isinstance(answer, list):
             raise ProviderError("HiBob's field list is not a list")
         return [item for item in answer if isinstance(item, dict) and isinstance(item.get("id"), str)]
@@ -87,12 +90,13 @@ class HiBobClient:
     def named_list(self, list_id: str) -> dict[str, str]:
         """`GET /v1/company/named-lists/{id}`: item id → text, children included (the shape is unconfirmed:
         `items` of `{id, value|name, children}`)."""
-        answer = self._request("GET", f"{NAMED_LISTS_PATH}/{quote(list_id, safe='')}")
+        answer = _decoded(self._request("GET", f"{NAMED_LISTS_PATH}/{quote(list_id, safe='')}"), None)
         items: dict[str, str] = {}
         _collect_items(answer.get("items") if isinstance(answer, dict) else None, items)
         return items
 
-    def _request(self, method: str, path: str, decoder: Callable[[bytes], Any] = decode, **kwargs: Any) -> Any:
+    def _request(self, method: str, path: str, **kwargs: Any) -> bytes:
+        """The answer's body once its status is judged."""
         if self._pacer is not None:
             self._pacer.wait((HIBOB_SEARCH if path == SEARCH_PATH else HIBOB_METADATA, self._pace_key))
         try:
@@ -105,10 +109,7 @@ class HiBobClient:
         if self._pacer is not None:
             self._pacer.observe(self._pace_key, response.headers)
         self._check(response, f"{method} {path}")
-        try:
-            return decoder(response.content)
-        except ValueError:
-            raise ProviderError(f"HiBob answered {method} {path} with something that is not JSON") from None
+        return response.content
 
     def _check(self, response: requests.Response, what: str) -> None:
         status = response.status_code
@@ -158,17 +159,27 @@ def base_url_for(settings: ProviderSettings, environment: str) -> str:
 
 def search_shape(fields: Collection[str]) -> Any | None:
     """A search answer as `wire_json.shaped_decoder` should build it: per employee only the slash keys of the
-    requested fields, the objects their nested copies live in, and `humanReadable`; the rest (avatars, about,
-    payroll of a field-less search) is parsed but never built. None (decode it whole) for a non-ASCII field id,
-    which msgspec would silently miss (msgspec#1126)."""
-    keys = {"id", "humanReadable"}
-    for field in fields:
-        keys.add(slash_key(field))
-        keys.add(json_path(field).split(".", 1)[0])
+    requested fields (each holds the value; the nested copies repeat it), the nested `id` and `humanReadable`.
+    None (decode it whole) for a non-ASCII field id, which msgspec would silently miss (msgspec#1126)."""
+    keys = {"id", "humanReadable", *(slash_key(field) for field in fields)}
     if not all(key.isascii() for key in keys):
         return None
     employee = TypedDict("Employee", {key: Any for key in keys}, total=False)  # type: ignore[misc]
     return TypedDict("SearchAnswer", {"employees": list[employee]}, total=False)  # type: ignore[misc]
+
+
+def _decoded(content: bytes, shape: Any | None) -> Any:
+    try:
+        return decode(content) if shape is None else shaped_decoder(shape)(content)
+    except ValueError:
+        raise ProviderError("HiBob answered with something that is not JSON") from None
+
+
+def _employees(answer: Any) -> list[Any]:
+    employees = answer.get("employees") if isinstance(answer, dict) else None
+    if not isinstance(employees, list):
+        raise ProviderError("HiBob answered the people search without an employees list")
+    return employees
 
 
 def _collect_items(items: Any, into: dict[str, str]) -> None:
