@@ -224,12 +224,12 @@ def _credentials(credentials: Mapping[str, str]) -> tuple[str, str, str]:
 
 def _field_info(item: Mapping[str, Any]) -> FieldInfo:
     type_data = item.get("typeData") if isinstance(item.get("typeData"), dict) else {}
-    path = item.get("jsonPath")
+    path, name, kind = item.get("jsonPath"), item.get("name"), item.get("type")
     category = item.get("categoryDisplayName") or item.get("category")
     list_id = type_data.get("listId")
-    name = item.get("name")
     return FieldInfo(id=item["id"], json_path=path if isinstance(path, str) and path else "",
-                     name=name.strip() if isinstance(name, str) and name.strip() else None, type=item.get("type") if isinstance(item.get("type"), str) else None,
+                     name=name.strip() if isinstance(name, str) and name.strip() else None,
+                     type=kind if isinstance(kind, str) else None,
                      category=category if isinstance(category, str) else None,
                      list_id=str(list_id) if isinstance(list_id, (str, int)) else None)
 

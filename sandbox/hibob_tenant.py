@@ -175,5 +175,6 @@ def _check_options(environment: str, population: str, readable_categories: Any, 
         accepted = SWITCHES.get(name)
         if accepted is None or name not in known:
             raise ValueError(f"unknown HiBob option {name!r}")
-        if (accepted is bool and not isinstance(value, bool)) or (isinstance(accepted, tuple) and value not in accepted):
+        wrong = not isinstance(value, bool) if accepted is bool else value not in accepted
+        if wrong:
             raise ValueError(f"{name} must be {'true or false' if accepted is bool else ' or '.join(accepted)}")

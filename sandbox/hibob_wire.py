@@ -109,7 +109,8 @@ FIELDS: tuple[BobField, ...] = (
     BobField("root.firstName", "First name", "text", lambda p, t: p.first_name),
     BobField("root.surname", "Last name", "text", lambda p, t: p.last_name),
     BobField("root.secondName", "Middle name", "text", lambda p, t: p.middle_name),
-    BobField("root.displayName", "Display name", "text", lambda p, t: f"{p.preferred_name or p.first_name} {p.last_name}"),
+    BobField("root.displayName", "Display name", "text",
+             lambda p, t: f"{p.preferred_name or p.first_name} {p.last_name}"),
     BobField("root.fullName", "Full name", "text", lambda p, t: " ".join(
         x for x in (p.first_name, p.middle_name, p.last_name) if x)),
     BobField("root.email", "Email", "text", lambda p, t: p.work_email),
