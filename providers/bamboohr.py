@@ -13,7 +13,7 @@ from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMappin
                             SourceField)
 from providers.bamboohr_client import ID_BATCH, BambooHRClient
 from providers.bamboohr_mapping import DEFAULT_MAPPING, clean, employee_reader, requested_fields
-from providers.errors import ProviderError
+from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,20 @@ class BambooHRProvider:
 
     def __repr__(self) -> str:
         return f"BambooHRProvider(subdomain={self.subdomain!r})"
+
+    def verify_credentials(self) -> None:
+        """`GET /v1/meta/fields`, BambooHR's connection test (the directory may be switched off, research §9).
+
+        Refusals (401/403) and outages pass through as they are; any other answer than the field list (a
+        404, a web page) means that no BambooHR company lives at the subdomain.
+        """
+        try:
+            self.client.meta_fields()
+        except (ProviderAuthError, ProviderUnavailable):
+            raise
+        except ProviderError:
+            raise ProviderError(f"no BambooHR company at subdomain {self.subdomain}: check the subdomain "
+                                "(acme for https://acme.bamboohr.com)") from None
 
     def iter_employees(self, progress: Progress | None = None) -> Iterator[Employee]:
         """Every employee, Active and Inactive, from one custom report (the report does not page)."""

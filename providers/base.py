@@ -85,6 +85,14 @@ class HRProvider(Protocol):
     require_hire_date: ClassVar[bool]
     default_mapping: ClassVar[FieldMapping]
 
+    def verify_credentials(self) -> None:
+        """One cheap authenticated call proving that the credentials open this company's HR data.
+
+        Raises ProviderAuthError (credentials refused), ProviderUnavailable (unreachable, 5xx) or
+        ProviderError (an answer, but not the company's: e.g. no company at that address); each
+        message names what to fix and holds no secret.
+        """
+
     def iter_employees(self, progress: Progress | None = None) -> Iterator[Employee]:
         """Stream every employee (active and inactive), page by page."""
 

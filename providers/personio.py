@@ -13,7 +13,7 @@ from domain.employee import Employee
 from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMapping, Progress,
                             ProviderSettings, SourceField)
 from providers.errors import ProviderAuthError
-from providers.personio_client import Page, PersonioClient, RepeatedPage
+from providers.personio_client import EMPLOYEES_PATH, Page, PersonioClient, RepeatedPage
 from providers.personio_mapping import (DEFAULT_MAPPING, AbsenceTracker, attributes_of,
                                         RecordMapper, remote_id_of)
 from providers.personio_paging import PAGE_SIZE
@@ -51,6 +51,10 @@ class PersonioProvider:
 
     def __repr__(self) -> str:
         return f"<PersonioProvider client_id={self._client.client_id!r}>"
+
+    def verify_credentials(self) -> None:
+        """`POST /v1/auth`, then one employee (`limit=1`): the credential is accepted and may read employees."""
+        self._client.get(EMPLOYEES_PATH, {"limit": 1, "offset": 0})
 
     def iter_employees(self, progress: Progress | None = None) -> Iterator[Employee]:
         """Every employee, active and inactive, streamed page by page (`total` from `metadata`)."""

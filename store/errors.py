@@ -37,6 +37,10 @@ class InvalidEncryptionKey(StoreError):
     """An encryption key that is not a Fernet key."""
 
 
+class DuplicateCompany(StoreError):
+    """Another company already has this name (compared without case)."""
+
+
 class DuplicateApprover(StoreError):
     """The company already has an approver with this e-mail."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -48,9 +49,15 @@ def current(database_url: str) -> str | None:
         engine.dispose()
 
 
+@functools.cache
 def head() -> str:
     """The newest revision this package ships."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the database is at the newest revision (raises when it cannot be reached)."""
+    return _current(engine) == head()
 
 
 def _check_foreign_keys(connection: Connection) -> None:

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import request
 from marshmallow import Schema, ValidationError
 
 from webhook_app.errors import ApiError
+
+# JSON escapes that decode to text storage refuses: \u0000 (PostgreSQL text cannot hold NUL) and a UTF-16
+# surrogate not part of a pair (not Unicode at all: no database driver can encode it). Raw UTF-8 cannot carry
+# either, so only a body with such an escape is walked.
+_ESCAPED_BAD_TEXT = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+_BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")
+_NUL = "text must not contain NUL characters (U+0000)"
+_SURROGATE = "text must not contain a lone surrogate (U+D800 to U+DFFF); send well-formed Unicode"
 
 
 def json_body(*, optional: bool = False) -> Any:
@@ -26,9 +35,8 @@ def json_body(*, optional: bool = False) -> Any:
         raise ApiError(400, "invalid_json", f"the body is not valid JSON: {_short(error)}") from None
     except RecursionError:
         raise ApiError(400, "invalid_json", "the body nests too deeply") from None
-    # JSON carries NUL only as the escape \u0000; PostgreSQL text cannot hold it and no value needs it.
-    if b"\\u0000" in raw and _holds_nul(data):
-        raise ApiError(422, "invalid_request", "text must not contain NUL characters (U+0000)")
+    if _ESCAPED_BAD_TEXT.search(raw):
+        _refuse_bad_text(data)
     return data
 
 
@@ -52,19 +60,28 @@ def _no_duplicates(pairs):
     return seen
 
 
-def _holds_nul(data: Any) -> bool:
-    pending = [data]
+def _refuse_bad_text(data: Any) -> None:
+    """422 naming the first string (value or key) that holds NUL or a lone surrogate."""
+    pending: list[tuple[str, Any]] = [("", data)]
     while pending:  # iterative: the parsed document may be nested close to the recursion limit
-        item = pending.pop()
+        path, item = pending.pop()
         if isinstance(item, str):
-            if "\x00" in item:
-                return True
+            _check_text(path or "body", item)
         elif isinstance(item, dict):
-            pending.extend(item)
-            pending.extend(item.values())
+            for key, value in reversed(item.items()):
+                _check_text(path or "body", key, " (in a key)")
+                pending.append((f"{path}.{key}" if path else key, value))
         elif isinstance(item, list):
-            pending.extend(item)
-    return False
+            pending.extend((f"{path}.{index}" if path else str(index), value)
+                           for index, value in reversed(list(enumerate(item))))
+
+
+def _check_text(path: str, text: str, where: str = "") -> None:
+    found = _BAD_CHARACTER.search(text)
+    if found is None:
+        return
+    message = _NUL if found.group() == "\x00" else _SURROGATE
+    raise ApiError(422, "invalid_request", f"{path}: {message}{where}", details={path: [message + where]})
 
 
 def _short(error: Exception) -> str:

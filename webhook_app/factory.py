@@ -6,7 +6,7 @@ from flask import Flask
 from redis import Redis
 
 from hrsync.config import Settings
-from webhook_app import errors, health
+from webhook_app import body_limit, errors, health, security
 from workers.bootstrap import Services, build_services
 from workers.links import LinkSigner
 
@@ -27,7 +27,11 @@ def create_app(settings: Settings | None = None, *, redis: Redis | None = None, 
     app.extensions["hrsync.links"] = LinkSigner(settings.secret_key, settings.approve_link_max_age,
                                                 settings.public_base_url)
     errors.register_error_handlers(app)
+    app.before_request(body_limit.refuse_oversized)  # first: before any hook reads a form
+    app.after_request(security.api_headers)
     _register_blueprints(app)
+    # Outermost, so that the webhook fast path (installed by its blueprint) also sees chunked bodies buffered.
+    app.wsgi_app = body_limit.ChunkedBodies(app.wsgi_app, MAX_BODY_BYTES)
     return app
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
-from sqlalchemy import text
+
+from store import migrate
 
 bp = Blueprint("health", __name__)
 
@@ -16,7 +17,7 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """The database and Redis answer; 503 names whichever does not."""
+    """The database (at the current schema) and Redis answer; 503 names whichever does not."""
     failing = [name for name, check in (("database", _database_ok), ("redis", _redis_ok)) if not check()]
     if failing:
         body = {"status": "unavailable", "failing": failing,
@@ -27,9 +28,10 @@ def readyz():
 
 def _database_ok() -> bool:
     try:
-        with current_app.extensions["hrsync.engine"].connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return True
+        if migrate.at_head(current_app.extensions["hrsync.engine"]):
+            return True
+        current_app.logger.warning("readiness: the database schema is missing or old (hrsync db upgrade)")
+        return False
     except Exception:  # any failure means "not ready"; the probe must not raise
         current_app.logger.warning("readiness: database not reachable", exc_info=True)
         return False

@@ -1,8 +1,9 @@
-"""Browser-facing safety: CSRF tokens for the approval form (Flask-WTF) and strict security headers."""
+"""Browser-facing safety: CSRF tokens for the approval form (Flask-WTF) and strict security headers (pages and
+the JSON API)."""
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, request
 from flask.blueprints import BlueprintSetupState
 from flask_wtf.csrf import CSRFProtect
 
@@ -20,6 +21,11 @@ HTML_HEADERS = {
     "Cache-Control": "no-store",
     "Cross-Origin-Opener-Policy": "same-origin",
 }
+
+# Every /api answer, errors included: one of them shows a one-time Personio webhook token, none may be cached,
+# and none may be sniffed into something a browser would run.
+API_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+API_PREFIX = "/api/"
 
 
 def init_security(state: BlueprintSetupState) -> None:
@@ -42,4 +48,12 @@ def init_security(state: BlueprintSetupState) -> None:
 def html_headers(response: Response) -> Response:
     for name, value in HTML_HEADERS.items():
         response.headers.setdefault(name, value)
+    return response
+
+
+def api_headers(response: Response) -> Response:
+    """The app's after-request hook: API_HEADERS on every answer under /api/."""
+    if request.path.startswith(API_PREFIX):
+        for name, value in API_HEADERS.items():
+            response.headers[name] = value
     return response

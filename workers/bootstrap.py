@@ -15,11 +15,21 @@ from providers.pacing import KEY_PREFIX, Pacer
 from store.crypto import SecretBox
 from store.db import make_engine, make_session_factory
 
-ProviderFactory = Callable[[str, Mapping[str, str], "Mapping[str, str] | None"], HRProvider]
+# (provider name, credentials, mapping, *, verifying=False): `verifying` builds it for a credential check.
+ProviderFactory = Callable[..., HRProvider]
+
+# A person waits for a credential check (a command, an API call): one retry and a short timeout, so that an
+# unreachable HR system is reported in seconds rather than after a sync's patient retry schedule.
+VERIFY_RETRIES = 1
+VERIFY_TIMEOUT = 10.0
 
 
-def provider_settings(settings: Settings, provider: str, pacer: Pacer | None = None) -> ProviderSettings:
+def provider_settings(settings: Settings, provider: str, pacer: Pacer | None = None, *,
+                      verifying: bool = False) -> ProviderSettings:
     base_urls = {"bamboohr": settings.bamboohr_base_url, "personio": settings.personio_base_url}
+    if verifying:
+        return ProviderSettings(base_url=base_urls.get(provider, ""), max_retries=VERIFY_RETRIES,
+                                timeout=min(settings.provider_timeout, VERIFY_TIMEOUT), pacer=pacer)
     return ProviderSettings(base_url=base_urls.get(provider, ""), timeout=settings.provider_timeout, pacer=pacer)
 
 
@@ -58,8 +68,9 @@ def build_services(settings: Settings, *, engine: Engine | None = None,
     pacer = make_pacer(settings) if pacer is _FROM_SETTINGS else pacer
 
     def default_factory(name: str, credentials: Mapping[str, str],
-                        mapping: Mapping[str, str] | None) -> HRProvider:
-        return get_provider(name, credentials, provider_settings(settings, name, pacer), mapping)
+                        mapping: Mapping[str, str] | None, *, verifying: bool = False) -> HRProvider:
+        return get_provider(name, credentials, provider_settings(settings, name, pacer, verifying=verifying),
+                            mapping)
 
     return Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                     box=SecretBox(settings.encryption_keys),

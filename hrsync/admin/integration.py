@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 
 from hrsync.admin.mapping import check_mapping
 from providers.base import SourceField
-from providers.errors import ProviderError
+from providers.errors import ProviderError, ProviderUnavailable
 from providers.registry import PROVIDERS, provider_class
 from store.db import transaction
 from store.errors import InvalidSetting, NotFound, StoreError
@@ -37,6 +37,21 @@ class InvalidField(InvalidSetting):
 
 class NotConfigured(StoreError):
     """The company has no HR integration yet."""
+
+
+class CredentialsRejected(InvalidField):
+    """The HR system refused the credentials, or knows no company at that address: nothing was saved."""
+
+    def __init__(self, message: str):
+        super().__init__("credentials", message)
+
+
+class CannotVerify(ProviderUnavailable):
+    """The HR system could not be reached to check the credentials: nothing was saved."""
+
+
+# The status of credentials saved without a check says so until a sync has used them.
+UNVERIFIED = "credentials saved without verification; the next sync checks them"
 
 
 @dataclass(frozen=True)
@@ -71,12 +86,18 @@ def read_state(services: Services, company_id: str) -> IntegrationState:
 
 def configure(services: Services, company_id: str, *, provider: str | None = None,
               credentials: Mapping[str, Any] | None = None, settings: Mapping[str, Any] | None = None,
-              webhook_secret: str | None = None) -> IntegrationState:
-    """Set provider + credentials (together), settings and/or the webhook secret, in one transaction."""
+              webhook_secret: str | None = None, verify: bool = True) -> IntegrationState:
+    """Set provider + credentials (together), settings and/or the webhook secret, in one transaction.
+
+    New credentials are first tried with one live call to the HR system (`verify`); refused or
+    unverifiable credentials are not saved. Saved unverified, the integration needs attention until a sync.
+    """
     if (provider is None) != (credentials is None):
         raise InvalidField("credentials" if provider else "provider",
                            "provider and credentials are set together")
     cleaned = None if provider is None else check_credentials(services, provider, credentials or {})
+    if cleaned is not None and verify:
+        verify_credentials(services, provider, cleaned)
     webhook_secret = None if webhook_secret is None else check_secret(webhook_secret, "webhook_secret")
     shown = None
     with transaction(services.session_factory) as session:
@@ -84,6 +105,8 @@ def configure(services: Services, company_id: str, *, provider: str | None = Non
         current = integrations.get_integration(session, company_id)
         if provider is not None:
             shown = _store_provider(services, session, company_id, current, provider, cleaned)
+            if not verify:
+                integrations.mark_needs_attention(session, company_id, UNVERIFIED)
         if webhook_secret is not None:
             if integrations.get_integration(session, company_id) is None:
                 raise NotConfigured("set a provider and its credentials before the webhook secret")
@@ -158,6 +181,11 @@ def check_credentials(services: Services, provider: str, credentials: Mapping[st
         value = credentials.get(key)
         if not isinstance(value, str) or not value.strip() or len(value) > MAX_CREDENTIAL_LENGTH:
             raise InvalidField(f"credentials.{key}", f"{key} is required (text of 1 to 512 characters)")
+        if not (value.isascii() and value.strip().isprintable()):
+            # HR systems issue plain ASCII; anything else is a paste gone wrong or a placeholder such as "…",
+            # and could not travel in an HTTP header anyway.
+            raise InvalidField(f"credentials.{key}", f"{key} must be the plain ASCII text the HR system issued "
+                                                     "(is it still a placeholder such as '…'?)")
         cleaned[key] = value.strip()
     try:
         provider_class(provider)(credentials=cleaned, settings=provider_settings(services.settings, provider),
@@ -165,6 +193,19 @@ def check_credentials(services: Services, provider: str, credentials: Mapping[st
     except ProviderError as error:
         raise InvalidField("credentials", str(error)) from None
     return cleaned
+
+
+def verify_credentials(services: Services, provider: str, credentials: Mapping[str, str]) -> None:
+    """One cheap live call with the credentials (the provider's own check), before anything is stored."""
+    client = services.provider_factory(provider, credentials, None, verifying=True)
+    try:
+        client.verify_credentials()
+    except ProviderUnavailable as error:
+        raise CannotVerify(f"could not check the credentials: {error}; nothing was saved") from None
+    except ProviderError as error:
+        raise CredentialsRejected(f"{error}; nothing was saved") from None
+    finally:
+        client.close()
 
 
 def check_secret(secret: str, field_name: str = "secret") -> str:

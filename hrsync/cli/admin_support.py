@@ -18,11 +18,8 @@ from workers.bootstrap import Services, build_services
 @contextmanager
 def opened_services(app) -> Iterator[Services]:
     """Services on a database at the newest schema revision (else one line pointing at `db upgrade`)."""
-    from store.migrate import current, head
-
     settings = app.settings
-    if current(settings.database_url) != head():
-        raise UserError("the database schema is missing or old: run `hrsync db upgrade` first")
+    require_schema(settings.database_url)
     services = build_services(settings)
     try:
         yield services
@@ -30,18 +27,24 @@ def opened_services(app) -> Iterator[Services]:
         services.dispose()
 
 
+def require_schema(database_url: str) -> None:
+    """The database answers and is at the newest schema revision; else one line (unreachable: `user_errors`)."""
+    from store.migrate import current, head
+
+    if current(database_url) != head():
+        raise UserError("the database schema is missing or old: run `hrsync db upgrade` first")
+
+
 def resolve_company(services: Services, text: str) -> companies.Company:
-    """A company by id (as `company create` printed it) or by its exact name."""
+    """A company by id (as `company create` printed it) or by its name (case does not count)."""
     with transaction(services.session_factory) as session:
         try:
             return companies.get_company(session, text)
         except NotFound:
-            named = [c for c in companies.list_companies(session) if c.name.casefold() == text.strip().casefold()]
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        raise UserError(f"several companies are named {text!r}: give the company id instead")
-    raise UserError(f"no company {text!r} (give the id `hrsync company create` printed, or the exact name)")
+            named = companies.find_by_name(session, text)
+    if named is not None:
+        return named
+    raise UserError(f"no company {text!r} (give the id `hrsync company create` printed, or its name)")
 
 
 def read_secret(label: str, *, confirm: bool = False) -> str:

@@ -33,7 +33,8 @@ def show(app, changeset: int, show_all: bool) -> None:
     with opened_services(app) as services, transaction(services.session_factory) as session:
         stored = load_changeset(session, changeset)
         company = companies.get_company(session, stored.company_id)
-        names = {s.id: s.name for s in stakeholders.get_stakeholders(session, stored.company_id, _mentioned(stored))}
+        found = stakeholders.get_stakeholders(session, stored.company_id, _mentioned(stored))
+        names = {stakeholder_id: stakeholder.name for stakeholder_id, stakeholder in found.items()}
     console = Console()
     console.print(f"[bold]change set {stored.id}[/] of {company.name} ({stored.provider}) — {_status(stored)}")
     console.print(counts_line(stored.counts()))

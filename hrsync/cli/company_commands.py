@@ -32,6 +32,8 @@ def create(app, name: str, approver: str) -> None:
     Example: hrsync company create "Acme GmbH" --approver cfo@acme.example
     """
     with opened_services(app) as services:
+        with transaction(services.session_factory) as session:
+            companies.check_name_free(session, name)  # before the password is typed twice for nothing
         password = read_secret("Approver password", confirm=True)
         if len(password) < MIN_PASSWORD:
             raise UserError(f"the approver password needs at least {MIN_PASSWORD} characters")

@@ -10,23 +10,33 @@ from hrsync.cli.errors import UserError, user_errors
 @click.command()
 @click.option("--employees", default=300, show_default=True, type=click.IntRange(10, 100_000),
               help="Generated employees per HR system.")
+@click.option("--serve", is_flag=True,
+              help="Instead: serve the last demo's database at PUBLIC_BASE_URL (until Ctrl-C) to approve in a browser.")
 @click.pass_obj
 @user_errors
-def demo(app, employees: int) -> None:
+def demo(app, employees: int, serve: bool) -> None:
     """Run the main job on embedded defaults, start to finish, in well under a minute.
 
     A sandbox BambooHR and Personio, SQLite under instance/demo (wiped each run), Redis at
     REDIS_URL if it answers (else an in-process fake), the web app and a worker in this process:
     two companies set up through the admin API, a cron resync, signed webhooks, the change sets
-    as tables, and one approved with the approver's password.
+    as tables, and one approved with the approver's password. `--serve` then serves that database
+    (with the same Redis choice) for the other company's approve link.
 
     Example: hrsync demo --employees 300
     """
     from hrsync.demo.companies import DemoFailed
-    from hrsync.demo.run import run_demo
 
     try:
-        run_demo(app.settings, employees)
+        if serve:
+            from hrsync.demo.infra import demo_folder
+            from hrsync.demo.serve import serve_demo
+
+            serve_demo(demo_folder(app.settings), click.echo)
+        else:
+            from hrsync.demo.run import run_demo
+
+            run_demo(app.settings, employees)
     except DemoFailed as error:
         raise UserError(f"the demo stopped: {error}") from None
 

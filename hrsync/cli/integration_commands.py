@@ -48,13 +48,17 @@ def integration() -> None:
               help="Propose terminated people who were never imported.")
 @click.option("--use-preferred-name/--no-use-preferred-name", default=None,
               help="Use the preferred name instead of the first name.")
+@click.option("--verify/--no-verify", default=True, show_default=True,
+              help="Check new credentials with one call to the HR system before saving them.")
 @click.pass_obj
 @user_errors
 def set_integration(app, company: str, provider: str | None, subdomain, api_key, client_id, client_secret,
-                    **settings) -> None:
+                    verify: bool, **settings) -> None:
     """Connect COMPANY to BambooHR or Personio and/or change its sync settings.
 
-    Credentials are stored encrypted and never shown again. A secret left out is asked for at a
+    New credentials are checked with one call to the HR system first: refused ones, or ones that
+    cannot be checked because the HR system does not answer, are not saved (--no-verify saves them
+    unchecked). They are stored encrypted and never shown again. A secret left out is asked for at a
     hidden prompt (or read from stdin when that is not a terminal). Prints the webhook URL to paste
     into the HR system, and for Personio the webhook token, this once.
 
@@ -69,7 +73,11 @@ def set_integration(app, company: str, provider: str | None, subdomain, api_key,
     with opened_services(app) as services:
         target = resolve_company(services, company)
         credentials = None if provider is None else _credentials(provider, given)
-        state = setup.configure(services, target.id, provider=provider, credentials=credentials, settings=changes)
+        try:
+            state = setup.configure(services, target.id, provider=provider, credentials=credentials,
+                                    settings=changes, verify=verify)
+        except setup.CannotVerify as error:
+            raise UserError(f"{error} (to save them unchecked, add --no-verify)") from None
     _print_state(state, fresh=provider is not None)
 
 
@@ -198,7 +206,8 @@ def _print_state(state: IntegrationState, fresh: bool) -> None:
     else:
         click.echo(f"  provider:    {provider_class(current.provider).label} ({current.status.value})")
         if current.last_error:
-            click.echo(f"  last error:  {current.last_error}")
+            when = f" ({current.last_error_at:%Y-%m-%d %H:%M} UTC)" if current.last_error_at else ""
+            click.echo(f"  last error:  {current.last_error}{when}")
         click.echo(f"  webhook URL: {state.webhook_url}")
         if state.webhook_secret is not None:
             click.echo(f"  webhook token (shown once): {state.webhook_secret}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 import click
 
@@ -10,15 +11,22 @@ from hrsync.cli.errors import UserError
 from hrsync.config import ConfigError, Settings
 
 
-# Our own progress lines at INFO; libraries only when they warn.
+# The loggers whose INFO lines `hrsync web` and `hrsync worker` print (other commands: WARNING and up).
 OWN_LOGGERS = ("hrsync", "workers", "providers", "store", "webhook_app", "sandbox")
 
 
 class AppContext:
     """Lazily read settings so that `--help` works without any environment."""
 
-    def __init__(self):
+    def __init__(self, verbose: bool = False):
         self._settings: Settings | None = None
+        self.verbose = verbose
+
+    def log_progress(self) -> None:
+        """For the long-running processes (web, worker): their own INFO lines are their output."""
+        if not self.verbose:
+            for name in OWN_LOGGERS:
+                logging.getLogger(name).setLevel(logging.INFO)
 
     @property
     def settings(self) -> Settings:
@@ -39,11 +47,10 @@ def main(ctx: click.Context, verbose: bool) -> None:
     Configuration comes from environment variables (see README): DATABASE_URL, REDIS_URL,
     SECRET_KEY, ENCRYPTION_KEYS, ...
     """
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING,
+    # A command's output is what it prints; warnings and errors go to stderr, progress detail only with -v.
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
-    for name in OWN_LOGGERS:
-        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.INFO)
-    ctx.obj = AppContext()
+    ctx.obj = AppContext(verbose)
 
 
 def _register() -> None:

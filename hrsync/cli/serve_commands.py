@@ -11,29 +11,28 @@ from hrsync.cli.errors import UserError, user_errors
 @click.option("--bind", default="127.0.0.1:8000", show_default=True, help="Address to listen on.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="gunicorn worker processes.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Threads per worker process: requests served at once by each.")
+@click.option("--read-timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Seconds a client may stall while sending a request (or reading 64 KiB of the answer) before "
+                   "its connection is closed.")
 @click.pass_obj
 @user_errors
-def web(app, bind: str, workers: int) -> None:
-    """Serve the hrsync web app with gunicorn.
+def web(app, bind: str, workers: int, threads: int, read_timeout: float) -> None:
+    """Serve the hrsync web app with gunicorn (threaded workers; put a buffering proxy in front: README).
 
     Example: hrsync web --bind 0.0.0.0:8000 --workers 4
     """
-    from gunicorn.app.base import BaseApplication
-
+    from hrsync.serving.server import CannotListen, WebServer, check_bind, gunicorn_options
     from webhook_app import create_app
 
     settings = app.settings
-
-    class _Server(BaseApplication):
-        def load_config(self):
-            self.cfg.set("bind", bind)
-            self.cfg.set("workers", workers)
-            self.cfg.set("accesslog", "-")
-
-        def load(self):
-            return create_app(settings)
-
-    _Server().run()
+    try:
+        check_bind(bind)
+    except CannotListen as error:
+        raise UserError(str(error)) from None
+    app.log_progress()
+    WebServer(lambda: create_app(settings), gunicorn_options(bind, workers, threads, read_timeout)).run()
 
 
 @click.command()
@@ -47,14 +46,19 @@ def web(app, bind: str, workers: int) -> None:
 def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> None:
     """Run an RQ worker (with the scheduler) on the `sync` and `default` queues.
 
+    It checks the database first, then says which database, Redis, queues and HR systems it works with.
+
     Example: hrsync worker            # several may run on several machines
     """
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisConnectionError
 
+    from hrsync.cli.admin_support import require_schema
+    from hrsync.cli.worker_banner import banner
     from workers import jobs, queueing, runtime
 
     settings = app.settings
+    require_schema(settings.database_url)
     runtime.configure(settings)
     jobs.preload()
     connection = Redis.from_url(settings.redis_url)
@@ -64,4 +68,7 @@ def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> Non
         raise UserError("cannot reach Redis (check REDIS_URL)") from None
     worker_ = queueing.make_worker(connection, maintenance_interval=maintenance_interval, name=name,
                                    work_horse_killed_handler=jobs.on_work_horse_killed)
+    for line in banner(settings, worker_.name, connection.connection_pool.connection_kwargs, worker_.queue_names()):
+        click.echo(line)
+    app.log_progress()
     worker_.work(burst=burst, with_scheduler=True)

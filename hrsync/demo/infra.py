@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from typing import Any
 
@@ -14,9 +15,12 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.serializers import JSONSerializer
 from rq.timeouts import TimerDeathPenalty
+from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from hrsync.config import Settings
+from store.db import transaction
+from store.models import SyncRunRow
 from workers import queueing, runtime
 from workers.bootstrap import Services
 
@@ -26,6 +30,13 @@ WORKER_PAUSE = 0.2
 class _Quiet(WSGIRequestHandler):
     def log_request(self, *args: Any, **kwargs: Any) -> None:
         pass  # the demo narrates; one access line per webhook would only get in the way
+
+
+def demo_folder(base: Settings) -> Settings:
+    """The demo's own folder under the instance path, its SQLite database there, and no e-mail."""
+    folder = base.instance_path / "demo"
+    return dataclasses.replace(base, database_url=f"sqlite:///{(folder / 'hrsync.db').resolve()}",
+                               instance_path=folder, smtp_url=None)
 
 
 def demo_redis(settings: Settings) -> tuple[Redis, bool]:
@@ -99,9 +110,11 @@ class WorkerThread:
             self._stop.wait(WORKER_PAUSE)
 
 
-def forget_jobs(redis: Redis, sync_ids: list[int]) -> None:
-    """Drop the demo's jobs from a real Redis: it outlives the demo database (wiped each run), where the
-    next run's sync 1 would otherwise meet this run's job `sync-1`."""
+def forget_demo_jobs(redis: Redis, services: Services) -> None:
+    """Drop the jobs of the demo database's syncs from a real Redis: it outlives the demo database (wiped each
+    run), where the next run's sync 1 would otherwise meet this run's job `sync-1`."""
+    with transaction(services.session_factory) as session:
+        sync_ids = list(session.scalars(select(SyncRunRow.id)))
     for sync_id in sync_ids:
         for job_id in (queueing.sync_job_id(sync_id), f"notify-{int(sync_id)}"):
             try:

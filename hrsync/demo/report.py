@@ -6,6 +6,7 @@ from rich.console import Console
 
 from hrsync.config import Settings
 from hrsync.demo.companies import DEMO_PASSWORD, DemoCompany
+from hrsync.demo.serve import serve_command
 from hrsync.render import counts_line, render_items
 from store.db import transaction
 from store.repositories import stakeholders
@@ -40,8 +41,8 @@ def print_summary(console: Console, settings: Settings, demo_companies: tuple[De
     pending = demo_companies[-1]
     signer = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
     console.print(f"{pending.name}: change set {pending.changeset_id} waits for its approver. To approve it "
-                  "in a browser, serve the demo database:")
-    console.print(f"  HRSYNC_INSTANCE_PATH={settings.instance_path.parent} DATABASE_URL={settings.database_url} "
-                  "hrsync web", soft_wrap=True)
+                  "in a browser, serve the demo database (from any shell; Ctrl-C stops it):", soft_wrap=True)
+    console.print(f"  {serve_command(settings.instance_path.parent, settings.public_base_url)}", soft_wrap=True,
+                  markup=False, highlight=False)
     console.print(f"  then open {signer.url(pending.changeset_id)}", soft_wrap=True)
     console.print(f"  and sign in as {pending.approver} with the demo password {DEMO_PASSWORD!r}", soft_wrap=True)

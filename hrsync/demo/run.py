@@ -13,12 +13,11 @@ from contextlib import contextmanager
 
 import requests
 from rich.console import Console
-from sqlalchemy import select
 
 from hrsync.config import Settings
 from hrsync.demo import companies as setup
 from hrsync.demo.companies import DEMO_PASSWORD, PERSONIO_MAPPING, DemoCompany, DemoFailed
-from hrsync.demo.infra import AppServer, WorkerThread, demo_redis, forget_jobs
+from hrsync.demo.infra import AppServer, WorkerThread, demo_folder, demo_redis, forget_demo_jobs
 from hrsync.demo.report import print_changeset, print_summary
 from providers.pacing import Pacer
 from sandbox.server import SandboxServer
@@ -26,7 +25,6 @@ from sandbox.state import SandboxState
 from store.db import transaction
 from store.enums import SyncStatus
 from store.migrate import upgrade
-from store.models import SyncRunRow
 from store.repositories import sync_runs
 from store.repositories.changeset_reads import pending_changeset_id
 from webhook_app import create_app
@@ -40,13 +38,12 @@ LEAVING_ON = dt.date(2026, 1, 31)
 
 def demo_settings(base: Settings, sandbox: SandboxServer) -> Settings:
     """Embedded defaults in a folder of their own, wiped each run so that the demo can be repeated."""
-    folder = base.instance_path / "demo"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    return dataclasses.replace(base, database_url=f"sqlite:///{(folder / 'hrsync.db').resolve()}",
-                               bamboohr_base_url=sandbox.bamboohr_base_url, personio_base_url=sandbox.personio_base_url,
-                               instance_path=folder, cron_token=secrets.token_urlsafe(24), sync_debounce_seconds=1.0,
-                               smtp_url=None)
+    settings = demo_folder(base)
+    shutil.rmtree(settings.instance_path, ignore_errors=True)
+    settings.instance_path.mkdir(parents=True)
+    return dataclasses.replace(settings, bamboohr_base_url=sandbox.bamboohr_base_url,
+                               personio_base_url=sandbox.personio_base_url, cron_token=secrets.token_urlsafe(24),
+                               sync_debounce_seconds=1.0)
 
 
 def run_demo(base: Settings, employees: int = 300, console: Console | None = None) -> dict[str, dict]:
@@ -78,7 +75,7 @@ def run_demo(base: Settings, employees: int = 300, console: Console | None = Non
                 applied = _approve(console, services, redis, acme)
         finally:
             if not fake:
-                forget_jobs(redis, _sync_ids(services))
+                forget_demo_jobs(redis, services)
             services.dispose()
     print_summary(console, settings, (acme, globex), counts, applied)
     return counts
@@ -155,11 +152,6 @@ def _accepted(answer: requests.Response) -> str:
     if answer.status_code != 202:
         raise DemoFailed(f"the webhook was refused: {answer.status_code} {answer.text[:300]}")
     return "202 Accepted"
-
-
-def _sync_ids(services) -> list[int]:
-    with transaction(services.session_factory) as session:
-        return list(session.scalars(select(SyncRunRow.id)))
 
 
 def _first_active(employees):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -14,6 +15,15 @@ from store.enums import sql_in
 from store.models.base import Base, UTCDateTime, new_company_id, utcnow
 
 
+def company_name_key(name: str) -> str:
+    """What makes two company names the same: case, Unicode form and spacing do not count."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _name_key_default(context) -> str:
+    return company_name_key(context.get_current_parameters()["name"])
+
+
 class CompanyRow(Base):
     __tablename__ = "companies"
     __table_args__ = (
@@ -23,6 +33,9 @@ class CompanyRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_company_id)
     name: Mapped[str] = mapped_column(Text)
+    # Unique: a name given to two companies would make every command that names them ambiguous. A
+    # column of our own (not lower(name)): SQLite's lower() folds ASCII only.
+    name_key: Mapped[str] = mapped_column(Text, unique=True, default=_name_key_default)
     name_format: Mapped[str] = mapped_column(String(32), default=NameFormat.FIRST_LAST.value)
     termination_policy: Mapped[str] = mapped_column(
         String(32), default=TerminationPolicy.PROPOSE_GROUP.value)

@@ -26,6 +26,7 @@ class IntegrationRow(Base):
     cursor: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(32), default=IntegrationStatus.OK.value)
     last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.names import NameFormat
 from domain.policy import SyncPolicy, TerminationPolicy
-from store.errors import InvalidSetting, NotFound
+from store.errors import DuplicateCompany, InvalidSetting, NotFound
 from store.models import CompanyRow
+from store.models.company import company_name_key
 from store.repositories import approvers, tokens
 
 _ENUM_SETTINGS = {"name_format": NameFormat, "termination_policy": TerminationPolicy}
@@ -45,12 +47,19 @@ class Company:
 
 def create_company(session: Session, name: str, approver_email: str,
                    approver_password: str) -> NewCompany:
-    """A company with its first approver; the plain API token is returned this once only."""
-    if not name or not name.strip():
-        raise InvalidSetting("a company needs a name")
-    row = CompanyRow(name=name.strip())
-    session.add(row)
-    session.flush()
+    """A company with its first approver; the plain API token is returned this once only.
+
+    A name another company has (compared without case) is refused, naming that company's id; the
+    unique name key in the database decides between two creates racing each other.
+    """
+    check_name_free(session, name)
+    row = CompanyRow(name=name.strip(), name_key=company_name_key(name))
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        check_name_free(session, name)
+        raise
     approvers.add_approver(session, row.id, approver_email, approver_password)
     return NewCompany(company_id=row.id, api_token=tokens.issue_token(session, row.id))
 
@@ -60,6 +69,22 @@ def get_company(session: Session, company_id: str) -> Company:
     if row is None:
         raise NotFound(f"no company {company_id!r}")
     return _to_company(row)
+
+
+def find_by_name(session: Session, name: str) -> Company | None:
+    """The company with this name, compared as `create_company` compares names (case does not count)."""
+    row = session.scalar(select(CompanyRow).where(CompanyRow.name_key == company_name_key(name)))
+    return None if row is None else _to_company(row)
+
+
+def check_name_free(session: Session, name: str) -> None:
+    """Refuse an empty name, or one another company has (DuplicateCompany names that company's id)."""
+    if not name or not name.strip():
+        raise InvalidSetting("a company needs a name")
+    taken = find_by_name(session, name)
+    if taken is not None:
+        raise DuplicateCompany(f"a company named {taken.name!r} exists already ({taken.id}): "
+                               "use that company, or choose another name")
 
 
 def company_exists(session: Session, company_id: str) -> bool:

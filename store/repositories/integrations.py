@@ -13,7 +13,7 @@ from store import tokens
 from store.crypto import SecretBox
 from store.enums import IntegrationStatus
 from store.errors import NotFound
-from store.models import IntegrationRow
+from store.models import IntegrationRow, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +26,7 @@ class Integration:
     cursor: str | None
     status: IntegrationStatus
     last_error: str | None
+    last_error_at: dt.datetime | None
     has_webhook_secret: bool
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -43,7 +44,7 @@ def set_integration(session: Session, box: SecretBox, company_id: str, provider:
         row.provider, row.cursor, row.webhook_secret_ciphertext = provider, None, None
     row.credentials_ciphertext = box.encrypt_json(dict(credentials))
     row.mapping = dict(mapping) if mapping is not None else None
-    row.status, row.last_error = IntegrationStatus.OK.value, None
+    _healthy(row)
     session.flush()
     return _to_integration(row)
 
@@ -61,7 +62,7 @@ def set_credentials(session: Session, box: SecretBox, company_id: str,
                     credentials: Mapping[str, Any]) -> None:
     row = _row(session, company_id)
     row.credentials_ciphertext = box.encrypt_json(dict(credentials))
-    row.status, row.last_error = IntegrationStatus.OK.value, None
+    _healthy(row)
 
 
 def set_webhook_secret(session: Session, box: SecretBox, company_id: str,
@@ -94,15 +95,22 @@ def set_cursor(session: Session, company_id: str, cursor: str | None) -> None:
     _row(session, company_id).cursor = cursor
 
 
-def mark_needs_attention(session: Session, company_id: str, error: str) -> None:
-    """Flag the integration (e.g. credentials rejected); `error` must hold no secret."""
+def mark_needs_attention(session: Session, company_id: str, error: str, at: dt.datetime | None = None) -> None:
+    """Flag the integration with what went wrong and when (default: now); `error` must hold no secret."""
     row = _row(session, company_id)
     row.status, row.last_error = IntegrationStatus.NEEDS_ATTENTION.value, error
+    row.last_error_at = at or utcnow()
 
 
 def mark_ok(session: Session, company_id: str) -> None:
-    row = _row(session, company_id)
-    row.status, row.last_error = IntegrationStatus.OK.value, None
+    _healthy(_row(session, company_id))
+
+
+def record_sync_failure(session: Session, company_id: str, provider: str, error: str, at: dt.datetime) -> None:
+    """A sync of `provider` failed: its integration needs attention (none when the company moved to another one)."""
+    row = _row(session, company_id, required=False)
+    if row is not None and row.provider == provider:
+        mark_needs_attention(session, company_id, error, at)
 
 
 def companies_with_integration(session: Session) -> list[tuple[str, str]]:
@@ -128,6 +136,10 @@ def rotate_keys(session: Session, box: SecretBox) -> int:
     return len(rows)
 
 
+def _healthy(row: IntegrationRow) -> None:
+    row.status, row.last_error, row.last_error_at = IntegrationStatus.OK.value, None, None
+
+
 def _rotate_optional(box: SecretBox, ciphertext: str | None) -> str | None:
     return None if ciphertext is None else box.rotate(ciphertext)
 
@@ -143,7 +155,7 @@ def _to_integration(row: IntegrationRow) -> Integration:
     return Integration(
         company_id=row.company_id, provider=row.provider,
         mapping=dict(row.mapping) if row.mapping is not None else None, cursor=row.cursor,
-        status=IntegrationStatus(row.status), last_error=row.last_error,
+        status=IntegrationStatus(row.status), last_error=row.last_error, last_error_at=row.last_error_at,
         has_webhook_secret=row.webhook_secret_ciphertext is not None,
         created_at=row.created_at, updated_at=row.updated_at,
     )

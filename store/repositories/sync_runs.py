@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from store.enums import SyncMode, SyncStatus
 from store.errors import InvalidTransition, NotFound
 from store.models import SyncRunRow, utcnow
+from store.repositories import integrations
 
 # A failed run may run again: RQ retries transient provider errors with the same sync id.
 # running → queued: a transient error with a retry scheduled (the run waits for it).
@@ -88,9 +89,13 @@ def succeed_run(session: Session, run_id: int, counts: Mapping[str, int],
 
 
 def fail_run(session: Session, run_id: int, error: str) -> SyncRun:
-    """Mark failed with a reason a person can read; `error` must hold no secret."""
+    """Mark failed with a reason a person can read; `error` must hold no secret.
+
+    Whatever the cause, the company's integration then needs attention (until a sync succeeds).
+    """
     row = _transition(session, run_id, SyncStatus.FAILED)
     row.error, row.finished_at = error, utcnow()
+    integrations.record_sync_failure(session, row.company_id, row.provider, error, row.finished_at)
     return _to_run(row)
 
 

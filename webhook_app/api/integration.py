@@ -7,9 +7,10 @@ from flask import Blueprint, g, jsonify
 from hrsync.admin import integration as setup
 from hrsync.admin.integration import IntegrationState, MappingState
 from webhook_app.api.docs import documented
-from webhook_app.api.inputs import body, translated
+from webhook_app.api.inputs import body, invalid, translated
 from webhook_app.auth import require_company
 from webhook_app.context import services
+from webhook_app.errors import ApiError
 from webhook_app.schemas.integration import (FieldsSchema, IntegrationSchema, IntegrationUpdateSchema,
                                              MappingSchema, MappingUpdateSchema, WebhookSecretSchema)
 
@@ -26,18 +27,27 @@ def get_integration():
 
 
 @bp.put("")
-@documented(body=IntegrationUpdateSchema, response=IntegrationSchema, errors=(400, 409, 415, 422))
+@documented(body=IntegrationUpdateSchema, response=IntegrationSchema, errors=(400, 409, 415, 422, 503))
 @require_company
 @translated
 def put_integration():
     """Set the provider with its credentials, settings and/or BambooHR's webhook key.
 
-    A new Personio integration answers with its generated webhook token in `webhook.secret`, this once.
+    New credentials are checked with one call to the HR system before they are saved: refused → 422
+    `credentials_rejected`; HR system unreachable → 503 `provider_unavailable` (`"verify": false` saves
+    them unchecked). A new Personio integration answers with its generated webhook token in
+    `webhook.secret`, this once.
     """
     data = body(IntegrationUpdateSchema())
-    state = setup.configure(services(), g.company_id, provider=data.get("provider"),
-                            credentials=data.get("credentials"), settings=data.get("settings"),
-                            webhook_secret=data.get("webhook_secret"))
+    try:
+        state = setup.configure(services(), g.company_id, provider=data.get("provider"),
+                                credentials=data.get("credentials"), settings=data.get("settings"),
+                                webhook_secret=data.get("webhook_secret"), verify=data.get("verify", True))
+    except setup.CredentialsRejected as error:
+        raise invalid(error.field, str(error), "credentials_rejected") from None
+    except setup.CannotVerify as error:
+        raise ApiError(503, "provider_unavailable", f'{error} (to save them unchecked, send "verify": false)',
+                       headers={"Retry-After": "60"}) from None
     return jsonify(IntegrationSchema().dump(_view(state)))
 
 
@@ -98,6 +108,7 @@ def _view(state: IntegrationState) -> dict:
         "provider": integration.provider if integration else None,
         "status": integration.status.value if integration else None,
         "last_error": integration.last_error if integration else None,
+        "last_error_at": integration.last_error_at if integration else None,
         "credentials_set": integration is not None,
         "webhook": webhook,
         "settings": {name: _plain(value) for name, value in company.settings().items() if name != "employee_group"},

@@ -49,6 +49,9 @@ class IntegrationUpdateSchema(StrictSchema):
     settings = fields.Nested(SettingsSchema)
     webhook_secret = fields.String(load_only=True, validate=SECRET, metadata={
         "description": "write-only; BambooHR's webhook private key (Personio tokens are generated)"})
+    verify = strict_boolean(load_only=True, metadata={
+        "description": "default true: new credentials are checked with one call to the HR system before they "
+                       "are saved; false saves them unchecked (status needs_attention until a sync)"})
 
     @validates_schema
     def _credentials_match_provider(self, data, **_):
@@ -74,7 +77,9 @@ class IntegrationSchema(StrictSchema):
     company_name = fields.String(required=True)
     provider = fields.String(required=True, allow_none=True, validate=PROVIDER)
     status = fields.String(required=True, allow_none=True, validate=validate.OneOf(["ok", "needs_attention"]))
-    last_error = fields.String(required=True, allow_none=True)
+    last_error = fields.String(required=True, allow_none=True, metadata={
+        "description": "why the status is needs_attention: the last failed sync's error, or unverified credentials"})
+    last_error_at = fields.DateTime(required=True, allow_none=True, metadata={"description": "when, in UTC"})
     credentials_set = fields.Boolean(required=True)
     webhook = fields.Nested(WebhookSchema, required=True, allow_none=True)
     settings = fields.Nested(SettingsSchema, required=True)

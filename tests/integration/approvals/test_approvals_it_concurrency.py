@@ -18,8 +18,9 @@ SECOND = "ceo@acme.example"
 
 
 @pytest.fixture
-def scenario(services):
-    built = build_scenario(services.session_factory, EMAIL, PASSWORD)
+def scenario(services, request):
+    # The module's tests share one database, and company names are unique.
+    built = build_scenario(services.session_factory, EMAIL, PASSWORD, company_name=f"Acme GmbH ({request.node.name})")
     with transaction(services.session_factory) as session:
         approvers.add_approver(session, built.company_id, SECOND, PASSWORD)
     return built

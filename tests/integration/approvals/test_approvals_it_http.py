@@ -21,8 +21,9 @@ _CHECKED = re.compile(r'<input type="checkbox" name="include" value="(\d+)"[^>]*
 
 
 @pytest.fixture
-def scenario(services):
-    return build_scenario(services.session_factory, EMAIL, PASSWORD)
+def scenario(services, request):
+    # The module's tests share one database, and company names are unique.
+    return build_scenario(services.session_factory, EMAIL, PASSWORD, company_name=f"Acme GmbH ({request.node.name})")
 
 
 @pytest.fixture

@@ -103,7 +103,8 @@ def hrsync(env):
 
 
 @pytest.fixture(scope="module")
-def worker(env, tmp_path_factory):
+def worker(env, hrsync, tmp_path_factory):
+    hrsync("db", "upgrade")  # a worker checks the schema before it starts
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     with log.open("w") as sink:
         process = subprocess.Popen([HRSYNC, "worker", "--name", "cli-flow"], stdout=sink, stderr=subprocess.STDOUT,
@@ -112,6 +113,7 @@ def worker(env, tmp_path_factory):
     client = redis.Redis.from_url(REDIS_URL)
     wait_until(lambda: client.exists("rq:worker:cli-flow") or process.poll() is not None, what="the worker")
     assert process.poll() is None, log.read_text()
+    process.log_path = log  # the banner test reads it
     yield process
     process.terminate()
     process.wait(timeout=30)
@@ -198,3 +200,39 @@ def test_personio_mapping_is_checked_against_the_live_fields(hrsync, sandbox, fl
            "termination_date=termination_date", "dynamic_1009=unique_identifier")
     synced = hrsync("sync", company, "--wait", "--timeout", "120")
     assert re.search(r"succeeded: 60 employees; create \d+", synced.stdout)
+
+
+@pytest.mark.parametrize("subdomain, key, message", [
+    ("acme", "wrong-key-0123456789", "Error: BambooHR rejected the API key for subdomain acme (HTTP 401); check "
+                                     "the key, the subdomain and the key's access level; nothing was saved"),
+    ("acme-gmbh", None, "Error: no BambooHR company at subdomain acme-gmbh: check the subdomain "
+                        "(acme for https://acme.bamboohr.com); nothing was saved"),
+], ids=["wrong-key", "wrong-subdomain"])
+def test_credentials_the_sandbox_refuses_are_not_saved(hrsync, sandbox, flow, subdomain, key, message):
+    created = hrsync("company", "create", f"Initech {subdomain}", "--approver", "cfo@initech.example",
+                     stdin=PASSWORD + "\n")
+    company = re.search(r"company id: (co_[0-9a-f]+)", created.stdout)[1]
+    refused = hrsync("integration", "set", company, "--provider", "bamboohr", "--subdomain", subdomain,
+                     stdin=(key or sandbox["api_key"]) + "\n", ok=False)
+    assert refused.returncode == 1 and refused.stderr.strip().splitlines()[-1] == message
+    assert "no HR integration yet" in hrsync("integration", "show", company).stdout
+
+
+def test_commands_print_no_info_log_lines(flow):
+    """Issue 12 item 13: a command's output is what it prints; log lines below WARNING only with -v (`sync` and
+    `changes approve` printed the workers' INFO lines among their own)."""
+    for step in ("connected", "fields", "synced", "shown", "approved"):
+        assert "INFO" not in flow[step].stdout + flow[step].stderr, (step, flow[step].stderr)
+
+
+def test_the_worker_says_what_it_works_with(flow, worker, env, sandbox):
+    """Issue 12 item 13: database, Redis (host, db), queues and HR base URLs at start, never a secret."""
+    log = worker.log_path.read_text()
+    lines = log.splitlines()
+    assert lines[0] == "hrsync worker cli-flow"
+    assert f"  database  {env['DATABASE_URL']}" in lines
+    assert re.search(r"^  redis     127\.0\.0\.1:\d+ db 3", log, re.M)
+    assert re.search(r"^  queues    \S*sync, \S*default$", log, re.M)
+    assert f"  BambooHR  {sandbox['url']}/bamboohr/{{subdomain}}" in lines
+    assert f"  Personio  {sandbox['url']}/personio" in lines
+    assert env["SECRET_KEY"] not in log and env["ENCRYPTION_KEYS"] not in log

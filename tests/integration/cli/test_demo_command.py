@@ -1,34 +1,115 @@
-"""`hrsync demo` as a real process, twice: the main job works from nothing, with a real or a fake Redis, again."""
+"""`hrsync demo` as a real process, twice: the main job works from nothing, with a real or a fake Redis, again;
+and after each run its closing instructions, followed as printed, let the approver approve in a browser."""
 
 from __future__ import annotations
 
 import re
+import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import redis
+import requests
 from tests.real_services import redis_url
+from tests.unit.webhook_app.approvals_client import Approver
 
 HRSYNC = str(Path(sys.executable).with_name("hrsync"))
 SUMMARY = re.compile(r"^(Acme GmbH|Globex AG)\s+create (\d+) · update (\d+) · link (\d+) · review (\d+) · "
                      r"leaver (\d+) · skip (\d+)$", re.MULTILINE)
 REAL_REDIS = redis_url(3)  # this suite's own db index, flushed before use
 NO_REDIS = "redis://127.0.0.1:1/0"  # nothing listens: the demo falls back to its in-process fake
+SHELL = {"PATH": "/usr/bin:/bin"}  # a fresh shell: no virtualenv activated, nothing of hrsync's exported
 
 
-def run_demo(instance: Path, redis_url: str) -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "HRSYNC_INSTANCE_PATH": str(instance), "COLUMNS": "120", "REDIS_URL": redis_url}
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run_demo(instance: Path, redis_url: str, public_base_url: str) -> subprocess.CompletedProcess:
+    env = {**SHELL, "HRSYNC_INSTANCE_PATH": str(instance), "COLUMNS": "120", "REDIS_URL": redis_url,
+           "PUBLIC_BASE_URL": public_base_url}
     return subprocess.run([HRSYNC, "demo", "--employees", "120"], env=env, capture_output=True,
                           text=True, timeout=300)
 
 
+class _Browser:
+    """requests with its cookies, shaped like Flask's test client for the Approver helper."""
+
+    def __init__(self):
+        self.session = requests.Session()
+
+    def get(self, url):
+        return _Page(self.session.get(url, timeout=10))
+
+    def post(self, url, data):
+        return _Page(self.session.post(url, data=data, timeout=60))
+
+
+class _Page:
+    def __init__(self, response: requests.Response):
+        self.status_code, self.text = response.status_code, response.text
+
+    def get_data(self, as_text: bool = False) -> str:
+        return self.text
+
+
+def follow_closing_instructions(run: subprocess.CompletedProcess, redis_url: str, elsewhere: Path):
+    """Run the printed command in a fresh shell in another directory, open the printed link, sign in as printed.
+
+    The shell keeps the machine's REDIS_URL (the same one the demo had); nothing else of the demo's environment.
+    """
+    command = re.search(r"^ +(\S.* demo --serve)$", run.stdout, re.MULTILINE)[1]
+    link = re.search(r"then open (\S+)", run.stdout)[1]
+    email, password = re.search(r"and sign in as (\S+) with the demo password '([^']+)'", run.stdout).groups()
+    served = subprocess.Popen(["bash", "-c", command], cwd=elsewhere, env={**SHELL, "REDIS_URL": redis_url},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        base = link.split("/approvals/")[0]
+        _wait_until(lambda: _answers(f"{base}/healthz") or served.poll() is not None)
+        assert served.poll() is None, served.stdout.read()
+        approver = Approver(_Browser(), link, email, password)
+        opened = approver.open()
+        applied = approver.submit()
+    finally:
+        served.send_signal(signal.SIGINT)  # Ctrl-C, as printed
+        output = served.communicate(timeout=30)[0]
+    return SimpleNamespace(command=command, opened=opened, applied=applied, output=output,
+                           returncode=served.returncode)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=1).ok
+    except (requests.ConnectionError, requests.Timeout):
+        return False
+
+
+def _wait_until(condition, timeout: float = 30.0) -> None:
+    deadline, pause = time.monotonic() + timeout, threading.Event()
+    while not condition():
+        assert time.monotonic() < deadline, "the served demo did not answer"
+        pause.wait(0.05)
+
+
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
+    """Each run followed by its closing instructions (the next run wipes the demo database)."""
     redis.Redis.from_url(REAL_REDIS).flushdb()
-    instance = tmp_path_factory.mktemp("instance")
-    return run_demo(instance, REAL_REDIS), run_demo(instance, NO_REDIS), instance
+    instance, elsewhere = tmp_path_factory.mktemp("instance"), tmp_path_factory.mktemp("elsewhere")
+    first = run_demo(instance, REAL_REDIS, f"http://localhost:{free_port()}")
+    first_approval = follow_closing_instructions(first, REAL_REDIS, elsewhere)
+    second = run_demo(instance, NO_REDIS, f"http://localhost:{free_port()}")
+    second_approval = follow_closing_instructions(second, NO_REDIS, elsewhere)
+    return SimpleNamespace(first=first, second=second, instance=instance,
+                           approvals=(first_approval, second_approval))
 
 
 def summary(run) -> dict[str, list[int]]:
@@ -37,7 +118,7 @@ def summary(run) -> dict[str, list[int]]:
 
 @pytest.mark.redis
 def test_demo_succeeds_and_summarises_both_companies(two_runs):
-    first, _, instance = two_runs
+    first, instance = two_runs.first, two_runs.instance
     assert first.returncode == 0, first.stderr
     counts = summary(first)
     assert set(counts) == {"Acme GmbH", "Globex AG"}
@@ -48,21 +129,20 @@ def test_demo_succeeds_and_summarises_both_companies(two_runs):
 
 @pytest.mark.redis
 def test_demo_goes_through_cron_webhooks_and_an_approval(two_runs):
-    first, _, _ = two_runs
-    out = first.stdout
+    out = two_runs.first.stdout
     assert f"queue: Redis at {REAL_REDIS}" in out
     assert re.search(r"202 Accepted: full syncs \[\d+, \d+\] queued", out)
     assert out.count("→ 202 Accepted") == 2  # the signed BambooHR and the token-carrying Personio delivery
     assert re.search(r"BambooHR: .* moved to Zürich", out)
     applied = re.search(r"Acme GmbH: applied — created (\d+), updated (\d+), linked (\d+), leavers (\d+)", out)
-    create, update, link, _review, leaver, _skip = summary(first)["Acme GmbH"]
+    create, update, link, _review, leaver, _skip = summary(two_runs.first)["Acme GmbH"]
     assert applied and [int(n) for n in applied.groups()] == [create, update, link, leaver]
-    assert re.search(r"then open http://localhost:8000/approvals/\S+", out)
+    assert re.search(r"then open http://localhost:\d+/approvals/\S+", out)
 
 
 @pytest.mark.redis
 def test_demo_runs_again_on_a_fake_redis_with_the_same_result(two_runs):
-    first, second, _ = two_runs
+    first, second = two_runs.first, two_runs.second
     assert second.returncode == 0, second.stderr
     assert "in-process fake Redis (development only" in second.stdout
     assert summary(first) == summary(second)
@@ -70,11 +150,10 @@ def test_demo_runs_again_on_a_fake_redis_with_the_same_result(two_runs):
 
 @pytest.mark.redis
 def test_demo_prints_no_secret(two_runs):
-    first, second, instance = two_runs
-    keys = (instance / "encryption_keys").read_text().strip().split(",")
-    secret_key = (instance / "secret_key").read_text().strip()
-    for run in (first, second):
-        output = run.stdout + run.stderr
+    keys = (two_runs.instance / "encryption_keys").read_text().strip().split(",")
+    secret_key = (two_runs.instance / "secret_key").read_text().strip()
+    for output in [run.stdout + run.stderr for run in (two_runs.first, two_runs.second)] + [
+            approval.output for approval in two_runs.approvals]:
         assert not any(key in output for key in keys) and secret_key not in output
         assert "sandbox-" not in output  # the generated HR credentials
         assert "hrs_" not in output  # company API tokens
@@ -84,3 +163,15 @@ def test_demo_prints_no_secret(two_runs):
 @pytest.mark.redis
 def test_demo_leaves_no_job_behind_in_a_real_redis(two_runs):
     assert not [key for key in redis.Redis.from_url(REAL_REDIS).keys("rq:job:*")]
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("which", [0, 1], ids=["real-redis", "fake-redis"])
+def test_the_closing_instructions_work_as_printed_in_a_fresh_shell(two_runs, which):
+    followed = two_runs.approvals[which]
+    assert followed.command.startswith(f"HRSYNC_INSTANCE_PATH={two_runs.instance} PUBLIC_BASE_URL=http://localhost:")
+    assert followed.command.endswith(f"{HRSYNC} demo --serve")  # by absolute path: no virtualenv needed
+    assert followed.opened.status_code == 200
+    assert followed.applied.status_code == 200 and "Applied by cfo@globex.example" in followed.applied.text
+    assert followed.returncode == 0 and "Traceback" not in followed.output
+    assert ("in-process fake Redis" in followed.output) is (which == 1)

@@ -12,6 +12,7 @@ from pathlib import Path
 import requests
 from redis import Redis
 
+from tests import secret_registry
 from tests.integration.pipeline.pipeline_env import HRSYNC, REDIS_SERVER, free_port, wait_until
 
 
@@ -108,10 +109,11 @@ def _loaded(client: Redis) -> bool:
 
 
 class HrsyncWeb:
-    """`hrsync web` (gunicorn with one worker process) on a free port, as production serves the app."""
+    """`hrsync web` (gunicorn with one worker process, unless `args` say otherwise) on a free port, as production
+    serves the app; its output (gunicorn's access log included) goes to the suite's secret scan."""
 
-    def __init__(self, settings, log_path: Path) -> None:
-        self.settings, self.log_path, self.port = settings, log_path, free_port()
+    def __init__(self, settings, log_path: Path, args: tuple[str, ...] = ("--workers", "1")) -> None:
+        self.settings, self.log_path, self.port, self.args = settings, log_path, free_port(), args
         self.process: subprocess.Popen | None = None
 
     @property
@@ -122,8 +124,9 @@ class HrsyncWeb:
         env = {**self.settings.to_env(), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [HRSYNC, "web", "--bind", f"127.0.0.1:{self.port}", "--workers", "1"], env=env, stdout=log,
+                [HRSYNC, "web", "--bind", f"127.0.0.1:{self.port}", *self.args], env=env, stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True)
+        secret_registry.capture_file(self.log_path)
         try:
             wait_until(lambda: self._ready() or self.process.poll() is not None, 60, "hrsync web up")
             assert self.process.poll() is None, self.log()

@@ -32,11 +32,16 @@ def redis():
         yield client
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def database_url(request, scratch_database):
-    url = scratch_database(request.param, prefix="hrsync_hostile")
+def migrated(scratch_database, backend: str, prefix: str) -> str:
+    """A scratch database of `backend` at the current schema."""
+    url = scratch_database(backend, prefix=prefix)
     migrate.upgrade(url)
     return url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def database_url(request, scratch_database):
+    return migrated(scratch_database, request.param, "hrsync_hostile")
 
 
 @pytest.fixture(scope="module")

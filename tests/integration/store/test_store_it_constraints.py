@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from store.db import transaction
-from store.errors import DuplicateStakeholder, StaleVersion
-from store.models import ChangeSetRow, ReviewDecisionRow, StakeholderRow, SyncRunRow, utcnow
+from store.errors import DuplicateCompany, DuplicateStakeholder, StaleVersion
+from store.models import ChangeSetRow, CompanyRow, ReviewDecisionRow, StakeholderRow, SyncRunRow, utcnow
+from store.repositories import companies
 from store.repositories import stakeholder_writes as writes
 from store.repositories import stakeholders
 
@@ -155,3 +158,36 @@ def test_review_decisions_are_unique_even_without_stakeholder(session_factory, c
     with pytest.raises(IntegrityError):
         with transaction(session_factory) as session:
             session.add(ReviewDecisionRow(**values))
+
+
+def test_a_company_name_differing_only_in_case_is_refused_by_the_database(session_factory, company_id):
+    with pytest.raises(IntegrityError):
+        with transaction(session_factory) as session:
+            session.add(CompanyRow(name="ACME  gmbh"))
+    with session_factory() as session:
+        assert session.scalars(select(CompanyRow.name)).all() == ["Acme GmbH"]
+
+
+def test_concurrent_creates_of_one_name_leave_one_company_and_name_it(session_factory):
+    """Both threads check for the name before either inserts (barrier): the database decides."""
+    start, outcomes = threading.Barrier(2), []
+
+    def create(name: str) -> None:
+        start.wait()
+        try:
+            with transaction(session_factory) as session:
+                outcomes.append(companies.create_company(session, name, "cfo@acme.example", "pw").company_id)
+        except DuplicateCompany as error:
+            outcomes.append(error)
+
+    threads = [threading.Thread(target=create, args=(name,)) for name in ("Acme GmbH", "acme gmbh")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    created = [outcome for outcome in outcomes if isinstance(outcome, str)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, DuplicateCompany)]
+    assert len(created) == 1 and len(refused) == 1, outcomes
+    assert created[0] in str(refused[0])
+    with session_factory() as session:
+        assert session.scalars(select(CompanyRow.id)).all() == created

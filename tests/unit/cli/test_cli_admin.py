@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from cryptography.fernet import Fernet
 
 from domain.employee import Employee, EmploymentStatus
+from providers.errors import ProviderAuthError, ProviderUnavailable
 from hrsync.cli import admin_support, main
 from hrsync.cli.errors import UserError
 from hrsync.cli.sync_commands import follow, report
@@ -109,6 +110,17 @@ def test_company_create_refuses_a_weak_password(cli, stdin, message):
     one_line_error(cli("company", "create", "Acme", "--approver", "a@acme.example", input=stdin), message)
 
 
+@pytest.mark.parametrize("name", ["Acme GmbH", "ACME GMBH", " acme  gmbh "])
+def test_company_create_refuses_a_name_taken_in_any_case_and_names_the_company(cli, company, settings, name):
+    result = cli("company", "create", name, "--approver", "other@acme.example", input=PASSWORD + "\n")
+    one_line_error(result, f"a company named 'Acme GmbH' exists already ({company})")
+    services = build_services(settings)
+    with transaction(services.session_factory) as session:
+        assert [c.id for c in companies.list_companies(session)] == [company]
+    services.dispose()
+    assert cli("integration", "show", "acme gmbh").exit_code == 0
+
+
 def test_commands_on_an_unmigrated_database_point_at_db_upgrade(env):
     result = CliRunner().invoke(main, ["company", "create", "Acme", "--approver", "a@b.example"], env=env,
                                 input=PASSWORD + "\n")
@@ -165,6 +177,22 @@ def test_webhook_secret_rotates_personio_and_stores_bamboohr_key(cli, company, s
         "empty-secret-on-stdin"])
 def test_integration_set_mistakes_are_one_line(cli, company, args, message):
     one_line_error(cli("integration", "set", company, *args, input="\n"), message)
+
+
+@pytest.mark.parametrize("args, secret, message", [
+    (["--provider", "bamboohr", "--subdomain", "acme"], "3f2a\u2011b7c9d1e4f5a6b7c8d9e0", "api_key must be the plain"),
+    (["--provider", "personio", "--client-id", "papi-client"], "papi\u00a0secret-0123", "client_secret must be"),
+], ids=["bamboohr-non-breaking-hyphen", "personio-no-break-space"])
+def test_a_key_pasted_with_a_typographic_character_is_one_line_and_not_stored(cli, company, settings, args, secret,
+                                                                              message):
+    """Issue 12 item 6: it was stored, and every call to the HR system then failed as an internal error."""
+    one_line_error(cli("integration", "set", company, *args, input=secret + "\n"), message)
+    services = build_services(settings)
+    try:
+        with transaction(services.session_factory) as session:
+            assert integrations.get_integration(session, company) is None
+    finally:
+        services.dispose()
 
 
 def test_settings_change_without_touching_the_provider(cli, company):
@@ -310,3 +338,100 @@ def registry_names(services) -> list[str]:
     with transaction(services.session_factory) as session:
         company_id = companies.list_companies(session)[0].id
         return [s.name for s in stakeholders.list_stakeholders(session, company_id)]
+
+
+
+def _one_item(kind: str, ids: dict[str, int]):
+    from domain.changeset import ChangeItem, ChangeKind, FieldChange, Reason
+
+    return {
+        "create": ChangeItem(ChangeKind.CREATE, "1", "Ben Okafor", fields={"name": FieldChange(None, "Ben Okafor")}),
+        "update": ChangeItem(ChangeKind.UPDATE, "2", "Anna Müller", ids["Anna Müller"],
+                             fields={"city": FieldChange("Bonn", "Köln")}),
+        "link": ChangeItem(ChangeKind.LINK, "3", "Carl Berg", ids["Carl Berg"]),
+        "leaver": ChangeItem(ChangeKind.LEAVER, "4", "Dora Roth", ids["Dora Roth"],
+                             termination_date=dt.date(2024, 3, 31),
+                             fields={"group": FieldChange("Employees", "Ex-employee")}),
+        "review": ChangeItem(ChangeKind.REVIEW, "5", "Eva Stein", reason=Reason.SIMILAR_NAME,
+                             candidates=(ids["Eve Stein"],)),
+        "skip": ChangeItem(ChangeKind.SKIP, "6", "Finn Wolf", reason=Reason.TERMINATED),
+    }[kind]
+
+
+SHOWN = {
+    "create": ("New stakeholders (1)", "(new)", "name=Ben Okafor"),
+    "update": ("Updates (1)", "Anna Müller", "city: Bonn → Köln"),
+    "link": ("Links to existing stakeholders (1)", "Carl Berg"),
+    "leaver": ("Leavers (1)", "Dora Roth", "group: Employees → Ex-employee", "terminated 2024-03-31"),
+    "review": ("To review (1)", "similar_name", "candidates: #", "Eve Stein"),
+    "skip": ("Skipped (1)", "Finn Wolf", "terminated"),
+}
+
+
+@pytest.mark.parametrize("kind", list(SHOWN))
+def test_changes_show_prints_each_item_kind_with_stakeholder_names(cli, company, settings, kind):
+    from domain.changeset import ChangeSet
+    from store.repositories import changesets, stakeholder_writes
+
+    services = build_services(settings)
+    with transaction(services.session_factory) as session:
+        ids = {name: stakeholder_writes.create_stakeholder(session, company, {"name": name}).id
+               for name in ("Anna Müller", "Carl Berg", "Dora Roth", "Eve Stein")}
+        run = sync_runs.create_run(session, company, "personio", "full")
+        changeset_id = changesets.save_changeset(session, company, run.id, ChangeSet.of([_one_item(kind, ids)]), {})
+    services.dispose()
+    result = cli("changes", "show", str(changeset_id))
+    assert result.exit_code == 0, result.output
+    assert f"change set {changeset_id} of Acme GmbH (personio) — pending" in result.output
+    for shown in SHOWN[kind]:
+        assert shown in result.output
+
+
+def test_integration_set_refuses_credentials_the_hr_system_rejects(cli, company, hr):
+    hr.error = ProviderAuthError("BambooHR rejected the API key for subdomain acme (HTTP 401); check the key")
+    result = cli("integration", "set", company, "--provider", "bamboohr", "--subdomain", "acme",
+                 input="wrong-key-0123456789\n")
+    one_line_error(result, "BambooHR rejected the API key for subdomain acme (HTTP 401); check the key; "
+                           "nothing was saved")
+    assert "wrong-key-0123456789" not in result.output
+    assert "no HR integration yet" in cli("integration", "show", company).output
+
+
+def test_integration_set_refuses_when_the_hr_system_is_unreachable_unless_told_not_to_verify(cli, company, hr):
+    hr.error = ProviderUnavailable("could not reach BambooHR for subdomain acme (ConnectionError)")
+    args = ("integration", "set", company, "--provider", "bamboohr", "--subdomain", "acme")
+    one_line_error(cli(*args, input="bamboo-key-0123456789\n"),
+                   "could not check the credentials: could not reach BambooHR for subdomain acme (ConnectionError); "
+                   "nothing was saved (to save them unchecked, add --no-verify)")
+    assert "no HR integration yet" in cli("integration", "show", company).output
+    saved = cli(*args, "--no-verify", input="bamboo-key-0123456789\n")
+    assert saved.exit_code == 0, saved.output
+    assert "BambooHR (needs_attention)" in saved.output
+    assert re.search(r"last error: +credentials saved without verification; the next sync checks them "
+                     r"\(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)", saved.output)
+
+
+def test_integration_set_refuses_a_placeholder_even_without_verification(cli, company):
+    one_line_error(cli("integration", "set", company, "--provider", "personio", "--client-id", "…",
+                       "--client-secret", "…", "--no-verify"), "client_id must be the plain ASCII text")
+
+
+def test_status_needs_attention_after_any_failed_sync_and_ok_after_the_next_good_one(cli, synced, hr):
+    services, _ = synced
+    assert "Personio (ok)" in cli("integration", "show", "Acme GmbH").output
+    hr.error = ProviderUnavailable("Personio answered 503 for GET /v1/company/employees after retries")
+    with transaction(services.session_factory) as session:
+        company_id = companies.list_companies(session)[0].id
+        run = sync_runs.create_run(session, company_id, "personio", "full")
+    with pytest.raises(ProviderUnavailable):
+        execute_sync(services, run.id)
+    shown = cli("integration", "show", "Acme GmbH").output
+    assert "Personio (needs_attention)" in shown
+    assert re.search(r"last error: +Personio answered 503 for GET /v1/company/employees after retries "
+                     r"\(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)", shown)
+    hr.error = None
+    with transaction(services.session_factory) as session:
+        run = sync_runs.create_run(session, company_id, "personio", "full")
+    execute_sync(services, run.id)
+    shown = cli("integration", "show", "Acme GmbH").output
+    assert "Personio (ok)" in shown and "last error" not in shown

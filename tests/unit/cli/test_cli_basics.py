@@ -63,7 +63,23 @@ def test_unreachable_database_is_one_line(env):
 
 
 def test_unreachable_redis_is_one_line(env):
+    assert CliRunner().invoke(main, ["db", "upgrade"], env=env).exit_code == 0  # the worker checks the database first
     result = CliRunner().invoke(main, ["worker", "--burst"], env=env | {"REDIS_URL": "redis://127.0.0.1:1/0"})
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: cannot reach Redis (check REDIS_URL)")
+
+
+@pytest.mark.parametrize("database, message", [
+    (None, "Error: the database schema is missing or old: run `hrsync db upgrade` first"),
+    ("postgresql+psycopg://hrsync:pw-not-shown@127.0.0.1:1/none", "Error: cannot reach the database (check "
+                                                                  "DATABASE_URL): connection failed: "),
+], ids=["not-migrated", "unreachable"])
+def test_the_worker_checks_the_database_before_it_starts(env, database, message):
+    """Issue 12 item 12: a worker that cannot use the database says so in one line and exits 1 (it used to start
+    and fail every job)."""
+    override = {"REDIS_URL": "redis://127.0.0.1:1/0"} | ({"DATABASE_URL": database} if database else {})
+    result = CliRunner().invoke(main, ["worker", "--burst"], env=env | override)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message) and "pw-not-shown" not in result.output

@@ -1,5 +1,6 @@
 """Hypothesis strategies for hostile request bodies: broken JSON, non-UTF-8, deep nesting, duplicate keys, wrong
-types, unknown fields, huge strings, wrong content types. Each strategy yields (kind, body bytes, content type)."""
+types, unknown fields, huge strings, lone surrogates, credentials outside ASCII, wrong content types. Each strategy
+yields (kind, body bytes, content type)."""
 
 from __future__ import annotations
 
@@ -110,6 +111,56 @@ def huge_string(shape: BodyShape) -> st.SearchStrategy:
                      st.sampled_from(shape.strings), st.integers(1_000, ONE_MIB), st.sampled_from(["x", "é", "\u202e"]))
 
 
+def lone_surrogate(shape: BodyShape) -> st.SearchStrategy:
+    """The valid body with a lone UTF-16 surrogate (a `\\udXXX` escape: valid JSON, not Unicode) in one of its
+    strings, nested ones included, or in an extra key."""
+    surrogates = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF)
+    in_value = st.builds(lambda path, char, at: dumps(_replaced(shape.valid, path, _inserted(_at(shape.valid, path),
+                                                                                            char, at))),
+                         st.sampled_from(list(_string_paths(shape.valid))), surrogates, st.integers(0, 40))
+    in_key = st.builds(lambda char: dumps({**shape.valid, f"key{char}": 1}), surrogates)
+    return in_value | in_key
+
+
+def non_ascii_credential(shape: BodyShape) -> st.SearchStrategy:
+    """The valid body with a credential holding a character outside ASCII (a pasted non-breaking hyphen, a
+    no-break space, a placeholder "…"): it could never travel in an HTTP header."""
+    credentials = shape.valid.get("credentials")
+    if not isinstance(credentials, dict):
+        return st.nothing()
+    outside = st.characters(min_codepoint=0x80, exclude_categories=("Cs",))
+    return st.builds(lambda key, char, at: dumps({**shape.valid, "credentials": {
+                         **credentials, key: _inserted(credentials[key], char, at)}}),
+                     st.sampled_from(sorted(credentials)), outside, st.integers(0, 40))
+
+
+def _string_paths(value: Any, path: tuple = ()):
+    if isinstance(value, str):
+        yield path
+    elif isinstance(value, (dict, list)):
+        for key, inner in (value.items() if isinstance(value, dict) else enumerate(value)):
+            yield from _string_paths(inner, (*path, key))
+
+
+def _at(value: Any, path: tuple) -> Any:
+    for key in path:
+        value = value[key]
+    return value
+
+
+def _replaced(value: Any, path: tuple, new: Any) -> Any:
+    if not path:
+        return new
+    copy = dict(value) if isinstance(value, dict) else list(value)
+    copy[path[0]] = _replaced(value[path[0]], path[1:], new)
+    return copy
+
+
+def _inserted(text: str, char: str, at: int) -> str:
+    at %= len(text) + 1
+    return text[:at] + char + text[at:]
+
+
 def wrong_content_type(shape: BodyShape) -> st.SearchStrategy:
     return st.tuples(st.just(dumps(shape.valid)), st.sampled_from(NOT_JSON_TYPES))
 
@@ -129,6 +180,8 @@ KINDS: dict[str, tuple[Callable[[BodyShape, frozenset[str]], st.SearchStrategy],
     "unknown-field": (unknown_field, frozenset({422})),
     "huge-string": (lambda shape, known: huge_string(shape), frozenset({413, 422})),
     "over-1-mib": (lambda shape, known: over_the_cap(), frozenset({413})),
+    "lone-surrogate": (lambda shape, known: lone_surrogate(shape), frozenset({422})),
+    "non-ascii-credential": (lambda shape, known: non_ascii_credential(shape), frozenset({422})),
 }
 
 

@@ -3,7 +3,8 @@ syncs, change-set approve, cron resync): always a 4xx in the one error shape, ne
 
 The admin API's structured fuzz (answers match the OpenAPI document) is tests/unit/webhook_app/test_openapi_fuzz.py;
 this file feeds what no schema describes: bytes that are not JSON, non-UTF-8, 100k-deep nesting, duplicate keys,
-wrong types, unknown fields, huge strings, bodies over the cap and wrong content types.
+wrong types, unknown fields, huge strings, lone surrogates, credentials outside ASCII, bodies over the cap and wrong
+content types.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ def named_cases(shape: BodyShape) -> list[tuple]:
             ("nul-byte", dumps(shape.valid).replace(b'"', b'"\x00', 1), JSON, frozenset({400})),
             ("nul-escape", dumps({**shape.valid, shape.strings[0]: "a\x00b"}), JSON, frozenset({422})),
             ("nul-key", dumps({**shape.valid, "x\x00": 1}), JSON, frozenset({422})),
+            ("lone-surrogate", dumps({**shape.valid, shape.strings[0]: "a\ud800b"}), JSON, frozenset({422})),
+            ("lone-surrogate-key", dumps({**shape.valid, "x\udfff": 1}), JSON, frozenset({422})),
             ("over-1-mib", b'{"a": "' + b"x" * ONE_MIB + b'"}', JSON, frozenset({413})),
             *[("content-type", dumps(shape.valid), content_type, frozenset({415})) for content_type in NOT_JSON_TYPES]]
 

@@ -12,7 +12,7 @@ from store.crypto import SecretBox
 from store.enums import IntegrationStatus
 from store.errors import NotFound, UndecryptableSecret
 from store.models import IntegrationRow
-from store.repositories import integrations
+from store.repositories import integrations, sync_runs
 
 CREDENTIALS = {"subdomain": "acme", "api_key": "bhr-live-7f3a9c"}
 
@@ -117,3 +117,18 @@ def test_rotate_keys_re_encrypts_everything_with_the_first_key(session, box, enc
     with pytest.raises(UndecryptableSecret):
         integrations.get_credentials(session, box, company_id)
 
+
+
+@pytest.mark.parametrize("provider, flagged", [("bamboohr", True), ("personio", False)],
+                         ids=["its-provider", "a-provider-since-replaced"])
+def test_any_failed_sync_flags_its_integration_with_the_error_and_when(session, company_id, configured,
+                                                                       provider, flagged):
+    run = sync_runs.create_run(session, company_id, provider, "full")
+    sync_runs.start_run(session, run.id)
+    failed = sync_runs.fail_run(session, run.id, "BambooHR answered /v1/reports/custom with HTTP 500")
+    view = integrations.get_integration(session, company_id)
+    if flagged:
+        assert view.status is IntegrationStatus.NEEDS_ATTENTION and view.last_error == failed.error
+        assert view.last_error_at == failed.finished_at
+    else:
+        assert (view.status, view.last_error, view.last_error_at) == (IntegrationStatus.OK, None, None)

@@ -36,7 +36,8 @@ class FakeHR:
     error: ProviderError | None = None
     calls: list[tuple[str, dict, dict | None]] = field(default_factory=list)
 
-    def factory(self, name: str, credentials: Mapping[str, str], mapping: Mapping[str, str] | None):
+    def factory(self, name: str, credentials: Mapping[str, str], mapping: Mapping[str, str] | None,
+                *, verifying: bool = False):
         self.calls.append((name, dict(credentials), None if mapping is None else dict(mapping)))
         return FakeProvider(self, name, mapping)
 
@@ -53,6 +54,9 @@ class FakeProvider:
     def _check(self) -> None:
         if self.hr.error is not None:
             raise self.hr.error
+
+    def verify_credentials(self) -> None:
+        self._check()
 
     def iter_employees(self, progress=None) -> Iterator[Employee]:
         self._check()

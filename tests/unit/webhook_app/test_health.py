@@ -8,12 +8,15 @@ from cryptography.fernet import Fernet
 from sqlalchemy import create_engine
 
 from hrsync.config import Settings
+from store import migrate
 from webhook_app import create_app
 
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings(database_url="sqlite://", secret_key="s" * 32,
+    database_url = f"sqlite:///{tmp_path / 'ready.db'}"
+    migrate.upgrade(database_url)  # ready means reachable and at the current schema
+    return Settings(database_url=database_url, secret_key="s" * 32,
                     encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path)
 
 
@@ -53,6 +56,13 @@ def test_readyz_names_redis_when_it_is_down(settings, redis_server):
 def test_readyz_names_the_database_when_it_is_down(settings, redis_server, tmp_path):
     unreachable = create_engine(f"sqlite:///{tmp_path}/missing-dir/nope/db.sqlite")
     response = make_client(settings, redis_server, engine=unreachable).get("/readyz")
+    assert response.status_code == 503
+    assert response.get_json()["failing"] == ["database"]
+
+
+def test_readyz_names_a_database_without_the_schema(settings, redis_server, tmp_path):
+    empty = create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    response = make_client(settings, redis_server, engine=empty).get("/readyz")
     assert response.status_code == 503
     assert response.get_json()["failing"] == ["database"]
 

@@ -6,6 +6,7 @@ import pytest
 from admin_fakes import fake_hr  # noqa: F401  (fixture)
 from sqlalchemy import select
 
+from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 from store.db import transaction
 from store.models import IntegrationRow
 from store.repositories import integrations
@@ -14,6 +15,12 @@ URL = "/api/v1/integration"
 PERSONIO = {"provider": "personio", "credentials": {"client_id": "papi-client-1", "client_secret": "papi-secret-xyz"}}
 BAMBOO = {"provider": "bamboohr", "credentials": {"subdomain": "acme", "api_key": "bamboo-key-0123456789"}}
 BAMBOO_PRIVATE_KEY = "123b929362d51613054f71e5e5d4bf2c"
+
+
+@pytest.fixture(autouse=True)
+def hr(fake_hr):  # noqa: F811
+    """Credentials are verified with a live call when saved: here the HR system is the fake."""
+    return fake_hr
 
 
 def put(client, company, body):
@@ -30,7 +37,7 @@ def test_an_unconfigured_company_shows_its_default_settings(client, company):
     assert answer.status_code == 200
     assert answer.json == {
         "company_id": company.id, "company_name": "Acme GmbH", "provider": None, "status": None,
-        "last_error": None, "credentials_set": False, "webhook": None,
+        "last_error": None, "last_error_at": None, "credentials_set": False, "webhook": None,
         "settings": {"name_format": "first_last", "termination_policy": "propose_group",
                      "ex_employee_group": "Ex-employee", "import_terminated": False, "use_preferred_name": False}}
 
@@ -190,3 +197,48 @@ def test_every_admin_route_needs_the_company_token(client, method, url, headers)
     answer = getattr(client, method)(url, json={}, headers=headers)
     assert (answer.status_code, answer.json["error"]["code"]) == (401, "unauthorized")
     assert answer.headers["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("error, message", [
+    (ProviderAuthError("BambooHR rejected the API key for subdomain acme (HTTP 401); check the key"),
+     "credentials: BambooHR rejected the API key for subdomain acme (HTTP 401); check the key; nothing was saved"),
+    (ProviderError("no BambooHR company at subdomain acme: check the subdomain"),
+     "credentials: no BambooHR company at subdomain acme: check the subdomain; nothing was saved"),
+], ids=["key-rejected", "no-such-company"])
+def test_credentials_the_hr_system_refuses_are_not_saved(client, company, fake_hr, error, message):
+    fake_hr.error = error
+    refused = put(client, company, BAMBOO)
+    assert refused.status_code == 422, refused.json
+    assert refused.json["error"] == {"code": "credentials_rejected", "message": message,
+                                     "details": {"credentials": [message.removeprefix("credentials: ")]}}
+    assert client.get(URL, headers=company.auth).json["provider"] is None
+
+
+def test_unreachable_hr_system_refuses_unless_verification_is_skipped(client, company, fake_hr):
+    fake_hr.error = ProviderUnavailable("could not reach BambooHR for subdomain acme (ConnectionError)")
+    refused = put(client, company, BAMBOO)
+    assert refused.status_code == 503 and refused.headers["Retry-After"] == "60"
+    assert refused.json["error"] == {"code": "provider_unavailable", "message": (
+        "could not check the credentials: could not reach BambooHR for subdomain acme (ConnectionError); "
+        'nothing was saved (to save them unchecked, send "verify": false)')}
+    assert client.get(URL, headers=company.auth).json["provider"] is None
+    saved = put(client, company, {**BAMBOO, "verify": False})
+    assert saved.status_code == 200, saved.json
+    assert saved.json["provider"] == "bamboohr" and saved.json["status"] == "needs_attention"
+    assert saved.json["last_error"] == "credentials saved without verification; the next sync checks them"
+    assert saved.json["last_error_at"] is not None
+
+
+def test_verified_credentials_are_ok_and_the_check_used_them(client, company, fake_hr):
+    saved = put(client, company, BAMBOO)
+    assert saved.json["status"] == "ok" and saved.json["last_error"] is None and saved.json["last_error_at"] is None
+    assert fake_hr.calls == [("bamboohr", BAMBOO["credentials"], None)]
+
+
+@pytest.mark.parametrize("credentials", [{"subdomain": "acme", "api_key": "…"},
+                                         {"client_id": "…", "client_secret": "…"}], ids=["bamboohr", "personio"])
+def test_readme_placeholders_are_refused_even_unverified(client, company, credentials):
+    provider = "bamboohr" if "api_key" in credentials else "personio"
+    refused = put(client, company, {"provider": provider, "credentials": credentials, "verify": False})
+    assert refused.status_code == 422 and refused.json["error"]["message"].startswith("credentials.")
+    assert client.get(URL, headers=company.auth).json["provider"] is None

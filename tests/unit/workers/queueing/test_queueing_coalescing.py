@@ -182,7 +182,8 @@ def test_redis_failing_after_the_row_fails_it_and_keeps_the_company_listed(servi
 
 def test_a_sweep_schedules_orphans_only_and_drops_companies_without_integration(services, fake_redis):
     """Invariant: a sync whose accepting process died is scheduled by another after the grace period."""
-    orphan, young, gone = make_company(services, "personio"), make_company(services), make_company(services)
+    orphan = make_company(services, "personio", name="Orphan AG")
+    young, gone = make_company(services, name="Young AG"), make_company(services, name="Gone AG")
     now = time.time()
     _accept(fake_redis, orphan, "d-1", "1", now=now - 60)
     _accept(fake_redis, young, "d-1", "1", now=now)

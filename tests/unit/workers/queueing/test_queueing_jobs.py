@@ -201,8 +201,8 @@ def test_permanent_failures_fail_the_sync_at_once_without_retry(services, fake_r
     assert job.get_status() is JobStatus.FAILED and job.retries_left == 0
     with transaction(services.session_factory) as session:
         integration = integrations.get_integration(session, company_id)
-    expected = IntegrationStatus.NEEDS_ATTENTION if isinstance(error, ProviderAuthError) else IntegrationStatus.OK
-    assert integration.status is expected and run.changeset_id is None
+    assert integration.status is IntegrationStatus.NEEDS_ATTENTION and integration.last_error == run.error
+    assert integration.last_error_at == run.finished_at and run.changeset_id is None
 
 
 def test_a_failed_sync_leaves_the_earlier_pending_changeset_alone(services, fake_redis, hr, job_runtime):

@@ -1,0 +1,62 @@
+"""`hrsync web` under gunicorn: threaded workers with a read timeout and the redacting access log, on an
+address checked first (gunicorn itself retries a busy port for five seconds, logging each try, then gives up)."""
+
+from __future__ import annotations
+
+import errno
+import socket
+from typing import Callable
+
+from gunicorn import util
+from gunicorn.app.base import BaseApplication
+
+from hrsync.serving.access_log import ACCESS_LOG_FORMAT, RedactingLogger
+from hrsync.serving.threads import worker_class
+
+
+class CannotListen(Exception):
+    """The address is malformed, taken or not allowed; the message says which."""
+
+
+def check_bind(bind: str) -> None:
+    """Bind and release a TCP address as gunicorn will (SO_REUSEADDR); a UNIX socket path is gunicorn's to check."""
+    try:
+        address = util.parse_address(bind)
+    except RuntimeError:
+        raise CannotListen(f"{bind!r} is not an address to listen on (HOST:PORT or unix:PATH)") from None
+    if not isinstance(address, tuple):
+        return
+    host, port = address
+    family = socket.AF_INET6 if util.is_ipv6(host) else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            reason = error.strerror or str(error)
+            hint = " (is another hrsync web running?)" if error.errno == errno.EADDRINUSE else ""
+            raise CannotListen(f"cannot listen on {bind}: {reason.lower()}{hint}") from None
+
+
+def gunicorn_options(bind: str, workers: int, threads: int, read_timeout: float) -> dict:
+    return {
+        "bind": bind, "workers": workers, "threads": threads, "worker_class": worker_class(read_timeout),
+        "logger_class": RedactingLogger, "accesslog": "-", "access_log_format": ACCESS_LOG_FORMAT,
+        # No `gunicornc` control socket: every hrsync web on a machine would share its one default path.
+        "control_socket_disable": True,
+    }
+
+
+class WebServer(BaseApplication):
+    """gunicorn with the given settings; each worker process builds its own app with `load_app`."""
+
+    def __init__(self, load_app: Callable[[], object], options: dict) -> None:
+        self._load_app, self._options = load_app, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for name, value in self._options.items():
+            self.cfg.set(name, value)
+
+    def load(self):
+        return self._load_app()

@@ -1,0 +1,53 @@
+"""gunicorn's access log of a real `hrsync web` (issue 12 item 4): the secrets a request carries — a Basic-auth user
+that is an API token, `?access_token=` and `?token=` values, the approve link's token in the path and in a Referer —
+never reach it, while each request still has its line. The log is also captured for the suite-wide scan."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+import requests
+
+from tests import secret_registry
+from tests.integration.faults.fault_servers import HrsyncWeb
+from tests.integration.hostile.hostile_services import migrated
+from tests.integration.pipeline.pipeline_env import wait_until
+from tests.integration.pipeline.pipeline_support import add_company
+from tests.secret_registry import find_leaks
+from workers.links import LinkSigner
+
+
+@pytest.fixture(scope="module")
+def database_url(scratch_database):
+    """One backend is enough: what is under test is the server's log."""
+    return migrated(scratch_database, "sqlite", "hrsync_access_log")
+
+
+def test_the_access_log_shows_every_request_and_none_of_its_secrets(settings, services, sandbox, redis, tmp_path):
+    company = add_company(services, sandbox, "bamboohr", people=1)
+    approve_token = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url).token(424242)
+    secret_registry.register("approve link token", approve_token)
+    secrets = {"api token": company.api_token, "webhook secret": company.webhook_secret, "approve link": approve_token}
+    basic = "Basic " + base64.b64encode(f"{company.api_token}:".encode()).decode()
+    server = HrsyncWeb(settings, tmp_path / "web.log").start()
+    try:
+        base = server.url
+        requests.get(f"{base}/api/v1/integration", headers={"Authorization": basic}, timeout=30)
+        requests.get(f"{base}/api/v1/stakeholders", params={"limit": 1, "access_token": company.api_token},
+                     timeout=30)
+        requests.get(f"{base}/api/v1/integration", params={"token": company.webhook_secret}, timeout=30)
+        requests.get(f"{base}/approvals/{approve_token}", timeout=30)
+        requests.get(f"{base}/approvals/static/approvals.css",
+                     headers={"Referer": f"{settings.public_base_url}/approvals/{approve_token}"}, timeout=30)
+        log = wait_until(lambda: (text := server.log()).count(" HTTP/1.1\" ") >= 5 and text, 30, "five access lines")
+    finally:
+        server.stop()
+    assert find_leaks({value: label for label, value in secrets.items()}, [("web log", log)]) == []
+    for line in ('"GET /api/v1/integration HTTP/1.1" 401', "- [redacted] [",
+                 '"GET /api/v1/stakeholders?limit=1&access_token=[redacted] HTTP/1.1"',
+                 '"GET /api/v1/integration?token=[redacted] HTTP/1.1" 401',
+                 '"GET /approvals/[redacted] HTTP/1.1" 404',
+                 '"GET /approvals/static/approvals.css HTTP/1.1" 200'):
+        assert line in log, line
+    assert f'"{settings.public_base_url}/approvals/[redacted]"' in log
