@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # Up to this many ids are fetched with the search's `root.id` filter; more are read from one unfiltered search.
 ID_FILTER_MAX = 100
-# "Load fields" judges which fields the service user may read from this many employees.
+# "Load fields" and the credential check judge which fields the service user may read from this many employees.
 FIELD_SAMPLE = 25
 _PROGRESS_EVERY = 1000
 # A company this large with nobody Inactive most likely hides its leavers (a population of "Everyone").
@@ -56,15 +56,16 @@ class HiBobProvider:
         return f"<HiBobProvider service_user_id={self._client.service_user_id!r}>"
 
     def verify_credentials(self) -> tuple[str, ...]:
-        """The field list (it needs no permission: it proves the credentials), then one search with the mapped
-        fields proves data access. Refusals raise ProviderAuthError at once, with the permission checklist;
-        the warnings returned name what the service user's permission group hides."""
+        """The field list (it needs no permission: it proves the credentials), then the search proves data access:
+        everyone's id and status (are leavers and future joiners visible?), and the mapped fields of a few
+        employees (which categories does the permission group hide?). Refusals raise ProviderAuthError at once,
+        with the permission checklist; the warnings returned (none when all is well) say what is hidden."""
         self._fields_catalogue()
-        records = self._client.search(requested_fields(self._mapping))
+        everyone, sample = self._sample(requested_fields(self._mapping))
         tracker = self._tracker()
-        for record in records:
+        for record in sample:
             tracker.observe(record)
-        return self._warnings(tracker.absent(), records)
+        return self._warnings(tracker.absent(), everyone)
 
     def iter_employees(self, progress: Progress | None = None) -> Iterator[Employee]:
         """Every employee, active and inactive, from one search (HiBob has no pagination)."""
@@ -177,14 +178,18 @@ class HiBobProvider:
 
     def _unreadable(self, keys: list[str]) -> frozenset[str]:
         """The keys no sampled employee carries; nothing when there is nobody to judge by."""
-        ids = [remote_id_of(r) for r in self._client.search([ID_FIELD])[:FIELD_SAMPLE]]
-        if not ids:
-            return frozenset()
         catalogue = self._catalogue or {}
         tracker = PresenceTracker(keys, {key: info.json_path for key, info in catalogue.items()})
-        for record in self._client.search(keys, ids):
+        for record in self._sample(keys)[1]:
             tracker.observe(record)
         return tracker.absent()
+
+    def _sample(self, keys: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(everyone's id and access status, `keys` of the first FIELD_SAMPLE of them): two small searches where one
+        with every field would download the whole company."""
+        everyone = self._client.search([ID_FIELD, ACCESS_FIELD])
+        ids = [remote_id_of(record) for record in everyone[:FIELD_SAMPLE]]
+        return everyone, (self._client.search(keys, ids) if ids else [])
 
     def _hint(self, absent: frozenset[str]) -> str:
         catalogue = self._catalogue or {}

@@ -159,10 +159,11 @@ def test_list_fields_read_their_text_and_custom_categories_their_value(tenant_fo
             assert employee.extra["equity_number"] == f"EQ-{person.employee_number}"
 
 
-def test_verification_reads_the_field_list_then_one_search(sandbox, tenant_for, provider_for):
+def test_verification_reads_the_field_list_then_searches_small(sandbox, tenant_for, provider_for):
+    """Everyone's id and status, then the mapped fields of a sample: never the whole company's fields."""
     tenant = tenant_for(30)
     assert provider_for(tenant).verify_credentials() == ()
-    assert calls(sandbox, tenant) == [(*FIELDS, 200), (*SEARCH, 200)]
+    assert calls(sandbox, tenant) == [(*FIELDS, 200), (*SEARCH, 200), (*SEARCH, 200)]
 
 
 def test_verification_warns_when_the_population_hides_leavers(tenant_for, provider_for):
