@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any, Collection, TypedDict
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -12,11 +11,9 @@ import requests
 from providers.base import ProviderSettings
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 from providers.hibob_mapping import ID_FIELD, slash_key
-from providers.http import RETRY_STATUSES, make_session
+from providers.http import answer_error, make_session
 from providers.pacing import HIBOB_METADATA, HIBOB_SEARCH, pace_key
 from providers.wire_json import decode, shaped_decoder
-
-log = logging.getLogger(__name__)
 
 SEARCH_PATH = "/v1/people/search"
 FIELDS_PATH = "/v1/company/people/fields"
@@ -118,11 +115,7 @@ class HiBobClient:
         if status in (401, 403):
             # Never retried: repeated refusals get the caller blocked by HiBob's firewall ([D17]).
             raise ProviderAuthError(refusal(self.service_user_id, status))
-        detail = self._message(response)
-        if status in RETRY_STATUSES or status >= 500:
-            raise ProviderUnavailable(f"HiBob is throttling or unavailable (HTTP {status} for {what}){detail}; "
-                                      "try again later")
-        raise ProviderError(f"HiBob answered {what} with HTTP {status}{detail}")
+        raise answer_error("HiBob", status, what, self._message(response))
 
     def _message(self, response: requests.Response) -> str:
         """HiBob's documented error body `{"key", "error"}`, shortened, never echoing the token."""

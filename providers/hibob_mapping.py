@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from domain.employee import DATE_FIELDS, MAPPABLE_FIELDS, Employee, EmploymentStatus
+from domain.employee import DATE_FIELDS, Employee, EmploymentStatus
 from providers.errors import ProviderError
+from providers.wire_values import mapped_values, plain_text, with_rule_fields
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,6 @@ _LIFECYCLE: Mapping[str, EmploymentStatus] = MappingProxyType({
     "terminated": EmploymentStatus.INACTIVE,
     "garden leave": EmploymentStatus.LEAVE,  # a leaver unless the company says otherwise (see `employment`)
 })
-_EMPLOYEE_FIELDS = frozenset(MAPPABLE_FIELDS)
 ABSENT: Any = object()
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
@@ -118,22 +118,9 @@ def remote_id_of(record: Any) -> str:
 
 
 def to_text(value: Any) -> str | None:
-    """Any value as text; `null`, `""`, blanks (an empty `fullAddress` is five spaces) and `[]` are empty."""
-    if isinstance(value, str):
-        return value.replace("\x00", "").strip() or None
-    if value is None or value is ABSENT:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, list):
-        return ", ".join(t for t in (to_text(item) for item in value) if t) or None
-    if isinstance(value, dict):  # an employee reference {"displayName", "id", …}, or a {"value": …} wrapper
-        return to_text(value.get("value", value.get("displayName", value.get("name"))))
-    return None
+    """Any value as text; `null`, `""`, blanks (an empty `fullAddress` is five spaces) and `[]` are empty; an
+    employee reference `{"displayName", "id", …}` is its name."""
+    return None if value is ABSENT else plain_text(value, ("value", "displayName", "name"))
 
 
 def to_date(value: Any, *, field: str = "", remote_id: str = "") -> dt.date | None:
@@ -185,13 +172,7 @@ def employment(lifecycle: str | None, access: str | None, hired: dt.date | None,
 
 
 def effective_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
-    """The company mapping plus the rule fields it leaves untargeted."""
-    merged = dict(mapping)
-    targets = set(mapping.values())
-    for target, source in RULE_FIELDS.items():
-        if target not in targets and source not in merged:
-            merged[source] = target
-    return merged
+    return with_rule_fields(mapping, RULE_FIELDS)
 
 
 def requested_fields(mapping: Mapping[str, str]) -> list[str]:
@@ -222,14 +203,8 @@ class RecordMapper:
 
     def __call__(self, record: Mapping[str, Any]) -> Employee:
         remote_id = remote_id_of(record)
-        fields: dict[str, Any] = {}
-        extra: dict[str, str] = {}
-        for source, target in self._sources.items():
-            if target == "status" or fields.get(target) is not None:
-                continue
-            value = self._value(record, source, target, remote_id)
-            if value is not None:
-                (fields if target in _EMPLOYEE_FIELDS else extra).setdefault(target, value)
+        fields, extra = mapped_values(self._sources, lambda source, target: self._value(record, source, target,
+                                                                                        remote_id))
         lifecycle = lifecycle_of(self._first(record, self._rules["status"]))
         access = to_text(read_field(record, ACCESS_FIELD))
         status, marked, ended = employment(lifecycle, access, fields.get("hire_date"), fields.get("termination_date"),

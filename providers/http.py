@@ -10,6 +10,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from providers.base import ProviderSettings
+from providers.errors import ProviderError, ProviderUnavailable
 from providers.pacing import RESET_HEADER, seconds_until_reset
 
 # Throttling and gateway errors are worth another try; everything else is answered at once.
@@ -80,3 +81,11 @@ def make_session(settings: ProviderSettings) -> requests.Session:
     session.mount("https://", adapter)
     session.headers["User-Agent"] = "hrsync/0.1"
     return session
+
+
+def answer_error(system: str, status: int, what: str, detail: str = "") -> ProviderError:
+    """The error for a non-2xx answer other than a refusal, after the retries: transient (throttled, 5xx) or not."""
+    if status in RETRY_STATUSES or status >= 500:
+        return ProviderUnavailable(f"{system} is throttling or unavailable (HTTP {status} for {what}){detail}; "
+                                   "try again later")
+    return ProviderError(f"{system} answered {what} with HTTP {status}{detail}")

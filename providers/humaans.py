@@ -100,7 +100,7 @@ class HumaansProvider:
             records = [listing[i] for i in wanted if i in listing]
         elif len(wanted) <= self._client.total(PEOPLE_PATH) // PAGE_SIZE + 2:
             records = self._people(wanted)
-            tracker = PresenceTracker(k for k in effective_mapping(self._mapping) if not k.startswith(CUSTOM_PREFIX))
+            tracker = self._tracker()
             for record in records:
                 tracker.observe(record)
             self._report = FetchReport(absent_fields=tracker.absent())
@@ -143,7 +143,7 @@ class HumaansProvider:
         """The listing without a status filter, then new hires and offboarded people it did not hold; records that
         are not people (an id missing) are refused by the mapping. The fetch report is set at the end."""
         keys = [key for key in read_keys(self._mapping) if not key.startswith(CUSTOM_PREFIX)]
-        tracker = PresenceTracker(k for k in effective_mapping(self._mapping) if not k.startswith(CUSTOM_PREFIX))
+        tracker = self._tracker()
         seen: set[str] = set()
         first_total = None
         for params in ({}, NOT_ACTIVE):
@@ -157,6 +157,10 @@ class HumaansProvider:
         if self._report.absent_fields:
             log.warning("Humaans hides %s from this token: give it the scope private:read",
                         ", ".join(sorted(self._report.absent_fields)))
+
+    def _tracker(self) -> PresenceTracker:
+        """Presence of the mapped person keys (custom values are joined in by hrsync, not sent by Humaans)."""
+        return PresenceTracker(k for k in effective_mapping(self._mapping) if not k.startswith(CUSTOM_PREFIX))
 
     def _people(self, wanted: Iterable[str]) -> list[dict[str, Any]]:
         found = []

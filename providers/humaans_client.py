@@ -11,7 +11,7 @@ import requests
 
 from providers.base import ProviderSettings
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
-from providers.http import RETRY_STATUSES, make_session
+from providers.http import answer_error, make_session
 from providers.pacing import HUMAANS, pace_key
 from providers.wire_json import decode, shaped_decoder
 
@@ -119,11 +119,7 @@ class HumaansClient:
             raise ProviderAuthError(f"Humaans rejected the access token (HTTP 401): create a new one; {TOKEN_HELP}")
         if status == 403:
             raise ProviderAuthError(f"Humaans refused the access token access to {path} (HTTP 403): {TOKEN_HELP}")
-        detail = self._message(response)
-        if status in RETRY_STATUSES or status >= 500:
-            raise ProviderUnavailable(f"Humaans is throttling or unavailable (HTTP {status} for {path}){detail}; "
-                                      "try again later")
-        raise ProviderError(f"Humaans answered GET {path} with HTTP {status}{detail}")
+        raise answer_error("Humaans", status, f"GET {path}", self._message(response))
 
     def _message(self, response: requests.Response) -> str:
         """Humaans' words (`message`/`code`/`issues`, or `error`: its real error body is unconfirmed), scrubbed."""

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from domain.employee import DATE_FIELDS, MAPPABLE_FIELDS, Employee, EmploymentStatus
+from domain.employee import DATE_FIELDS, Employee, EmploymentStatus
 from providers.errors import ProviderError
+from providers.wire_values import mapped_values, plain_text, with_rule_fields
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,6 @@ _STATUSES: Mapping[str, EmploymentStatus] = MappingProxyType({
     "newhire": EmploymentStatus.ONBOARDING,  # a future joiner (seen only with private:read)
     "offboarded": EmploymentStatus.INACTIVE,
 })
-_EMPLOYEE_FIELDS = frozenset(MAPPABLE_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,21 +91,7 @@ def remote_id_of(record: Any) -> str:
 
 def to_text(value: Any) -> str | None:
     """Any value as text; `null`, `""` and `[]` are empty; teams `[{"name": …}]` and multiple choices joined."""
-    if isinstance(value, str):
-        return value.replace("\x00", "").strip() or None
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, list):
-        return ", ".join(t for t in (to_text(item) for item in value) if t) or None
-    if isinstance(value, dict):
-        return to_text(value.get("name", value.get("value")))
-    return None
+    return plain_text(value, ("name", "value"))
 
 
 def to_date(value: Any, *, field: str = "", remote_id: str = "") -> dt.date | None:
@@ -132,12 +118,7 @@ def employment(status: str | None, hired: dt.date | None, ended: dt.date | None,
 
 
 def effective_mapping(mapping: Mapping[str, str]) -> dict[str, str]:
-    merged = {key: target for key, target in mapping.items() if key not in NEVER_READ}
-    targets = set(merged.values())
-    for target, source in RULE_FIELDS.items():
-        if target not in targets and source not in merged:
-            merged[source] = target
-    return merged
+    return with_rule_fields(mapping, RULE_FIELDS, NEVER_READ)
 
 
 def read_keys(mapping: Mapping[str, str]) -> list[str]:
@@ -155,14 +136,8 @@ class RecordMapper:
 
     def __call__(self, record: Mapping[str, Any]) -> Employee:
         remote_id = remote_id_of(record)
-        fields: dict[str, Any] = {}
-        extra: dict[str, str] = {}
-        for source, target in self._sources.items():
-            if target == "status" or fields.get(target) is not None:
-                continue
-            value = self._value(record, source, target, remote_id)
-            if value is not None:
-                (fields if target in _EMPLOYEE_FIELDS else extra).setdefault(target, value)
+        fields, extra = mapped_values(self._sources, lambda source, target: self._value(record, source, target,
+                                                                                        remote_id))
         status_text = (to_text(record.get(self._status_key())) or "").lower() or None
         status, marked, ended = employment(status_text, fields.get("hire_date"), fields.get("termination_date"),
                                            self._today)

@@ -69,8 +69,7 @@ def people() -> Response:
     """A page `{total, limit, skip, data}` of the people the token may see, filtered (`status[$in]=…`, `email=…`)."""
     tenant: HumaansTenant = g.tenant
     try:
-        limit, skip = _paging()
-        filters = parse_query(request.args.items(multi=True))
+        limit, skip, filters = _query()
     except ValueError as exc:
         return error(400, str(exc))
     if not tenant.honour_updated_at:
@@ -112,8 +111,7 @@ def custom_values() -> Response:
     """Custom values of the people the token may see, filtered by `personId` / `customFieldId`."""
     tenant: HumaansTenant = g.tenant
     try:
-        limit, skip = _paging()
-        filters = parse_query(request.args.items(multi=True))
+        limit, skip, filters = _query()
     except ValueError as exc:
         return error(400, str(exc))
     grant = g.grant
@@ -135,6 +133,11 @@ def _owner(token: str) -> tuple[HumaansTenant | None, Grant | None]:
         if isinstance(tenant, HumaansTenant) and token in tenant.tokens:
             return tenant, tenant.tokens[token]
     return None, None
+
+
+def _query() -> tuple[int, int, list[tuple[str, str, list[str]]]]:
+    """`$limit`, `$skip` and the filters of a list request; ValueError for nonsense."""
+    return (*_paging(), parse_query(request.args.items(multi=True)))
 
 
 def _paging() -> tuple[int, int]:

@@ -4,11 +4,9 @@ deliveries refused."""
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 import requests
+from webhook_receiver import Receiver
 
 from providers.errors import MalformedWebhook, WebhookRejected
 from providers.hibob import HiBobProvider
@@ -23,52 +21,28 @@ SECRET = "bob-webhook-secret-for-the-receiver"
 secret_registry.register("HiBob webhook secret", SECRET)
 
 
-class VerifyingReceiver:
-    """Verifies each delivery with a provider's `verify_webhook`; answers 503 to the first `fail_first` deliveries,
-    then 202 (401 when refused, 400 when malformed), and keeps the notices."""
+class VerifyingReceiver(Receiver):
+    """Verifies each delivery with a provider's `verify_webhook` and keeps the notices: answers 503 to the first
+    `fail_first` deliveries, then 202 (401 when refused, 400 when malformed)."""
 
     def __init__(self, verify, fail_first: int = 0) -> None:
         self.notices: list = []
         self.answers: list[int] = []
-        receiver = self
+        super().__init__(lambda headers, body: self._judge(verify, fail_first, headers, body))
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                status = 503 if len(receiver.answers) < fail_first else receiver.judge(verify, body, self.headers)
-                receiver.answers.append(status)
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+    def _judge(self, verify, fail_first: int, headers: dict[str, str], body: bytes) -> int:
+        status = 503 if len(self.answers) < fail_first else self._verified(verify, headers, body)
+        self.answers.append(status)
+        return status
 
-            def log_message(self, *args) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
-
-    def judge(self, verify, body: bytes, headers) -> int:
+    def _verified(self, verify, headers: dict[str, str], body: bytes) -> int:
         try:
-            self.notices.append(verify(body, {k: v for k, v in headers.items()}, SECRET, 0.0))
+            self.notices.append(verify(body, headers, SECRET, 0.0))
         except WebhookRejected:
             return 401
         except MalformedWebhook:
             return 400
         return 202
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}/webhooks"
-
-    def __enter__(self) -> "VerifyingReceiver":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
 
 @pytest.fixture
