@@ -243,3 +243,17 @@ def test_the_control_api_creates_a_tenant_and_sets_a_lifecycle(client):
     assert client.post("/_sandbox/hibob", json={"service_user_id": "S", "token": "x", "latency": "1"}).status_code \
         == 400
     assert any(t["kind"] == "hibob" for t in client.get("/_sandbox/tenants").get_json())
+
+
+def test_v2_envelopes_look_like_bobs(state, bob):
+    import re
+
+    from sandbox.hibob_webhooks import envelope
+
+    document = envelope(bob, bob.people[0].id, "table.entry.created")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}", document["triggeredAt"])  # microseconds, no zone
+    assert (document["version"], document["companyId"], document["data"]["tableId"]) == ("v2", int(bob.company_id),
+                                                                                         "lifecycle")
+    assert set(document) == {"companyId", "type", "triggeredBy", "triggeredAt", "version", "data"}
+    with pytest.raises(ValueError):
+        envelope(bob, "1", "employee.promoted")
