@@ -137,7 +137,8 @@ def workers(settings: Settings, count: int, logdir: Path) -> Iterator[None]:
     try:
         connection = Redis.from_url(settings.redis_url)
         wait_for(lambda: len(Worker.all(connection=connection)) >= count, 60, "hrsync workers")
-        wait_for(lambda: connection.exists(RQScheduler.get_locking_key(queueing.SYNC_QUEUE)), 60, "RQ scheduler")
+        sync_queue = queueing.queue(connection, settings.namespace).name
+        wait_for(lambda: connection.exists(RQScheduler.get_locking_key(sync_queue)), 60, "RQ scheduler")
         yield
     finally:
         for process, log in processes:

@@ -43,23 +43,24 @@ def settle(redis_url: str, services, timeout: float = 30.0, empty: bool = True) 
     scheduled job) once the web processes' intake schedulers have scheduled every sync due; then, with
     `empty`, empty it and fail the orphaned rows, so the next run starts from nothing pending. Without,
     `ids` counts the employee ids added since the last count."""
-    client = Redis.from_url(redis_url)
+    client, namespace = Redis.from_url(redis_url), services.settings.namespace
     deadline = time.monotonic() + timeout
-    while client.zcard(coalescing.UNSCHEDULED) and time.monotonic() < deadline:
+    while client.zcard(coalescing.unscheduled_key(namespace)) and time.monotonic() < deadline:
         time.sleep(0.05)  # the schedulers are the system under test: polled, with a deadline
-    unscheduled = client.zcard(coalescing.UNSCHEDULED)
-    seen = sum(1 for _ in client.scan_iter(coalescing.seen_key("*", "*"), count=1000))
-    ids = sum(client.scard(key) for key in client.scan_iter(coalescing.ids_key("*"), count=1000))
-    flags = [client.get(key) for key in client.scan_iter(coalescing.pending_key("*"), count=1000)]
+    unscheduled = client.zcard(coalescing.unscheduled_key(namespace))
+    seen = sum(1 for _ in client.scan_iter(coalescing.seen_key(namespace, "*", "*"), count=1000))
+    ids = sum(client.scard(key) for key in client.scan_iter(coalescing.ids_key(namespace, "*"), count=1000))
+    flags = [client.get(key) for key in client.scan_iter(coalescing.pending_key(namespace, "*"), count=1000)]
     pending = [int(flag) for flag in flags if flag and flag.isdigit()]
-    scheduled = set(ScheduledJobRegistry(queue=queueing.queue(client)).get_job_ids())
+    scheduled = set(ScheduledJobRegistry(queue=queueing.queue(client, namespace)).get_job_ids())
     with transaction(services.session_factory) as session:
         queued = set(session.scalars(select(SyncRunRow.id).where(SyncRunRow.id.in_(pending),
                                                                  SyncRunRow.status == SyncStatus.QUEUED.value)))
         if empty:
             session.execute(update(SyncRunRow).where(SyncRunRow.id.in_(pending)).values(
                 status=SyncStatus.FAILED.value, error="benchmark: Redis emptied"))
-    complete = sum(1 for sync_id in pending if sync_id in queued and queueing.sync_job_id(sync_id) in scheduled)
+    complete = sum(1 for sync_id in pending
+                   if sync_id in queued and queueing.sync_job_id(namespace, sync_id) in scheduled)
     new_ids, _counted["ids"] = ids - _counted["ids"], 0 if empty else ids
     if empty:
         client.flushdb()

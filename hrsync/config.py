@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
 from cryptography.fernet import Fernet
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BAMBOOHR_BASE_URL = "https://{subdomain}.bamboohr.com/api"
 DEFAULT_PERSONIO_BASE_URL = "https://api.personio.de"
+# It becomes part of RQ job ids, which allow letters, digits, `-` and `_` only.
+NAMESPACE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 # How calls to the HR systems are paced within their published limits (providers.pacing): budgets shared through
 # Redis by every process (the default), kept per process, or none (a benchmark against an unlimited sandbox).
 PACING_MODES = ("shared", "local", "off")
@@ -28,10 +34,11 @@ class ConfigError(Exception):
 class Settings:
     """Deployment configuration. Tests build it directly; processes use `from_env()`."""
 
-    database_url: str
+    # URLs may carry a password (postgresql://user:pw@…, redis://:pw@…): kept out of repr like the secrets.
+    database_url: str = field(repr=False)
     secret_key: str = field(repr=False)
     encryption_keys: tuple[str, ...] = field(repr=False)
-    redis_url: str = "redis://localhost:6379/0"
+    redis_url: str = field(default="redis://localhost:6379/0", repr=False)
     cron_token: str | None = field(default=None, repr=False)
     public_base_url: str = "http://localhost:8000"
     bamboohr_base_url: str = DEFAULT_BAMBOOHR_BASE_URL
@@ -45,6 +52,15 @@ class Settings:
     # Built in code (tests, tools), a process paces itself; from the environment (deployed processes) the default
     # is "shared", see from_env.
     provider_pacing: str = "local"
+    # Prefix of every Redis key, queue and job id; empty: derived from database_url when built. (A
+    # dataclasses.replace() keeps it: pass namespace="" to derive it from the new database_url.)
+    namespace: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.namespace:
+            object.__setattr__(self, "namespace", derived_namespace(self.database_url))
+        elif not NAMESPACE.fullmatch(self.namespace):
+            raise ConfigError("HRSYNC_NAMESPACE may hold only letters, digits, '-' and '_' (at most 40)")
 
     @property
     def production(self) -> bool:
@@ -59,6 +75,7 @@ class Settings:
             "SYNC_DEBOUNCE_SECONDS": str(self.sync_debounce_seconds), "HRSYNC_ENV": self.env,
             "HRSYNC_INSTANCE_PATH": str(self.instance_path), "HRSYNC_PROVIDER_TIMEOUT": str(self.provider_timeout),
             "APPROVE_LINK_MAX_AGE": str(self.approve_link_max_age), "HRSYNC_PROVIDER_PACING": self.provider_pacing,
+            "HRSYNC_NAMESPACE": self.namespace,
         }
         optional = {"CRON_TOKEN": self.cron_token, "SMTP_URL": self.smtp_url}
         env.update({name: value for name, value in optional.items() if value})
@@ -98,7 +115,21 @@ class Settings:
             provider_timeout=_number(env, "HRSYNC_PROVIDER_TIMEOUT", 30.0),
             approve_link_max_age=int(_number(env, "APPROVE_LINK_MAX_AGE", 7 * 24 * 3600)),
             provider_pacing=pacing,
+            namespace=env.get("HRSYNC_NAMESPACE", "").strip(),
         )
+
+
+def derived_namespace(database_url: str) -> str:
+    """The default namespace: a digest of the database's address, so that one database always gives the same and
+    two give different ones. Its password is left out (rotating it keeps the namespace), and so is the driver."""
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        raise ConfigError("DATABASE_URL is not a database URL") from None
+    url = url.set(drivername=url.get_backend_name())
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        url = url.set(database=str(Path(url.database).resolve()))  # a relative path is relative to the cwd
+    return hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:12]
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:

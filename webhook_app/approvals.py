@@ -14,12 +14,11 @@ from webhook_app import approvals_pages as pages
 from webhook_app import security
 from webhook_app.approvals_form import InvalidForm, read_form
 from webhook_app.approvals_view import FORMAT_LABELS, FollowUp, FormState, build_preview
-from webhook_app.context import client_address, link_signer, redis, services
+from webhook_app.context import client_address, link_signer, lockout, redis, services
 from webhook_app.security import csrf
 from workers.apply import ApplyResult, approve
 from workers.apply_errors import (ChangeSetChanged, InvalidSelection, Locked, LockoutUnavailable, NotPending,
                                   RegistryConflict, WrongPassword, minutes)
-from workers.apply_lockout import Lockout
 from workers.apply_plan import Outcome
 from workers.enqueue import queue_sync
 from workers.errors import NotConfigured, QueueUnavailable
@@ -50,7 +49,7 @@ def submit(token: str):
         return pages.status_page(stored, link, conflict=True)
     try:
         submission = read_form(request.form, stored, _initial(stored))
-        result = approve(services(), Lockout(redis()), submission.request(stored, client_address()))
+        result = approve(services(), lockout(), submission.request(stored, client_address()))
     except InvalidForm as invalid:
         return _preview(stored, invalid.state, error=str(invalid), status=400)
     except WrongPassword as wrong:
@@ -124,6 +123,6 @@ def _preview(stored: StoredChangeSet, state: FormState, *, error: str | None = N
         model = build_preview(session, stored)
     html = render_template("approvals_preview.html", preview=model, form=state, error=error,
                            company_name=model.company_name,
-                           locked_for=Lockout(redis()).client_locked_for(stored.company_id, client_address()),
+                           locked_for=lockout().client_locked_for(stored.company_id, client_address()),
                            action=url_for("approvals.submit", token=request.view_args["token"]))
     return Response(html, status=status, mimetype="text/html")

@@ -6,6 +6,8 @@ from flask import current_app, request
 from redis import Redis
 
 from hrsync.config import Settings
+from workers import namespace
+from workers.apply_lockout import Lockout
 from workers.bootstrap import Services
 from workers.links import LinkSigner
 
@@ -20,6 +22,11 @@ def settings() -> Settings:
 
 def redis() -> Redis:
     return current_app.extensions["hrsync.redis"]
+
+
+def lockout() -> Lockout:
+    """The approval password lockout in this installation's Redis keys."""
+    return namespace.lockout(redis(), settings().namespace)
 
 
 def link_signer() -> LinkSigner:

@@ -35,6 +35,7 @@ class FastIntake:
 
     def __init__(self, wsgi_app, app: Flask, prefix: str, answer: Answer) -> None:
         self.wsgi_app, self._app, self._prefix, self._answer = wsgi_app, app, prefix, answer
+        self._namespace = app.extensions["hrsync.services"].settings.namespace
 
     def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
         body = self._accepted(environ) if environ.get("PATH_INFO", "").startswith(self._prefix) else None
@@ -59,7 +60,7 @@ class FastIntake:
         try:
             notice = provider_class(provider).verify_webhook(body, EnvironHeaders(environ), target.secret,
                                                              time.time())
-            intake = accept_notice(extensions["hrsync.redis"], company_id, notice)
+            intake = accept_notice(extensions["hrsync.redis"], self._namespace, company_id, notice)
         except (WebhookRejected, MalformedWebhook, QueueUnavailable):
             return None  # refused by the cached secret (rotated?) or Redis away: the route decides
         if intake is Intake.SCHEDULED:

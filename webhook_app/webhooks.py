@@ -20,7 +20,7 @@ from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
 from store.db import transaction
 from store.repositories import companies, integrations
-from webhook_app.context import redis
+from webhook_app.context import redis, settings
 from webhook_app.errors import ApiError
 from webhook_app.webhook_fastpath import FastIntake
 from webhook_app.webhook_targets import Target, WebhookTargets
@@ -67,7 +67,7 @@ def receive(provider: str, company_id: str):
     body = request.get_data(cache=False)  # the cap (MAX_CONTENT_LENGTH) answers 413 before this
     notice = _authenticated(provider, company_id, body)
     try:
-        intake = accept_notice(redis(), company_id, notice)
+        intake = accept_notice(redis(), settings().namespace, company_id, notice)
     except QueueUnavailable as error:
         current_app.logger.warning("webhook for company %s not accepted: Redis unreachable", company_id)
         raise ApiError(503, "queue_unavailable", str(error), headers={"Retry-After": RETRY_AFTER}) from None

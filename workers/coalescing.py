@@ -1,29 +1,39 @@
 """Webhook coalescing in Redis: dedupe deliveries, gather remote ids, keep one pending sync per company.
 
-Keys (all per company): `seen` marks a delivery already accepted, `ids` gathers the remote ids
-still to fetch, `pending` names the targeted sync that will fetch them ("new" until it is
-scheduled), and the shared `unscheduled` set lists the companies whose pending sync still has to
-be created and scheduled (scored by when that became due). Each step is one Lua script (atomic):
-a delivery writes seen, ids and, for the first of a burst, the "new" flag and the list entry; the
-scheduler later makes its committed sync row the pending one, schedules the job and leaves the
-list in one more. A failure leaves nothing half-recorded.
+Keys (per company, under the installation's namespace): `seen` marks a delivery already accepted,
+`ids` gathers the remote ids still to fetch, `pending` names the targeted sync that will fetch them
+("new" until it is scheduled), and the installation's `unscheduled` set lists the companies whose
+pending sync still has to be created and scheduled (scored by when that became due). Each step is
+one Lua script (atomic): a delivery writes ids and, for the first of a burst, the list entry and
+the "new" flag, and `seen` last; the scheduler later makes its committed sync row the pending one,
+schedules the job and leaves the list in one more. Redis does not roll a failing script back, so
+every write that can fail comes before `seen`: a delivery refused half-way is not taken for a
+duplicate when retried. A delivery naming more than CHUNK employees first stages its ids in
+chunks (a script cannot pass that many values to one command), then joins them in the same one
+script.
 """
 
 from __future__ import annotations
 
 import enum
+import secrets
 from typing import Callable, Iterable
 
 from redis import Redis
 from redis.client import Pipeline
 from redis.commands.core import Script
 
+from workers.namespace import key
+
 # Personio retries a failed delivery for days, BambooHR for hours: remember deliveries longer.
 SEEN_TTL = 8 * 24 * 3600
 # A safety net only: the sync's job clears the flag when it starts.
 PENDING_TTL = 6 * 3600
 CLAIM_TTL = 8 * 24 * 3600
-_PREFIX = "hrsync"
+# Ids per command: Lua's unpack() fails near 8,000 values, and one huge command stalls every other client.
+CHUNK = 1000
+# Staged ids of a large delivery are joined a moment later; should the process die in between, they expire.
+STAGING_TTL = 600
 
 # Clear the pending flag if it is still ours, then move the gathered ids into this sync's own
 # claim set (kept until the ids are safe on the sync row), and return the claim.
@@ -40,19 +50,30 @@ return redis.call('SMEMBERS', KEYS[3])
 
 
 NEW = "new"  # the pending flag of a company whose sync is accepted but not scheduled yet
-UNSCHEDULED = f"{_PREFIX}:unscheduled"
 
 # One round trip per delivery: a repeat; or its ids join the company's pending sync; or it is the first
-# of a burst: the company's sync becomes due for scheduling.
-# KEYS: seen, pending, ids, unscheduled; ARGV: seen ttl, pending ttl, now, company id, remote ids...
+# of a burst: the company's sync becomes due for scheduling. The ids come as arguments (at most CHUNK) or,
+# from a large delivery, in a staged set (KEYS[5]). `seen` is written last: see the module docstring.
+# KEYS: seen, pending, ids, unscheduled[, staged]; ARGV: seen ttl, pending ttl, now, company id, remote ids...
 _ACCEPT = """
-if redis.call('EXISTS', KEYS[1]) == 1 then return 'duplicate' end
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  if KEYS[5] then redis.call('DEL', KEYS[5]) end
+  return 'duplicate'
+end
+if KEYS[5] then
+  redis.call('SUNIONSTORE', KEYS[3], KEYS[3], KEYS[5])
+  redis.call('DEL', KEYS[5])
+else
+  redis.call('SADD', KEYS[3], unpack(ARGV, 5))
+end
+local state = 'joined'
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('ZADD', KEYS[4], 'NX', ARGV[3], ARGV[4])
+  redis.call('SET', KEYS[2], 'new', 'EX', ARGV[2])
+  state = 'scheduled'
+end
 redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
-redis.call('SADD', KEYS[3], unpack(ARGV, 5))
-if redis.call('EXISTS', KEYS[2]) == 1 then return 'joined' end
-redis.call('SET', KEYS[2], 'new', 'EX', ARGV[2])
-redis.call('ZADD', KEYS[4], 'NX', ARGV[3], ARGV[4])
-return 'scheduled'
+return state
 """
 
 # A committed sync row becomes the company's pending sync, if its scheduling is still due (another process
@@ -102,40 +123,63 @@ class Intake(enum.StrEnum):
     SCHEDULED = "scheduled"   # a new targeted sync is due for these ids (created and queued off the request)
 
 
-def seen_key(company_id: str, delivery_id: str) -> str:
-    return f"{_PREFIX}:seen:{company_id}:{delivery_id}"
+def seen_key(namespace: str, company_id: str, delivery_id: str) -> str:
+    return key(namespace, "seen", company_id, delivery_id)
 
 
-def ids_key(company_id: str) -> str:
-    return f"{_PREFIX}:ids:{company_id}"
+def ids_key(namespace: str, company_id: str) -> str:
+    return key(namespace, "ids", company_id)
 
 
-def pending_key(company_id: str) -> str:
-    return f"{_PREFIX}:pending:{company_id}"
+def pending_key(namespace: str, company_id: str) -> str:
+    return key(namespace, "pending", company_id)
 
 
-def claim_key(sync_id: int) -> str:
-    return f"{_PREFIX}:claim:{int(sync_id)}"
+def claim_key(namespace: str, sync_id: int) -> str:
+    return key(namespace, "claim", int(sync_id))
+
+
+def unscheduled_key(namespace: str) -> str:
+    return key(namespace, "unscheduled")
 
 
 # Records on the pipeline what queueing a company's sync would send (it is never executed).
 Schedule = Callable[[Pipeline, str, int], None]
 
 
-def accept(redis: Redis, company_id: str, delivery_id: str, remote_ids: Iterable[str], now: float) -> Intake:
-    """Dedupe and coalesce one delivery (SCHEDULED: its company's sync is now due for `schedule`)."""
-    keys = [seen_key(company_id, delivery_id), pending_key(company_id), ids_key(company_id), UNSCHEDULED]
-    state = _ACCEPT_SCRIPT(keys=keys, args=[SEEN_TTL, PENDING_TTL, now, company_id, *sorted(set(remote_ids))],
-                           client=redis)
-    return Intake(_text(state))
+def accept(redis: Redis, namespace: str, company_id: str, delivery_id: str, remote_ids: Iterable[str],
+           now: float) -> Intake:
+    """Dedupe and coalesce one delivery (SCHEDULED: its company's sync is now due for `schedule`).
+
+    Returns only once every id is stored; any Redis error leaves the delivery unseen (a retry is no duplicate).
+    """
+    ids = sorted(set(remote_ids))
+    keys = [seen_key(namespace, company_id, delivery_id), pending_key(namespace, company_id),
+            ids_key(namespace, company_id), unscheduled_key(namespace)]
+    args = [SEEN_TTL, PENDING_TTL, now, company_id]
+    if len(ids) <= CHUNK:
+        return Intake(_text(_ACCEPT_SCRIPT(keys=keys, args=[*args, *ids], client=redis)))
+    staged = _stage(redis, namespace, ids)
+    return Intake(_text(_ACCEPT_SCRIPT(keys=[*keys, staged], args=args, client=redis)))
 
 
-def schedule(redis: Redis, due: list[tuple[str, int]], schedule_job: Schedule) -> list[bool]:
+def _stage(redis: Redis, namespace: str, ids: list[str]) -> str:
+    """A large delivery's ids in a set of this attempt's own, CHUNK per command, in one round trip."""
+    staged = key(namespace, "staged", secrets.token_hex(8))
+    with redis.pipeline(transaction=False) as pipe:
+        for start in range(0, len(ids), CHUNK):
+            pipe.sadd(staged, *ids[start:start + CHUNK])
+        pipe.expire(staged, STAGING_TTL)
+        pipe.execute()
+    return staged
+
+
+def schedule(redis: Redis, namespace: str, due: list[tuple[str, int]], schedule_job: Schedule) -> list[bool]:
     """For each (company, committed sync id): make it the company's pending sync and schedule its job, if
     still due. One MULTI for all: every script runs, or (the link broken before EXEC) none does."""
     with redis.pipeline(transaction=True) as pipe:
         for company_id, sync_id in due:
-            _SCHEDULE_SCRIPT(keys=[pending_key(company_id), UNSCHEDULED],
+            _SCHEDULE_SCRIPT(keys=[pending_key(namespace, company_id), unscheduled_key(namespace)],
                              args=[company_id, int(sync_id), PENDING_TTL, *_recorded(redis, schedule_job,
                                                                                       company_id, sync_id)],
                              client=pipe)
@@ -152,34 +196,37 @@ def _recorded(redis: Redis, schedule_job: Schedule, company_id: str, sync_id: in
         recorder.reset()
 
 
-def due(redis: Redis, cutoff: float, limit: int) -> list[str]:
+def due(redis: Redis, namespace: str, cutoff: float, limit: int) -> list[str]:
     """Companies whose sync has been due for scheduling since before `cutoff` (orphans of a dead process)."""
-    return [_text(company_id) for company_id in redis.zrangebyscore(UNSCHEDULED, "-inf", cutoff, 0, limit)]
+    listed = redis.zrangebyscore(unscheduled_key(namespace), "-inf", cutoff, 0, limit)
+    return [_text(company_id) for company_id in listed]
 
 
-def lease(redis: Redis, company_id: str, cutoff: float, now: float) -> bool:
+def lease(redis: Redis, namespace: str, company_id: str, cutoff: float, now: float) -> bool:
     """Take a due entry for scheduling; False when it is no longer due or another sweeper took it."""
-    return bool(_LEASE_SCRIPT(keys=[UNSCHEDULED], args=[company_id, cutoff, now], client=redis))
+    return bool(_LEASE_SCRIPT(keys=[unscheduled_key(namespace)], args=[company_id, cutoff, now], client=redis))
 
 
-def forget(redis: Redis, company_id: str) -> None:
-    _FORGET_SCRIPT(keys=[pending_key(company_id), UNSCHEDULED], args=[company_id], client=redis)
+def forget(redis: Redis, namespace: str, company_id: str) -> None:
+    _FORGET_SCRIPT(keys=[pending_key(namespace, company_id), unscheduled_key(namespace)], args=[company_id],
+                   client=redis)
 
 
 def _text(value) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def claim_ids(redis: Redis, company_id: str, sync_id: int) -> list[str]:
+def claim_ids(redis: Redis, namespace: str, company_id: str, sync_id: int) -> list[str]:
     """For a starting targeted sync: end its pending state and take the ids gathered so far.
 
     Deliveries arriving from now on schedule the one follow-up sync. The claim survives a crash
     until `release_claim`, so a retried run never loses ids.
     """
-    claimed = _CLAIM_SCRIPT(keys=[pending_key(company_id), ids_key(company_id), claim_key(sync_id)],
+    claimed = _CLAIM_SCRIPT(keys=[pending_key(namespace, company_id), ids_key(namespace, company_id),
+                                  claim_key(namespace, sync_id)],
                             args=[str(int(sync_id)), CLAIM_TTL], client=redis)
     return sorted(item.decode() if isinstance(item, bytes) else str(item) for item in claimed)
 
 
-def release_claim(redis: Redis, sync_id: int) -> None:
-    redis.delete(claim_key(sync_id))
+def release_claim(redis: Redis, namespace: str, sync_id: int) -> None:
+    redis.delete(claim_key(namespace, sync_id))

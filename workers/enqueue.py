@@ -62,7 +62,7 @@ def queue_sync(services: Services, redis: Redis, company_id: str, mode: SyncMode
     with transaction(services.session_factory) as session:
         _provider(session, company_id)  # refused before anything is locked or queued
     try:
-        lock = redis.lock(queueing.request_lock_key(company_id), timeout=LOCK_SECONDS,
+        lock = redis.lock(queueing.request_lock_key(services.settings.namespace, company_id), timeout=LOCK_SECONDS,
                           blocking_timeout=LOCK_WAIT_SECONDS)
         acquired = lock.acquire()
     except RedisError as error:
@@ -84,7 +84,8 @@ def _waiting(services: Services, redis: Redis, company_id: str, mode: SyncMode) 
         queued = [run.id for run in sync_runs.active_runs(session, company_id)
                   if run.status is SyncStatus.QUEUED and run.mode in ASKED_MODES]
     try:
-        alive = [sync_id for sync_id in queued if queueing.sync_job_waiting(redis, sync_id)]
+        alive = [sync_id for sync_id in queued
+                 if queueing.sync_job_waiting(redis, services.settings.namespace, sync_id)]
     except RedisError as error:
         raise QueueUnavailable(UNREACHABLE) from error
     with transaction(services.session_factory) as session:
@@ -104,7 +105,7 @@ def _queue_new(services: Services, redis: Redis, company_id: str, mode: SyncMode
         provider = _provider(session, company_id)
         sync_id = sync_runs.create_run(session, company_id, provider, mode).id
     try:
-        queueing.enqueue_sync(redis, sync_id, company_id, retry)
+        queueing.enqueue_sync(redis, services.settings.namespace, sync_id, company_id, retry)
     except RedisError as error:
         _fail(services, sync_id, UNQUEUED)
         raise QueueUnavailable(UNREACHABLE) from error

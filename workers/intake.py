@@ -44,7 +44,7 @@ SCHEDULE_BATCH = 100
 IDLE_EXIT = 60.0  # the scheduler thread ends after this long without work; the next delivery restarts it
 
 
-def accept_notice(redis: Redis, company_id: str, notice: ChangeNotice) -> Intake:
+def accept_notice(redis: Redis, namespace: str, company_id: str, notice: ChangeNotice) -> Intake:
     """Record an authenticated webhook for the company's next targeted sync. Raises QueueUnavailable.
 
     An event that names no employee is never dropped (SPEC §5): it asks that sync for an incremental fetch
@@ -57,7 +57,7 @@ def accept_notice(redis: Redis, company_id: str, notice: ChangeNotice) -> Intake
                  notice.event, company_id, notice.payload_keys)
         remote_ids = (WHOLE_COMPANY,)
     try:
-        return coalescing.accept(redis, company_id, notice.delivery_id, remote_ids, time.time())
+        return coalescing.accept(redis, namespace, company_id, notice.delivery_id, remote_ids, time.time())
     except RedisError as error:
         raise QueueUnavailable("the job queue (Redis) did not answer; try again shortly") from error
 
@@ -67,15 +67,16 @@ def schedule_companies(services: Services, redis: Redis, due: list[tuple[str, st
     """For each (company, provider): commit a targeted sync row, then make it the company's pending sync with
     its job scheduled `debounce` seconds from now; returns the ids scheduled. A company another process
     scheduled first is skipped, its row discarded. One transaction and one MULTI for the lot."""
+    namespace = services.settings.namespace
     with transaction(services.session_factory) as session:
         rows = [(company_id, sync_runs.create_run(session, company_id, provider, SyncMode.TARGETED).id)
                 for company_id, provider in due]
 
     def schedule_job(pipe, company_id: str, sync_id: int) -> None:
-        queueing.schedule_sync(redis, sync_id, company_id, debounce, pipe, retry)
+        queueing.schedule_sync(redis, namespace, sync_id, company_id, debounce, pipe, retry)
 
     try:
-        won = coalescing.schedule(redis, rows, schedule_job)
+        won = coalescing.schedule(redis, namespace, rows, schedule_job)
     except Exception:
         # Perhaps Redis ran the scripts and only the answer was lost: a failed row still runs if its job exists
         # (a retry may start a failed run), and the companies still listed are scheduled by a later sweep.
@@ -90,16 +91,16 @@ def schedule_companies(services: Services, redis: Redis, due: list[tuple[str, st
 
 def sweep(services: Services, redis: Redis, *, debounce: float, grace: float = GRACE) -> list[int]:
     """Schedule the syncs due for longer than `grace` (their accepting process died); returns their ids."""
-    now = time.time()
-    leased = [company_id for company_id in coalescing.due(redis, now - grace, SWEEP_BATCH)
-              if coalescing.lease(redis, company_id, now - grace, now)]
+    now, namespace = time.time(), services.settings.namespace
+    leased = [company_id for company_id in coalescing.due(redis, namespace, now - grace, SWEEP_BATCH)
+              if coalescing.lease(redis, namespace, company_id, now - grace, now)]
     if not leased:
         return []
     with transaction(services.session_factory) as session:
         providers = {company_id: integrations.get_integration(session, company_id) for company_id in leased}
     for company_id in [company_id for company_id, integration in providers.items() if integration is None]:
         log.warning("company %s has no HR integration any more: its accepted webhooks are dropped", company_id)
-        coalescing.forget(redis, company_id)
+        coalescing.forget(redis, namespace, company_id)
     due = [(company_id, integration.provider) for company_id, integration in providers.items() if integration]
     return schedule_companies(services, redis, due, debounce=debounce) if due else []
 

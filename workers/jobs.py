@@ -48,7 +48,7 @@ def run_sync(sync_id: int) -> dict:
         _settle(context, sync_id, f"internal error ({type(error).__name__}); see the worker log", False)
         raise
     if _worth_telling(outcome.changeset_id, outcome.counts):
-        queueing.enqueue_notification(redis, outcome.changeset_id, sync_id)
+        queueing.enqueue_notification(redis, context.settings.namespace, outcome.changeset_id, sync_id)
     return {"sync_id": sync_id, "changeset_id": outcome.changeset_id, "counts": outcome.counts}
 
 
@@ -105,17 +105,18 @@ def _claim(context: runtime.JobRuntime, redis, sync_id: int) -> bool:
         return False
     if run.mode is not SyncMode.TARGETED:
         return True
+    namespace = context.settings.namespace
     if run.remote_ids:  # a retry: the ids are safe on the row
-        coalescing.release_claim(redis, sync_id)
+        coalescing.release_claim(redis, namespace, sync_id)
         return True
-    ids = coalescing.claim_ids(redis, run.company_id, sync_id)
+    ids = coalescing.claim_ids(redis, namespace, run.company_id, sync_id)
     with transaction(context.services.session_factory) as session:
         if ids:
             sync_runs.set_remote_ids(session, sync_id, ids)
         else:
             sync_runs.start_run(session, sync_id)
             sync_runs.succeed_run(session, sync_id, {})
-    coalescing.release_claim(redis, sync_id)
+    coalescing.release_claim(redis, namespace, sync_id)
     return bool(ids)
 
 
@@ -125,7 +126,7 @@ def _done_already(context: runtime.JobRuntime, redis, sync_id: int) -> dict:
     with transaction(context.services.session_factory) as session:
         run = sync_runs.get_run(session, sync_id)
     if _worth_telling(run.changeset_id, run.counts):
-        queueing.enqueue_notification(redis, run.changeset_id, sync_id, once=True)
+        queueing.enqueue_notification(redis, context.settings.namespace, run.changeset_id, sync_id, once=True)
     return {"sync_id": sync_id, "changeset_id": run.changeset_id, "counts": {}}
 
 

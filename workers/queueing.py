@@ -1,4 +1,7 @@
-"""Queue wiring: the RQ queues, how a sync job is built (retry ladder, one per company) and the worker."""
+"""Queue wiring: the RQ queues, how a sync job is built (retry ladder, one per company) and the worker.
+
+Queue names, job ids and rate-limit keys carry the installation's namespace (workers.namespace).
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,13 @@ from typing import Sequence
 
 from redis import Redis
 from redis.client import Pipeline
-from rq import Queue, Retry
+from rq import Queue, Retry, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Callback, Job, JobStatus
 from rq.rate_limit import RateLimit
 from rq.serializers import JSONSerializer
 
+from workers.namespace import key, rq_name
 from workers.worker import SyncWorker
 
 SYNC_QUEUE, DEFAULT_QUEUE = "sync", "default"
@@ -32,75 +36,89 @@ ON_SYNC_FAILURE = "workers.jobs.on_sync_failure"
 NOTIFY_APPROVERS = "workers.jobs.notify_approvers"
 
 
-def queue(redis: Redis, name: str = SYNC_QUEUE) -> Queue:
-    return Queue(name, connection=redis, serializer=JSONSerializer)
+def queue(redis: Redis, namespace: str, name: str = SYNC_QUEUE) -> Queue:
+    """One of the installation's queues (`name`: SYNC_QUEUE or DEFAULT_QUEUE)."""
+    return Queue(rq_name(namespace, name), connection=redis, serializer=JSONSerializer)
 
 
 def retry_policy(intervals: Sequence[int] = RETRY_INTERVALS) -> Retry:
     return Retry(max=len(intervals), interval=list(intervals))
 
 
-def sync_job_id(sync_id: int) -> str:
+def sync_job_id(namespace: str, sync_id: int) -> str:
     """Deterministic: one RQ job per sync row (ids hold only letters, digits, `-` and `_`)."""
-    return f"sync-{int(sync_id)}"
+    return rq_name(namespace, f"sync-{int(sync_id)}")
 
 
-def request_lock_key(company_id: str) -> str:
+def notify_job_id(namespace: str, sync_id: int) -> str:
+    return rq_name(namespace, f"notify-{int(sync_id)}")
+
+
+def request_lock_key(namespace: str, company_id: str) -> str:
     """The per-company lock under which a sync is asked for (workers.enqueue: one queued at a time)."""
-    return f"hrsync:sync-request:{company_id}"
+    return key(namespace, "sync-request", company_id)
 
 
-def sync_job_waiting(redis: Redis, sync_id: int) -> bool:
+def sync_job_waiting(redis: Redis, namespace: str, sync_id: int) -> bool:
     """Whether the sync's job is still to run (queued, scheduled, waiting its company's turn, or just started)."""
     try:
-        status = Job.fetch(sync_job_id(sync_id), connection=redis, serializer=JSONSerializer).get_status()
+        status = Job.fetch(sync_job_id(namespace, sync_id), connection=redis, serializer=JSONSerializer).get_status()
     except NoSuchJobError:
         return False
     return status not in _ENDED
 
 
-def company_limit(company_id: str) -> RateLimit:
+def company_limit(namespace: str, company_id: str) -> RateLimit:
     """At most one sync of a company queued or running; the others wait their turn in RQ."""
-    return RateLimit(key=f"company-{company_id}", concurrency=1)
+    return RateLimit(key=rq_name(namespace, f"company-{company_id}"), concurrency=1)
 
 
-def sync_job(redis: Redis, sync_id: int, company_id: str, retry: Retry | None = None) -> Job:
-    return queue(redis).create_job(
-        RUN_SYNC, args=(int(sync_id),), job_id=sync_job_id(sync_id), rate_limit=company_limit(company_id),
-        retry=retry or retry_policy(), timeout=SYNC_TIMEOUT, result_ttl=RESULT_TTL,
-        on_failure=Callback(ON_SYNC_FAILURE), description=f"sync {sync_id} of company {company_id}")
+def sync_job(redis: Redis, namespace: str, sync_id: int, company_id: str, retry: Retry | None = None) -> Job:
+    return queue(redis, namespace).create_job(
+        RUN_SYNC, args=(int(sync_id),), job_id=sync_job_id(namespace, sync_id),
+        rate_limit=company_limit(namespace, company_id), retry=retry or retry_policy(), timeout=SYNC_TIMEOUT,
+        result_ttl=RESULT_TTL, on_failure=Callback(ON_SYNC_FAILURE),
+        description=f"sync {sync_id} of company {company_id}")
 
 
-def enqueue_sync(redis: Redis, sync_id: int, company_id: str, retry: Retry | None = None) -> Job:
+def enqueue_sync(redis: Redis, namespace: str, sync_id: int, company_id: str, retry: Retry | None = None) -> Job:
     """Queue the sync now (it still waits for the company's running sync, if any)."""
-    return queue(redis).enqueue_job(sync_job(redis, sync_id, company_id, retry))
+    return queue(redis, namespace).enqueue_job(sync_job(redis, namespace, sync_id, company_id, retry))
 
 
-def schedule_sync(redis: Redis, sync_id: int, company_id: str, delay: float, pipeline: Pipeline,
+def schedule_sync(redis: Redis, namespace: str, sync_id: int, company_id: str, delay: float, pipeline: Pipeline,
                   retry: Retry | None = None) -> Job:
     """Queue the sync `delay` seconds from now, as part of the caller's MULTI (the scheduler moves it)."""
     when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=delay)
-    return queue(redis).schedule_job(sync_job(redis, sync_id, company_id, retry), when, pipeline=pipeline)
+    return queue(redis, namespace).schedule_job(sync_job(redis, namespace, sync_id, company_id, retry), when,
+                                                pipeline=pipeline)
 
 
-def enqueue_notification(redis: Redis, changeset_id: int, sync_id: int, *, once: bool = False) -> Job | None:
+def enqueue_notification(redis: Redis, namespace: str, changeset_id: int, sync_id: int, *,
+                         once: bool = False) -> Job | None:
     """Notify approvers in a job of its own: a mail server that is down must not fail the sync.
 
     `once`: nothing if the sync's notification job exists already (queued, done or failed).
     """
-    job_id = f"notify-{int(sync_id)}"
+    job_id = notify_job_id(namespace, sync_id)
     if once and Job.exists(job_id, connection=redis):
         return None
-    return queue(redis, DEFAULT_QUEUE).enqueue(
+    return queue(redis, namespace, DEFAULT_QUEUE).enqueue(
         NOTIFY_APPROVERS, int(changeset_id), int(sync_id), job_id=job_id,
         retry=retry_policy(), job_timeout=NOTIFY_TIMEOUT, result_ttl=RESULT_TTL)
 
 
-def make_worker(redis: Redis, *, maintenance_interval: int = 60, name: str | None = None,
+def workers_running(redis: Redis, namespace: str) -> int:
+    """How many workers of this installation are registered on its sync queue (a killed one drops out when
+    its registration expires: maintenance interval + 15 s)."""
+    return len(Worker.all(queue=queue(redis, namespace)))
+
+
+def make_worker(redis: Redis, namespace: str, *, maintenance_interval: int = 60, name: str | None = None,
                 work_horse_killed_handler=None) -> SyncWorker:
-    """A worker on both queues; maintenance every interval: retrying jobs of dead workers, freeing their
-    per-company slots, taking over the scheduler when its worker is gone."""
-    queues = [queue(redis, queue_name) for queue_name in QUEUE_NAMES]
+    """A worker on the installation's two queues; maintenance every interval: retrying jobs of dead workers,
+    freeing their per-company slots, taking over the scheduler when its worker is gone."""
+    queues = [queue(redis, namespace, queue_name) for queue_name in QUEUE_NAMES]
     # An idle worker blocks in BLPOP for worker_ttl - 15 s and runs maintenance only in between.
     return SyncWorker(queues, connection=redis, serializer=JSONSerializer, name=name,
                       maintenance_interval=maintenance_interval, worker_ttl=maintenance_interval + 15,

@@ -65,7 +65,8 @@ def approve(app, changeset: int, approver: str, name_format: str | None) -> None
     from domain.names import NameFormat
     from workers.apply import ApprovalRequest, approve as apply_approved
     from workers.apply_errors import ApprovalError, WrongPassword
-    from workers.apply_lockout import COMMAND_LINE, Lockout
+    from workers import namespace
+    from workers.apply_lockout import COMMAND_LINE
 
     password = read_secret("Approver password")
     request = ApprovalRequest(changeset_id=changeset, email=approver, password=password, client=COMMAND_LINE,
@@ -73,7 +74,7 @@ def approve(app, changeset: int, approver: str, name_format: str | None) -> None
     redis = Redis.from_url(app.settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
     try:
         with opened_services(app) as services:
-            result = apply_approved(services, Lockout(redis), request)
+            result = apply_approved(services, namespace.lockout(redis, app.settings.namespace), request)
     except WrongPassword as error:
         raise UserError(f"{error} ({error.remaining} tries left before approving locks)") from None
     except ApprovalError as error:

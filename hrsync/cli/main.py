@@ -63,11 +63,13 @@ def _register() -> None:
     main.add_command(demo_commands.sandbox)
 
     from hrsync.cli import changes_commands, company_commands, integration_commands, sync_commands  # issue 6
+    from hrsync.cli import syncs_commands
     main.add_command(company_commands.company)
     main.add_command(integration_commands.integration)
     main.add_command(integration_commands.fields)
     main.add_command(integration_commands.mapping)
     main.add_command(sync_commands.sync)
+    main.add_command(syncs_commands.syncs)
     main.add_command(changes_commands.changes)
 
 

@@ -44,7 +44,9 @@ def web(app, bind: str, workers: int, threads: int, read_timeout: float) -> None
 @click.pass_obj
 @user_errors
 def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> None:
-    """Run an RQ worker (with the scheduler) on the `sync` and `default` queues.
+    """Run an RQ worker (with the scheduler) on this installation's `sync` and `default` queues.
+
+    It runs only the jobs of its own installation (HRSYNC_NAMESPACE, by default derived from DATABASE_URL).
 
     It checks the database first, then says which database, Redis, queues and HR systems it works with.
 
@@ -55,7 +57,8 @@ def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> Non
 
     from hrsync.cli.admin_support import require_schema
     from hrsync.cli.worker_banner import banner
-    from workers import jobs, queueing, runtime
+    from workers import jobs, legacy, queueing, runtime
+    from workers.bootstrap import build_services
 
     settings = app.settings
     require_schema(settings.database_url)
@@ -66,8 +69,13 @@ def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> Non
         connection.ping()
     except RedisConnectionError:
         raise UserError("cannot reach Redis (check REDIS_URL)") from None
-    worker_ = queueing.make_worker(connection, maintenance_interval=maintenance_interval, name=name,
-                                   work_horse_killed_handler=jobs.on_work_horse_killed)
+    services = build_services(settings)  # its own: pooled connections must not reach the forked work horses
+    try:
+        legacy.adopt(services, connection)  # jobs queued before this installation had a namespace
+    finally:
+        services.dispose()
+    worker_ = queueing.make_worker(connection, settings.namespace, maintenance_interval=maintenance_interval,
+                                   name=name, work_horse_killed_handler=jobs.on_work_horse_killed)
     for line in banner(settings, worker_.name, connection.connection_pool.connection_kwargs, worker_.queue_names()):
         click.echo(line)
     app.log_progress()

@@ -16,7 +16,7 @@ from workers.bootstrap import provider_settings
 def banner(settings: Settings, worker_name: str, redis: Mapping, queues: Iterable[str]) -> list[str]:
     """The lines to print; `redis` is the connection's keyword arguments (host, port, db or a socket path)."""
     redis_line = f"{_redis_place(redis)} db {redis.get('db', 0)}"
-    namespace = getattr(settings, "namespace", None)
+    namespace = settings.namespace
     if namespace:
         redis_line += f", namespace {namespace}"
     lines = [f"hrsync worker {worker_name}", f"  database  {database_place(settings.database_url)}",

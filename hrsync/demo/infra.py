@@ -33,10 +33,12 @@ class _Quiet(WSGIRequestHandler):
 
 
 def demo_folder(base: Settings) -> Settings:
-    """The demo's own folder under the instance path, its SQLite database there, and no e-mail."""
+    """The demo's own folder under the instance path, its SQLite database there, and no e-mail; a namespace of its
+    own too (derived from its database), so that a worker of another installation on the same Redis never takes
+    the demo's jobs."""
     folder = base.instance_path / "demo"
     return dataclasses.replace(base, database_url=f"sqlite:///{(folder / 'hrsync.db').resolve()}",
-                               instance_path=folder, smtp_url=None)
+                               instance_path=folder, smtp_url=None, namespace="")
 
 
 def demo_redis(settings: Settings) -> tuple[Redis, bool]:
@@ -84,7 +86,7 @@ class WorkerThread:
     """`hrsync worker` in a thread: bursts over both queues (the scheduler moves due jobs) until stopped."""
 
     def __init__(self, services: Services, redis: Redis):
-        self._redis = redis
+        self._redis, self._namespace = redis, services.settings.namespace
         self._stop = threading.Event()
         self.errors: list[BaseException] = []
         runtime.use(runtime.JobRuntime(services, redis))
@@ -99,7 +101,7 @@ class WorkerThread:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        queues = [queueing.queue(self._redis, name) for name in queueing.QUEUE_NAMES]
+        queues = [queueing.queue(self._redis, self._namespace, name) for name in queueing.QUEUE_NAMES]
         while not self._stop.is_set():
             try:
                 _ThreadWorker(queues, connection=self._redis, serializer=JSONSerializer).work(
@@ -116,7 +118,8 @@ def forget_demo_jobs(redis: Redis, services: Services) -> None:
     with transaction(services.session_factory) as session:
         sync_ids = list(session.scalars(select(SyncRunRow.id)))
     for sync_id in sync_ids:
-        for job_id in (queueing.sync_job_id(sync_id), f"notify-{int(sync_id)}"):
+        for job_id in (queueing.sync_job_id(services.settings.namespace, sync_id),
+                       queueing.notify_job_id(services.settings.namespace, sync_id)):
             try:
                 Job.fetch(job_id, connection=redis, serializer=JSONSerializer).delete()
             except NoSuchJobError:

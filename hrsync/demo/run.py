@@ -29,7 +29,8 @@ from store.repositories import sync_runs
 from store.repositories.changeset_reads import pending_changeset_id
 from webhook_app import create_app
 from workers.apply import ApprovalRequest, approve
-from workers.apply_lockout import COMMAND_LINE, Lockout
+from workers import namespace
+from workers.apply_lockout import COMMAND_LINE
 from workers.bootstrap import build_services
 
 SYNC_TIMEOUT = 60.0
@@ -142,7 +143,7 @@ def _approve(console, services, redis, company: DemoCompany):
     with transaction(services.session_factory) as session:
         changeset_id = pending_changeset_id(session, company.company_id)
     request = ApprovalRequest(changeset_id, company.approver, DEMO_PASSWORD, COMMAND_LINE)
-    result = approve(services, Lockout(redis), request)
+    result = approve(services, namespace.lockout(redis, services.settings.namespace), request)
     console.print(f"change set {changeset_id} applied by {result.applied_by}: "
                   + ", ".join(f"{name} {count}" for name, count in result.counts().items()))
     return result

@@ -137,6 +137,14 @@ def active_runs(session: Session, company_id: str) -> list[SyncRun]:
     return [_to_run(row) for row in session.scalars(query)]
 
 
+def recent_runs(session: Session, company_id: str, limit: int, status: SyncStatus | None = None) -> list[SyncRun]:
+    """The company's latest syncs, newest first (optionally only those in `status`)."""
+    query = select(SyncRunRow).where(SyncRunRow.company_id == company_id)
+    if status is not None:
+        query = query.where(SyncRunRow.status == status.value)
+    return [_to_run(row) for row in session.scalars(query.order_by(SyncRunRow.id.desc()).limit(limit))]
+
+
 def last_cursor(session: Session, company_id: str) -> str | None:
     """The cursor left by the company's latest successful sync that recorded one."""
     query = (select(SyncRunRow.cursor_after)

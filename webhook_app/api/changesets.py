@@ -11,13 +11,13 @@ from store.repositories.changeset_reads import StoredChangeSet, StoredItem, load
 from webhook_app.api.docs import documented
 from webhook_app.api.inputs import ID, body
 from webhook_app.auth import require_company
-from webhook_app.context import client_address, link_signer, redis, services
+from webhook_app.context import client_address, link_signer, lockout, services
 from webhook_app.errors import ApiError
 from webhook_app.schemas.changesets import ApplyResultSchema, ApproveSchema, ChangeSetSchema
 from workers.apply import ApplyResult, ApprovalRequest, approve
 from workers.apply_errors import (ApprovalError, InvalidSelection, Locked, LockoutUnavailable, NotPending,
                                   WrongPassword, minutes)
-from workers.apply_lockout import LOCK_SECONDS, Lockout
+from workers.apply_lockout import LOCK_SECONDS
 from workers.apply_selection import Selection
 
 bp = Blueprint("api_changesets", __name__, url_prefix="/api/v1")
@@ -49,7 +49,7 @@ def approve_changeset(changeset_id: int):
         selection=Selection(frozenset(values.get("exclude", ())),
                             {int(item_id): choice for item_id, choice in values.get("resolve", {}).items()}))
     try:
-        result = approve(services(), Lockout(redis()), request)
+        result = approve(services(), lockout(), request)
     except NotFound:
         raise ApiError(404, "not_found", f"no change set {changeset_id}") from None
     except ApprovalError as error:

@@ -15,7 +15,7 @@ from store.db import make_engine
 from tests import secret_registry
 from tests.real_services import BACKENDS, flushed_redis, redis_url
 from webhook_app import create_app
-from workers.apply_lockout import Lockout
+from workers import namespace
 from workers.bootstrap import build_services
 
 REDIS_URL = redis_url(2)  # db 2 belongs to the approval tests
@@ -50,8 +50,9 @@ def redis_db():
 
 
 @pytest.fixture
-def lockout(redis_db):
-    return Lockout(redis_db)
+def lockout(redis_db, services):
+    """The lockout as the app counts it: in the installation's keys."""
+    return namespace.lockout(redis_db, services.settings.namespace)
 
 
 @pytest.fixture

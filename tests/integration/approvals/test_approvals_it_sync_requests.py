@@ -66,4 +66,5 @@ def test_requests_racing_from_two_processes_queue_one_sync(services, redis_db, t
     with transaction(services.session_factory) as session:
         runs = sync_runs.active_runs(session, company.company_id)
     assert [(run.id, run.status.value, run.mode.value) for run in runs] == [(sync_id, "queued", "full")]
-    assert queueing.queue(redis_db).job_ids == [queueing.sync_job_id(sync_id)]
+    namespace = services.settings.namespace
+    assert queueing.queue(redis_db, namespace).job_ids == [queueing.sync_job_id(namespace, sync_id)]

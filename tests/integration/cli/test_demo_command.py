@@ -175,3 +175,30 @@ def test_the_closing_instructions_work_as_printed_in_a_fresh_shell(two_runs, whi
     assert followed.applied.status_code == 200 and "Applied by cfo@globex.example" in followed.applied.text
     assert followed.returncode == 0 and "Traceback" not in followed.output
     assert ("in-process fake Redis" in followed.output) is (which == 1)
+
+
+@pytest.mark.redis
+def test_demo_succeeds_while_a_worker_of_another_installation_runs_on_the_same_redis(tmp_path):
+    """Issue 12 item 10: with `hrsync worker` of the by-hand installation (instance/hrsync.db) running on the same
+    Redis, the demo failed after 60 s: that worker took the demo's jobs and ran them against its own database."""
+    client = redis.Redis.from_url(REAL_REDIS)
+    client.flushdb()
+    instance = tmp_path / "instance"
+    env = {**SHELL, "HRSYNC_INSTANCE_PATH": str(instance), "REDIS_URL": REAL_REDIS}
+    subprocess.run([HRSYNC, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=120)
+    with (tmp_path / "worker.log").open("w") as log:
+        by_hand = subprocess.Popen([HRSYNC, "worker", "--name", "by-hand"], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while not client.exists("rq:worker:by-hand"):
+            assert by_hand.poll() is None and time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            threading.Event().wait(0.05)
+        run = run_demo(instance, REAL_REDIS, f"http://localhost:{free_port()}")
+    finally:
+        by_hand.terminate()
+        by_hand.wait(timeout=30)
+        client.flushdb()
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert set(summary(run)) == {"Acme GmbH", "Globex AG"}
+    assert "Job OK" not in (tmp_path / "worker.log").read_text()  # the other installation's worker ran nothing

@@ -78,6 +78,7 @@ def integration_of(services, company_id: str):
         return integrations.get_integration(session, company_id)
 
 
-def retries_left(redis, sync_id: int) -> int:
+def retries_left(redis, namespace: str, sync_id: int) -> int:
     """How many retries RQ still holds for the sync's job (fewer than given: an attempt failed)."""
-    return Job.fetch(queueing.sync_job_id(sync_id), connection=redis, serializer=JSONSerializer).retries_left
+    return Job.fetch(queueing.sync_job_id(namespace, sync_id), connection=redis,
+                     serializer=JSONSerializer).retries_left

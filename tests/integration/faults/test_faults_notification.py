@@ -41,12 +41,13 @@ def test_a_retry_after_the_commit_queues_the_notification_the_first_attempt_lost
         run_sync(sync_id)
     (run,) = runs_of(services, company.id)
     assert run.status is SyncStatus.SUCCEEDED and run.changeset_id is not None
-    assert not Job.exists(f"notify-{sync_id}", connection=redis)
+    notify_id = queueing.notify_job_id(services.settings.namespace, sync_id)
+    assert not Job.exists(notify_id, connection=redis)
 
     use_runtime(redis)
     first, second = run_sync(sync_id), run_sync(sync_id)  # RQ's retry, and one more for good measure
 
     assert first == second == {"sync_id": sync_id, "changeset_id": run.changeset_id, "counts": {}}
-    assert queueing.queue(redis, queueing.DEFAULT_QUEUE).job_ids == [f"notify-{sync_id}"]
-    notice = Job.fetch(f"notify-{sync_id}", connection=redis, serializer=queueing.JSONSerializer)
+    assert queueing.queue(redis, services.settings.namespace, queueing.DEFAULT_QUEUE).job_ids == [notify_id]
+    notice = Job.fetch(notify_id, connection=redis, serializer=queueing.JSONSerializer)
     assert notice.args == [run.changeset_id, sync_id]

@@ -76,7 +76,8 @@ def test_postgres_down_while_the_sync_fetches(services, sandbox, redis, cluster,
     wait_until(lambda: fault.remaining == 0, 20, "the sync fetching")
 
     cluster.stop("fast")
-    wait_until(lambda: retries_left(redis, sync_id) < len(RETRIES), 20, "an attempt failed on the database")
+    namespace = services.settings.namespace
+    wait_until(lambda: retries_left(redis, namespace, sync_id) < len(RETRIES), 20, "an attempt failed on the database")
     cluster.start()
 
     _assert_whole(services, baseline, before, sync_id)

@@ -126,7 +126,8 @@ def test_two_syncs_and_an_approval_race_without_overlap_mix_or_double_apply(firs
     assert sorted(run.id for run in runs) == syncs and {run.status for run in runs} == {SyncStatus.SUCCEEDED}
     assert runs[0].finished_at <= runs[1].started_at  # one after the other
     # No attempt failed: neither side was picked as a deadlock victim.
-    assert [retries_left(redis, sync_id) for sync_id in syncs] == [len(queueing.RETRY_INTERVALS)] * 2
+    namespace = services.settings.namespace
+    assert [retries_left(redis, namespace, sync_id) for sync_id in syncs] == [len(queueing.RETRY_INTERVALS)] * 2
     racing_set = next(stored for stored in changesets_of(services, company.id) if stored.id == racing)
     if first == "approval":
         assert answer.status_code == 200 and answer.json()["counts"] == {"update": 10}, answer.text

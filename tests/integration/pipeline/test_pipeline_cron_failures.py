@@ -56,7 +56,8 @@ def test_a_burst_of_503s_is_retried_and_the_sync_succeeds(services, sandbox, sta
 
     (run,) = wait_until(finished(services, company.id), 40, "sync retried to success")
     assert run.id == sync_id and run.status is SyncStatus.SUCCEEDED and run.counts["create"] > 0, run.error
-    job = Job.fetch(queueing.sync_job_id(sync_id), connection=redis, serializer=JSONSerializer)
+    job = Job.fetch(queueing.sync_job_id(services.settings.namespace, sync_id), connection=redis,
+                    serializer=JSONSerializer)
     assert job.retries_left == 1  # one of the two retries was needed
     reports = [r for r in sandbox.state.request_log(company.tenant) if r.path.startswith("/v1/reports/custom")]
     assert [r.status for r in reports] == [503] * 6 + [200]
@@ -77,6 +78,7 @@ def test_credentials_refused_fail_the_sync_readably_and_change_nothing(web, serv
         integration = integrations.get_integration(session, company.id)
         assert stakeholders.list_stakeholders(session, company.id) == []
     assert integration.status is IntegrationStatus.NEEDS_ATTENTION and changesets_of(services, company.id) == []
-    job = Job.fetch(queueing.sync_job_id(run.id), connection=redis, serializer=JSONSerializer)
+    job = Job.fetch(queueing.sync_job_id(services.settings.namespace, run.id), connection=redis,
+                    serializer=JSONSerializer)
     assert job.retries_left == 0  # refused credentials are not retried
     assert runs_of(services, company.id) == [run]

@@ -80,7 +80,7 @@ def test_a_worker_killed_mid_sync_is_retried_by_another_and_ends_as_an_uninterru
     # A slow HR answer holds the sync mid-fetch long enough to kill the process running it.
     sandbox.state.inject_fault(victim.tenant, "slow", delay=4, path="/v1/reports/custom")
     sync_id = request_sync(services, redis, victim.id, retry=queueing.retry_policy([1, 1]))
-    job = wait_until(lambda: _running(redis, sync_id), what="sync running in a work horse")
+    job = wait_until(lambda: _running(redis, services.settings.namespace, sync_id), what="sync running in a work horse")
     runner = first if job.worker_name == first.name else second
     survivor = second if runner is first else first
 
@@ -89,7 +89,8 @@ def test_a_worker_killed_mid_sync_is_retried_by_another_and_ends_as_an_uninterru
 
     (run,) = wait_until(finished(services, victim.id), what="retried sync")
     assert run.status is SyncStatus.SUCCEEDED, run.error
-    retried = wait_until(lambda: _in_state(redis, sync_id, JobStatus.FINISHED), what="job finished")
+    retried = wait_until(lambda: _in_state(redis, services.settings.namespace, sync_id, JobStatus.FINISHED),
+                         what="job finished")
     assert retried.worker_name == survivor.name and retried.retries_left == 1
     (stored,) = changesets_of(services, victim.id)  # no duplicate, no half-written set
     (expected,) = changesets_of(services, reference.id)
@@ -97,11 +98,11 @@ def test_a_worker_killed_mid_sync_is_retried_by_another_and_ends_as_an_uninterru
     assert item_summary(stored) == item_summary(expected) and run.counts == clean.counts
 
 
-def _in_state(redis, sync_id: int, status: JobStatus) -> Job | None:
-    job = Job.fetch(queueing.sync_job_id(sync_id), connection=redis, serializer=JSONSerializer)
+def _in_state(redis, namespace: str, sync_id: int, status: JobStatus) -> Job | None:
+    job = Job.fetch(queueing.sync_job_id(namespace, sync_id), connection=redis, serializer=JSONSerializer)
     return job if job.get_status() is status else None
 
 
-def _running(redis, sync_id: int) -> Job | None:
-    job = _in_state(redis, sync_id, JobStatus.STARTED)
+def _running(redis, namespace: str, sync_id: int) -> Job | None:
+    job = _in_state(redis, namespace, sync_id, JobStatus.STARTED)
     return job if job is not None and job.meta.get("pid") else None

@@ -7,10 +7,12 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
-from sandbox.webhooks import bamboohr_event, sign_bamboohr
+from sandbox.webhooks import bamboohr_event, bamboohr_field_based, sign_bamboohr
 from store.enums import ChangeSetStatus, SyncMode, SyncStatus
+from workers import coalescing
 
 from pipeline_env import wait_until
 from pipeline_support import CRON_TOKEN, add_company, adopt, changesets_of, finished, runs_of, staff
@@ -33,10 +35,24 @@ def _baseline(web, services, sandbox, start_worker, provider: str = "bamboohr"):
 def _deliver(web, company, person_id: str, moment: dt.datetime, sent_at: float | None = None) -> requests.Response:
     """One BambooHR delivery, signed as BambooHR signs; the same event re-sent is the same delivery."""
     body = json.dumps(bamboohr_event(company.tenant, person_id, "employee.updated", moment)).encode()
+    return _post_signed(web, company, body, sent_at)
+
+
+def _post_signed(web, company, body: bytes, sent_at: float | None = None) -> requests.Response:
     stamp = str(int(sent_at or time.time()))
     headers = {"Content-Type": "application/json", "X-BambooHR-Timestamp": stamp,
                "X-BambooHR-Signature": sign_bamboohr(body, stamp, company.webhook_secret)}
-    return requests.post(f"{web.url}/webhooks/bamboohr/{company.id}", data=body, headers=headers, timeout=10)
+    return requests.post(f"{web.url}/webhooks/bamboohr/{company.id}", data=body, headers=headers, timeout=30)
+
+
+def _compact_roster(company, ids: list[str]) -> dict:
+    """Entries as compact as Fusebit's real BambooHR fixture (no action, no timestamp)."""
+    return {"employees": [{"id": person_id} for person_id in ids]}
+
+
+def _deleted_roster(company, ids: list[str]) -> dict:
+    """BambooHR's field-based `Deleted` entries, as the sandbox sends them (about 100 bytes each)."""
+    return bamboohr_field_based(company.tenant, ids, "employee_with_fields.deleted", dt.datetime.now(dt.timezone.utc))
 
 
 def test_a_signed_bamboohr_webhook_becomes_exactly_the_right_change(web, services, sandbox, start_worker):
@@ -77,6 +93,29 @@ def test_a_personio_webhook_becomes_a_change(web, services, sandbox, start_worke
     assert targeted.status is SyncStatus.SUCCEEDED and targeted.remote_ids == (person_id,), targeted.error
     (entry,) = changesets_of(services, company.id)[-1].items
     assert entry.item.remote_id == person_id and entry.item.fields["first_name"].new == "Annika"
+
+
+@pytest.mark.parametrize("count, roster", [(50_000, _compact_roster), (10_000, _deleted_roster)],
+                         ids=["50000-compact", "10000-field-based"])
+def test_a_delivery_naming_thousands_of_employees_is_acknowledged_only_once_stored(web, services, sandbox, redis,
+                                                                                   count, roster):
+    """Issue 12 item 3: beyond ~8,000 ids such a delivery was answered 503 (or 202 `duplicate` on the fast path)
+    while its ids were never stored, and the sender's retry was taken for a duplicate."""
+    company = add_company(services, sandbox, people=2)
+    ids = [str(number) for number in range(1, count + 1)]
+    body = json.dumps(roster(company, ids), separators=(",", ":")).encode()
+    assert len(body) <= 1024 * 1024  # within the body cap
+    sent_at = time.time()
+
+    first, repeat = _post_signed(web, company, body, sent_at), _post_signed(web, company, body, sent_at)
+
+    assert (first.status_code, repeat.status_code) == (202, 202), first.text
+    assert [first.json()["result"], repeat.json()["result"]] == ["scheduled", "duplicate"]
+    namespace = services.settings.namespace
+    assert redis.scard(coalescing.ids_key(namespace, company.id)) == count
+    (run,) = wait_until(lambda: runs_of(services, company.id), what="the targeted sync row")
+    pending = wait_until(lambda: redis.get(coalescing.pending_key(namespace, company.id)), what="its job")
+    assert pending == str(run.id).encode()
 
 
 def test_200_webhooks_within_the_debounce_window_make_one_sync(web, services, sandbox, start_worker):

@@ -102,6 +102,7 @@ def test_three_workers_sync_twenty_companies_one_sync_per_company_at_a_time(serv
             assert earlier.finished_at <= later.started_at, f"syncs {earlier.id} and {later.id} overlapped"
         (pending,) = [s for s in changesets_of(services, company.id) if s.status is ChangeSetStatus.PENDING]
         assert pending.id == own[-1].changeset_id and len(pending.items) == PEOPLE
-    used = {Job.fetch(queueing.sync_job_id(sync_id), connection=redis, serializer=JSONSerializer).worker_name
-            for sync_id in requested}
+    namespace = services.settings.namespace
+    used = {Job.fetch(queueing.sync_job_id(namespace, sync_id), connection=redis,
+                      serializer=JSONSerializer).worker_name for sync_id in requested}
     assert used == {worker.name for worker in workers}  # the work really was spread over the three

@@ -260,6 +260,18 @@ def test_sync_while_one_is_queued_names_that_one(cli, company, fake_redis):
     assert again.output.splitlines()[0] == f"sync {sync_id} of Acme GmbH was already queued: no second one queued"
 
 
+
+def test_sync_while_another_request_holds_the_company_says_so(cli, company, fake_redis, settings, monkeypatch):
+    """The request lock being busy is not Redis being down: the line says which it is."""
+    from workers import enqueue, queueing
+    cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
+    monkeypatch.setattr(enqueue, "LOCK_WAIT_SECONDS", 0)
+    fakeredis.FakeRedis(server=fake_redis).set(queueing.request_lock_key(settings.namespace, company), "held")
+    result = cli("sync", company)
+    assert result.exit_code == 1
+    assert "another request for this company's sync is still being handled" in result.output
+    assert "cannot reach Redis" not in result.output
+
 @pytest.fixture
 def synced(cli, company, settings, hr):
     """A company with a succeeded full sync of two employees (the sync core, run in-process)."""

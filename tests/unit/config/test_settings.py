@@ -89,9 +89,12 @@ def test_invalid_key_error_does_not_echo_the_value(tmp_path):
 
 def test_repr_hides_secrets(tmp_path):
     settings = Settings.from_env({"SECRET_KEY": "topsecret-key", "CRON_TOKEN": "cron-secret",
-                                  "SMTP_URL": "smtp://u:pw@host"}, tmp_path)
+                                  "SMTP_URL": "smtp://u:pw@host",
+                                  "DATABASE_URL": "postgresql+psycopg://hrsync:db-password@db/hrsync",
+                                  "REDIS_URL": "redis://:redis-password@cache:6379/0"}, tmp_path)
     text = repr(settings)
-    for secret in ("topsecret-key", "cron-secret", "pw@host", settings.encryption_keys[0]):
+    for secret in ("topsecret-key", "cron-secret", "pw@host", settings.encryption_keys[0], "db-password",
+                   "redis-password"):
         assert secret not in text
 
 
@@ -99,3 +102,29 @@ def test_to_env_rebuilds_the_same_settings(tmp_path):
     original = Settings.from_env({"CRON_TOKEN": "c", "SYNC_DEBOUNCE_SECONDS": "2",
                                   "PUBLIC_BASE_URL": "https://x.example"}, tmp_path)
     assert Settings.from_env(original.to_env()) == original
+
+
+def test_the_namespace_is_derived_from_the_database_stably_and_apart(tmp_path):
+    """SPEC §2: two installations on one Redis never share keys; one installation's processes agree."""
+    def namespace(url: str) -> str:
+        return Settings.from_env({"DATABASE_URL": url}, tmp_path).namespace
+
+    production = namespace("postgresql+psycopg://hrsync:first-password@db/hrsync")
+    assert production == namespace("postgresql://hrsync:rotated-password@db/hrsync")  # driver and password aside
+    assert production != namespace("postgresql+psycopg://hrsync:first-password@db/staging")
+    assert namespace(f"sqlite:///{tmp_path / 'a.db'}") != namespace(f"sqlite:///{tmp_path / 'b.db'}")
+    assert Settings.from_env({}, tmp_path).namespace == Settings.from_env({}, tmp_path).namespace
+    assert len(production) == 12 and production.isalnum()
+
+
+def test_an_explicit_namespace_wins_and_is_checked(tmp_path):
+    assert Settings.from_env({"HRSYNC_NAMESPACE": "staging_2"}, tmp_path).namespace == "staging_2"
+    for wrong in ("two words", "colon:separated", "x" * 41):
+        with pytest.raises(ConfigError, match="HRSYNC_NAMESPACE may hold only letters, digits"):
+            Settings.from_env({"HRSYNC_NAMESPACE": wrong}, tmp_path)
+
+
+def test_a_child_process_gets_the_same_namespace(tmp_path):
+    parent = Settings.from_env({"DATABASE_URL": "postgresql://u:pw@db/hrsync"}, tmp_path)
+    child = Settings.from_env({**parent.to_env(), "DATABASE_URL": "postgresql://u:pw@db.internal/hrsync"})
+    assert child.namespace == parent.namespace  # passed on, not derived again from another spelling

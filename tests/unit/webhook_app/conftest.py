@@ -51,6 +51,12 @@ def settings(tmp_path):
 
 
 @pytest.fixture
+def namespace(settings) -> str:
+    """The installation's Redis namespace (derived from the database when not given, as in production)."""
+    return settings.namespace
+
+
+@pytest.fixture
 def redis_server():
     return fakeredis.FakeServer()
 

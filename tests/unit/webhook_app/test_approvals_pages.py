@@ -17,7 +17,8 @@ from store.repositories import audit, changesets, integrations, stakeholder_writ
 from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario, employees, record_sync
 from webhook_app import create_app
-from workers.apply_lockout import CLIENT_MAX_TRIES, LOCK_SECONDS, MAX_TRIES, Lockout
+from workers import namespace
+from workers.apply_lockout import CLIENT_MAX_TRIES, LOCK_SECONDS, MAX_TRIES
 from workers.links import LinkSigner
 
 APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
@@ -204,8 +205,8 @@ def test_the_approver_stays_locked_on_a_newer_change_set_and_through_the_api(ser
     assert status_of(services, newer) is ChangeSetStatus.PENDING
 
 
-def test_an_address_past_its_ceiling_sees_the_lock_on_the_preview(fake_redis, approver, scenario):
-    lockout = Lockout(fake_redis)
+def test_an_address_past_its_ceiling_sees_the_lock_on_the_preview(fake_redis, approver, scenario, services):
+    lockout = namespace.lockout(fake_redis, services.settings.namespace)  # the app's (its installation's keys)
     for account in range(CLIENT_MAX_TRIES):
         lockout.failed(lockout.reserve(scenario.company_id, f"guess{account}@acme.example", "127.0.0.1"))
     approver.open()

@@ -59,7 +59,7 @@ def test_invalid_bodies_are_refused(client, body, status, code):
 
 
 def test_default_resyncs_every_company_with_an_integration_in_full(client, services, company, other_company,
-                                                                    fake_redis):
+                                                                    fake_redis, namespace):
     configure(services, company.id, "bamboohr")
     configure(services, other_company.id, "personio")
     bare_company(services, "No HR yet")
@@ -72,7 +72,7 @@ def test_default_resyncs_every_company_with_an_integration_in_full(client, servi
     assert sorted(run.company_id for run in runs) == sorted([company.id, other_company.id])
     assert {run.mode for run in runs} == {SyncMode.FULL} and {run.status for run in runs} == {SyncStatus.QUEUED}
     for sync_id in sync_ids:
-        assert Job.fetch(queueing.sync_job_id(sync_id), connection=fake_redis, serializer=JSONSerializer)
+        assert Job.fetch(queueing.sync_job_id(namespace, sync_id), connection=fake_redis, serializer=JSONSerializer)
 
 
 def test_one_company_incrementally(client, services, company, other_company):

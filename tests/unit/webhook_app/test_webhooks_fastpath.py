@@ -15,7 +15,7 @@ from workers import coalescing
 from workers.sync import WHOLE_COMPANY
 
 from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)
-                             bamboohr_body, configure, file_database_settings, personio_body)
+                             bamboohr_body, bamboohr_roster, configure, file_database_settings, personio_body)
 
 ROTATED = "whsec-rotated-0123456789abcdef"
 
@@ -43,7 +43,8 @@ def sender(client, company, services):
 
 
 def test_a_cached_company_is_answered_without_the_route_exactly_as_the_route_answers(client, company, services,
-                                                                                      route_calls, fake_redis):
+                                                                                      route_calls, fake_redis,
+                                                                                      namespace):
     """Invariant: same status, headers and JSON, same Redis effects, whichever path answers."""
     configure(services, company.id, "bamboohr")
     sender = WebhookSender(client, company.id)
@@ -58,17 +59,26 @@ def test_a_cached_company_is_answered_without_the_route_exactly_as_the_route_ans
     assert set(by_route.get_json()) == set(fast.get_json()) == {"status", "delivery_id", "result"}
     assert [by_route.json["result"], fast.json["result"], repeat.json["result"]] == ["scheduled", "joined",
                                                                                        "duplicate"]
-    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {b"1", b"2"}
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"1", b"2"}
 
 
 def test_a_notice_naming_nobody_asks_for_an_incremental_sync_alike(client, company, services, route_calls,
-                                                                   fake_redis):
+                                                                   fake_redis, namespace):
     configure(services, company.id, "personio")
     sender = WebhookSender(client, company.id)
     sender.personio(personio_body("4711"))
     answer = sender.personio(personio_body(event="absence-period.created"))
     assert answer.status_code == 202 and answer.json["result"] == "joined" and route_calls == [company.id]
-    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {b"4711", WHOLE_COMPANY.encode()}
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"4711", WHOLE_COMPANY.encode()}
+
+
+def test_a_delivery_naming_50000_employees_is_answered_on_the_fast_path_once_stored(sender, route_calls,
+                                                                                   fake_redis, namespace):
+    """Issue 12 item 3: the fast path too answers 202 only when every id is in Redis."""
+    answer = sender.bamboohr(bamboohr_roster(50_000))
+
+    assert (answer.status_code, answer.json["result"], route_calls) == (202, "joined", [])
+    assert fake_redis.scard(coalescing.ids_key(namespace, sender.company_id)) == 50_000
 
 
 def _with_query(sender):

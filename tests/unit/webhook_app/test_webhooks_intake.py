@@ -25,7 +25,8 @@ from workers import coalescing, queueing
 from workers.sync import WHOLE_COMPANY
 
 from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)
-                             bamboohr_body, bare_company, configure, file_database_settings, personio_body)
+                             bamboohr_body, bamboohr_roster, bare_company, configure, file_database_settings,
+                             personio_body)
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def _scheduled_runs(services, fake_redis, company_id, count: int = 1, timeout: f
     deadline = time.monotonic() + timeout
     while True:
         runs = _runs(services, company_id)
-        pending = fake_redis.get(coalescing.pending_key(company_id))
+        pending = fake_redis.get(coalescing.pending_key(services.settings.namespace, company_id))
         if len(runs) >= count and pending == str(runs[-1].id).encode():
             return runs
         assert time.monotonic() < deadline, f"no scheduled sync: runs {runs}, pending flag {pending}"
@@ -152,7 +153,7 @@ def test_refused_deliveries_change_nothing(sender, services, company, fake_redis
     assert fake_redis.keys("hrsync:*") == [] and _runs(services, company.id) == []
 
 
-def test_an_accepted_bamboohr_delivery_schedules_one_targeted_sync(sender, services, company, fake_redis):
+def test_an_accepted_bamboohr_delivery_schedules_one_targeted_sync(sender, services, company, fake_redis, namespace):
     response = sender.bamboohr(bamboohr_body("67890"))
 
     assert response.status_code == 202
@@ -160,16 +161,16 @@ def test_an_accepted_bamboohr_delivery_schedules_one_targeted_sync(sender, servi
     assert body["status"] == "accepted" and body["delivery_id"].startswith("bamboohr-")
     (run,) = _scheduled_runs(services, fake_redis, company.id)
     assert run.mode is SyncMode.TARGETED and run.status is SyncStatus.QUEUED and run.provider == "bamboohr"
-    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {b"67890"}
-    job = Job.fetch(queueing.sync_job_id(run.id), connection=fake_redis, serializer=JSONSerializer)
-    assert job.args == [run.id] and job.rate_limit_key == f"company-{company.id}"
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"67890"}
+    job = Job.fetch(queueing.sync_job_id(namespace, run.id), connection=fake_redis, serializer=JSONSerializer)
+    assert job.args == [run.id] and job.rate_limit_key == f"{namespace}-company-{company.id}"
 
 
-def test_an_accepted_personio_delivery_names_the_person(client, company, services, fake_redis):
+def test_an_accepted_personio_delivery_names_the_person(client, company, services, fake_redis, namespace):
     configure(services, company.id, "personio")
     response = WebhookSender(client, company.id).personio(personio_body("4711"))
     assert response.status_code == 202 and response.get_json()["delivery_id"].startswith("personio-")
-    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {b"4711"}
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"4711"}
 
 
 def test_the_same_delivery_twice_has_one_effect(sender, services, company, fake_redis):
@@ -181,13 +182,28 @@ def test_the_same_delivery_twice_has_one_effect(sender, services, company, fake_
     assert len(_scheduled_runs(services, fake_redis, company.id)) == 1
 
 
-def test_many_deliveries_within_the_debounce_window_make_one_sync(sender, services, company, fake_redis):
+def test_a_delivery_naming_50000_employees_is_acknowledged_only_once_every_id_is_stored(sender, services, company,
+                                                                                       fake_redis, namespace):
+    """Issue 12 item 3: such a delivery was answered 503, its retry `duplicate`, and its ids were never stored."""
+    body, sent_at = bamboohr_roster(50_000), time.time()
+    assert len(body) <= 1024 * 1024
+
+    first = sender.bamboohr(body, timestamp=sent_at)
+    repeat = sender.bamboohr(body, timestamp=sent_at)  # the same delivery again: deduplicated, not lost
+
+    assert (first.status_code, repeat.status_code) == (202, 202)
+    assert [first.get_json()["result"], repeat.get_json()["result"]] == ["scheduled", "duplicate"]
+    assert fake_redis.scard(coalescing.ids_key(namespace, company.id)) == 50_000
+    assert len(_scheduled_runs(services, fake_redis, company.id)) == 1
+
+
+def test_many_deliveries_within_the_debounce_window_make_one_sync(sender, services, company, fake_redis, namespace):
     moments = [f"2026-01-31T18:{minute:02d}:00+0000" for minute in range(40)]
     results = [sender.bamboohr(bamboohr_body(str(100 + n % 7), moment)).get_json()["result"]
                for n, moment in enumerate(moments)]
     assert results[0] == "scheduled" and set(results[1:]) == {"joined"}
     assert len(_scheduled_runs(services, fake_redis, company.id)) == 1
-    assert fake_redis.scard(coalescing.ids_key(company.id)) == 7
+    assert fake_redis.scard(coalescing.ids_key(namespace, company.id)) == 7
 
 
 def test_each_company_gets_its_own_sync(sender, services, company, other_company, client, fake_redis):
@@ -206,7 +222,8 @@ def test_each_company_gets_its_own_sync(sender, services, company, other_company
                              "payload": {}}).encode(), id="empty-payload-as-published"),
 ])
 def test_an_event_naming_nobody_schedules_an_incremental_sync_and_logs_only_keys(client, company, services,
-                                                                                  fake_redis, caplog, body):
+                                                                                  fake_redis, caplog, body,
+                                                                                  namespace):
     """SPEC §5: never silently dropped (it was 202 "ignored" and waited for the nightly resync)."""
     configure(services, company.id, "personio")
     with caplog.at_level("INFO", logger="workers.intake"):
@@ -214,21 +231,22 @@ def test_an_event_naming_nobody_schedules_an_incremental_sync_and_logs_only_keys
     assert response.status_code == 202 and response.get_json()["result"] == "scheduled"
     (run,) = _scheduled_runs(services, fake_redis, company.id)
     assert run.mode is SyncMode.TARGETED
-    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {WHOLE_COMPANY.encode()}
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {WHOLE_COMPANY.encode()}
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "names no employee" in logged and "secret-looking-value" not in logged
     assert "person_uuid" in logged or b"person_uuid" not in body
 
 
-def test_a_form_encoded_bamboohr_delivery_is_accepted(sender, services, company, fake_redis):
+def test_a_form_encoded_bamboohr_delivery_is_accepted(sender, services, company, fake_redis, namespace):
     """BambooHR does not retry a 4xx: form-encoded webhooks were answered 400 and every delivery was lost."""
     body = b"type=employee.updated&data%5BcompanyId%5D=12345&data%5BemployeeId%5D=67890&data%5BchangedFields%5D%5B0%5D=firstName"
     response = sender.bamboohr(body, headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status_code == 202 and response.get_json()["result"] == "scheduled"
-    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {b"67890"}
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"67890"}
 
 
-def test_a_retry_an_hour_after_a_503_still_counts(sender, services, company, fake_redis, redis_server):
+def test_a_retry_an_hour_after_a_503_still_counts(sender, services, company, fake_redis, redis_server,
+                                                   namespace):
     """Redis was down: 503; BambooHR retries (5, 10, 20, 40, 80 minutes later) with the first timestamp."""
     first_sent = time.time() - 3600
     redis_server.connected = False
@@ -238,7 +256,7 @@ def test_a_retry_an_hour_after_a_503_still_counts(sender, services, company, fak
     again = sender.bamboohr(bamboohr_body("4242"), timestamp=first_sent)
     assert (retried.status_code, again.status_code) == (202, 202)
     assert [retried.get_json()["result"], again.get_json()["result"]] == ["scheduled", "duplicate"]
-    assert fake_redis.smembers(coalescing.ids_key(company.id)) == {b"4242"}
+    assert fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"4242"}
 
 
 def test_redis_down_answers_503_with_retry_after_and_records_nothing(sender, services, company, fake_redis,
@@ -256,7 +274,7 @@ def test_redis_down_answers_503_with_retry_after_and_records_nothing(sender, ser
 
 
 def test_an_accepted_delivery_whose_scheduling_fails_is_scheduled_by_a_later_sweep(sender, services, company,
-                                                                                   fake_redis, monkeypatch):
+                                                                                   fake_redis, monkeypatch, namespace):
     """Invariant: nothing accepted is lost — Redis failing between the 202 and the job leaves the company
     listed (the row of that try failed, not left queued), and the sweep schedules its sync once Redis answers."""
     failures = []
@@ -271,8 +289,8 @@ def test_an_accepted_delivery_whose_scheduling_fails_is_scheduled_by_a_later_swe
     monkeypatch.setattr(queueing, "schedule_sync", fails_once)
     assert sender.bamboohr(bamboohr_body("5")).get_json()["result"] == "scheduled"
     (run,) = _scheduled_runs(services, fake_redis, company.id)
-    assert failures == [1] and fake_redis.smembers(coalescing.ids_key(company.id)) == {b"5"}
-    assert fake_redis.zcard(coalescing.UNSCHEDULED) == 0
+    assert failures == [1] and fake_redis.smembers(coalescing.ids_key(namespace, company.id)) == {b"5"}
+    assert fake_redis.zcard(coalescing.unscheduled_key(namespace)) == 0
     with transaction(services.session_factory) as session:
         rows = session.execute(select(SyncRunRow.id, SyncRunRow.status, SyncRunRow.error).where(
             SyncRunRow.company_id == company.id).order_by(SyncRunRow.id)).all()

@@ -57,6 +57,13 @@ def bamboohr_body(employee_id: str = "67890", moment: str = "2026-01-31T18:42:00
                                 "changedFields": ["firstName"]}}).encode()
 
 
+def bamboohr_roster(count: int) -> bytes:
+    """A field-based delivery naming employees 1..count, each entry in the compact shape of Fusebit's real BambooHR
+    fixture (no action, no timestamp): 50,000 of them fit within the 1 MiB body cap."""
+    return json.dumps({"employees": [{"id": str(number)} for number in range(1, count + 1)]},
+                      separators=(",", ":")).encode()
+
+
 def personio_body(person_id: str = "32180425", event: str = "person.updated",
                   occurred: str = "2024-05-01T10:00:00Z") -> bytes:
     return json.dumps({"company_id": "118227", "event_name": event, "occurred_at": occurred,

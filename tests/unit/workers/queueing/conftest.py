@@ -14,7 +14,7 @@ from store.models import Base
 from workers import runtime
 from workers.bootstrap import build_services
 
-from pipeline_fakes import ScriptedHR
+from pipeline_fakes import NAMESPACE, ScriptedHR
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +42,7 @@ def fake_redis(redis_server):
 def services(tmp_path, hr):
     settings = Settings(database_url="sqlite://", secret_key="k" * 32,
                         encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path,
-                        public_base_url="https://hrsync.test", sync_debounce_seconds=0)
+                        public_base_url="https://hrsync.test", sync_debounce_seconds=0, namespace=NAMESPACE)
     engine = make_engine(settings.database_url)
     Base.metadata.create_all(engine)
     built = build_services(settings, engine=engine, provider_factory=hr.factory)

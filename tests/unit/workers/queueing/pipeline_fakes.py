@@ -20,6 +20,7 @@ from store.repositories import companies, integrations, sync_runs
 from workers import queueing
 
 APPROVER = "cfo@acme.example"
+NAMESPACE = "unit"  # the tests' installation (their Settings name it, so that keys can be named here)
 
 
 def employee(remote_id: str, first: str, last: str, number: str | None = None) -> Employee:
@@ -101,7 +102,7 @@ def make_company(services, provider: str = "bamboohr", name: str = "Acme GmbH") 
 
 def work(redis, rounds: int = 5) -> None:
     """Run queued and due jobs in this process, again while jobs become due (a burst only looks once)."""
-    queues = [queueing.queue(redis, name) for name in queueing.QUEUE_NAMES]
+    queues = [queueing.queue(redis, NAMESPACE, name) for name in queueing.QUEUE_NAMES]
     for _ in range(rounds):
         SimpleWorker(queues, connection=redis, serializer=JSONSerializer).work(burst=True, with_scheduler=True)
         due = ScheduledJobRegistry(queue=queues[0]).get_jobs_to_schedule(current_timestamp())

@@ -18,14 +18,14 @@ from workers import coalescing
 from workers.bootstrap import build_services
 from workers.intake import IntakeScheduler
 
-from pipeline_fakes import get_run, make_company
+from pipeline_fakes import NAMESPACE as NS, get_run, make_company
 
 
 @pytest.fixture
 def services(tmp_path, hr):
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'intake.db'}", secret_key="k" * 32,
                         encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path,
-                        sync_debounce_seconds=0)
+                        sync_debounce_seconds=0, namespace=NS)
     engine = make_engine(settings.database_url)
     Base.metadata.create_all(engine)
     built = build_services(settings, engine=engine, provider_factory=hr.factory)
@@ -36,7 +36,7 @@ def services(tmp_path, hr):
 def _pending_sync(redis, company_id: str, timeout: float = 10.0) -> int:
     deadline = time.monotonic() + timeout
     while True:
-        value = redis.get(coalescing.pending_key(company_id))
+        value = redis.get(coalescing.pending_key(NS, company_id))
         if value not in (None, coalescing.NEW.encode()):
             return int(value)
         assert time.monotonic() < deadline, f"company {company_id}: no sync scheduled (pending flag {value})"
@@ -44,7 +44,7 @@ def _pending_sync(redis, company_id: str, timeout: float = 10.0) -> int:
 
 
 def _accept(redis, company_id: str, now: float | None = None) -> None:
-    assert coalescing.accept(redis, company_id, "d-1", ["1"], time.time() if now is None else now) == "scheduled"
+    assert coalescing.accept(redis, NS, company_id, "d-1", ["1"], time.time() if now is None else now) == "scheduled"
 
 
 def test_a_submitted_company_gets_its_sync_from_the_thread(services, fake_redis):
@@ -56,7 +56,7 @@ def test_a_submitted_company_gets_its_sync_from_the_thread(services, fake_redis)
     scheduler.submit(company_id, "bamboohr")
 
     run = get_run(services, _pending_sync(fake_redis, company_id))
-    assert run.company_id == company_id and fake_redis.zcard(coalescing.UNSCHEDULED) == 0
+    assert run.company_id == company_id and fake_redis.zcard(coalescing.unscheduled_key(NS)) == 0
 
 
 def test_a_running_scheduler_sweeps_the_orphans_of_a_dead_process(services, fake_redis):
@@ -69,7 +69,7 @@ def test_a_running_scheduler_sweeps_the_orphans_of_a_dead_process(services, fake
     scheduler.submit(mine, "bamboohr")
 
     assert _pending_sync(fake_redis, orphan) != _pending_sync(fake_redis, mine)
-    assert fake_redis.zcard(coalescing.UNSCHEDULED) == 0
+    assert fake_redis.zcard(coalescing.unscheduled_key(NS)) == 0
 
 
 def test_an_idle_scheduler_ends_its_thread_and_the_next_delivery_starts_one(services, fake_redis):

@@ -22,11 +22,11 @@ from workers.errors import NotConfigured, QueueUnavailable
 from workers.intake import accept_notice, schedule_companies
 from workers.jobs import on_sync_failure, run_sync
 
-from pipeline_fakes import employee, get_run, make_company, work
+from pipeline_fakes import NAMESPACE as NS, employee, get_run, make_company, work
 
 
 def _job(redis, sync_id) -> Job:
-    return Job.fetch(queueing.sync_job_id(sync_id), connection=redis, serializer=JSONSerializer)
+    return Job.fetch(queueing.sync_job_id(NS, sync_id), connection=redis, serializer=JSONSerializer)
 
 
 def _notice(*ids: str, delivery: str = "d-1") -> ChangeNotice:
@@ -36,10 +36,10 @@ def _notice(*ids: str, delivery: str = "d-1") -> ChangeNotice:
 def _deliver(services, redis, company_id: str, notice: ChangeNotice) -> tuple[Intake, int]:
     """A webhook accepted, and its company's due sync scheduled at once (as the web app's scheduler thread
     does); returns the intake and the company's pending sync."""
-    intake = accept_notice(redis, company_id, notice)
+    intake = accept_notice(redis, NS, company_id, notice)
     if intake is Intake.SCHEDULED:
         schedule_companies(services, redis, [(company_id, "bamboohr")], debounce=0)
-    return intake, int(redis.get(coalescing.pending_key(company_id)))
+    return intake, int(redis.get(coalescing.pending_key(NS, company_id)))
 
 
 def test_a_sync_job_has_a_deterministic_id_a_company_slot_and_the_retry_ladder(services, fake_redis):
@@ -47,8 +47,9 @@ def test_a_sync_job_has_a_deterministic_id_a_company_slot_and_the_retry_ladder(s
     sync_id = request_sync(services, fake_redis, company_id, "full")
 
     job = _job(fake_redis, sync_id)
-    assert job.id == f"sync-{sync_id}" and job.func_name == "workers.jobs.run_sync" and job.args == [sync_id]
-    assert (job.rate_limit_key, job.rate_limit_concurrency) == (f"company-{company_id}", 1)
+    assert job.id == f"{NS}-sync-{sync_id}" and job.func_name == "workers.jobs.run_sync" and job.args == [sync_id]
+    assert (job.rate_limit_key, job.rate_limit_concurrency) == (f"{NS}-company-{company_id}", 1)
+    assert job.origin == f"{NS}-sync"
     assert job.retries_left == 5 and job.retry_intervals == [10, 30, 60, 120, 300]
     assert job.get_status() is JobStatus.QUEUED and get_run(services, sync_id).status is SyncStatus.QUEUED
 
@@ -134,8 +135,8 @@ def test_targeted_sync_claims_the_coalesced_ids_and_clears_the_pending_flag(
     run = get_run(services, sync_id)
     assert run.status is SyncStatus.SUCCEEDED and run.mode is SyncMode.TARGETED
     assert run.remote_ids == ("1", "2") and run.counts["create"] == 2
-    assert not fake_redis.exists(coalescing.pending_key(company_id), coalescing.ids_key(company_id),
-                                 coalescing.claim_key(sync_id))
+    assert not fake_redis.exists(coalescing.pending_key(NS, company_id), coalescing.ids_key(NS, company_id),
+                                 coalescing.claim_key(NS, sync_id))
 
 
 def test_a_delivery_during_a_running_sync_makes_exactly_one_follow_up(services, fake_redis, hr, job_runtime):
@@ -171,9 +172,9 @@ def test_a_retried_targeted_run_uses_the_ids_on_its_row(services, fake_redis, hr
     run, job = get_run(services, sync_id), _job(fake_redis, sync_id)
     assert run.status is SyncStatus.QUEUED and "will retry" in run.error and run.remote_ids == ("1",)
     assert job.get_status() is JobStatus.SCHEDULED and job.retries_left == 4
-    assert not fake_redis.exists(coalescing.ids_key(company_id), coalescing.claim_key(sync_id))
+    assert not fake_redis.exists(coalescing.ids_key(NS, company_id), coalescing.claim_key(NS, sync_id))
 
-    ScheduledJobRegistry(queue=queueing.queue(fake_redis)).requeue(job)  # as if 10 s had passed
+    ScheduledJobRegistry(queue=queueing.queue(fake_redis, NS)).requeue(job)  # as if 10 s had passed
     work(fake_redis)
 
     assert get_run(services, sync_id).status is SyncStatus.SUCCEEDED
@@ -235,7 +236,7 @@ def test_transient_errors_on_the_last_attempt_fail_the_sync(services, fake_redis
 def test_an_empty_claim_finishes_the_sync_without_a_changeset(services, fake_redis, hr, job_runtime):
     company_id = make_company(services)
     _, sync_id = _deliver(services, fake_redis, company_id, _notice("1"))
-    fake_redis.delete(coalescing.ids_key(company_id))  # e.g. an older sync took the ids already
+    fake_redis.delete(coalescing.ids_key(NS, company_id))  # e.g. an older sync took the ids already
 
     work(fake_redis)
 

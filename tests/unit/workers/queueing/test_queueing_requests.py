@@ -13,7 +13,7 @@ from workers import coalescing, queueing
 from workers.enqueue import LOST, QueuedSync, queue_sync
 from workers.intake import accept_notice, schedule_companies
 
-from pipeline_fakes import get_run, make_company, work
+from pipeline_fakes import NAMESPACE as NS, get_run, make_company, work
 
 
 def active(services, company_id):
@@ -53,18 +53,19 @@ def test_a_running_sync_does_not_count(services, fake_redis):
 
 def test_the_webhooks_pending_targeted_sync_is_left_to_the_intake(services, fake_redis):
     company_id = make_company(services)
-    accept_notice(fake_redis, company_id, ChangeNotice(event="employee.updated", delivery_id="d-1", remote_ids=("1",)))
+    notice = ChangeNotice(event="employee.updated", delivery_id="d-1", remote_ids=("1",))
+    accept_notice(fake_redis, NS, company_id, notice)
     (targeted,) = schedule_companies(services, fake_redis, [(company_id, "bamboohr")], debounce=60)
     asked = queue_sync(services, fake_redis, company_id, "full")
     assert asked.id != targeted and not asked.already_queued
     assert get_run(services, targeted).mode is SyncMode.TARGETED  # its claimed ids stay its own
-    assert int(fake_redis.get(coalescing.pending_key(company_id))) == targeted
+    assert int(fake_redis.get(coalescing.pending_key(NS, company_id))) == targeted
 
 
 def test_a_queued_sync_whose_job_was_lost_is_failed_and_replaced(services, fake_redis):
     company_id = make_company(services)
     lost = queue_sync(services, fake_redis, company_id).id
-    Job.fetch(queueing.sync_job_id(lost), connection=fake_redis, serializer=JSONSerializer).delete()
+    Job.fetch(queueing.sync_job_id(NS, lost), connection=fake_redis, serializer=JSONSerializer).delete()
     fresh = queue_sync(services, fake_redis, company_id)
     assert fresh.id != lost and not fresh.already_queued
     run = get_run(services, lost)
