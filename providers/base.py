@@ -23,6 +23,9 @@ class ProviderSettings:
 
     base_url: str
     timeout: float = 30.0
+    # The HR system's own test environment, for connections that ask for it (a HiBob service user of Bob's
+    # sandbox); "" when the deployment names none.
+    sandbox_base_url: str = ""
     max_retries: int = 5
     backoff_factor: float = 0.5
     # Keeps calls within the HR system's published rate limits (providers.pacing); None: unpaced.
@@ -51,6 +54,8 @@ class ChangeNotice:
     delivery_id: str
     remote_ids: tuple[str, ...] = ()
     payload_keys: tuple[str, ...] = ()
+    # A delivery that asks for nothing but a 2xx (HiBob's "Ping test" when a webhook is set up): no dedupe, no sync.
+    acknowledge_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

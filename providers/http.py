@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import random
+import time
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from providers.base import ProviderSettings
+from providers.errors import ProviderError, ProviderUnavailable
+from providers.pacing import RESET_HEADER, seconds_until_reset
 
 # Throttling and gateway errors are worth another try; everything else is answered at once.
 RETRY_STATUSES = (429, 502, 503, 504)
@@ -18,7 +21,17 @@ MIN_THROTTLED_WAIT = 1.0
 
 
 class ThrottleAwareRetry(Retry):
-    """urllib3's Retry, but a 429 answered without Retry-After still waits MIN_THROTTLED_WAIT (plus jitter)."""
+    """urllib3's Retry, but a 429 answered without Retry-After waits until the window's `X-RateLimit-Reset` (HiBob's,
+    an epoch time) or at least MIN_THROTTLED_WAIT, plus jitter."""
+
+    def get_retry_after(self, response) -> float | None:
+        seconds = super().get_retry_after(response)
+        if seconds is None and response.status == 429:
+            reset = seconds_until_reset(response.headers.get(RESET_HEADER), time.time())
+            if reset is not None:
+                jitter = random.random() * self.backoff_jitter if self.backoff_jitter else 0.0
+                seconds = min(reset + jitter, self.retry_after_max)
+        return seconds
 
     def get_backoff_time(self) -> float:
         backoff = super().get_backoff_time()
@@ -68,3 +81,11 @@ def make_session(settings: ProviderSettings) -> requests.Session:
     session.mount("https://", adapter)
     session.headers["User-Agent"] = "hrsync/0.1"
     return session
+
+
+def answer_error(system: str, status: int, what: str, detail: str = "") -> ProviderError:
+    """The error for a non-2xx answer other than a refusal, after the retries: transient (throttled, 5xx) or not."""
+    if status in RETRY_STATUSES or status >= 500:
+        return ProviderUnavailable(f"{system} is throttling or unavailable (HTTP {status} for {what}){detail}; "
+                                   "try again later")
+    return ProviderError(f"{system} answered {what} with HTTP {status}{detail}")

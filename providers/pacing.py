@@ -53,10 +53,22 @@ PERSONIO_V1_ADDRESS = Budget("personio-v1-address", (RateLimitItemPerMinute(2000
 # bamboohr.md §6). hrsync's reads are few (one report per full sync, one per 500 ids); ten per five seconds
 # per company keeps well clear, and Retry-After (429, or 503 before September 2026) still governs retries.
 BAMBOOHR = Budget("bamboohr", (RateLimitItemPerSecond(10, 5),))
+# HiBob: the people search 50 a minute ([D16]), metadata reads (field list, named lists) 50 a minute ([D18]); the
+# other endpoints' limits are unpublished. Paced at 48 a minute: two spare for the jitter between our clock and
+# HiBob's, and for a "Load fields" from the web app while a worker syncs.
+HIBOB_SEARCH = Budget("hibob-search", (RateLimitItemPerMinute(48),))
+HIBOB_METADATA = Budget("hibob-metadata", (RateLimitItemPerMinute(48),))
+# Humaans publishes no limit, and 429s on bulk reads are reported (research/humaans.md §7): five a second per token,
+# the research's conservative guess.
+HUMAANS = Budget("humaans", (RateLimitItemPerSecond(5),))
 
 # Personio's gateway reports its bucket (third-party observation, research/personio.md §6); none is documented.
 REMAINING_HEADER = "X-RateLimit-Remaining"
 REPLENISH_HEADER = "X-RateLimit-Replenish-Rate"
+# HiBob's: the end of the current window in Unix epoch seconds ([D16]).
+RESET_HEADER = "X-RateLimit-Reset"
+# A reset further away than this is not believed (a clock far off, a value in milliseconds).
+MAX_RESET_WAIT = 120.0
 
 Claim = tuple[Budget, str]  # (budget, key: a credential's or a host's hash)
 
@@ -115,13 +127,17 @@ class Pacer:
 
     def observe(self, key: str, headers: Mapping[str, str]) -> None:
         """Read an answer's rate-limit headers: an empty bucket holds the next call of `key` in this process until
-        one token is back (the other processes read the same headers on their own answers)."""
+        one token is back, or until the window resets when the answer says when (the other processes read the same
+        headers on their own answers)."""
         remaining = _number(headers.get(REMAINING_HEADER))
         if remaining is None or remaining >= 1:
             return
+        now = self._clock()
+        reset = seconds_until_reset(headers.get(RESET_HEADER), now)
         rate = _number(headers.get(REPLENISH_HEADER)) or 1.0
         with self._lock:
-            self._holds[key] = max(self._holds.get(key, 0.0), self._clock() + 1.0 / max(rate, 0.01))
+            self._holds[key] = max(self._holds.get(key, 0.0),
+                                   now + (reset if reset is not None else 1.0 / max(rate, 0.01)))
 
     def _wait_for_holds(self, claims: tuple[Claim, ...]) -> float:
         with self._lock:
@@ -146,6 +162,15 @@ class Pacer:
         log.warning("rate-limit budgets unreachable in Redis (%s): this process paces itself alone for %.0f s",
                     type(error.storage_error).__name__, RETRY_SHARED_AFTER)
         self._shared_again_at = self._clock() + RETRY_SHARED_AFTER
+
+
+def seconds_until_reset(value: str | None, now: float) -> float | None:
+    """`X-RateLimit-Reset` as seconds from `now`: an epoch time (HiBob's) or, when small, already a delay."""
+    reset = _number(value)
+    if reset is None:
+        return None
+    wait = reset - now if reset > 1e9 else reset
+    return min(max(wait, 0.0), MAX_RESET_WAIT)
 
 
 def _number(value: str | None) -> float | None:

@@ -1,10 +1,10 @@
-"""The sandbox WSGI app: BambooHR, Personio and the control API on one Flask app."""
+"""The sandbox WSGI app: BambooHR, Personio, HiBob, Humaans and the control API on one Flask app."""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from sandbox import bamboohr, control, control_ops, personio
+from sandbox import bamboohr, control, control_ops, hibob, hibob_control, humaans, humaans_control, personio
 from sandbox.state import SandboxState
 
 
@@ -16,6 +16,11 @@ def create_sandbox_app(state: SandboxState | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     app.register_blueprint(bamboohr.bp)
     app.register_blueprint(personio.bp)
+    for name, (prefix, _environment) in hibob.PREFIXES.items():  # Bob's production host and its sandbox host
+        app.register_blueprint(hibob.bp, url_prefix=prefix, name=name)
+    app.register_blueprint(humaans.bp)
+    app.register_blueprint(hibob_control.bp)
+    app.register_blueprint(humaans_control.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(control_ops.bp)
     return app

@@ -28,7 +28,10 @@ def _describe(tenant: Tenant) -> dict[str, Any]:
     base = request.host_url.rstrip("/")
     info = {"kind": tenant.kind, "key": tenant.key, "company_id": tenant.company_id, "people": len(tenant.people),
             "rate_limited": tenant.limits is not None, "latency": tenant.latency}
-    if tenant.kind == "bamboohr":
+    describe = getattr(tenant, "describe", None)  # a tenant of an HR system with its own modules says itself
+    if describe is not None:
+        info.update(describe(base))
+    elif tenant.kind == "bamboohr":
         info.update(subdomain=tenant.key, base_url=f"{base}/bamboohr/{{subdomain}}",
                     hidden_fields=sorted(tenant.hidden_fields), integer_ids=tenant.integer_ids,
                     wrapped_values=tenant.wrapped_values)

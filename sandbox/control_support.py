@@ -59,6 +59,7 @@ def read_body() -> dict[str, Any]:
 def tenant_of(kind: str, key: str) -> Tenant:
     state = sandbox_state()
     found = {"bamboohr": state.bamboohr_tenant, "personio": state.personio_tenant}.get(kind, lambda _: None)(key)
+    found = found if found is not None else state.tenant(kind, key)
     if found is None:
         raise ControlError(404, f"no {kind} tenant {key!r}")
     return found

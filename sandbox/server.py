@@ -13,6 +13,8 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from sandbox import webhooks
 from sandbox.app import create_sandbox_app
+from sandbox.hibob_tenant import add_hibob_tenant
+from sandbox.humaans_tenant import add_humaans_tenant
 from sandbox.state import SandboxState
 from sandbox.tenants import BambooHRTenant, PersonioTenant
 
@@ -55,6 +57,19 @@ class SandboxServer:
     @property
     def personio_base_url(self) -> str:
         return f"{self.url}/personio"
+
+    @property
+    def hibob_base_url(self) -> str:
+        return f"{self.url}/hibob"
+
+    @property
+    def hibob_sandbox_base_url(self) -> str:
+        """Bob's sandbox environment (service users created there)."""
+        return f"{self.url}/hibob-sandbox"
+
+    @property
+    def humaans_base_url(self) -> str:
+        return f"{self.url}/humaans"
 
     def start(self) -> "SandboxServer":
         app = create_sandbox_app(self.state)
@@ -113,8 +128,11 @@ def default_state(employees: int, seed: int = 1, *,
 
 def serve(port: int = 8081, employees: int = 100, *, host: str = "127.0.0.1", seed: int = 1,
           echo: Callable[[str], None] = print, rate_limited: bool = True) -> None:
-    """`hrsync sandbox`: serve a default BambooHR and Personio tenant until interrupted."""
+    """`hrsync sandbox`: serve a default BambooHR, Personio, HiBob and Humaans tenant until interrupted."""
     state, bamboo, perso = default_state(employees, seed, rate_limited=rate_limited)
+    bob = add_hibob_tenant(state, f"SERVICE-{secrets.randbelow(10**6):06d}", f"sandbox-{secrets.token_hex(16)}",
+                           employees, seed + 2, rate_limited=rate_limited)
+    humaans = add_humaans_tenant(state, "sandbox-company", employees, seed + 3, rate_limited=rate_limited)
     server = make_server(host, port, create_sandbox_app(state), threaded=True, request_handler=QuietHandler)
     url = f"http://{host}:{server.port}"
     # These are throwaway sandbox credentials; printing them is the point of this command.
@@ -123,9 +141,12 @@ def serve(port: int = 8081, employees: int = 100, *, host: str = "127.0.0.1", se
          f"  api_key={bamboo.api_key}")
     echo(f"  Personio  PERSONIO_BASE_URL={url}/personio  client_id={perso.client_id}"
          f"  client_secret={perso.client_secret}")
+    echo(f"  HiBob     base URL {url}/hibob  service_user_id={bob.service_user_id}  service_user_token={bob.token}")
+    echo(f"  Humaans   base URL {url}/humaans  access_token={humaans.grant()}")
     echo(f"  control   {url}/_sandbox/tenants")
-    echo("  rate limits " + ("as published (Personio: 300 listing requests a minute in bursts of 15; BambooHR: a "
-                             "guessed 20 per 5 s)" if rate_limited else "off"))
+    echo("  rate limits " + ("as published (Personio: 300 listing requests a minute in bursts of 15; HiBob: 50 "
+                             "searches a minute; BambooHR: a guessed 20 per 5 s; Humaans: a guessed 12 per 2 s)"
+                             if rate_limited else "off"))
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -39,6 +39,8 @@ class SandboxState:
         self._lock = threading.RLock()
         self._bamboohr: dict[str, BambooHRTenant] = {}
         self._personio: dict[str, PersonioTenant] = {}
+        # Tenants of the HR systems that bring their own modules (sandbox.hibob, sandbox.humaans), by (kind, key).
+        self._others: dict[tuple[str, str], Tenant] = {}
         self._token_owner: dict[str, PersonioTenant] = {}
         # Personio's v1 limit per address: every rate-limited credential of this sandbox is called from one.
         self._personio_address = Window(PERSONIO_V1_PER_ADDRESS_PER_MINUTE, 60.0)
@@ -106,15 +108,27 @@ class SandboxState:
         with self._lock:
             return self._personio.get(client_id)
 
+    def add_tenant(self, tenant: Tenant) -> Tenant:
+        """Serve a tenant built by its HR system's own module; it replaces one of the same kind and key."""
+        with self._lock:
+            self._others[(tenant.kind, tenant.key)] = tenant
+        return tenant
+
+    def tenant(self, kind: str, key: str) -> Tenant | None:
+        """A tenant added with `add_tenant`."""
+        with self._lock:
+            return self._others.get((kind, key))
+
     def tenants(self) -> list[Tenant]:
         with self._lock:
-            return [*self._bamboohr.values(), *self._personio.values()]
+            return [*self._bamboohr.values(), *self._personio.values(), *self._others.values()]
 
     def reset(self) -> None:
         """Forget every tenant (control API `POST /_sandbox/reset`)."""
         with self._lock:
             self._bamboohr.clear()
             self._personio.clear()
+            self._others.clear()
             self._token_owner.clear()
 
     # -- Personio tokens -----------------------------------------------------------------------

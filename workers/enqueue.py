@@ -21,7 +21,7 @@ from store.enums import SyncMode, SyncStatus
 from store.repositories import companies, integrations, sync_runs
 from workers import queueing
 from workers.bootstrap import Services
-from workers.errors import NotConfigured, QueueUnavailable
+from workers.errors import NotConfigured, QueueUnavailable, RequestInProgress
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def queue_sync(services: Services, redis: Redis, company_id: str, mode: SyncMode
     except RedisError as error:
         raise QueueUnavailable(UNREACHABLE) from error
     if not acquired:
-        raise QueueUnavailable("another request for this company's sync is still being handled; try again shortly")
+        raise RequestInProgress("another request for this company's sync is still being handled; try again shortly")
     try:
         return _waiting(services, redis, company_id, mode) or _queue_new(services, redis, company_id, mode, retry)
     finally:

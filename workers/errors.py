@@ -11,3 +11,7 @@ class NotConfigured(PipelineError):
 
 class QueueUnavailable(PipelineError):
     """Redis did not answer: nothing was queued; the caller should try again shortly."""
+
+
+class RequestInProgress(QueueUnavailable):
+    """Another request for the company's sync holds its lock: Redis answers, try again in a moment."""

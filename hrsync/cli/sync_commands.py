@@ -48,7 +48,7 @@ def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
     from redis import Redis
 
     from workers.enqueue import queue_sync
-    from workers.errors import NotConfigured, QueueUnavailable
+    from workers.errors import NotConfigured, QueueUnavailable, RequestInProgress
 
     mode = "full" if full else "incremental"
     with opened_services(app) as services:
@@ -60,8 +60,10 @@ def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
             except NotConfigured:
                 raise UserError(f"{target.name} has no HR integration yet: run `hrsync integration set` "
                                 "first") from None
-            except QueueUnavailable as error:
-                raise UserError(f"{error} (nothing was queued; check REDIS_URL if it persists)") from None
+            except RequestInProgress as error:
+                raise UserError(str(error)) from None
+            except QueueUnavailable:
+                raise UserError("cannot reach Redis (check REDIS_URL): nothing was queued") from None
             sync_id = queued.id
             if queued.already_queued:
                 click.echo(f"sync {sync_id} of {target.name} was already queued: no second one queued")

@@ -176,3 +176,24 @@ def test_serve_prints_working_base_urls_and_credentials():
         process.terminate()
         process.wait(timeout=10)
         process.stdout.close()
+
+
+def test_serve_prints_working_hibob_and_humaans_credentials():
+    process = subprocess.Popen([sys.executable, "-u", "-c",
+                                "from sandbox.server import serve; serve(port=0, employees=7)"],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        lines = [process.stdout.readline() for _ in range(5)]
+        bob, humaans = lines[3].split(), lines[4].split()
+        words = dict(w.split("=", 1) for w in bob + humaans if "=" in w)
+        found = requests.post(f"{bob[bob.index('URL') + 1]}/v1/people/search", timeout=10,
+                              json={"fields": ["root.id"], "showInactive": True},
+                              auth=(words["service_user_id"], words["service_user_token"])).json()
+        assert len(found["employees"]) == 7
+        people = requests.get(f"{humaans[humaans.index('URL') + 1]}/api/people", timeout=10,
+                              headers={"Authorization": f"Bearer {words['access_token']}"}).json()
+        assert people["total"] == 7
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()

@@ -49,3 +49,24 @@ def test_a_gateway_error_keeps_the_ordinary_backoff(slept):
     retry.sleep(response)
 
     assert all(wait < MIN_THROTTLED_WAIT for wait in slept)
+
+
+def test_a_429_without_retry_after_waits_until_the_window_resets(slept, monkeypatch):
+    """HiBob sends X-RateLimit-Reset (epoch seconds) and no documented Retry-After: the retry waits for the reset."""
+    monkeypatch.setattr("providers.http.time.time", lambda: 1_800_000_000.0)
+    monkeypatch.setattr("providers.http.random.random", lambda: 0.0)
+    retry, response = _after(429, {"X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "0",
+                                   "X-RateLimit-Reset": "1800000012"})
+
+    retry.sleep(response)
+
+    assert slept == [12.0]
+
+
+def test_a_reset_far_away_is_capped_like_retry_after(slept, monkeypatch):
+    monkeypatch.setattr("providers.http.time.time", lambda: 1_800_000_000.0)
+    retry, response = _after(429, {"X-RateLimit-Reset": "1800000100"})
+
+    retry.sleep(response)
+
+    assert slept and slept[0] <= 60

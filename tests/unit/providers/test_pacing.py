@@ -11,7 +11,8 @@ import pytest
 from redis import Redis
 
 from providers.base import ProviderSettings
-from providers.pacing import BAMBOOHR, PERSONIO_AUTH, PERSONIO_EMPLOYEES, Pacer, pace_key
+from providers.pacing import (BAMBOOHR, HIBOB_METADATA, HIBOB_SEARCH, HUMAANS, PERSONIO_AUTH, PERSONIO_EMPLOYEES,
+                              Pacer, pace_key)
 from providers.personio_client import PersonioClient
 from tests import secret_registry
 
@@ -114,6 +115,41 @@ def test_an_empty_bucket_reported_by_the_server_holds_the_next_call(clock):
     assert pacer.wait((PERSONIO_EMPLOYEES, key)) == pytest.approx(0.2)
     pacer.observe(key, {"X-RateLimit-Remaining": "7"})
     assert pacer.wait((PERSONIO_EMPLOYEES, key)) == 0
+
+
+def test_hibob_search_stays_under_fifty_a_minute(clock):
+    """HiBob allows 50 searches a minute: 48 go at once, the next waits for the first to leave the window."""
+    pacer = Pacer.local(sleep=clock.sleep, clock=clock.time)
+    key = pace_key("hibob", "https://api.hibob.com", "SERVICE-1")
+    started = clock.now
+    for _ in range(48):
+        pacer.wait((HIBOB_SEARCH, key))
+    assert clock.slept == []
+    for _ in range(52):
+        pacer.wait((HIBOB_SEARCH, key))
+    assert 119.9 <= clock.now - started <= 121  # 100 searches: 48, 48 a minute later, then 4 more
+    assert pacer.wait((HIBOB_METADATA, key)) == 0  # the field list counts against its own budget
+
+
+def test_humaans_is_paced_to_five_a_second(clock):
+    pacer = Pacer.local(sleep=clock.sleep, clock=clock.time)
+    key = pace_key("humaans", "https://app.humaans.io", "token")
+    started = clock.now
+    for _ in range(50):
+        pacer.wait((HUMAANS, key))
+    assert 8.9 <= clock.now - started <= 9.2
+
+
+@pytest.mark.parametrize("reset, expected", [("1800000007", 7.0), ("3", 3.0), ("1799999990", 0.0),
+                                             ("1800009999", 120.0)],
+                         ids=["epoch", "delay", "past", "absurd-capped"])
+def test_an_exhausted_window_holds_the_next_call_until_its_reset(clock, reset, expected):
+    """HiBob's X-RateLimit-Reset is the window's end in epoch seconds: nothing is sent before it."""
+    pacer = Pacer.local(sleep=clock.sleep, clock=clock.time)
+    key = pace_key("hibob", "https://api.hibob.com", "SERVICE-1")
+    pacer.observe(key, {"X-RateLimit-Limit": "50", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
+
+    assert pacer.wait((HIBOB_SEARCH, key)) == pytest.approx(expected)
 
 
 def test_redis_away_the_process_paces_itself_and_says_so(clock, caplog):
