@@ -207,6 +207,7 @@ class FuzzyIndex:
             for variant in variants:
                 words.update(variant[:_MAX_BLOCK_TOKENS])
         self._typos = _TypoIndex(words)
+        self._respellings: dict[str, set[str]] = {}  # word → its nicknames and near words, as asked
 
     def similar(self, variants: Iterable[Tokens], threshold: float) -> list[Scored]:
         """Stakeholders scoring at least `threshold` against any variant, best first, then by id."""
@@ -231,7 +232,10 @@ class FuzzyIndex:
             return keys
         for at, token in enumerate(capped):
             others = capped[:at] + capped[at + 1:]
-            for word in relatives(token) | self._typos.near(token):
+            respelled = self._respellings.get(token)
+            if respelled is None:  # first names and surnames recur across a sync's queries
+                respelled = self._respellings[token] = self._typos.near(token) | relatives(token)
+            for word in respelled:
                 if word:
                     keys.update(f"{word} {other[0]}" for other in others)
                     keys.update(f"{other} {word[0]}" for other in others)

@@ -62,7 +62,7 @@ class Buckets:
 class StakeholderIndex:
     """The unlinked stakeholders, and stakeholders by link, identifier, name key and e-mail.
 
-    Name buckets hold only unlinked stakeholders: a linked one belongs to its HR record; each
+    Name and e-mail buckets hold only unlinked stakeholders: a linked one belongs to its HR record; each
     of a stakeholder's keys (its umlauts spelled out or not) leads to it. `keys` holds the plain
     name key of each unlinked stakeholder that has one. Identifiers and e-mails are keyed by
     `identifier_key` and `email_key`; `by_zeros` holds the identifiers with leading zeros, keyed
@@ -94,17 +94,17 @@ class StakeholderIndex:
                     by_identifier.add(identifier, stakeholder)
                     if identifier[0] == "0" and zeros_key(identifier):
                         by_zeros.add(zeros_key(identifier), stakeholder)
-            email = stakeholder.email
-            if email is not None:
-                email = email.strip().casefold() if email.isascii() else email_key(email)
-                if email and mail_one.setdefault(email, stakeholder) is not stakeholder:  # Buckets.add, inlined
-                    mail_many.setdefault(email, [mail_one[email]]).append(stakeholder)
             if stakeholder.hr_remote_id is not None:
                 # The registry keeps links unique; should it not, the lowest id wins.
                 if stakeholder.hr_provider == provider:
                     by_link.setdefault(stakeholder.hr_remote_id, stakeholder)
                 continue
             unlinked.append(stakeholder)
+            email = stakeholder.email
+            if email is not None:
+                email = email.strip().casefold() if email.isascii() else email_key(email)
+                if email and mail_one.setdefault(email, stakeholder) is not stakeholder:  # Buckets.add, inlined
+                    mail_many.setdefault(email, [mail_one[email]]).append(stakeholder)
             names = stakeholder_name_keys(stakeholder.name, stakeholder.first_name, stakeholder.last_name)
             if names:
                 for key in names:
@@ -122,9 +122,11 @@ class StakeholderIndex:
     def carrying_but_zeros(self, identifier: str | None) -> list[Stakeholder]:
         """The stakeholders whose identifier is this one only once leading zeros are dropped on both."""
         key = identifier_key(identifier)
-        if key is None or not zeros_key(key):
-            return []
+        if key is None or (key[0] != "0" and not self.by_zeros._one):
+            return []  # no leading zeros on either side: the common case
         bare = zeros_key(key)
+        if not bare:
+            return []
         found = {s.id: s for s in self.by_zeros.get(bare)}
         if bare != key:
             found.update((s.id, s) for s in self.by_identifier.get(bare))
@@ -134,5 +136,5 @@ class StakeholderIndex:
         return self.by_name.get(key)
 
     def mailed(self, email: str | None) -> list[Stakeholder]:
-        """Every stakeholder, linked or not, with this e-mail address (case aside)."""
+        """The unlinked stakeholders with this e-mail address (case aside)."""
         return self.by_email.get(email_key(email))

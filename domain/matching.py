@@ -12,7 +12,7 @@ from domain.claims import Claims
 from domain.decisions import Decisions
 from domain.employee import Employee
 from domain.fuzzy import FuzzyIndex
-from domain.index import StakeholderIndex, email_key
+from domain.index import StakeholderIndex
 from domain.items import create_item, in_full_order, matched, review_item, skip_item
 from domain.policy import SyncPolicy
 from domain.proposal import owned_reader
@@ -41,7 +41,7 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
     with _collector_paused():
         index = StakeholderIndex.build(stakeholders, policy.provider)
         items, subjects, holders = screen(employees, index, policy, decisions)
-        run = _Run(index, policy, decisions, holders, subjects, {})
+        run = _Run(index, policy, decisions, holders)
         unlinked = _follow_links(subjects, run, items)
         outcomes, claims = _settle(unlinked, run)
         items.extend(_decide(unlinked, outcomes, claims, run))
@@ -50,15 +50,12 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
 
 @dataclass(frozen=True, slots=True)
 class _Run:
-    """What every rule of one match call reads; `holders`: identifier key → remote id in this fetch;
-    `mail`: remote id → e-mail key of this fetch's employees, filled when first needed."""
+    """What every rule of one match call reads; `holders`: identifier key → remote id in this fetch."""
 
     index: StakeholderIndex
     policy: SyncPolicy
     decisions: Decisions
     holders: dict[str, str]
-    subjects: list[Subject]
-    mail: dict[str, str | None]
 
     def checked(self, subject: Subject, outcome: Outcome) -> Outcome:
         """A match stands unless its identifier write would collide."""
@@ -71,20 +68,6 @@ class _Run:
         if isinstance(outcome, Stakeholder) and not self.policy.manages(outcome.group):
             return Review(Reason.UNMANAGED_GROUP, (outcome.id,))
         return self.checked(subject, outcome)
-
-    def keeps_email(self, stakeholder: Stakeholder, sure: Mapping[int, str]) -> bool:
-        """Whether the stakeholder still has its e-mail once this change set is applied: not when the
-        employee it is linked to, or surely matched by, writes another one."""
-        if "email" not in self.policy.owned_fields:
-            return True
-        owner = stakeholder.hr_remote_id if stakeholder.hr_provider == self.policy.provider else None
-        owner = owner if owner is not None else sure.get(stakeholder.id)
-        if owner is None:
-            return True
-        if not self.mail:
-            self.mail.update((s.remote_id, email_key(s.employee.email)) for s in self.subjects)
-        written = self.mail.get(owner)
-        return written is None or written == email_key(stakeholder.email)
 
 
 @contextmanager
@@ -190,8 +173,7 @@ def _decide(subjects: list[Subject], outcomes: Mapping[str, Outcome], claims: Cl
             if claims.contested(outcome.id):
                 outcome = Review(Reason.CONTESTED_MATCH, (outcome.id,))
             else:
-                outcome = email_conflict(subject, outcome, run.index, run.decisions,
-                                         lambda other: run.keeps_email(other, claims.sure)) or outcome
+                outcome = email_conflict(subject, outcome, run.index, run.decisions, claims.sure) or outcome
         if outcome is None:
             outcome = (by_email(subject, run.index, run.policy, run.decisions, claims.sure)
                        or by_similar_name(subject, _fuzzy(fuzzy, run.index, claims), run.policy,

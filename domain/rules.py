@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Callable, Mapping
+from typing import Mapping
 
 from domain.changeset import Reason
 from domain.decisions import Decisions
@@ -136,8 +136,7 @@ def by_name(subject: Subject, index: StakeholderIndex, policy: SyncPolicy, decis
 def by_email(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
              decisions: Decisions, claims: Claims) -> Outcome:
     """Rule 4 alone: same e-mail, compatible identifier → review only (e-mail is brittle)."""
-    found = [s for s in index.mailed(subject.employee.email)
-             if not s.linked and _open(subject, s, policy, decisions, claims)]
+    found = [s for s in index.mailed(subject.employee.email) if _open(subject, s, policy, decisions, claims)]
     return Review(Reason.EMAIL_ONLY, _ids(found)) if found else None
 
 
@@ -157,12 +156,11 @@ def _open(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy,
 
 
 def email_conflict(subject: Subject, stakeholder: Stakeholder, index: StakeholderIndex, decisions: Decisions,
-                   keeps_email: Callable[[Stakeholder], bool]) -> Review | None:
-    """A match found by identifier or name while the employee's e-mail belongs to another stakeholder.
+                   claims: Claims) -> Review | None:
+    """A match found by identifier or name while the employee's e-mail is another unlinked stakeholder's.
 
-    The e-mail then points elsewhere (a namesake, a duplicate row), and merging would leave two
-    rows with one address. `keeps_email` says whether that other stakeholder still has the address
-    once this change set is applied (its own employee may be moving it).
+    The e-mail then points elsewhere (a namesake, a duplicate row), and merging would leave two rows
+    with one address. A row another employee of this fetch surely takes is theirs, not a pointer.
     """
     mine = subject.employee.email
     if mine is None or mine == stakeholder.email:
@@ -170,8 +168,8 @@ def email_conflict(subject: Subject, stakeholder: Stakeholder, index: Stakeholde
     mail = email_key(mine)
     if mail is None or email_key(stakeholder.email) == mail:
         return None
-    others = [s for s in index.by_email.get(mail) if s.id != stakeholder.id
-              and decisions.allows(subject.remote_id, s.id) and keeps_email(s)]
+    others = [s for s in index.by_email.get(mail) if s.id != stakeholder.id and not _taken(subject, s, claims)
+              and decisions.allows(subject.remote_id, s.id)]
     return Review(Reason.EMAIL_CONFLICT, _ids([stakeholder, *others])) if others else None
 
 

@@ -245,7 +245,11 @@ RULES = {
         [employee("1", "Tom", "Becker", email="tom.b@x.de")],
         [named(10, "Tom Becker", email="tom@x.de"), named(11, "Thomas Becker", email="TOM.B@x.de")],
         [("review", "1", "email_conflict", None, (10, 11))]),
-    "email-on-a-row-whose-employee-moves-it-away": Case(
+    "email-on-a-row-another-employee-surely-takes-is-theirs": Case(
+        [employee("1", "Tom", "Becker", email="tom.b@x.de"), employee("2", "Zoe", "Stone", unique_identifier="E5")],
+        [named(10, "Tom Becker"), named(11, "Zoe Stone", unique_identifier="E5", email="tom.b@x.de")],
+        [("update", "1", None, 10, ()), ("link", "2", None, 11, ())]),
+    "email-on-a-row-linked-to-another-employee-is-theirs": Case(
         [employee("1", "Tom", "Becker", email="tom.b@x.de"), employee("2", "Thomas", "Becker", email="thomas@x.de")],
         [named(10, "Tom Becker"), linked(11, "2", "Thomas Becker", email="tom.b@x.de")],
         [("update", "1", None, 10, ()), ("update", "2", None, 11, ())]),
