@@ -30,6 +30,11 @@ ACTIONABLE_KINDS = frozenset({ChangeKind.CREATE, ChangeKind.UPDATE, ChangeKind.L
 class Reason(StrEnum):
     AMBIGUOUS_NAME = "ambiguous_name"
     IDENTIFIER_CONFLICT = "identifier_conflict"
+    IDENTIFIER_NAME_MISMATCH = "identifier_name_mismatch"
+    IDENTIFIER_LEADING_ZEROS = "identifier_leading_zeros"
+    UNMANAGED_GROUP = "unmanaged_group"
+    MIDDLE_NAME_CONFLICT = "middle_name_conflict"
+    EMAIL_CONFLICT = "email_conflict"
     SIMILAR_NAME = "similar_name"
     EMAIL_ONLY = "email_only"
     DUPLICATE_IDENTIFIER = "duplicate_identifier"

@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from domain.changeset import ChangeItem, ChangeKind, FieldChange, Reason
-from domain.names import detect_format, format_name
+from domain.names import detect_format, format_name, without_invisible
 from domain.policy import SyncPolicy, TerminationPolicy
 from domain.proposal import GROUP, NAME, as_text, owned_targets, stakeholder_values
 from domain.stakeholder import SYNCED_FIELDS, Stakeholder
@@ -33,8 +33,12 @@ def field_changes(stakeholder: Stakeholder, proposed: Mapping[str, str],
 
 
 def _same(target: str, old: str | None, new: str) -> bool:
+    """Equal, or different only in what nobody can see (a zero-width space, a soft hyphen): no change to
+    propose. HR's text is written as it is; e-mail case never matters."""
     if old is None:
         return False
+    if not (old.isascii() and new.isascii()):
+        old, new = without_invisible(old).strip(), without_invisible(new).strip()
     if target == "email":
         return old.casefold() == new.casefold()
     return old == new
@@ -71,6 +75,8 @@ def group_change(stakeholder: Stakeholder, implied: str | None, terminated: bool
     `implied` is the group the HR record speaks for (see proposal.implied_group).
     """
     current = stakeholder.group
+    if not policy.manages(current):
+        return None, False  # an investor's or advisor's row keeps its group, whatever HR says
     if terminated:
         wanted = policy.termination_policy is TerminationPolicy.PROPOSE_GROUP
         if wanted and current != policy.ex_employee_group:

@@ -1,4 +1,8 @@
-"""Close-but-not-equal names: a blocking index plus a rapidfuzz score, for review only."""
+"""Close-but-not-equal names: a blocking index plus a score, for review only (and to confirm identifiers).
+
+Close means a typo (one in each word at most), a nickname from a curated dataset, initials for
+names, particles written together or apart, a missing middle name, or another word order.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,10 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from domain.names import name_tokens
+from domain.nicknames import relatives
 from domain.stakeholder import Stakeholder
 
 # Tokens a name contributes to blocking; beyond this a hostile 10k-character name would explode
@@ -16,6 +22,12 @@ from domain.stakeholder import Stakeholder
 _MAX_BLOCK_TOKENS = 8
 # A nickname must be at least this long to count as a prefix of the full name ("Alex"/"Alexander").
 _MIN_PREFIX = 3
+# Words shorter than this take no typo: "Tom" and "Tim", "Li" and "Lu" are other names.
+_MIN_TYPO_LENGTH = 4
+# The score of two names with one typo in each of their words: close enough to offer.
+_TYPO_SCORE = 88.0
+# The score of two names that differ only in spacing ("Vanderbeek" / "Van der Beek").
+_SPACING_SCORE = 98.0
 
 Tokens = tuple[str, ...]
 
@@ -42,8 +54,8 @@ def stakeholder_variants(stakeholder: Stakeholder, key: str | None = None) -> tu
 def blocking_keys(tokens: Tokens) -> set[str]:
     """Two names share a key when they share one token and the initial of another.
 
-    That catches a typo in any other token, a nickname prefix, an extra middle name and any word
-    order; a one-word name is keyed by its token alone.
+    That catches a typo in any other token, a nickname prefix, initials, an extra middle name,
+    particles written apart and any word order; a one-word name is keyed by its token alone.
     """
     capped = tokens[:_MAX_BLOCK_TOKENS]
     if len(capped) == 1:
@@ -52,27 +64,39 @@ def blocking_keys(tokens: Tokens) -> set[str]:
 
 
 def similarity(a: Tokens, b: Tokens) -> float:
-    """0-100, deliberately generous (it only ever proposes a review).
+    """0-100, deliberately generous (it only ever proposes a review or confirms an identifier).
 
-    The best of: sorted-token edit similarity (typos, word order); token-set similarity when
-    two or more words agree (missing or extra middle name); and the edit similarity after
-    expanding nickname prefixes to the full word they begin.
+    The best of: sorted-token edit similarity (a typo, word order); token-set similarity when
+    two or more words agree (missing or extra middle name); the edit similarity after expanding
+    nickname prefixes, initials and dataset nicknames to the other name's word; the same words
+    spaced differently; and one typo in every word.
     """
-    score = fuzz.ratio(" ".join(a), " ".join(b))
+    joined_a, joined_b = " ".join(a), " ".join(b)
+    score = fuzz.ratio(joined_a, joined_b)
+    if score == 100:
+        return score
     if len(set(a) & set(b)) >= 2:
-        score = max(score, fuzz.token_set_ratio(" ".join(a), " ".join(b)))
+        score = max(score, fuzz.token_set_ratio(joined_a, joined_b))
     if max(len(a), len(b)) > _MAX_BLOCK_TOKENS:
         return score  # nobody's nickname hides in a hostile wall of words; spare the quadratic scan
     expanded_a, expanded_b = _expand(a, b), _expand(b, a)
     if (expanded_a, expanded_b) != (a, b):
         score = max(score, fuzz.ratio(" ".join(expanded_a), " ".join(expanded_b)))
+    nicknamed = _nicknamed(a, b)
+    if nicknamed != a:
+        score = max(score, fuzz.ratio(" ".join(nicknamed), joined_b))
+    if score < _SPACING_SCORE and respaced(a, b):
+        score = _SPACING_SCORE
+    if score < _TYPO_SCORE and _typo_in_each_word(a, b):
+        score = _TYPO_SCORE
     return score
 
 
 def _expand(tokens: Tokens, other: Tokens) -> Tokens:
+    """Each word replaced by the longer word of `other` it begins: a prefix ("alex") or an initial ("k")."""
     def full(token: str) -> str:
         """The alphabetically first longer word of `other` that `token` begins, else `token`."""
-        if len(token) < _MIN_PREFIX:
+        if 1 < len(token) < _MIN_PREFIX:
             return token
         first = None  # a loop, not sorted(...)[0]: this runs for every scored pair of a sync
         for word in other:
@@ -83,6 +107,78 @@ def _expand(tokens: Tokens, other: Tokens) -> Tokens:
     return tuple(sorted(map(full, tokens)))
 
 
+def _nicknamed(tokens: Tokens, other: Tokens) -> Tokens:
+    """Each word `other` lacks replaced by a word of `other` the nickname dataset relates it to."""
+    words = set(other)
+
+    def known(token: str) -> str:
+        if token in words:
+            return token
+        related = words & relatives(token)
+        return min(related) if related else token
+
+    return tuple(sorted(map(known, tokens)))
+
+
+def respaced(a: Tokens, b: Tokens) -> bool:
+    """The same letters in words spaced or joined differently: "vanderbeek" / "van der beek",
+    "elamin" / "el amin", "annmarie" / "ann marie" (the words outside these agree)."""
+    rest_a, rest_b = list(a), list(b)
+    for token in a:
+        if token in rest_b:
+            rest_a.remove(token)
+            rest_b.remove(token)
+    if not rest_a or not rest_b or len(rest_a) == len(rest_b):
+        return False
+    whole, pieces = (rest_a, rest_b) if len(rest_a) < len(rest_b) else (rest_b, rest_a)
+    if "".join(sorted("".join(whole))) != "".join(sorted("".join(pieces))):
+        return False  # not even the same letters: spare the search
+    for word in sorted(whole, key=len, reverse=True):
+        left = _spell(word, pieces)
+        if left is None:
+            return False
+        pieces = left
+    return not pieces
+
+
+def _spell(word: str, pieces: list[str]) -> list[str] | None:
+    """The pieces left after writing `word` as some of them joined in some order, or None."""
+    if not word:
+        return pieces
+    for at, piece in enumerate(pieces):
+        if word.startswith(piece):
+            left = _spell(word[len(piece):], pieces[:at] + pieces[at + 1:])
+            if left is not None:
+                return left
+    return None
+
+
+def _typo_in_each_word(a: Tokens, b: Tokens) -> bool:
+    """Same number of words, each paired with one at most one typo away ("jon smit" / "john smith").
+
+    Words shorter than four letters must agree exactly, and at least one word must have a typo
+    (else the names are equal and no near miss).
+    """
+    if len(a) != len(b) or len(a) < 2:
+        return False
+    left = list(b)
+    for token in a:
+        partner = next((word for word in left if word == token), None)
+        if partner is None:
+            partner = next((word for word in left if min(len(word), len(token)) >= _MIN_TYPO_LENGTH
+                            and OSA.distance(token, word, score_cutoff=1) <= 1), None)
+        if partner is None:
+            return False
+        left.remove(partner)
+    return True
+
+
+def best_similarity(mine: Iterable[Tokens], theirs: Iterable[Tokens]) -> float:
+    """The best score between any variant of one name and any of the other (0 when either has none)."""
+    theirs = tuple(theirs)
+    return max((similarity(a, b) for a in mine for b in theirs), default=0.0)
+
+
 @dataclass(frozen=True, slots=True)
 class Scored:
     stakeholder: Stakeholder
@@ -90,12 +186,17 @@ class Scored:
 
 
 class FuzzyIndex:
-    """Stakeholders by blocking key; a query scores only the stakeholders it shares a key with."""
+    """Stakeholders by blocking key; a query scores only the stakeholders it shares a key with.
+
+    A query also tries its words' dataset nicknames and the registry's words one typo away, so
+    that "Ted Smith" finds "Edward Smith" and "Jon Smit" finds "John Smith" (no shared word).
+    """
 
     def __init__(self, stakeholders: Iterable[Stakeholder], keys: Mapping[int, str]) -> None:
         """`keys`: the name key of each stakeholder that has one (see StakeholderIndex)."""
         self._variants: dict[int, tuple[Tokens, ...]] = {}
         self._blocks: dict[str, list[Stakeholder]] = defaultdict(list)
+        words: set[str] = set()
         for stakeholder in stakeholders:
             variants = stakeholder_variants(stakeholder, keys.get(stakeholder.id))
             self._variants[stakeholder.id] = variants
@@ -103,19 +204,69 @@ class FuzzyIndex:
                 set().union(*map(blocking_keys, variants)))
             for block in block_keys:
                 self._blocks[block].append(stakeholder)
+            for variant in variants:
+                words.update(variant[:_MAX_BLOCK_TOKENS])
+        self._typos = _TypoIndex(words)
+        self._respellings: dict[str, set[str]] = {}  # word → its nicknames and near words, as asked
 
     def similar(self, variants: Iterable[Tokens], threshold: float) -> list[Scored]:
         """Stakeholders scoring at least `threshold` against any variant, best first, then by id."""
         variants = tuple(variants)
-        keys = set().union(*map(blocking_keys, variants)) if variants else set()
+        keys: set[str] = set()
+        for variant in variants:
+            keys |= blocking_keys(variant)
+            keys |= self._respelled_keys(variant)
         seen: dict[int, Stakeholder] = {}
         for key in keys:
             for stakeholder in self._blocks.get(key, ()):
                 seen[stakeholder.id] = stakeholder
-        scored = [Scored(s, self._score(variants, s.id)) for s in seen.values()]
+        scored = [Scored(s, best_similarity(variants, self._variants[s.id])) for s in seen.values()]
         hits = [hit for hit in scored if hit.score >= threshold]
         return sorted(hits, key=lambda hit: (-hit.score, hit.stakeholder.id))
 
-    def _score(self, variants: tuple[Tokens, ...], stakeholder_id: int) -> float:
-        return max(similarity(mine, theirs)
-                   for mine in variants for theirs in self._variants[stakeholder_id])
+    def _respelled_keys(self, tokens: Tokens) -> set[str]:
+        """Blocking keys with one word replaced by a nickname of it or a registry word one typo away."""
+        capped = tokens[:_MAX_BLOCK_TOKENS]
+        keys: set[str] = set()
+        if len(capped) < 2:
+            return keys
+        for at, token in enumerate(capped):
+            others = capped[:at] + capped[at + 1:]
+            respelled = self._respellings.get(token)
+            if respelled is None:  # first names and surnames recur across a sync's queries
+                respelled = self._respellings[token] = self._typos.near(token) | relatives(token)
+            for word in respelled:
+                if word:
+                    keys.update(f"{word} {other[0]}" for other in others)
+                    keys.update(f"{other} {word[0]}" for other in others)
+        return keys
+
+
+class _TypoIndex:
+    """The registry's words by their one-letter deletions: the words one typo away from a query word.
+
+    Symmetric deletion: two words one substitution, insertion, deletion or swap apart share a
+    deletion (or one is a deletion of the other). Kept to distinct words, a few per name.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self._words = frozenset(word for word in words if len(word) >= _MIN_TYPO_LENGTH)
+        self._by_deletion: dict[str, list[str]] = defaultdict(list)
+        for word in self._words:
+            for deleted in _deletions(word):
+                self._by_deletion[deleted].append(word)
+
+    def near(self, token: str) -> set[str]:
+        if len(token) < _MIN_TYPO_LENGTH:
+            return set()
+        found = set(self._by_deletion.get(token, ()))
+        for deleted in _deletions(token):
+            if deleted in self._words:
+                found.add(deleted)
+            found.update(self._by_deletion.get(deleted, ()))
+        found.discard(token)
+        return found
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:at] + word[at + 1:] for at in range(len(word))}

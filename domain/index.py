@@ -6,9 +6,29 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Iterable
 
-from domain.names import stakeholder_name_key
-from domain.proposal import as_text
+from domain.names import stakeholder_name_keys, visible_text
 from domain.stakeholder import Stakeholder
+
+
+def identifier_key(value: str | None) -> str | None:
+    """How identifiers compare: invisible characters and surrounding space dropped, case ignored."""
+    if value is None:
+        return None
+    key = (value if value.isascii() else visible_text(value)).strip()
+    return key.casefold() if key else None
+
+
+def email_key(value: str | None) -> str | None:
+    """How e-mail addresses compare: invisible characters and surrounding space dropped, case ignored."""
+    if value is None:
+        return None
+    text = (value if value.isascii() else visible_text(value)).strip()
+    return text.casefold() if text else None
+
+
+def zeros_key(key: str) -> str:
+    """An identifier key without its leading zeros ("0042" → "42"): such look-alikes are only reviewed."""
+    return key.lstrip("0")
 
 
 class Buckets:
@@ -42,13 +62,17 @@ class Buckets:
 class StakeholderIndex:
     """The unlinked stakeholders, and stakeholders by link, identifier, name key and e-mail.
 
-    Name and e-mail buckets hold only unlinked stakeholders: a linked one belongs to its HR
-    record. `keys` holds the name key of each unlinked stakeholder that has one.
+    Name and e-mail buckets hold only unlinked stakeholders: a linked one belongs to its HR record; each
+    of a stakeholder's keys (its umlauts spelled out or not) leads to it. `keys` holds the plain
+    name key of each unlinked stakeholder that has one. Identifiers and e-mails are keyed by
+    `identifier_key` and `email_key`; `by_zeros` holds the identifiers with leading zeros, keyed
+    without them.
     """
 
     unlinked: list[Stakeholder]
     by_link: dict[str, Stakeholder]
     by_identifier: Buckets
+    by_zeros: Buckets
     by_name: Buckets
     by_email: Buckets
     keys: dict[int, str]
@@ -57,36 +81,60 @@ class StakeholderIndex:
     def build(cls, stakeholders: Iterable[Stakeholder], provider: str) -> "StakeholderIndex":
         """`by_link` holds the stakeholders linked to `provider`, by remote id."""
         by_link: dict[str, Stakeholder] = {}
-        by_identifier, by_name, by_email = Buckets(), Buckets(), Buckets()
+        by_identifier, by_zeros, by_name, by_email = Buckets(), Buckets(), Buckets(), Buckets()
         keys: dict[int, str] = {}
         unlinked: list[Stakeholder] = []
+        mail_one, mail_many = by_email._one, by_email._many
         for stakeholder in sorted(stakeholders, key=attrgetter("id")):
+            # identifier_key and email_key, inlined for the common ASCII case: this loop sees every stakeholder
             identifier = stakeholder.unique_identifier
-            if identifier is not None and (identifier := identifier.strip()):
-                by_identifier.add(identifier, stakeholder)
+            if identifier is not None:
+                identifier = identifier.strip().casefold() if identifier.isascii() else identifier_key(identifier)
+                if identifier:
+                    by_identifier.add(identifier, stakeholder)
+                    if identifier[0] == "0" and zeros_key(identifier):
+                        by_zeros.add(zeros_key(identifier), stakeholder)
             if stakeholder.hr_remote_id is not None:
                 # The registry keeps links unique; should it not, the lowest id wins.
                 if stakeholder.hr_provider == provider:
                     by_link.setdefault(stakeholder.hr_remote_id, stakeholder)
                 continue
             unlinked.append(stakeholder)
-            key = stakeholder_name_key(stakeholder.name, stakeholder.first_name, stakeholder.last_name)
-            if key:
-                by_name.add(key, stakeholder)
-                keys[stakeholder.id] = key
-            email = as_text(stakeholder.email)
+            email = stakeholder.email
             if email is not None:
-                by_email.add(email.casefold(), stakeholder)
-        return cls(unlinked, by_link, by_identifier, by_name, by_email, keys)
+                email = email.strip().casefold() if email.isascii() else email_key(email)
+                if email and mail_one.setdefault(email, stakeholder) is not stakeholder:  # Buckets.add, inlined
+                    mail_many.setdefault(email, [mail_one[email]]).append(stakeholder)
+            names = stakeholder_name_keys(stakeholder.name, stakeholder.first_name, stakeholder.last_name)
+            if names:
+                for key in names:
+                    by_name.add(key, stakeholder)
+                keys[stakeholder.id] = names[0]
+        return cls(unlinked, by_link, by_identifier, by_zeros, by_name, by_email, keys)
 
     def linked_to(self, remote_id: str) -> Stakeholder | None:
         return self.by_link.get(remote_id)
 
     def carrying(self, identifier: str | None) -> list[Stakeholder]:
-        return self.by_identifier.get(identifier)
+        """The stakeholders whose identifier is this one, case and spacing aside."""
+        return self.by_identifier.get(identifier_key(identifier))
+
+    def carrying_but_zeros(self, identifier: str | None) -> list[Stakeholder]:
+        """The stakeholders whose identifier is this one only once leading zeros are dropped on both."""
+        key = identifier_key(identifier)
+        if key is None or (key[0] != "0" and not self.by_zeros._one):
+            return []  # no leading zeros on either side: the common case
+        bare = zeros_key(key)
+        if not bare:
+            return []
+        found = {s.id: s for s in self.by_zeros.get(bare)}
+        if bare != key:
+            found.update((s.id, s) for s in self.by_identifier.get(bare))
+        return [found[sid] for sid in sorted(found) if identifier_key(found[sid].unique_identifier) != key]
 
     def named(self, key: str) -> list[Stakeholder]:
         return self.by_name.get(key)
 
     def mailed(self, email: str | None) -> list[Stakeholder]:
-        return self.by_email.get(email.casefold() if email else None)
+        """The unlinked stakeholders with this e-mail address (case aside)."""
+        return self.by_email.get(email_key(email))

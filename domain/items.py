@@ -11,7 +11,7 @@ from domain.changeset import KIND_ORDER, ChangeItem, ChangeKind, FieldChange, Re
 from domain.diff import group_change, in_step, matched_item
 from domain.policy import SyncPolicy
 from domain.proposal import GROUP, NAME, hr_values, implied_group, proposed_values
-from domain.rules import Subject
+from domain.subject import Subject
 from domain.stakeholder import SYNCED_FIELDS, Stakeholder
 
 

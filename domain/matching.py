@@ -16,10 +16,11 @@ from domain.index import StakeholderIndex
 from domain.items import create_item, in_full_order, matched, review_item, skip_item
 from domain.policy import SyncPolicy
 from domain.proposal import owned_reader
-from domain.rules import (Outcome, Review, Subject, by_email, by_identifier, by_name,
-                          by_similar_name, collision, name_candidates)
+from domain.rules import (Outcome, Review, by_email, by_identifier, by_name, by_similar_name, collision,
+                          email_conflict)
 from domain.screening import screen
 from domain.stakeholder import Stakeholder
+from domain.subject import Subject
 
 Scope = Literal["full", "targeted"]
 # Rounds of re-reading namesakes once other employees' matches are known; real data settles in one.
@@ -49,7 +50,7 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
 
 @dataclass(frozen=True, slots=True)
 class _Run:
-    """What every rule of one match call reads; `holders`: identifier → remote id in this fetch."""
+    """What every rule of one match call reads; `holders`: identifier key → remote id in this fetch."""
 
     index: StakeholderIndex
     policy: SyncPolicy
@@ -61,6 +62,12 @@ class _Run:
         if isinstance(outcome, Stakeholder):
             return collision(subject, outcome, self.index, self.policy, self.holders) or outcome
         return outcome
+
+    def merge_checked(self, subject: Subject, outcome: Outcome) -> Outcome:
+        """A match of an unlinked employee (rules 2-3) stands only in a group the sync manages."""
+        if isinstance(outcome, Stakeholder) and not self.policy.manages(outcome.group):
+            return Review(Reason.UNMANAGED_GROUP, (outcome.id,))
+        return self.checked(subject, outcome)
 
 
 @contextmanager
@@ -116,12 +123,14 @@ def _settle(subjects: list[Subject], run: _Run) -> tuple[dict[str, Outcome], Cla
     pending: list[Subject] = []
     claims = Claims()
     for subject in subjects:
-        outcome = by_identifier(subject, index, decisions)
+        outcome = by_identifier(subject, index, policy, decisions)
         if outcome is None:
-            outcome = by_name(subject, name_candidates(subject, index, policy, decisions, {}), policy)
+            outcome = by_name(subject, index, policy, decisions, {})
             if isinstance(outcome, Review):  # without namesakes there is nothing to re-read
                 pending.append(subject)
-        outcome = run.checked(subject, outcome)
+        elif isinstance(outcome, Review) and outcome.reason is Reason.IDENTIFIER_NAME_MISMATCH:
+            pending.append(subject)  # its namesakes may be others' for sure
+        outcome = run.merge_checked(subject, outcome)
         if isinstance(outcome, Stakeholder):
             claims.add(outcome.id, subject.remote_id)
         outcomes[subject.remote_id] = outcome
@@ -138,8 +147,10 @@ def _reread(pending: list[Subject], outcomes: dict[str, Outcome], claims: Claims
     """
     changed = []
     for subject in pending:
-        candidates = name_candidates(subject, run.index, run.policy, run.decisions, claims.sure)
-        outcome = run.checked(subject, by_name(subject, candidates, run.policy))
+        sure = claims.sure
+        outcome = (by_identifier(subject, run.index, run.policy, run.decisions, sure)
+                   or by_name(subject, run.index, run.policy, run.decisions, sure))
+        outcome = run.merge_checked(subject, outcome)
         if outcome != outcomes[subject.remote_id]:
             changed.append((subject.remote_id, outcomes[subject.remote_id], outcome))
     for remote_id, before, after in changed:
@@ -158,8 +169,11 @@ def _decide(subjects: list[Subject], outcomes: Mapping[str, Outcome], claims: Cl
     items: list[ChangeItem] = []
     for subject in subjects:
         outcome = outcomes[subject.remote_id]
-        if isinstance(outcome, Stakeholder) and claims.contested(outcome.id):
-            outcome = Review(Reason.CONTESTED_MATCH, (outcome.id,))
+        if isinstance(outcome, Stakeholder):
+            if claims.contested(outcome.id):
+                outcome = Review(Reason.CONTESTED_MATCH, (outcome.id,))
+            else:
+                outcome = email_conflict(subject, outcome, run.index, run.decisions, claims.sure) or outcome
         if outcome is None:
             outcome = (by_email(subject, run.index, run.policy, run.decisions, claims.sure)
                        or by_similar_name(subject, _fuzzy(fuzzy, run.index, claims), run.policy,
@@ -183,9 +197,10 @@ def _fuzzy(cache: list[FuzzyIndex], index: StakeholderIndex, claims: Claims) -> 
 def _item(subject: Subject, outcome: Outcome, run: _Run) -> ChangeItem | None:
     if isinstance(outcome, Stakeholder):
         return matched(subject, outcome, run.policy)
-    if isinstance(outcome, Review):
+    ignored_leaver = subject.terminated and not run.policy.import_terminated
+    if isinstance(outcome, Review) and not (ignored_leaver and outcome.reason is Reason.UNMANAGED_GROUP):
         return review_item(subject, outcome.reason, outcome.candidates, run.policy)
-    if subject.terminated and not run.policy.import_terminated:
+    if ignored_leaver:  # never imported: neither a new row nor one of the groups the sync leaves alone
         return skip_item(subject, Reason.TERMINATED, run.policy)
     conflict = collision(subject, None, run.index, run.policy, run.holders)
     if conflict is not None:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from enum import StrEnum
 from functools import lru_cache
+from itertools import product
 
+from nameparser import HumanName
+from nameparser.config import CONSTANTS
 from unidecode import unidecode
 
 from domain.errors import InvalidNameFormat
@@ -21,18 +25,60 @@ class NameFormat(StrEnum):
 # The backtick is what unidecode makes of the Arabic ayn.
 _APOSTROPHES = re.compile(r"['`\u00b4\u2018\u2019\u02bc]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-# German transliteration folds onto the plain vowel: "Mueller" = "Müller" = "Muller".
-# "e+" keeps the fold idempotent ("uee" would otherwise leave a fresh "ue").
-_DIGRAPH = re.compile(r"(?<=[aou])e+")
-
+# Only an umlaut spelling stands for its umlaut: "Müller" is "Muller" or "Mueller", but the plain
+# ASCII "Mueller" is never folded (else "Chloe" = "Chlo", "Samuel" = "Samul"). Each umlaut gives its
+# spelled-out form besides the plain vowel unidecode makes of it (Danish and Norwegian ø and å too).
+_UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ø": "oe", "Ø": "Oe",
+            "å": "aa", "Å": "Aa"}
+_HAS_UMLAUT = re.compile("[äöüÄÖÜøØåÅ]")
+# Beyond this many umlauts in one name only the all-plain and all-spelled-out forms are kept.
+_MAX_UMLAUT_COMBINATIONS = 3
+# Words nameparser knows as titles (Dr., Prof., Sir) or suffixes (Jr., III, PhD). Many titles are surnames
+# too (Graf, Ritter, King, Bishop), so only a title written with its period is dropped ("Dr." but not "Graf
+# Anna Maria", a surname shown first), and nameparser decides which words are in title position.
+_TITLES = frozenset(CONSTANTS.titles)
+_SUFFIXES = frozenset(CONSTANTS.suffix_acronyms) | frozenset(CONSTANTS.suffix_not_acronyms)
+# Unicode's format characters (zero-width space and joiners, soft hyphen, bidi marks, BOM) are invisible
+# in every form and HR exports carry them; NFKC turns no-break and other wide spaces into plain ones.
+_FORMAT = "Cf"
 
 # Name parts repeat a lot (first names, family names), so their forms are cached; only short
 # texts, so that hostile 10k-character names cannot fill the memory of a long-running worker.
 _CACHED_LENGTH = 64
 
 
+def visible_text(text: str) -> str:
+    """The text as compared: NFKC (so no-break and wide spaces are plain ones) and without invisible
+    characters (zero-width space and joiners, soft hyphen, bidi marks, BOM). Applied before anything else."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text).translate(_invisible()[0])
+    if max(text) > "\uffff":  # beyond the first plane (emoji, rare scripts): asked character by character
+        text = "".join(char for char in text if unicodedata.category(char) != _FORMAT)
+    return text
+
+
+def without_invisible(text: str) -> str:
+    """The text without the first plane's invisible characters, odd spaces made plain; nothing else changes
+    (for values written to the registry, where NFKC would turn "½" into "1⁄2")."""
+    if text.isascii():
+        return text
+    table, pattern = _invisible()
+    return text.translate(table) if pattern.search(text) else text
+
+
+@lru_cache(maxsize=1)
+def _invisible() -> tuple[dict[int, str | None], re.Pattern[str]]:
+    """A table deleting the first plane's format characters and making odd spaces plain, and a pattern
+    finding them (read from Unicode once, ~5 ms)."""
+    table: dict[int, str | None] = {code: None for code in range(0x10000)
+                                    if unicodedata.category(chr(code)) == _FORMAT}
+    table.update({code: " " for code in (0x00A0, 0x2007, 0x202F)})  # no-break spaces
+    return table, re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]")
+
+
 def normalise_name(text: str | None) -> str:
-    """Comparison form of a name: ASCII, lower case, German digraphs folded, tokens spaced once.
+    """Comparison form of a name: visible, ASCII, lower case, tokens spaced once; umlauts as plain vowels.
 
     Emoji and other characters without a transliteration disappear; a name that is nothing but
     such characters normalises to "" (and an empty key never matches anything).
@@ -48,32 +94,187 @@ def _normalise_cached(text: str) -> str:
 
 
 def _normalise(text: str) -> str:
-    ascii_text = text if text.isascii() else unidecode(text)
+    ascii_text = text if text.isascii() else unidecode(visible_text(text))
     folded = _APOSTROPHES.sub("", ascii_text.lower())
-    spaced = _NON_ALNUM.sub(" ", folded)
-    return _DIGRAPH.sub("", spaced).strip()
+    return _NON_ALNUM.sub(" ", folded).strip()
+
+
+def name_forms(text: str | None) -> tuple[str, ...]:
+    """The comparison forms of a name: `normalise_name`'s first, then its umlauts spelled out (ü → ue)."""
+    if not text:
+        return ()
+    return _forms_cached(text) if len(text) <= _CACHED_LENGTH else _forms(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _forms_cached(text: str) -> tuple[str, ...]:
+    return _forms(text)
+
+
+def _forms(text: str) -> tuple[str, ...]:
+    plain = _normalise(text)
+    if text.isascii() or not _HAS_UMLAUT.search(text):
+        return (plain,) if plain else ()
+    visible = visible_text(text)
+    pieces, umlauts = _HAS_UMLAUT.split(visible), _HAS_UMLAUT.findall(visible)
+    if len(umlauts) > _MAX_UMLAUT_COMBINATIONS:
+        choices = [(False,) * len(umlauts), (True,) * len(umlauts)]
+    else:
+        choices = list(product((False, True), repeat=len(umlauts)))
+    forms = [plain]
+    for spelled in choices:
+        joined = pieces[0] + "".join((_UMLAUTS[u] if e else u) + piece
+                                     for u, e, piece in zip(umlauts, spelled, pieces[1:]))
+        form = _normalise(joined)
+        if form and form not in forms:
+            forms.append(form)
+    return tuple(forms) if plain else ()
 
 
 def name_tokens(*parts: str | None) -> tuple[str, ...]:
-    """The normalised tokens of some name parts, sorted so that word order does not matter."""
-    tokens: list[str] = []
-    for part in parts:
-        if part:
-            tokens += normalise_name(part).split()
-    tokens.sort()
-    return tuple(tokens)
+    """The plain tokens of some name parts, sorted so that word order does not matter.
+
+    Titles and suffixes ("Dr.", "Prof.", "Jr.", "PhD") are left out when at least two other
+    words remain.
+    """
+    plain = _plain_tokens(parts, plain_form_only=True)
+    if plain is not None:
+        return tuple(plain)
+    forms = _token_forms(parts)
+    return forms[0] if forms else ()
+
+
+def name_keys(*parts: str | None) -> tuple[str, ...]:
+    """Order-insensitive keys of a name: the plain one first, then its umlauts spelled out.
+
+    Two names are the same when they share a key: "Müller, Anna" = "Anna Mueller" = "anna  muller",
+    while "Mueller" ≠ "Muller" (plain ASCII is never folded).
+    """
+    plain = _plain_tokens(parts)
+    if plain is not None:
+        return (" ".join(plain),) if plain else ()
+    return tuple(" ".join(tokens) for tokens in _token_forms(parts))
 
 
 def name_key(first: str | None, last: str | None) -> str:
-    """Order-insensitive key: "Müller, Anna" = "Anna Mueller" = "anna  müller"."""
-    return " ".join(name_tokens(first, last))
+    """The plain key of a name ("" for none): "Müller, Anna" = "anna  müller"."""
+    plain = _plain_tokens((first, last), plain_form_only=True)
+    if plain is not None:
+        return " ".join(plain)
+    forms = _token_forms((first, last))
+    return " ".join(forms[0]) if forms else ""
+
+
+def stakeholder_name_keys(name: str | None, first: str | None, last: str | None) -> tuple[str, ...]:
+    """A stakeholder's keys: from first and last name when both are set, else from its display name."""
+    if _present(first) and _present(last):
+        return name_keys(first, last)
+    return name_keys(name)
 
 
 def stakeholder_name_key(name: str | None, first: str | None, last: str | None) -> str:
-    """A stakeholder's key: from first and last name when both are set, else from its display name."""
-    if _present(first) and _present(last):
-        return name_key(first, last)
-    return name_key(name, None)
+    keys = stakeholder_name_keys(name, first, last)
+    return keys[0] if keys else ""
+
+
+# Beyond this many words a name is not parsed for titles (a hostile wall of words stays linear).
+_MAX_PARSED_WORDS = 8
+# At most this many umlaut spellings of one whole name are compared.
+_MAX_FORMS = 8
+
+
+def _plain_tokens(parts: tuple[str | None, ...], plain_form_only: bool = False) -> list[str] | None:
+    """The sorted plain words of a name without titles or suffixes to drop (nearly every name), else None.
+
+    None too when a part has other forms (umlauts spelled out), unless only the plain form is wanted.
+    The fast path of name_keys, name_key and name_tokens: it runs for every name of every sync.
+    """
+    plain: list[str] = []
+    suffixed = False
+    for part in parts:
+        if part:
+            words, several, titled, suffixed = (_part_info(part) if len(part) <= _CACHED_LENGTH
+                                                else _part_info.__wrapped__(part))
+            if titled or (several and not plain_form_only):
+                return None
+            plain += words
+    if suffixed:  # the name's last word
+        return None
+    plain.sort()
+    return plain
+
+
+@lru_cache(maxsize=1 << 16)
+def _part_info(part: str) -> tuple[tuple[str, ...], bool, bool, bool]:
+    """A part's plain words, whether it has other forms, whether it holds a title nameparser may drop
+    (one written with its period), and whether its last word is a suffix it may drop."""
+    forms = _forms(part)
+    words = tuple(forms[0].split()) if forms else ()
+    titled = "." in part and not _TITLES.isdisjoint(words)
+    suffixed = bool(words) and len(words[-1]) >= 2 and words[-1] in _SUFFIXES
+    return words, len(forms) > 1, titled, suffixed
+
+
+def _token_forms(parts: tuple[str | None, ...]) -> list[tuple[str, ...]]:
+    per_part = [forms for forms in map(_part_forms, filter(None, parts)) if forms]
+    if not per_part:
+        return []
+    if len(per_part) == 1:  # the common shapes, without the general combination below
+        plain = list(per_part[0][0])
+    else:
+        plain = [token for forms in per_part for token in forms[0]]
+    infos = [_part_info(part) if len(part) <= _CACHED_LENGTH else _part_info.__wrapped__(part)
+             for part in parts if part]
+    if len(plain) <= _MAX_PARSED_WORDS and (infos[-1][3] or any(info[2] for info in infos)):
+        untitled = _without_titles(" ".join(part for part in parts if part))
+        if untitled is not None:
+            per_part = [forms for forms in map(_part_forms, untitled) if forms]
+            plain = [token for forms in per_part for token in forms[0]]
+    if all(len(forms) == 1 for forms in per_part):
+        plain.sort()
+        return [tuple(plain)]
+    combinations = 1
+    for forms in per_part:
+        combinations *= len(forms)
+    chosen = (product(*per_part) if combinations <= _MAX_FORMS
+              else [tuple(f[0] for f in per_part), tuple(f[-1] for f in per_part)])
+    found: list[tuple[str, ...]] = []
+    for choice in chosen:
+        tokens = tuple(sorted(token for form in choice for token in form))
+        if tokens not in found:
+            found.append(tokens)
+    return found
+
+
+def _part_forms(part: str) -> tuple[tuple[str, ...], ...]:
+    """The forms of one name part, each as its words (cached with the forms for short parts)."""
+    if len(part) <= _CACHED_LENGTH:
+        return _part_forms_cached(part)
+    return tuple(tuple(form.split()) for form in _forms(part))
+
+
+@lru_cache(maxsize=1 << 16)
+def _part_forms_cached(part: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(form.split()) for form in _forms(part))
+
+
+def _without_titles(text: str) -> tuple[str, ...] | None:
+    """The name's parts without the titles and suffixes nameparser finds, or None to keep it whole.
+
+    Only a title written with its period goes ("Dr.", "Prof."; "Graf" may be a surname shown first),
+    and a suffix of two letters or more ("Jr", "III", "PhD"; "V" may be an initial). What is left
+    must still be two words: "Mr. Smith" or "King Charles" stays as it is.
+    """
+    parsed = HumanName(visible_text(text))
+    titles, suffixes = parsed.title.split(), parsed.suffix.replace(",", " ").split()
+    kept_titles = [word for word in titles if not word.endswith(".")]
+    kept_suffixes = [word for word in suffixes if len(word.strip(".")) < 2]
+    if len(kept_titles) == len(titles) and len(kept_suffixes) == len(suffixes):
+        return None
+    names = tuple(part for part in (parsed.first, parsed.middle, parsed.last) if part)
+    if len(normalise_name(" ".join(names)).split()) < 2:
+        return None
+    return (*kept_titles, *names, *kept_suffixes)
 
 
 def format_name(first: str | None, last: str | None, fmt: NameFormat) -> str:
@@ -110,9 +311,9 @@ def detect_format(name: str | None, first: str | None, last: str | None) -> Name
     for fmt in NameFormat:
         if _canonical(format_name(first, last, fmt)) == shown:
             return fmt
-    loose, comma = normalise_name(name), "," in (name or "")
+    loose, comma = set(name_forms(name)), "," in (name or "")
     for fmt in NameFormat:
-        if (fmt is NameFormat.LAST_COMMA_FIRST) == comma and normalise_name(format_name(first, last, fmt)) == loose:
+        if (fmt is NameFormat.LAST_COMMA_FIRST) == comma and loose.intersection(name_forms(format_name(first, last, fmt))):
             return fmt
     return None
 

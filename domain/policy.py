@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from domain.names import NameFormat
 from domain.stakeholder import DEFAULT_EMPLOYEE_GROUP, DEFAULT_EX_EMPLOYEE_GROUP
@@ -32,3 +33,17 @@ class SyncPolicy:
     use_preferred_name: bool = False
     require_hire_date: bool = False
     fuzzy_threshold: float = DEFAULT_FUZZY_THRESHOLD
+    # Groups besides the employee and ex-employee groups (and no group) whose stakeholders HR data
+    # may merge into; any other group (investors, advisors, founders) is only ever reviewed.
+    managed_groups: frozenset[str] = frozenset()
+
+    def manages(self, group: str | None) -> bool:
+        """Whether the sync may write HR data into a stakeholder of this group without review."""
+        if group is None or group == self.employee_group or group == self.ex_employee_group or not group.strip():
+            return True
+        return group.strip().casefold() in _managed(self.employee_group, self.ex_employee_group, self.managed_groups)
+
+
+@lru_cache(maxsize=64)
+def _managed(employee_group: str, ex_employee_group: str, others: frozenset[str]) -> frozenset[str]:
+    return frozenset(group.strip().casefold() for group in (employee_group, ex_employee_group, *others))

@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from typing import Mapping, NamedTuple
+from types import MappingProxyType
+from typing import Mapping
 
 from domain.changeset import Reason
 from domain.decisions import Decisions
-from domain.employee import Employee
-from domain.fuzzy import FuzzyIndex, Tokens, name_variants
-from domain.index import StakeholderIndex
-from domain.names import name_key
+from domain.fuzzy import FuzzyIndex
+from domain.index import StakeholderIndex, email_key, identifier_key
+from domain.likeness import Fit, employee_variants, name_fit, subject_keys
 from domain.policy import SyncPolicy
-from domain.proposal import as_text, used_first_name
 from domain.stakeholder import Stakeholder
+from domain.subject import Subject
 
-
-class Subject(NamedTuple):
-    """An employee with the keys matching reads again and again.
-
-    A named tuple rather than a frozen dataclass: one is made per employee of every sync,
-    and a tuple is several times cheaper to build.
-    """
-
-    employee: Employee
-    remote_id: str
-    identifier: str | None
-    terminated: bool  # a leaver (Employee.terminated)
-    termination_date: dt.date | None  # set only for a terminated employee, and then only when HR gave one
-
-    @classmethod
-    def of(cls, employee: Employee) -> "Subject":
-        identifier = employee.unique_identifier
-        if identifier is not None:
-            identifier = identifier.strip() or None
-        terminated = employee.terminated
-        return cls(employee, employee.remote_id, identifier, terminated,
-                   employee.termination_date if terminated else None)
+__all__ = ["Subject", "Review", "Outcome", "by_identifier", "by_name", "by_email", "by_similar_name",
+           "collision", "email_conflict", "compatible"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,45 +35,62 @@ def _ids(stakeholders) -> tuple[int, ...]:
     return tuple(sorted({s.id for s in stakeholders}))
 
 
-def by_identifier(subject: Subject, index: StakeholderIndex, decisions: Decisions) -> Outcome:
-    """Rule 2: the one stakeholder carrying the employee's identifier, unless linked elsewhere.
+def by_identifier(subject: Subject, index: StakeholderIndex, policy: SyncPolicy, decisions: Decisions,
+                  claims: Claims = MappingProxyType({})) -> Outcome:
+    """Rule 2: the one stakeholder carrying the employee's identifier (case aside), if the name agrees.
 
     A pair marked "not the same person" does not decide; two carriers (the registry should
-    prevent it) are a conflict rather than a guess.
+    prevent it) are a conflict rather than a guess. A carrier whose name is another person's
+    (a reused or mistyped number), or only close while a namesake stands elsewhere, is reviewed
+    with the namesakes (those other employees surely take, per `claims`, left out); an identifier
+    equal only without leading zeros is reviewed too.
     """
-    carriers = index.carrying(subject.identifier)
-    if carriers and decisions.not_same:
-        carriers = [s for s in carriers if decisions.allows(subject.remote_id, s.id)]
-    if not carriers:
+    if subject.identifier is None:
         return None
+    carriers = _allowed(subject, index.carrying(subject.identifier), decisions)
+    if not carriers:
+        near = _allowed(subject, index.carrying_but_zeros(subject.identifier), decisions)
+        return Review(Reason.IDENTIFIER_LEADING_ZEROS, _ids(near)) if near else None
     if len(carriers) > 1 or carriers[0].linked:
         return Review(Reason.IDENTIFIER_CONFLICT, _ids(carriers))
-    return carriers[0]
+    carrier = carriers[0]
+    fit = name_fit(subject, carrier, index, policy)
+    if fit is Fit.SAME:
+        return carrier
+    short, full = _namesakes(subject, index, policy, decisions, claims)
+    namesakes = [s for s in short + full if s.id != carrier.id]
+    if fit is None or namesakes:
+        return Review(Reason.IDENTIFIER_NAME_MISMATCH, _ids([carrier, *namesakes]))
+    return carrier
+
+
+def _allowed(subject: Subject, stakeholders: list[Stakeholder], decisions: Decisions) -> list[Stakeholder]:
+    if stakeholders and decisions.not_same:
+        return [s for s in stakeholders if decisions.allows(subject.remote_id, s.id)]
+    return stakeholders
 
 
 def compatible(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -> bool:
-    """Identifiers only count when HR owns them: then the stakeholder's must be empty or equal."""
-    if "unique_identifier" not in policy.owned_fields:
+    """Identifiers only count when HR owns them: then the stakeholder's must be empty or equal (case aside)."""
+    if "unique_identifier" not in policy.owned_fields or stakeholder.unique_identifier is None:
         return True
-    theirs = as_text(stakeholder.unique_identifier)
-    return theirs is None or theirs == subject.identifier
+    if stakeholder.unique_identifier == subject.identifier:
+        return True
+    theirs = identifier_key(stakeholder.unique_identifier)
+    return theirs is None or theirs == identifier_key(subject.identifier)
 
 
-def name_keys(subject: Subject, policy: SyncPolicy) -> tuple[str, ...]:
-    """Keys of the name used and, when that is the preferred name, of the legal name too."""
-    employee = subject.employee
-    legal = name_key(employee.first_name, employee.last_name)
-    first = used_first_name(employee, policy)
-    if first is employee.first_name:
-        return (legal,) if legal else ()
-    keys = {name_key(first, employee.last_name), legal}
-    return tuple(sorted(key for key in keys if key))
+def _namesakes(subject: Subject, index: StakeholderIndex, policy: SyncPolicy, decisions: Decisions,
+               claims: Claims) -> tuple[list[Stakeholder], list[Stakeholder]]:
+    """Unlinked stakeholders named like the employee without and with the middle name, in id order,
+    minus rejected pairs and others' claims."""
+    short, full = subject_keys(subject, policy)
+    return (_named(subject, index, short, decisions, claims),
+            _named(subject, index, full, decisions, claims) if full else [])
 
 
-def name_candidates(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
-                    decisions: Decisions, claims: Claims) -> list[Stakeholder]:
-    """Unlinked stakeholders with the same name key, minus rejected pairs and others' claims."""
-    keys = name_keys(subject, policy)
+def _named(subject: Subject, index: StakeholderIndex, keys: tuple[str, ...], decisions: Decisions,
+           claims: Claims) -> list[Stakeholder]:
     if len(keys) == 1:
         found = index.named(keys[0])  # already in id order
     else:
@@ -112,8 +108,17 @@ def _taken(subject: Subject, stakeholder: Stakeholder, claims: Claims) -> bool:
     return claims.get(stakeholder.id, subject.remote_id) != subject.remote_id
 
 
-def by_name(subject: Subject, candidates: list[Stakeholder], policy: SyncPolicy) -> Outcome:
-    """Rule 3 (with rule 4's e-mail tie-break): one compatible namesake, or the one the e-mail confirms."""
+def by_name(subject: Subject, index: StakeholderIndex, policy: SyncPolicy, decisions: Decisions,
+            claims: Claims) -> Outcome:
+    """Rule 3 (with rule 4's e-mail tie-break): one compatible namesake, or the one the e-mail confirms.
+
+    The middle name, held in its own field, is part of the full name: a stakeholder with it is a
+    namesake as much as one without; when the two name different stakeholders, that is a review.
+    """
+    short, full = _namesakes(subject, index, policy, decisions, claims)
+    if short and full:
+        return Review(Reason.MIDDLE_NAME_CONFLICT, _ids(short + full))
+    candidates = full or short
     if not candidates:
         return None
     fitting = [s for s in candidates if compatible(subject, s, policy)]
@@ -121,22 +126,17 @@ def by_name(subject: Subject, candidates: list[Stakeholder], policy: SyncPolicy)
         return Review(Reason.IDENTIFIER_CONFLICT, _ids(candidates))
     if len(fitting) == len(candidates) == 1:
         return fitting[0]
-    confirmed = [s for s in fitting if _same_email(subject, s)]
+    mail = email_key(subject.employee.email)
+    confirmed = [s for s in fitting if mail is not None and email_key(s.email) == mail]
     if len(confirmed) == 1:
         return confirmed[0]
     return Review(Reason.AMBIGUOUS_NAME, _ids(candidates))
 
 
-def _same_email(subject: Subject, stakeholder: Stakeholder) -> bool:
-    mine, theirs = as_text(subject.employee.email), as_text(stakeholder.email)
-    return mine is not None and theirs is not None and mine.casefold() == theirs.casefold()
-
-
 def by_email(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
              decisions: Decisions, claims: Claims) -> Outcome:
     """Rule 4 alone: same e-mail, compatible identifier → review only (e-mail is brittle)."""
-    found = [s for s in index.mailed(as_text(subject.employee.email))
-             if _open(subject, s, policy, decisions, claims)]
+    found = [s for s in index.mailed(subject.employee.email) if _open(subject, s, policy, decisions, claims)]
     return Review(Reason.EMAIL_ONLY, _ids(found)) if found else None
 
 
@@ -149,18 +149,28 @@ def by_similar_name(subject: Subject, fuzzy: FuzzyIndex, policy: SyncPolicy,
     return Review(Reason.SIMILAR_NAME, ids) if ids else None
 
 
-def employee_variants(subject: Subject, policy: SyncPolicy) -> tuple[Tokens, ...]:
-    """The name used, the legal name, and each with the middle name, for fuzzy comparison."""
-    employee = subject.employee
-    first, legal, middle = used_first_name(employee, policy), employee.first_name, employee.middle_name
-    return name_variants((first, employee.last_name), (legal, employee.last_name),
-                         (first, middle, employee.last_name), (legal, middle, employee.last_name))
-
-
 def _open(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy,
           decisions: Decisions, claims: Claims) -> bool:
     return (not _taken(subject, stakeholder, claims) and compatible(subject, stakeholder, policy)
             and decisions.allows(subject.remote_id, stakeholder.id))
+
+
+def email_conflict(subject: Subject, stakeholder: Stakeholder, index: StakeholderIndex, decisions: Decisions,
+                   claims: Claims) -> Review | None:
+    """A match found by identifier or name while the employee's e-mail is another unlinked stakeholder's.
+
+    The e-mail then points elsewhere (a namesake, a duplicate row), and merging would leave two rows
+    with one address. A row another employee of this fetch surely takes is theirs, not a pointer.
+    """
+    mine = subject.employee.email
+    if mine is None or mine == stakeholder.email:
+        return None  # the common case, decided before any other work
+    mail = email_key(mine)
+    if mail is None or email_key(stakeholder.email) == mail:
+        return None
+    others = [s for s in index.by_email.get(mail) if s.id != stakeholder.id and not _taken(subject, s, claims)
+              and decisions.allows(subject.remote_id, s.id)]
+    return Review(Reason.EMAIL_CONFLICT, _ids([stakeholder, *others])) if others else None
 
 
 def collision(subject: Subject, stakeholder: Stakeholder | None, index: StakeholderIndex,
@@ -169,7 +179,7 @@ def collision(subject: Subject, stakeholder: Stakeholder | None, index: Stakehol
 
     Writing the employee's identifier (on `stakeholder`, or on a new one when None) where
     another stakeholder carries it; or moving a stakeholder's identifier away while another
-    employee of this fetch (`holders`: identifier → remote id) has it, whose match would then
+    employee of this fetch (`holders`: identifier key → remote id) has it, whose match would then
     depend on which change is applied first.
     """
     wanted = subject.identifier
@@ -177,11 +187,11 @@ def collision(subject: Subject, stakeholder: Stakeholder | None, index: Stakehol
         return None  # the common case, decided before any other lookup
     if "unique_identifier" not in policy.owned_fields:
         return None
-    current = None if stakeholder is None else as_text(stakeholder.unique_identifier)
-    if wanted == current:
-        return None
+    current = None if stakeholder is None else identifier_key(stakeholder.unique_identifier)
+    # Another row with the same identifier in another case still clashes with the written one.
     others = [s for s in index.carrying(wanted) if stakeholder is None or s.id != stakeholder.id]
-    moved_away = current is not None and holders.get(current, subject.remote_id) != subject.remote_id
+    moved_away = (current is not None and current != identifier_key(wanted)
+                  and holders.get(current, subject.remote_id) != subject.remote_id)
     if not (others or moved_away):
         return None
     return Review(Reason.IDENTIFIER_CONFLICT, _ids(others if stakeholder is None else [stakeholder, *others]))

@@ -7,10 +7,10 @@ from typing import Iterable
 from domain.changeset import ChangeItem, Reason
 from domain.decisions import Decisions
 from domain.employee import Employee
-from domain.index import StakeholderIndex
+from domain.index import StakeholderIndex, identifier_key
 from domain.items import review_item, skip_item
 from domain.policy import SyncPolicy
-from domain.rules import Subject
+from domain.subject import Subject
 
 
 def screen(employees: Iterable[Employee], index: StakeholderIndex, policy: SyncPolicy,
@@ -18,7 +18,7 @@ def screen(employees: Iterable[Employee], index: StakeholderIndex, policy: SyncP
     """Rule 0: ignored employees vanish, missing hire dates skip, duplicates in the fetch review.
 
     Returns the items so far, the employees left to match, and which employee of the fetch has
-    which identifier (the first one, for an identifier several have).
+    which identifier (by identifier_key; the first one, for an identifier several have).
     """
     items: list[ChangeItem] = []
     eligible: list[Subject] = []
@@ -40,13 +40,15 @@ def screen(employees: Iterable[Employee], index: StakeholderIndex, policy: SyncP
             twice.add(remote_id)
         seen.add(remote_id)
         identifier = subject.identifier
+        if identifier is not None:  # identifier_key, inlined for the common ASCII case: this loop sees everyone
+            identifier = identifier.casefold() if identifier.isascii() else identifier_key(identifier)
         # An identifier shared by several records, not by one record sent twice.
         if identifier is not None and holders.setdefault(identifier, remote_id) != remote_id:
             shared.add(identifier)
     if not (twice or shared):
         return items, eligible, holders
     return items + _duplicates(eligible, twice, shared, index, policy), \
-        [s for s in eligible if s.remote_id not in twice and s.identifier not in shared], holders
+        [s for s in eligible if s.remote_id not in twice and identifier_key(s.identifier) not in shared], holders
 
 
 def _duplicates(eligible: list[Subject], twice: set[str], shared: set[str], index: StakeholderIndex,
@@ -57,7 +59,7 @@ def _duplicates(eligible: list[Subject], twice: set[str], shared: set[str], inde
             linked = index.linked_to(subject.remote_id)
             candidates = (linked.id,) if linked else ()
             items.append(review_item(subject, Reason.DUPLICATE_REMOTE_ID, candidates, policy))
-        elif subject.identifier in shared:
+        elif identifier_key(subject.identifier) in shared:
             carriers = tuple(s.id for s in index.carrying(subject.identifier))
             items.append(review_item(subject, Reason.DUPLICATE_IDENTIFIER, carriers, policy))
     return items

@@ -20,9 +20,19 @@ FIELD_LABELS = {"name": "Name", "first_name": "First name", "last_name": "Last n
                 "unique_identifier": "Identifier", "email": "E-mail", "street": "Street",
                 "postal_code": "Postal code", "city": "City", "country": "Country", "birth_date": "Birth date",
                 "nationality": "Nationality", "phone": "Phone", "group": "Group"}
+# What each reason code means, in the approver's words (the JSON API gives the code).
 REASONS = {"ambiguous_name": "Several stakeholders have this name",
-           "identifier_conflict": "The identifier belongs to a stakeholder linked to another employee",
-           "similar_name": "A stakeholder has a similar name",
+           "identifier_conflict": "The identifier clashes with another stakeholder's (it is linked to another "
+                                  "employee, or its own identifier differs)",
+           "identifier_name_mismatch": "The stakeholder with this identifier has another person's name: "
+                                       "a reused or mistyped number?",
+           "identifier_leading_zeros": "The identifier matches only if leading zeros are ignored (e.g. 0042 "
+                                       "and 42)",
+           "unmanaged_group": "The matching stakeholder is in a group the sync does not change by itself "
+                              "(investors, advisors, founders)",
+           "middle_name_conflict": "With the middle name this is one stakeholder, without it another",
+           "email_conflict": "The e-mail address belongs to a different stakeholder than the name",
+           "similar_name": "A stakeholder has a similar name (a typo, nickname, initials or other spelling)",
            "email_only": "Only the e-mail address matches",
            "duplicate_identifier": "Two employees in the HR system have this identifier",
            "duplicate_remote_id": "The HR system listed this employee twice",

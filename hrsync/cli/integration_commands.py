@@ -48,6 +48,9 @@ def integration() -> None:
               help="Propose terminated people who were never imported.")
 @click.option("--use-preferred-name/--no-use-preferred-name", default=None,
               help="Use the preferred name instead of the first name.")
+@click.option("--managed-group", "managed_groups", multiple=True,
+              help="A further group HR data may merge into without review (repeat for several; "
+                   "--managed-group '' clears them). Investors, advisors, founders are reviewed unless listed.")
 @click.option("--verify/--no-verify", default=True, show_default=True,
               help="Check new credentials with one call to the HR system before saving them.")
 @click.pass_obj
@@ -65,6 +68,8 @@ def set_integration(app, company: str, provider: str | None, subdomain, api_key,
     Example: hrsync integration set co_0123456789abcdef --provider bamboohr --subdomain acme
     """
     given = {"subdomain": subdomain, "api_key": api_key, "client_id": client_id, "client_secret": client_secret}
+    settings["managed_groups"] = [group for group in settings["managed_groups"] if group.strip()] if (
+        settings["managed_groups"]) else None
     changes = {name: value for name, value in settings.items() if value is not None}
     if provider is None and any(v is not None for v in given.values()):
         raise UserError("credentials need --provider")
@@ -214,7 +219,12 @@ def _print_state(state: IntegrationState, fresh: bool) -> None:
         elif not current.has_webhook_secret:
             click.echo("  webhook secret: not set yet")
     settings = company.settings()
-    click.echo("  settings:    " + ", ".join(f"{name}={getattr(value, 'value', value)}"
-                                            for name, value in settings.items()))
+    click.echo("  settings:    " + ", ".join(f"{name}={_shown(value)}" for name, value in settings.items()))
     if fresh and current is not None:
         click.echo(SETUP_HINTS[current.provider].format(company=company.id))
+
+
+def _shown(value) -> str:
+    if isinstance(value, tuple):  # a list of group names
+        return "|".join(value) or "-"
+    return str(getattr(value, "value", value))

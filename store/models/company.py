@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.names import NameFormat
@@ -43,6 +43,8 @@ class CompanyRow(Base):
     employee_group: Mapped[str] = mapped_column(Text, default=DEFAULT_EMPLOYEE_GROUP)
     import_terminated: Mapped[bool] = mapped_column(Boolean, default=False)
     use_preferred_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Further groups (a JSON list of names) whose stakeholders HR data may merge into without review.
+    managed_groups: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

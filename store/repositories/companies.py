@@ -20,7 +20,10 @@ from store.repositories import approvers, tokens
 _ENUM_SETTINGS = {"name_format": NameFormat, "termination_policy": TerminationPolicy}
 _TEXT_SETTINGS = ("ex_employee_group", "employee_group")
 _BOOL_SETTINGS = ("import_terminated", "use_preferred_name")
-SETTING_NAMES = (*_ENUM_SETTINGS, *_TEXT_SETTINGS, *_BOOL_SETTINGS)
+_GROUP_LIST_SETTINGS = ("managed_groups",)
+SETTING_NAMES = (*_ENUM_SETTINGS, *_TEXT_SETTINGS, *_BOOL_SETTINGS, *_GROUP_LIST_SETTINGS)
+MAX_MANAGED_GROUPS = 50
+MAX_GROUP_LENGTH = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,7 @@ class Company:
     import_terminated: bool
     use_preferred_name: bool
     created_at: dt.datetime
+    managed_groups: tuple[str, ...] = ()
 
     def settings(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in SETTING_NAMES}
@@ -120,6 +124,7 @@ def policy_for(session: Session, company_id: str, provider: str, owned_fields: I
         import_terminated=company.import_terminated,
         use_preferred_name=company.use_preferred_name,
         require_hire_date=require_hire_date,
+        managed_groups=frozenset(company.managed_groups),
     )
 
 
@@ -138,6 +143,8 @@ def _checked_setting(name: str, value: Any) -> Any:
         if not isinstance(value, bool):
             raise InvalidSetting(f"{name} must be true or false")
         return value
+    if name in _GROUP_LIST_SETTINGS:
+        return _group_names(name, value)
     raise InvalidSetting(f"unknown setting {name!r} (known: {', '.join(SETTING_NAMES)})")
 
 
@@ -148,5 +155,19 @@ def _to_company(row: CompanyRow) -> Company:
         termination_policy=TerminationPolicy(row.termination_policy),
         ex_employee_group=row.ex_employee_group, employee_group=row.employee_group,
         import_terminated=row.import_terminated, use_preferred_name=row.use_preferred_name,
-        created_at=row.created_at,
+        created_at=row.created_at, managed_groups=tuple(row.managed_groups or ()),
     )
+
+
+def _group_names(name: str, value: Any) -> list[str]:
+    """Group names, stripped, each once (case aside), in the order given; [] clears them."""
+    if not isinstance(value, (list, tuple)) or not all(isinstance(group, str) for group in value):
+        raise InvalidSetting(f"{name} must be a list of group names")
+    groups: dict[str, str] = {}
+    for group in value:
+        if group.strip():
+            groups.setdefault(group.strip().casefold(), group.strip())
+    if len(groups) > MAX_MANAGED_GROUPS or any(len(group) > MAX_GROUP_LENGTH for group in groups.values()):
+        raise InvalidSetting(f"{name} takes at most {MAX_MANAGED_GROUPS} names of at most {MAX_GROUP_LENGTH} "
+                             "characters")
+    return list(groups.values())

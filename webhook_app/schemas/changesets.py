@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from domain.changeset import ChangeKind
+from domain.changeset import ChangeKind, Reason
 from domain.names import NameFormat
 from store.models.base import MAX_ID
 from webhook_app.schemas.strict import StrictSchema
@@ -54,7 +54,9 @@ class ChangeItemSchema(Schema):
     remote_id = fields.String(required=True, metadata={"description": "the employee's id in the HR system"})
     employee_name = fields.String(required=True)
     stakeholder_id = fields.Integer(allow_none=True, metadata={"description": "null for create, review, skip"})
-    reason = fields.String(allow_none=True, metadata={"description": "e.g. ambiguous_name, no_hire_date"})
+    reason = fields.String(allow_none=True, validate=validate.OneOf([reason.value for reason in Reason]), metadata={
+        "description": "why an approver must decide (review) or why nothing is proposed (skip); the approve page "
+                       "words each code"})
     fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.Nested(FieldChangeSchema))
     candidates = fields.List(fields.Integer(), metadata={"description": "stakeholder ids a review item may be"})
     resolution = fields.String(allow_none=True, metadata={"description": "what the approval did with it"})

@@ -36,6 +36,12 @@ class SettingsSchema(StrictSchema):
                                       metadata={"example": "Ex-employee"})
     import_terminated = strict_boolean(metadata={"description": "propose terminated people never imported"})
     use_preferred_name = strict_boolean()
+    managed_groups = fields.List(
+        fields.String(validate=validate.Length(min=1, max=200)), validate=validate.Length(max=50), metadata={
+            "description": "further stakeholder groups HR data may merge into without review, besides the "
+                           "employee and ex-employee groups and stakeholders without a group (investors, "
+                           "advisors and founders are only ever reviewed unless listed here); [] clears them",
+            "example": ["Contractors"]})
 
 
 class IntegrationUpdateSchema(StrictSchema):

