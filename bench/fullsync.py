@@ -46,7 +46,7 @@ mapping_for = common.mapping_for
 def settings_for(database_url: str, url: str, encryption_key: str, pacing: str = "off"):
     """Settings of the measured processes. Against the unlimited sandbox the clients run unpaced (`off`); against
     the rate-limited one they pace as in production (`local`: the sync is the only process of its credential)."""
-    from hrsync.config import Settings
+    from core.settings import Settings
 
     return Settings(database_url=database_url, secret_key="s" * 32, encryption_keys=(encryption_key,),
                     bamboohr_base_url=f"{url}/bamboohr/{{subdomain}}", personio_base_url=f"{url}/personio",
@@ -58,8 +58,8 @@ def settings_for(database_url: str, url: str, encryption_key: str, pacing: str =
 def run_sync(database_url: str, url: str, encryption_key: str, sync_id: int, pacing: str = "off") -> dict[str, Any]:
     import gc
 
+    from core.bootstrap import build_services
     from workers import sync
-    from workers.bootstrap import build_services
 
     services = build_services(settings_for(database_url, url, encryption_key, pacing))
     with services.engine.connect():
@@ -145,8 +145,8 @@ def bench_database(database: str, folder: Path, url: str) -> Iterator[tuple[str,
     """(database url, encryption key, services) of a migrated scratch database, disposed after."""
     from cryptography.fernet import Fernet
 
+    from core.bootstrap import build_services
     from store import migrate
-    from workers.bootstrap import build_services
 
     key = Fernet.generate_key().decode()
     with common.scratch_database(database, folder) as database_url:

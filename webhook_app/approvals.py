@@ -5,6 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
+from core.errors import (ChangeSetChanged, InvalidSelection, Locked, LockoutUnavailable, NotPending,
+                                  RegistryConflict, WrongPassword, minutes)
+from core.errors import NotConfigured, QueueUnavailable
+from core.links import ExpiredLink, InvalidLink, Link
 from store.db import transaction
 from store.enums import ChangeSetStatus, SyncMode
 from store.errors import NotFound
@@ -17,12 +21,8 @@ from webhook_app.approvals_view import FORMAT_LABELS, FollowUp, FormState, build
 from webhook_app.context import client_address, link_signer, lockout, redis, services
 from webhook_app.security import csrf
 from workers.apply import ApplyResult, approve
-from workers.apply_errors import (ChangeSetChanged, InvalidSelection, Locked, LockoutUnavailable, NotPending,
-                                  RegistryConflict, WrongPassword, minutes)
 from workers.apply_plan import Outcome
 from workers.enqueue import queue_sync
-from workers.errors import NotConfigured, QueueUnavailable
-from workers.links import ExpiredLink, InvalidLink, Link
 
 bp = Blueprint("approvals", __name__, static_folder="static", static_url_path="/approvals/static")
 bp.record_once(security.init_security)

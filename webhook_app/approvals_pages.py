@@ -6,13 +6,13 @@ import datetime as dt
 
 from flask import Response, render_template, url_for
 
+from core.errors import minutes
+from core.links import Link
+from core.lockout import LOCK_SECONDS
 from store.db import transaction
 from store.enums import ChangeSetStatus
 from store.repositories.changeset_reads import StoredChangeSet, load_changeset
 from webhook_app.context import link_signer, services
-from workers.apply_errors import minutes
-from workers.apply_lockout import LOCK_SECONDS
-from workers.links import Link
 
 # Bounds the walk along superseded_by (a chain is short; this only guards against a cycle).
 MAX_CHAIN = 100

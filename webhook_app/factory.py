@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Flask
 from redis import Redis
 
-from hrsync.config import Settings
+from core.bootstrap import Services, build_services
+from core.links import LinkSigner
+from core.settings import Settings
 from webhook_app import body_limit, errors, health, security
-from workers.bootstrap import Services, build_services
-from workers.links import LinkSigner
 
 MAX_BODY_BYTES = 1024 * 1024
 

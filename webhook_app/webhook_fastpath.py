@@ -17,11 +17,11 @@ from typing import Callable, Iterable
 from flask import Flask
 from werkzeug.datastructures import EnvironHeaders
 
+from core.coalescing import Intake
+from core.errors import QueueUnavailable
 from providers import provider_class
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
-from workers.coalescing import Intake
-from workers.errors import QueueUnavailable
 from workers.intake import IntakeScheduler, accept_notice
 
 PROVIDERS = frozenset({"bamboohr", "personio"})

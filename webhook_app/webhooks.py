@@ -15,6 +15,9 @@ import time
 from flask import Blueprint, Flask, Request, current_app, request
 from flask.sessions import SessionInterface
 
+from core.bootstrap import Services
+from core.coalescing import Intake
+from core.errors import QueueUnavailable
 from providers import provider_class
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
@@ -24,9 +27,6 @@ from webhook_app.context import redis, settings
 from webhook_app.errors import ApiError
 from webhook_app.webhook_fastpath import FastIntake
 from webhook_app.webhook_targets import Target, WebhookTargets
-from workers.bootstrap import Services
-from workers.coalescing import Intake
-from workers.errors import QueueUnavailable
 from workers.intake import IntakeScheduler, accept_notice
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")

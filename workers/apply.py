@@ -12,6 +12,9 @@ from typing import Iterable
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.bootstrap import Services
+from core.errors import ChangeSetChanged, NotPending, RegistryConflict, WrongPassword, minutes
+from core.lockout import Lockout
 from domain.names import NameFormat
 from domain.policy import SyncPolicy
 from providers import provider_class
@@ -23,12 +26,9 @@ from store.models import utcnow
 from store.repositories import approvers, audit, changesets, companies, integrations
 from store.repositories.audit import AuditEntry
 from store.repositories.changeset_reads import StoredChangeSet, load_changeset
-from workers.apply_errors import ChangeSetChanged, NotPending, RegistryConflict, WrongPassword, minutes
-from workers.apply_lockout import Lockout
 from workers.apply_plan import ItemOutcome, Outcome, Plan, build_plan, claimed_values
 from workers.apply_selection import Selection, touched_ids, validate_selection
 from workers.apply_writes import find_holders, lock_stakeholders, write_plan
-from workers.bootstrap import Services
 
 log = logging.getLogger(__name__)
 

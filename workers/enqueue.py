@@ -16,12 +16,12 @@ from redis.exceptions import LockError, RedisError
 from rq import Retry
 from sqlalchemy.orm import Session
 
+from core import queueing
+from core.bootstrap import Services
+from core.errors import NotConfigured, QueueUnavailable, RequestInProgress
 from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.repositories import companies, integrations, sync_runs
-from workers import queueing
-from workers.bootstrap import Services
-from workers.errors import NotConfigured, QueueUnavailable, RequestInProgress
 
 log = logging.getLogger(__name__)
 

@@ -24,15 +24,15 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Retry
 
+from core import coalescing, queueing
+from core.bootstrap import Services
+from core.coalescing import Intake
+from core.errors import QueueUnavailable
 from providers.base import ChangeNotice
 from store.db import transaction
 from store.enums import SyncMode
 from store.repositories import integrations, sync_runs
-from workers import coalescing, queueing
-from workers.bootstrap import Services
-from workers.coalescing import Intake
 from workers.enqueue import UNQUEUED
-from workers.errors import QueueUnavailable
 from workers.sync import WHOLE_COMPANY
 
 log = logging.getLogger(__name__)

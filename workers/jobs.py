@@ -12,13 +12,14 @@ from rq.exceptions import AbandonedJobError
 from rq.job import Job
 from sqlalchemy.exc import OperationalError
 
+from core import coalescing, queueing
 from domain.changeset import ACTIONABLE_KINDS
 from providers import PROVIDERS, provider_class
 from providers.errors import ProviderError, ProviderUnavailable
 from store.db import transaction
 from store.enums import ChangeSetStatus, SyncMode, SyncStatus
 from store.repositories import approvers, changeset_reads, companies, sync_runs
-from workers import coalescing, notify, queueing, runtime
+from workers import notify, runtime
 from workers.sync import execute_sync
 
 log = logging.getLogger(__name__)

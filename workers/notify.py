@@ -17,7 +17,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from hrsync.config import Settings
+from core.settings import Settings
 
 log = logging.getLogger(__name__)
 

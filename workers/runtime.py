@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from redis import Redis
 
-from hrsync.config import Settings
-from workers.bootstrap import Services, build_services
-from workers.links import LinkSigner
+from core.bootstrap import Services, build_services
+from core.links import LinkSigner
+from core.settings import Settings
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from core.bootstrap import Services, provider_settings
 from hrsync.admin.mapping import check_mapping
 from providers.base import SourceField
 from providers.errors import ProviderError, ProviderUnavailable
@@ -14,7 +15,6 @@ from store.errors import InvalidSetting, NotFound, StoreError
 from store.repositories import companies, integrations
 from store.repositories.companies import Company
 from store.repositories.integrations import Integration
-from workers.bootstrap import Services, provider_settings
 
 CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
     "bamboohr": ("subdomain", "api_key"),

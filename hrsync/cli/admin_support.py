@@ -8,11 +8,11 @@ from typing import Iterator
 
 import click
 
+from core.bootstrap import Services, build_services
 from hrsync.cli.errors import UserError
 from store.db import transaction
 from store.errors import NotFound
 from store.repositories import companies
-from workers.bootstrap import Services, build_services
 
 
 @contextmanager

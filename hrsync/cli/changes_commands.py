@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from rich.console import Console
 
+from core.links import LinkSigner
 from hrsync.cli.admin_support import opened_services, read_secret
 from hrsync.cli.errors import UserError, user_errors
 from hrsync.render import counts_line, render_items
@@ -12,7 +13,6 @@ from store.db import transaction
 from store.enums import ChangeSetStatus
 from store.repositories import companies, stakeholders
 from store.repositories.changeset_reads import StoredChangeSet, load_changeset
-from workers.links import LinkSigner
 
 
 @click.group()
@@ -62,11 +62,11 @@ def approve(app, changeset: int, approver: str, name_format: str | None) -> None
     """
     from redis import Redis
 
+    from core import namespace
+    from core.errors import ApprovalError, WrongPassword
+    from core.lockout import COMMAND_LINE
     from domain.names import NameFormat
     from workers.apply import ApprovalRequest, approve as apply_approved
-    from workers.apply_errors import ApprovalError, WrongPassword
-    from workers import namespace
-    from workers.apply_lockout import COMMAND_LINE
 
     password = read_secret("Approver password")
     request = ApprovalRequest(changeset_id=changeset, email=approver, password=password, client=COMMAND_LINE,

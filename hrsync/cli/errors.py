@@ -9,11 +9,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import OperationalError
 
+from core.errors import PipelineError
+from core.settings import ConfigError
 from domain.errors import DomainError
-from hrsync.config import ConfigError
 from providers.errors import ProviderError
 from store.errors import StoreError
-from workers.errors import PipelineError
 
 USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, DomainError, ProviderError, StoreError, PipelineError)
 

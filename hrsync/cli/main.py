@@ -7,12 +7,12 @@ import sys
 
 import click
 
+from core.settings import ConfigError, Settings
 from hrsync.cli.errors import UserError
-from hrsync.config import ConfigError, Settings
 
 
 # The loggers whose INFO lines `hrsync web` and `hrsync worker` print (other commands: WARNING and up).
-OWN_LOGGERS = ("hrsync", "workers", "providers", "store", "webhook_app", "sandbox")
+OWN_LOGGERS = ("hrsync", "core", "workers", "providers", "store", "webhook_app", "sandbox")
 
 
 class AppContext:

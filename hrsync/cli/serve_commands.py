@@ -55,10 +55,11 @@ def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> Non
     from redis import Redis
     from redis.exceptions import ConnectionError as RedisConnectionError
 
+    from core.bootstrap import build_services
     from hrsync.cli.admin_support import require_schema
     from hrsync.cli.worker_banner import banner
-    from workers import jobs, legacy, queueing, runtime
-    from workers.bootstrap import build_services
+    from workers import jobs, legacy, runtime
+    from workers.worker import make_worker
 
     settings = app.settings
     require_schema(settings.database_url)
@@ -74,8 +75,8 @@ def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> Non
         legacy.adopt(services, connection)  # jobs queued before this installation had a namespace
     finally:
         services.dispose()
-    worker_ = queueing.make_worker(connection, settings.namespace, maintenance_interval=maintenance_interval,
-                                   name=name, work_horse_killed_handler=jobs.on_work_horse_killed)
+    worker_ = make_worker(connection, settings.namespace, maintenance_interval=maintenance_interval, name=name,
+                           work_horse_killed_handler=jobs.on_work_horse_killed)
     for line in banner(settings, worker_.name, connection.connection_pool.connection_kwargs, worker_.queue_names()):
         click.echo(line)
     app.log_progress()

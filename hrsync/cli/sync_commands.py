@@ -9,14 +9,14 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from core.bootstrap import Services
+from core.links import LinkSigner
 from hrsync.cli.admin_support import opened_services, resolve_company
 from hrsync.cli.errors import UserError, user_errors
 from hrsync.render import counts_line
 from store.db import transaction
 from store.enums import SyncStatus
 from store.repositories import sync_runs
-from workers.bootstrap import Services
-from workers.links import LinkSigner
 
 POLL_SECONDS = 0.5
 # While a followed sync waits in the queue, how often to check that a worker of this installation still runs.
@@ -47,8 +47,8 @@ def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
     """
     from redis import Redis
 
+    from core.errors import NotConfigured, QueueUnavailable, RequestInProgress
     from workers.enqueue import queue_sync
-    from workers.errors import NotConfigured, QueueUnavailable, RequestInProgress
 
     mode = "full" if full else "incremental"
     with opened_services(app) as services:
@@ -80,7 +80,7 @@ def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
 
 
 def worker_count(redis, namespace: str) -> WorkerCount:
-    from workers import queueing
+    from core import queueing
 
     return lambda: queueing.workers_running(redis, namespace)
 

@@ -9,13 +9,13 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from core.links import LinkSigner
 from hrsync.cli.admin_support import opened_services, resolve_company
 from hrsync.cli.errors import user_errors
 from hrsync.cli.sync_commands import follow, worker_count
 from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.repositories import companies, sync_runs
-from workers.links import LinkSigner
 
 ACTIVE = (SyncStatus.QUEUED, SyncStatus.RUNNING)
 

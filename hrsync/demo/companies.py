@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import requests
 
+from core.bootstrap import Services
 from hrsync.demo.seed import seed_registry
 from store.db import transaction
 from store.repositories import companies, stakeholder_writes
-from workers.bootstrap import Services
 
 # A throwaway local database: the password is printed so that the approve page can be tried in a browser.
 DEMO_PASSWORD = "demo-approver-password"

@@ -18,11 +18,12 @@ from rq.timeouts import TimerDeathPenalty
 from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from hrsync.config import Settings
+from core import queueing
+from core.bootstrap import Services
+from core.settings import Settings
 from store.db import transaction
 from store.models import SyncRunRow
-from workers import queueing, runtime
-from workers.bootstrap import Services
+from workers import runtime
 
 WORKER_PAUSE = 0.2
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from hrsync.config import Settings
+from core.bootstrap import Services
+from core.links import LinkSigner
+from core.settings import Settings
 from hrsync.demo.companies import DEMO_PASSWORD, DemoCompany
 from hrsync.demo.serve import serve_command
 from hrsync.render import counts_line, render_items
@@ -12,8 +14,6 @@ from store.db import transaction
 from store.repositories import stakeholders
 from store.repositories.changeset_reads import load_changeset, pending_changeset_id
 from workers.apply import ApplyResult
-from workers.bootstrap import Services
-from workers.links import LinkSigner
 
 
 def print_changeset(console: Console, services: Services, company: DemoCompany) -> dict[str, int]:

@@ -14,7 +14,10 @@ from contextlib import contextmanager
 import requests
 from rich.console import Console
 
-from hrsync.config import Settings
+from core import namespace
+from core.bootstrap import build_services
+from core.lockout import COMMAND_LINE
+from core.settings import Settings
 from hrsync.demo import companies as setup
 from hrsync.demo.companies import DEMO_PASSWORD, PERSONIO_MAPPING, DemoCompany, DemoFailed
 from hrsync.demo.infra import AppServer, WorkerThread, demo_folder, demo_redis, forget_demo_jobs
@@ -29,9 +32,6 @@ from store.repositories import sync_runs
 from store.repositories.changeset_reads import pending_changeset_id
 from webhook_app import create_app
 from workers.apply import ApprovalRequest, approve
-from workers import namespace
-from workers.apply_lockout import COMMAND_LINE
-from workers.bootstrap import build_services
 
 SYNC_TIMEOUT = 60.0
 LEAVING_ON = dt.date(2026, 1, 31)
@@ -177,7 +177,7 @@ def _wait(services, worker: WorkerThread, company_ids: list[str]) -> None:
 @contextmanager
 def _quiet_logs():
     """The demo narrates itself: our INFO lines (syncs queued, jobs done) would repeat it on stderr."""
-    names = ("workers", "webhook_app", "providers", "store", "rq")
+    names = ("core", "workers", "webhook_app", "providers", "store", "rq")
     levels = {name: logging.getLogger(name).level for name in names}
     for name in names:
         logging.getLogger(name).setLevel(logging.WARNING)

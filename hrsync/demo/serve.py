@@ -12,7 +12,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from hrsync.config import Settings
+from core.bootstrap import Services, build_services
+from core.links import LinkSigner
+from core.settings import Settings
 from hrsync.demo.companies import DEMO_PASSWORD, DemoFailed
 from hrsync.demo.infra import demo_redis, forget_demo_jobs
 from store.db import transaction
@@ -20,8 +22,6 @@ from store.enums import ChangeSetStatus
 from store.models import ChangeSetRow
 from store.repositories import approvers
 from webhook_app import create_app
-from workers.bootstrap import Services, build_services
-from workers.links import LinkSigner
 
 DEFAULT_PUBLIC_BASE_URL = "http://localhost:8000"
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
+from core.errors import (ApprovalError, InvalidSelection, Locked, LockoutUnavailable, NotPending,
+                                  WrongPassword, minutes)
+from core.lockout import LOCK_SECONDS
 from domain.names import NameFormat
 from store.db import transaction
 from store.errors import NotFound
@@ -15,9 +18,6 @@ from webhook_app.context import client_address, link_signer, lockout, services
 from webhook_app.errors import ApiError
 from webhook_app.schemas.changesets import ApplyResultSchema, ApproveSchema, ChangeSetSchema
 from workers.apply import ApplyResult, ApprovalRequest, approve
-from workers.apply_errors import (ApprovalError, InvalidSelection, Locked, LockoutUnavailable, NotPending,
-                                  WrongPassword, minutes)
-from workers.apply_lockout import LOCK_SECONDS
 from workers.apply_selection import Selection
 
 bp = Blueprint("api_changesets", __name__, url_prefix="/api/v1")

@@ -11,7 +11,7 @@ from store.db import transaction
 from store.repositories import approvers, audit, stakeholders
 from tests.approval_scenario import build_scenario
 from workers.apply import ApprovalRequest, approve
-from workers.apply_errors import NotPending
+from core.errors import NotPending
 
 EMAIL, PASSWORD = "cfo@acme.example", "correct horse battery staple"
 SECOND = "ceo@acme.example"

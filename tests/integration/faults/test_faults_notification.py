@@ -12,7 +12,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from rq.job import Job
 
 from store.enums import SyncStatus
-from workers import queueing, runtime
+from core import queueing
+from workers import runtime
 from workers.enqueue import request_sync
 from workers.jobs import run_sync
 

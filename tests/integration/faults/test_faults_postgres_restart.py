@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 from store import migrate
 from store.enums import ChangeSetStatus, SyncStatus
-from workers import queueing
+from core import queueing
 from workers.enqueue import request_sync
 
 from fault_servers import PrivatePostgres

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 
 from store.enums import ChangeSetStatus, SyncStatus
-from workers import queueing
+from core import queueing
 from workers.enqueue import request_sync
 
 from faults_support import Untouched, crew, pending_sets, with_pending

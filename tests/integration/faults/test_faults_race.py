@@ -15,7 +15,7 @@ from sqlalchemy import text
 from store.db import transaction
 from store.enums import ChangeSetStatus, SyncStatus
 from store.repositories import audit, stakeholders
-from workers import queueing
+from core import queueing
 from workers.enqueue import request_sync
 
 from faults_support import crew, pending_sets, retries_left, sync_inline

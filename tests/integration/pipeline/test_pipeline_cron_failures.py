@@ -9,7 +9,7 @@ from rq.serializers import JSONSerializer
 from store.db import transaction
 from store.enums import ChangeSetStatus, IntegrationStatus, SyncMode, SyncStatus
 from store.repositories import integrations, stakeholders
-from workers import queueing
+from core import queueing
 from workers.enqueue import request_sync
 
 from pipeline_env import wait_until

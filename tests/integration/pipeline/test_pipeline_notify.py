@@ -10,7 +10,7 @@ import threading
 import pytest
 from cryptography.fernet import Fernet
 
-from hrsync.config import Settings
+from core.settings import Settings
 from workers import notify
 
 

@@ -18,7 +18,7 @@ from rq.serializers import JSONSerializer
 from sandbox.people import generate_people
 from sandbox.webhooks import bamboohr_event, sign_bamboohr
 from store.enums import ChangeSetStatus, SyncStatus
-from workers import queueing
+from core import queueing
 from workers.enqueue import request_sync
 
 from pipeline_env import PrivateRedis, WebServer, wait_until

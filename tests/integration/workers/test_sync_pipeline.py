@@ -8,7 +8,7 @@ import secrets
 import pytest
 from cryptography.fernet import Fernet
 
-from hrsync.config import Settings
+from core.settings import Settings
 from providers.errors import ProviderAuthError
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
@@ -18,7 +18,7 @@ from store.enums import ChangeSetStatus, IntegrationStatus, SyncStatus
 from store.repositories import (companies, integrations, stakeholder_writes, stakeholders,
                                 sync_runs)
 from store.repositories.changeset_reads import load_changeset, pending_changeset_id
-from workers.bootstrap import build_services
+from core.bootstrap import build_services
 from workers.sync import execute_sync
 from tests.real_services import BACKENDS
 

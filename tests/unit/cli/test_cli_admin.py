@@ -17,13 +17,13 @@ from providers.errors import ProviderAuthError, ProviderUnavailable
 from hrsync.cli import admin_support, main
 from hrsync.cli.errors import UserError
 from hrsync.cli.sync_commands import follow, report
-from hrsync.config import Settings
+from core.settings import Settings
 from rich.console import Console
 from store import passwords
 from store.db import transaction
 from store.repositories import companies, integrations, stakeholders, sync_runs, tokens
 from tests.unit.webhook_app.admin_fakes import FakeHR
-from workers.bootstrap import build_services
+from core.bootstrap import build_services
 from workers.sync import execute_sync
 
 PASSWORD = "correct horse battery staple"
@@ -271,7 +271,8 @@ def test_sync_while_one_is_queued_names_that_one(cli, company, fake_redis):
 
 def test_sync_while_another_request_holds_the_company_says_so(cli, company, fake_redis, settings, monkeypatch):
     """The request lock being busy is not Redis being down: the line says which it is."""
-    from workers import enqueue, queueing
+    from workers import enqueue
+    from core import queueing
     cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
     monkeypatch.setattr(enqueue, "LOCK_WAIT_SECONDS", 0)
     fakeredis.FakeRedis(server=fake_redis).set(queueing.request_lock_key(settings.namespace, company), "held")

@@ -6,7 +6,7 @@ from cryptography.fernet import Fernet
 from redis import Redis
 
 from hrsync.cli.worker_banner import banner
-from hrsync.config import Settings
+from core.settings import Settings
 
 PASSWORD = "db-pass-never-shown"
 REDIS_PASSWORD = "redis-pass-never-shown"

@@ -17,9 +17,9 @@ from store.repositories import audit, changesets, integrations, stakeholder_writ
 from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario, employees, record_sync
 from webhook_app import create_app
-from workers import namespace
-from workers.apply_lockout import CLIENT_MAX_TRIES, LOCK_SECONDS, MAX_TRIES
-from workers.links import LinkSigner
+from core import namespace
+from core.lockout import CLIENT_MAX_TRIES, LOCK_SECONDS, MAX_TRIES
+from core.links import LinkSigner
 
 APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
 HOSTILE = '<script>alert("x")</script>'

@@ -11,7 +11,7 @@ import pytest
 from providers.bamboohr_webhook import sign
 from store.db import transaction
 from store.repositories import integrations
-from workers import coalescing
+from core import coalescing
 from workers.sync import WHOLE_COMPANY
 
 from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)

@@ -21,7 +21,7 @@ from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.models import SyncRunRow
 from store.repositories import integrations, sync_runs
-from workers import coalescing, queueing
+from core import coalescing, queueing
 from workers.sync import WHOLE_COMPANY
 
 from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)

@@ -9,7 +9,7 @@ from providers.base import ChangeNotice
 from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.repositories import sync_runs
-from workers import coalescing, queueing
+from core import coalescing, queueing
 from workers.enqueue import LOST, QueuedSync, queue_sync
 from workers.intake import accept_notice, schedule_companies
 

@@ -1,8 +1,24 @@
-"""Why an approval was refused: tiny error classes the HTML page and the JSON API translate."""
+"""The errors services refuse with: tiny classes the JSON API, the HTML pages and the CLI translate."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+
+class PipelineError(Exception):
+    """Base class for refusals of the queueing layer."""
+
+
+class NotConfigured(PipelineError):
+    """The company has no HR integration (or not for the provider asked about)."""
+
+
+class QueueUnavailable(PipelineError):
+    """Redis did not answer: nothing was queued; the caller should try again shortly."""
+
+
+class RequestInProgress(QueueUnavailable):
+    """Another request for the company's sync holds its lock: Redis answers, try again in a moment."""
 
 
 class ApprovalError(Exception):
