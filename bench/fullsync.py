@@ -2,7 +2,7 @@
 
 Per database, provider and size, a company is set up with a realistic registry (`hrsync.demo.seed`: mostly in step,
 with moves, hand-typed entries, typos, duplicates and new hires), then one full sync runs through
-`workers.sync.execute_sync` — the worker's own code path — in a fresh process. Measured: the wall clock of
+`services.sync_run.execute_sync` — the worker's own code path — in a fresh process. Measured: the wall clock of
 `execute_sync` (fetch, match, and the one transaction that stores the change set) and the peak RSS of that whole
 process (getrusage ru_maxrss: interpreter and imports included).
 
@@ -59,7 +59,7 @@ def run_sync(database_url: str, url: str, encryption_key: str, sync_id: int, pac
     import gc
 
     from core.bootstrap import build_services
-    from workers import sync
+    from services import sync_run
 
     services = build_services(settings_for(database_url, url, encryption_key, pacing))
     with services.engine.connect():
@@ -68,7 +68,7 @@ def run_sync(database_url: str, url: str, encryption_key: str, sync_id: int, pac
     gc.collect()
     before = common.rss_now()
     started, cpu = time.perf_counter(), time.process_time()
-    outcome = sync.execute_sync(services, sync_id, on_progress=marks.fetched)
+    outcome = sync_run.execute_sync(services, sync_id, on_progress=marks.fetched)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     services.dispose()
     return {"seconds": seconds, "cpu": cpu, "fetch": marks.fetch_end - started, "match": marks.match,

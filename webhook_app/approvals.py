@@ -9,6 +9,9 @@ from core.errors import (ChangeSetChanged, InvalidSelection, Locked, LockoutUnav
                                   RegistryConflict, WrongPassword, minutes)
 from core.errors import NotConfigured, QueueUnavailable
 from core.links import ExpiredLink, InvalidLink, Link
+from services.apply_plan import Outcome
+from services.approvals import ApplyResult, approve
+from services.syncs import queue_sync
 from store.db import transaction
 from store.enums import ChangeSetStatus, SyncMode
 from store.errors import NotFound
@@ -20,9 +23,6 @@ from webhook_app.approvals_form import InvalidForm, read_form
 from webhook_app.approvals_view import FORMAT_LABELS, FollowUp, FormState, build_preview
 from webhook_app.context import client_address, link_signer, lockout, redis, services
 from webhook_app.security import csrf
-from workers.apply import ApplyResult, approve
-from workers.apply_plan import Outcome
-from workers.enqueue import queue_sync
 
 bp = Blueprint("approvals", __name__, static_folder="static", static_url_path="/approvals/static")
 bp.record_once(security.init_security)

@@ -8,10 +8,10 @@ from werkzeug.datastructures import MultiDict
 
 from domain.errors import InvalidNameFormat
 from domain.names import parse_name_format
+from services.apply_selection import SKIP, Selection
+from services.approvals import ApprovalRequest
 from store.repositories.changeset_reads import StoredChangeSet
 from webhook_app.approvals_view import CHECKABLE, FormState
-from workers.apply import ApprovalRequest
-from workers.apply_selection import SKIP, Selection
 
 RESOLVE_PREFIX = "resolve-"
 MAX_EMAIL = 320

@@ -12,9 +12,9 @@ from domain.changeset import ChangeItem, ChangeKind
 from domain.names import NameFormat, format_name
 from domain.proposal import as_text
 from domain.stakeholder import IDENTITY_FIELDS, SYNCED_FIELDS, Stakeholder
+from services.approvals import items_digest
 from store.repositories import companies, stakeholders
 from store.repositories.changeset_reads import StoredChangeSet
-from workers.apply import items_digest
 
 FIELD_LABELS = {"name": "Name", "first_name": "First name", "last_name": "Last name",
                 "unique_identifier": "Identifier", "email": "E-mail", "street": "Street",

@@ -7,6 +7,7 @@ import hmac
 from flask import Blueprint, jsonify, request
 
 from core.errors import NotConfigured, QueueUnavailable
+from services.syncs import queue_sync
 from store.db import transaction
 from store.errors import NotFound
 from store.repositories import integrations
@@ -14,7 +15,6 @@ from webhook_app.bodies import load_body
 from webhook_app.context import redis, services, settings
 from webhook_app.errors import ApiError
 from webhook_app.schemas.cron import ResyncRequestSchema
-from workers.enqueue import queue_sync
 
 bp = Blueprint("cron", __name__, url_prefix="/cron")
 

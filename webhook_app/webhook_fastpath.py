@@ -22,7 +22,7 @@ from core.errors import QueueUnavailable
 from providers import provider_class
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
-from workers.intake import IntakeScheduler, accept_notice
+from services.intake import IntakeScheduler, accept_notice
 
 PROVIDERS = frozenset({"bamboohr", "personio"})
 

@@ -3,7 +3,7 @@
 The request does no HR call, no sync and (once the company's signer is cached) no database work: it
 authenticates the raw bytes and records the remote ids in Redis in one round trip. The first delivery
 of a burst hands its company to the process's intake scheduler, which creates and schedules the one
-targeted sync off the request (workers.intake explains why nothing accepted is lost). This route decides
+targeted sync off the request (services.intake explains why nothing accepted is lost). This route decides
 every case; the common success is answered alike, without Flask's per-request work, by webhook_fastpath.
 """
 
@@ -21,13 +21,13 @@ from core.errors import QueueUnavailable
 from providers import provider_class
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
+from services.intake import IntakeScheduler, accept_notice
 from store.db import transaction
 from store.repositories import companies, integrations
 from webhook_app.context import redis, settings
 from webhook_app.errors import ApiError
 from webhook_app.webhook_fastpath import FastIntake
 from webhook_app.webhook_targets import Target, WebhookTargets
-from workers.intake import IntakeScheduler, accept_notice
 
 bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 

@@ -16,11 +16,12 @@ from core import coalescing, queueing
 from domain.changeset import ACTIONABLE_KINDS
 from providers import PROVIDERS, provider_class
 from providers.errors import ProviderError, ProviderUnavailable
+from services import notify
+from services.sync_run import execute_sync
 from store.db import transaction
 from store.enums import ChangeSetStatus, SyncMode, SyncStatus
 from store.repositories import approvers, changeset_reads, companies, sync_runs
-from workers import notify, runtime
-from workers.sync import execute_sync
+from workers import runtime
 
 log = logging.getLogger(__name__)
 

@@ -66,7 +66,7 @@ def approve(app, changeset: int, approver: str, name_format: str | None) -> None
     from core.errors import ApprovalError, WrongPassword
     from core.lockout import COMMAND_LINE
     from domain.names import NameFormat
-    from workers.apply import ApprovalRequest, approve as apply_approved
+    from services.approvals import ApprovalRequest, approve as apply_approved
 
     password = read_secret("Approver password")
     request = ApprovalRequest(changeset_id=changeset, email=approver, password=password, client=COMMAND_LINE,

@@ -6,12 +6,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from hrsync.admin import integration as setup
-from hrsync.admin.integration import IntegrationState
-from hrsync.admin.mapping import parse_pairs
 from hrsync.cli.admin_support import opened_services, read_secret, resolve_company
 from hrsync.cli.errors import UserError, user_errors
 from providers.registry import provider_class
+from services import integration as setup
+from services.integration import IntegrationState
+from services.mapping import parse_pairs
 
 # Which option carries each credential, and whether it is a secret (prompted for when left out).
 CREDENTIAL_OPTIONS = {

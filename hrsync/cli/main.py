@@ -12,7 +12,7 @@ from hrsync.cli.errors import UserError
 
 
 # The loggers whose INFO lines `hrsync web` and `hrsync worker` print (other commands: WARNING and up).
-OWN_LOGGERS = ("hrsync", "core", "workers", "providers", "store", "webhook_app", "sandbox")
+OWN_LOGGERS = ("hrsync", "core", "services", "workers", "providers", "store", "webhook_app", "sandbox")
 
 
 class AppContext:

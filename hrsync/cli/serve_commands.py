@@ -58,7 +58,8 @@ def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> Non
     from core.bootstrap import build_services
     from hrsync.cli.admin_support import require_schema
     from hrsync.cli.worker_banner import banner
-    from workers import jobs, legacy, runtime
+    from services import legacy
+    from workers import jobs, runtime
     from workers.worker import make_worker
 
     settings = app.settings

@@ -48,7 +48,7 @@ def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
     from redis import Redis
 
     from core.errors import NotConfigured, QueueUnavailable, RequestInProgress
-    from workers.enqueue import queue_sync
+    from services.syncs import queue_sync
 
     mode = "full" if full else "incremental"
     with opened_services(app) as services:

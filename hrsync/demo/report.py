@@ -10,10 +10,10 @@ from core.settings import Settings
 from hrsync.demo.companies import DEMO_PASSWORD, DemoCompany
 from hrsync.demo.serve import serve_command
 from hrsync.render import counts_line, render_items
+from services.approvals import ApplyResult
 from store.db import transaction
 from store.repositories import stakeholders
 from store.repositories.changeset_reads import load_changeset, pending_changeset_id
-from workers.apply import ApplyResult
 
 
 def print_changeset(console: Console, services: Services, company: DemoCompany) -> dict[str, int]:

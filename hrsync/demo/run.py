@@ -25,13 +25,13 @@ from hrsync.demo.report import print_changeset, print_summary
 from providers.pacing import Pacer
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
+from services.approvals import ApprovalRequest, approve
 from store.db import transaction
 from store.enums import SyncStatus
 from store.migrate import upgrade
 from store.repositories import sync_runs
 from store.repositories.changeset_reads import pending_changeset_id
 from webhook_app import create_app
-from workers.apply import ApprovalRequest, approve
 
 SYNC_TIMEOUT = 60.0
 LEAVING_ON = dt.date(2026, 1, 31)
@@ -177,7 +177,7 @@ def _wait(services, worker: WorkerThread, company_ids: list[str]) -> None:
 @contextmanager
 def _quiet_logs():
     """The demo narrates itself: our INFO lines (syncs queued, jobs done) would repeat it on stderr."""
-    names = ("core", "workers", "webhook_app", "providers", "store", "rq")
+    names = ("core", "services", "workers", "webhook_app", "providers", "store", "rq")
     levels = {name: logging.getLogger(name).level for name in names}
     for name in names:
         logging.getLogger(name).setLevel(logging.WARNING)

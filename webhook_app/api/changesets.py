@@ -8,6 +8,8 @@ from core.errors import (ApprovalError, InvalidSelection, Locked, LockoutUnavail
                                   WrongPassword, minutes)
 from core.lockout import LOCK_SECONDS
 from domain.names import NameFormat
+from services.apply_selection import Selection
+from services.approvals import ApplyResult, ApprovalRequest, approve
 from store.db import transaction
 from store.errors import NotFound
 from store.repositories.changeset_reads import StoredChangeSet, StoredItem, load_changeset
@@ -17,8 +19,6 @@ from webhook_app.auth import require_company
 from webhook_app.context import client_address, link_signer, lockout, services
 from webhook_app.errors import ApiError
 from webhook_app.schemas.changesets import ApplyResultSchema, ApproveSchema, ChangeSetSchema
-from workers.apply import ApplyResult, ApprovalRequest, approve
-from workers.apply_selection import Selection
 
 bp = Blueprint("api_changesets", __name__, url_prefix="/api/v1")
 

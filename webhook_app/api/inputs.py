@@ -8,9 +8,9 @@ from typing import Any
 from flask import request
 from marshmallow import Schema, ValidationError
 
-from hrsync.admin.integration import InvalidField, NotConfigured
-from hrsync.admin.mapping import MappingRejected
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
+from services.integration import InvalidField, NotConfigured
+from services.mapping import MappingRejected
 from store.errors import DuplicateStakeholder, InvalidCursor, InvalidSetting, InvalidStakeholder, NotFound
 from store.models.base import MAX_ID
 from webhook_app.bodies import json_body

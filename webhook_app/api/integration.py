@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from hrsync.admin import integration as setup
-from hrsync.admin.integration import IntegrationState, MappingState
+from services import integration as setup
+from services.integration import IntegrationState, MappingState
 from webhook_app.api.docs import documented
 from webhook_app.api.inputs import body, invalid, translated
 from webhook_app.auth import require_company

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify
 
 from core.errors import NotConfigured, QueueUnavailable
+from services.syncs import queue_sync
 from store.db import transaction
 from store.errors import NotFound
 from store.repositories import sync_runs
@@ -15,7 +16,6 @@ from webhook_app.bodies import load_body
 from webhook_app.context import link_signer, redis, services
 from webhook_app.errors import ApiError
 from webhook_app.schemas.syncs import SyncCreatedSchema, SyncRequestSchema, SyncSchema
-from workers.enqueue import queue_sync
 
 bp = Blueprint("api_syncs", __name__, url_prefix="/api/v1")
 

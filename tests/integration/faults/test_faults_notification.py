@@ -14,7 +14,7 @@ from rq.job import Job
 from store.enums import SyncStatus
 from core import queueing
 from workers import runtime
-from workers.enqueue import request_sync
+from services.syncs import request_sync
 from workers.jobs import run_sync
 
 from faults_support import crew

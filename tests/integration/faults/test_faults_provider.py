@@ -14,7 +14,7 @@ import pytest
 
 from store.enums import ChangeSetStatus, SyncStatus
 from core import queueing
-from workers.enqueue import request_sync
+from services.syncs import request_sync
 
 from faults_support import Untouched, crew, pending_sets, with_pending
 from tests.integration.pipeline.pipeline_env import wait_until

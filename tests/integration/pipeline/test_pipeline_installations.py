@@ -15,7 +15,7 @@ from store import migrate
 from store.enums import SyncStatus
 from core import queueing
 from core.bootstrap import build_services
-from workers.enqueue import request_sync
+from services.syncs import request_sync
 
 from pipeline_env import wait_until
 from pipeline_support import add_company, finished, make_settings, runs_of

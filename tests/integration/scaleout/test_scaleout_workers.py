@@ -20,7 +20,7 @@ from store import migrate
 from store.enums import ChangeSetStatus, SyncStatus
 from core import queueing
 from core.bootstrap import build_services
-from workers.enqueue import request_sync
+from services.syncs import request_sync
 
 from tests.integration.pipeline.pipeline_env import PrivateRedis, WorkerProcess, wait_until
 from tests.integration.pipeline.pipeline_support import add_company, changesets_of, make_settings, runs_of

@@ -19,7 +19,7 @@ from store.repositories import (companies, integrations, stakeholder_writes, sta
                                 sync_runs)
 from store.repositories.changeset_reads import load_changeset, pending_changeset_id
 from core.bootstrap import build_services
-from workers.sync import execute_sync
+from services.sync_run import execute_sync
 from tests.real_services import BACKENDS
 
 
@@ -159,7 +159,7 @@ def _surname_of(services, company_id, remote_id):
 @pytest.mark.parametrize("provider", ["bamboohr", "personio"])
 def test_a_webhook_naming_nobody_makes_the_targeted_sync_fetch_incrementally(services, sandbox, provider):
     """SPEC §5: the sync of an event that named no employee fetches what changed since the company's cursor."""
-    from workers.sync import WHOLE_COMPANY
+    from services.sync_run import WHOLE_COMPANY
 
     if provider == "bamboohr":
         tenant = sandbox.state.add_bamboohr_tenant(f"co{secrets.token_hex(3)}", "key-" + secrets.token_hex(8), 30)

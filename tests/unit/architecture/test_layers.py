@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-PROJECT_PACKAGES = {"domain", "providers", "store", "core", "workers", "webhook_app", "sandbox", "hrsync", "bench"}
+PROJECT_PACKAGES = {"domain", "providers", "store", "core", "services", "workers", "webhook_app", "sandbox", "hrsync", "bench"}
 
 # package -> project packages it may import (itself always allowed)
 ALLOWED = {
@@ -15,8 +15,9 @@ ALLOWED = {
     "store": {"domain"},
     "sandbox": {"domain"},
     "core": {"domain", "providers", "store"},
-    "workers": {"domain", "providers", "store", "core", "hrsync"},
-    "webhook_app": {"domain", "providers", "store", "core", "workers", "hrsync"},
+    "services": {"domain", "providers", "store", "core"},
+    "workers": {"domain", "providers", "store", "core", "services", "hrsync"},
+    "webhook_app": {"domain", "providers", "store", "core", "services", "workers", "hrsync"},
 }
 
 

@@ -24,7 +24,7 @@ from store.db import transaction
 from store.repositories import companies, integrations, stakeholders, sync_runs, tokens
 from tests.unit.webhook_app.admin_fakes import FakeHR
 from core.bootstrap import build_services
-from workers.sync import execute_sync
+from services.sync_run import execute_sync
 
 PASSWORD = "correct horse battery staple"
 
@@ -271,7 +271,7 @@ def test_sync_while_one_is_queued_names_that_one(cli, company, fake_redis):
 
 def test_sync_while_another_request_holds_the_company_says_so(cli, company, fake_redis, settings, monkeypatch):
     """The request lock being busy is not Redis being down: the line says which it is."""
-    from workers import enqueue
+    from services import syncs as enqueue
     from core import queueing
     cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
     monkeypatch.setattr(enqueue, "LOCK_WAIT_SECONDS", 0)

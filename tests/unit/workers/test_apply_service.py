@@ -18,11 +18,11 @@ from store.models import Base
 from store.repositories import audit, changesets, decisions, stakeholder_writes, stakeholders
 from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario, employees, record_sync
-from workers.apply import ApprovalRequest, apply_changeset, approve, items_digest
+from services.approvals import ApprovalRequest, apply_changeset, approve, items_digest
 from core.errors import ChangeSetChanged, InvalidSelection, Locked, LockoutUnavailable, NotPending, WrongPassword
 from core.lockout import COMMAND_LINE, LOCK_SECONDS, MAX_TRIES, Lockout
-from workers.apply_plan import Outcome
-from workers.apply_selection import Selection
+from services.apply_plan import Outcome
+from services.apply_selection import Selection
 from core.bootstrap import build_services
 
 EMAIL, PASSWORD = "cfo@acme.example", "correct horse battery staple"

@@ -14,8 +14,8 @@ from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.models import IntegrationRow, SyncRunRow
 from core import coalescing, queueing
-from workers import intake
-from workers.sync import WHOLE_COMPANY
+from services import intake
+from services.sync_run import WHOLE_COMPANY
 from core.coalescing import Intake
 from core.errors import QueueUnavailable
 

@@ -16,7 +16,7 @@ from store.db import make_engine
 from store.models import Base
 from core import coalescing
 from core.bootstrap import build_services
-from workers.intake import IntakeScheduler
+from services.intake import IntakeScheduler
 
 from pipeline_fakes import NAMESPACE as NS, get_run, make_company
 

@@ -17,9 +17,9 @@ from store.repositories import companies, integrations, sync_runs
 from store.repositories.changeset_reads import load_changeset
 from core import coalescing, queueing
 from core.coalescing import Intake
-from workers.enqueue import request_sync
+from services.syncs import request_sync
 from core.errors import NotConfigured, QueueUnavailable
-from workers.intake import accept_notice, schedule_companies
+from services.intake import accept_notice, schedule_companies
 from workers.jobs import on_sync_failure, run_sync
 
 from pipeline_fakes import NAMESPACE as NS, employee, get_run, make_company, work

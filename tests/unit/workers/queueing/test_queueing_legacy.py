@@ -15,7 +15,7 @@ from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.repositories import sync_runs
 from core import coalescing, queueing
-from workers import legacy
+from services import legacy
 
 from pipeline_fakes import NAMESPACE as NS, employee, get_run, make_company, work
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from core.bootstrap import Services, provider_settings
-from hrsync.admin.mapping import check_mapping
 from providers.base import SourceField
 from providers.errors import ProviderError, ProviderUnavailable
 from providers.registry import PROVIDERS, provider_class
+from services.mapping import check_mapping
 from store.db import transaction
 from store.errors import InvalidSetting, NotFound, StoreError
 from store.repositories import companies, integrations

@@ -19,6 +19,9 @@ from domain.names import NameFormat
 from domain.policy import SyncPolicy
 from providers import provider_class
 from providers.errors import UnknownProvider
+from services.apply_plan import ItemOutcome, Outcome, Plan, build_plan, claimed_values
+from services.apply_selection import Selection, touched_ids, validate_selection
+from services.apply_writes import find_holders, lock_stakeholders, write_plan
 from store.db import transaction
 from store.enums import ChangeSetStatus
 from store.errors import DuplicateStakeholder, InvalidTransition, StaleVersion
@@ -26,9 +29,6 @@ from store.models import utcnow
 from store.repositories import approvers, audit, changesets, companies, integrations
 from store.repositories.audit import AuditEntry
 from store.repositories.changeset_reads import StoredChangeSet, load_changeset
-from workers.apply_plan import ItemOutcome, Outcome, Plan, build_plan, claimed_values
-from workers.apply_selection import Selection, touched_ids, validate_selection
-from workers.apply_writes import find_holders, lock_stakeholders, write_plan
 
 log = logging.getLogger(__name__)
 

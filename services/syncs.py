@@ -1,6 +1,6 @@
 """Asking for syncs: the row is committed first, then the job is queued (the DB row is the truth).
 
-Used by the web app (cron, API, the approve page) and the CLI; webhooks go through workers.intake. A company
+Used by the web app (cron, API, the approve page) and the CLI; webhooks go through services.intake. A company
 has at most one sync queued this way: asking while one waits answers that one (widened to a full sync when
 full is asked and an incremental one waits). Redis errors become QueueUnavailable and leave the row failed with
 the reason, so nothing waits for a job never queued.

@@ -29,11 +29,11 @@ from rq.serializers import JSONSerializer
 from core import coalescing, queueing
 from core.bootstrap import Services
 from core.namespace import key
+from services import intake
 from store.db import transaction
 from store.enums import SyncStatus
 from store.errors import NotFound
 from store.repositories import integrations, sync_runs
-from workers import intake
 
 log = logging.getLogger(__name__)
 
