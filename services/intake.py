@@ -59,7 +59,8 @@ def accept_notice(redis: Redis, namespace: str, company_id: str, notice: ChangeN
     try:
         return coalescing.accept(redis, namespace, company_id, notice.delivery_id, remote_ids, time.time())
     except RedisError as error:
-        raise QueueUnavailable("the job queue (Redis) did not answer; try again shortly") from error
+        log.warning("webhook for company %s not accepted: Redis unreachable", company_id)
+        raise QueueUnavailable() from error
 
 
 def schedule_companies(services: Services, redis: Redis, due: list[tuple[str, str]], *, debounce: float,

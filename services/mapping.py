@@ -1,23 +1,69 @@
-"""Field mappings checked before they are stored: known targets, no field used twice, names mapped."""
+"""A company's field mapping: the provider's source fields, and mappings checked before they are stored (known targets,
+no field used twice, names mapped)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Collection, Iterable
 
+from core.bootstrap import Services
+from core.errors import Conflict, MappingRejected
 from domain.employee import MAPPABLE_FIELDS
-from domain.errors import InvalidMapping
+from providers.base import SourceField
+from providers.registry import provider_class
+from services.integration import required_integration
+from store.db import transaction
+from store.repositories import integrations
+from store.repositories.integrations import Integration
 
 # Without these no stakeholder can be named; everything else may stay unmapped.
 REQUIRED_TARGETS: tuple[str, ...] = ("first_name", "last_name")
 MAX_SOURCE_LENGTH = 200
 
 
-class MappingRejected(InvalidMapping):
-    """A mapping refused because of one field, which `field` names (the API reports it as such)."""
+@dataclass(frozen=True)
+class MappingState:
+    provider: str
+    mapping: dict[str, str]
+    default: bool
+    unreadable: tuple[str, ...] = ()
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+
+def load_fields(services: Services, company_id: str) -> tuple[str, list[SourceField], dict[str, str]]:
+    """The provider's source fields (one call to the HR system, outside any transaction) and the mapping."""
+    with transaction(services.session_factory) as session:
+        integration = required_integration(session, company_id)
+        credentials = integrations.get_credentials(session, services.box, company_id)
+    mapping = effective_mapping(integration)
+    provider = services.provider_factory(integration.provider, credentials, mapping)
+    try:
+        return integration.provider, provider.list_fields(), mapping
+    finally:
+        provider.close()
+
+
+def read_mapping(services: Services, company_id: str) -> MappingState:
+    with transaction(services.session_factory) as session:
+        integration = required_integration(session, company_id)
+    return MappingState(integration.provider, effective_mapping(integration), integration.mapping is None)
+
+
+def set_mapping(services: Services, company_id: str, pairs: Iterable[tuple[str, str]]) -> MappingState:
+    """Check the pairs against the provider's own field list, then store them."""
+    provider, fields, _ = load_fields(services, company_id)
+    mapping = check_mapping(pairs, {f.key for f in fields}, provider_class(provider).label)
+    readable = {f.key for f in fields if f.readable}
+    with transaction(services.session_factory) as session:
+        if required_integration(session, company_id).provider != provider:
+            raise Conflict("the provider changed while the mapping was checked; try again")
+        integrations.set_mapping(session, company_id, mapping)
+    return MappingState(provider, mapping, False, tuple(s for s in mapping if s not in readable))
+
+
+def effective_mapping(integration: Integration) -> dict[str, str]:
+    if integration.mapping is not None:
+        return dict(integration.mapping)
+    return dict(provider_class(integration.provider).default_mapping)
 
 
 def check_mapping(pairs: Iterable[tuple[str, str]], known_sources: Collection[str] | None = None,

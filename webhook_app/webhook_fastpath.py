@@ -11,7 +11,6 @@ its effects are the route's own (same verification, same intake, same JSON); Fla
 from __future__ import annotations
 
 import io
-import time
 from typing import Callable, Iterable
 
 from flask import Flask
@@ -19,9 +18,9 @@ from werkzeug.datastructures import EnvironHeaders
 
 from core.coalescing import Intake
 from core.errors import QueueUnavailable
-from providers import provider_class
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
+from services import webhooks
 from services.intake import IntakeScheduler, accept_notice
 
 PROVIDERS = frozenset({"bamboohr", "personio"})
@@ -58,8 +57,7 @@ class FastIntake:
         if body is None:
             return None
         try:
-            notice = provider_class(provider).verify_webhook(body, EnvironHeaders(environ), target.secret,
-                                                             time.time())
+            notice = webhooks.verify(provider, body, EnvironHeaders(environ), target.secret)
             intake = accept_notice(extensions["hrsync.redis"], self._namespace, company_id, notice)
         except (WebhookRejected, MalformedWebhook, QueueUnavailable):
             return None  # refused by the cached secret (rotated?) or Redis away: the route decides

@@ -28,7 +28,7 @@ class JobRuntime:
 
     def link_signer(self) -> LinkSigner:
         settings = self.settings
-        return LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
+        return LinkSigner.for_settings(settings)
 
 
 _state: dict = {"settings": None, "runtime": None, "pid": None}

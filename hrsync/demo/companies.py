@@ -9,8 +9,7 @@ import requests
 
 from core.bootstrap import Services
 from hrsync.demo.seed import seed_registry
-from store.db import transaction
-from store.repositories import companies, stakeholder_writes
+from services import companies, stakeholders
 
 # A throwaway local database: the password is printed so that the approve page can be tried in a browser.
 DEMO_PASSWORD = "demo-approver-password"
@@ -58,8 +57,7 @@ class AdminClient:
 
 def create(services: Services, company: DemoCompany) -> None:
     """What `hrsync company create` does: the company, its approver, its API token."""
-    with transaction(services.session_factory) as session:
-        created = companies.create_company(session, company.name, company.approver, DEMO_PASSWORD)
+    created = companies.create_company(services, company.name, company.approver, DEMO_PASSWORD)
     company.company_id, company.token = created.company_id, created.api_token
 
 
@@ -93,7 +91,5 @@ def seed(services: Services, company: DemoCompany) -> int:
         company.employees = list(provider.iter_employees())
     finally:
         provider.close()
-    rows = seed_registry(company.employees, company.provider)
-    with transaction(services.session_factory) as session:
-        stakeholder_writes.create_stakeholders(session, company.company_id, rows)
-    return len(rows)
+    return stakeholders.import_stakeholders(services, company.company_id,
+                                            seed_registry(company.employees, company.provider))

@@ -25,12 +25,10 @@ from hrsync.demo.report import print_changeset, print_summary
 from providers.pacing import Pacer
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
+from services import changesets, syncs
 from services.approvals import ApprovalRequest, approve
-from store.db import transaction
 from store.enums import SyncStatus
 from store.migrate import upgrade
-from store.repositories import sync_runs
-from store.repositories.changeset_reads import pending_changeset_id
 from webhook_app import create_app
 
 SYNC_TIMEOUT = 60.0
@@ -113,8 +111,7 @@ def _cron_resync(console, services, base_url, settings, worker, demo_companies) 
     sync_ids = answer.json()["sync_ids"]
     console.print(f"202 Accepted: full syncs {sync_ids} queued")
     _wait(services, worker, [c.company_id for c in demo_companies])
-    with transaction(services.session_factory) as session:
-        runs = [sync_runs.get_run(session, sync_id) for sync_id in sync_ids]
+    runs = [syncs.get_sync(services, sync_id) for sync_id in sync_ids]
     for run in runs:
         if run.status is not SyncStatus.SUCCEEDED:
             raise DemoFailed(f"sync {run.id} {run.status.value}: {run.error}")
@@ -140,8 +137,7 @@ def _webhooks(console, services, sandbox, base_url, worker, bamboo, perso, acme,
 
 def _approve(console, services, redis, company: DemoCompany):
     console.rule(f"Approval: {company.approver} applies {company.name}'s change set with the password")
-    with transaction(services.session_factory) as session:
-        changeset_id = pending_changeset_id(session, company.company_id)
+    changeset_id = changesets.pending_detail(services, company.company_id).changeset.id
     request = ApprovalRequest(changeset_id, company.approver, DEMO_PASSWORD, COMMAND_LINE)
     result = approve(services, namespace.lockout(redis, services.settings.namespace), request)
     console.print(f"change set {changeset_id} applied by {result.applied_by}: "
@@ -165,8 +161,7 @@ def _wait(services, worker: WorkerThread, company_ids: list[str]) -> None:
     while True:
         if worker.errors:
             raise DemoFailed(f"the worker thread stopped: {worker.errors[0]!r}")
-        with transaction(services.session_factory) as session:
-            busy = [run for cid in company_ids for run in sync_runs.active_runs(session, cid)]
+        busy = syncs.active_syncs(services, company_ids)
         if not busy:
             return
         if time.monotonic() > deadline:

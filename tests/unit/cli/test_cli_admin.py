@@ -252,7 +252,7 @@ def test_sync_needs_an_integration(cli, company):
 
 def test_sync_without_redis_queues_nothing_and_says_so(cli, company, settings):
     cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
-    one_line_error(cli("sync", company, "--full"), "cannot reach Redis (check REDIS_URL)")
+    one_line_error(cli("sync", company, "--full"), "the job queue (Redis) did not answer: nothing was queued")
     services = build_services(settings)
     with transaction(services.session_factory) as session:
         assert [run.status.value for run in sync_runs.active_runs(session, company)] == []
@@ -351,7 +351,7 @@ def test_changes_approve_checks_the_password_then_applies_once(cli, synced, fake
     assert applied.output.strip() == f"change set {changeset_id} applied by cfo@acme.example: create 2"
     assert registry_names(services) == ["Müller, Anna", "Okafor, Ben"]
     again = cli("changes", "approve", changeset_id, "--approver", "cfo@acme.example", input=PASSWORD + "\n")
-    one_line_error(again, f"change set {changeset_id} is applied, not pending")
+    one_line_error(again, f"change set {changeset_id} was already applied by cfo@acme.example")
     assert "applied" in cli("changes", "show", changeset_id).output
 
 

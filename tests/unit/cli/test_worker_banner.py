@@ -5,7 +5,7 @@ from __future__ import annotations
 from cryptography.fernet import Fernet
 from redis import Redis
 
-from hrsync.cli.worker_banner import banner
+from workers.banner import banner
 from core.settings import Settings
 
 PASSWORD = "db-pass-never-shown"
