@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import requests
 
 from core.bootstrap import Services
+from core.errors import HrsyncError
 from hrsync.demo.seed import seed_registry
 from services import companies, stakeholders
 
@@ -20,8 +21,13 @@ PERSONIO_MAPPING = {"first_name": "first_name", "last_name": "last_name", "prefe
                     "dynamic_1006": "city", "dynamic_1005": "postal_code"}
 
 
-class DemoFailed(Exception):
+class DemoFailed(HrsyncError):
     """A demo step did not do what it should (a bug, or the machine is in trouble): one line for the user."""
+
+    code = "demo_failed"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the demo stopped: {reason}")
 
 
 @dataclass
