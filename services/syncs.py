@@ -1,4 +1,4 @@
-"""Asking for syncs: the row is committed first, then the job is queued (the DB row is the truth).
+"""Asking for syncs and reading them. The row is committed first, then the job is queued (the DB row is the truth).
 
 Used by the web app (cron, API, the approve page) and the CLI; webhooks go through services.intake. A company
 has at most one sync queued this way: asking while one waits answers that one (widened to a full sync when
