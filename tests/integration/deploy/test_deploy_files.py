@@ -233,6 +233,17 @@ def test_a_worker_stops_after_its_sync_and_its_horse_is_spared_the_first_signal(
     assert worker["TimeoutStopSec"] == ["15min"]
 
 
+# The environment files ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("example", ["hrsync.env.example", "cron.env.example"])
+def test_the_environment_files_set_only_variables_the_readme_documents(example):
+    lines = (DEPLOY / "etc" / example).read_text().splitlines()
+    names = [line.partition("=")[0] for line in lines if line.strip() and not line.startswith("#")]
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", (DEPLOY.parent / "README.md").read_text(), re.MULTILINE))
+
+    assert names and set(names) <= documented, set(names) - documented
+
+
 # Prometheus ----------------------------------------------------------------------------------------------------
 
 def test_the_alert_rules_pass_promtool_check():
