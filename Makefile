@@ -15,12 +15,21 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The tests of deploy/ run the tools themselves (tests/integration/deploy/), each from Debian's packages: binary=package.
+DEPLOY_TOOLS := /usr/sbin/nginx=nginx /usr/bin/promtool=prometheus /usr/bin/systemd-analyze=systemd \
+	/usr/bin/openssl=openssl /usr/bin/curl=curl
+
 # The browser test drives Debian's Chromium (never a downloaded browser build).
 system-deps:
 	@test -x /usr/bin/chromium || { \
 	  echo "installing Debian's chromium for the browser test"; \
 	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "need /usr/bin/chromium: apt-get install chromium (as root)" >&2; exit 1; }; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@missing=$$(for tool in $(DEPLOY_TOOLS); do test -x "$${tool%%=*}" || echo "$${tool#*=}"; done); \
+	test -z "$$missing" || { \
+	  echo "installing Debian's" $$missing "for the checks of deploy/"; \
+	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "need: apt-get install --no-install-recommends" $$missing "(as root)" >&2; exit 1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; }
 
 demo: install
 	$(BIN)/hrsync demo

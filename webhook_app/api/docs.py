@@ -9,6 +9,9 @@ from marshmallow import Schema
 
 # Answers every authenticated route may give besides its own.
 AUTH_ERRORS = (401,)
+# Answers any route may give: 400 for NUL characters in the path or query (input_guard), 503 while the
+# database cannot be reached.
+EVERY_ROUTE_ERRORS = (400, 503)
 
 
 @dataclass(frozen=True)

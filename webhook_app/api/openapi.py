@@ -12,7 +12,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.yaml_utils import load_operations_from_docstring
 from flask import Blueprint, Flask, current_app, jsonify
 
-from webhook_app.api.docs import AUTH_ERRORS, ApiDoc, documented
+from webhook_app.api.docs import AUTH_ERRORS, EVERY_ROUTE_ERRORS, ApiDoc, documented
 from webhook_app.schemas.integration import BambooHRCredentialsSchema, PersonioCredentialsSchema
 from webhook_app.schemas.strict import ErrorSchema
 
@@ -109,7 +109,7 @@ def _responses(doc: ApiDoc) -> dict:
     elif doc.status != 204:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
     responses = {str(doc.status): success}
-    errors = (*(() if doc.public else AUTH_ERRORS), *doc.errors)
+    errors = (*EVERY_ROUTE_ERRORS, *(() if doc.public else AUTH_ERRORS), *doc.errors)
     for code in sorted(set(errors)):
         responses[str(code)] = _error(HTTPStatus(code).phrase)
     return responses

@@ -165,3 +165,12 @@ def test_every_operation_states_its_answer_and_schema(document):
         success = [code for code in responses if code.startswith("2")]
         assert len(success) == 1 and success[0].isdigit(), (method, path, list(responses))
         assert "application/json" in responses[success[0]].get("content", {}), (method, path)
+
+
+def test_a_nul_character_in_the_query_is_a_documented_answer(client, company, document):
+    """input_guard refuses NUL anywhere in a request (400) before any view: every operation documents it."""
+    answer = client.get("/api/v1/stakeholders?group=%00", headers=company.auth)
+    assert answer.status_code == 400
+    assert_conforms(document, "/api/v1/stakeholders", "get", answer)
+    for path, method in documented_operations(document):
+        assert {"400", "503"} <= set(document["paths"][path][method]["responses"]), (method, path)
