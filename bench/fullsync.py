@@ -64,7 +64,7 @@ def run_sync(database_url: str, url: str, encryption_key: str, sync_id: int, pac
     services = build_services(settings_for(database_url, url, encryption_key, pacing))
     with services.engine.connect():
         pass  # the pool's first connection (and SQLite's WAL set-up) is not the sync's cost
-    marks = _phase_marks(sync)
+    marks = _phase_marks(sync_run)
     gc.collect()
     before = common.rss_now()
     started, cpu = time.perf_counter(), time.process_time()
