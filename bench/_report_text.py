@@ -99,7 +99,7 @@ def fullsync(rows: list[dict]) -> list[str]:
             *_table(("database", "provider", "employees", "stakeholders", "sync s", "fetch / match / store s",
                      "CPU s", "peak RSS MiB", "download + parse s", "sync ÷ download (÷ download + parse)",
                      "requests", "items", "runs", "load"), body), "",
-            "- **sync**: `workers.sync.execute_sync` (the worker's code path) in a fresh process: the provider "
+            "- **sync**: `services.sync_run.execute_sync` (the worker's code path) in a fresh process: the provider "
             "fetch, matching against the registry, and the one transaction that stores the change set. "
             "fetch = until the last employee arrived; match = `domain.matching.match`; store = reading the "
             "registry and decisions, saving the items, marking the run (and the progress rows meanwhile).",

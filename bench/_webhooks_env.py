@@ -24,8 +24,8 @@ from redis import Redis
 from rq import Worker
 from rq.scheduler import RQScheduler
 
-from hrsync.config import Settings
-from workers import queueing
+from core import queueing
+from core.settings import Settings
 
 BIN = Path(sys.executable).parent
 

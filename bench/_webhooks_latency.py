@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bench import _common as common
 from bench import _webhooks_env as env
-from hrsync.config import Settings
+from core.settings import Settings
 from sandbox.state import SandboxState
 from sandbox.webhooks import bamboohr_event, sign_bamboohr
 from store.db import transaction

@@ -9,13 +9,13 @@ from redis import Redis
 from rq.registry import ScheduledJobRegistry
 from sqlalchemy import select, update
 
+from core import coalescing, queueing
 from sandbox.server import SandboxServer
 from store import passwords
 from store.db import transaction
 from store.enums import SyncStatus
 from store.models import SyncRunRow
 from store.repositories import companies, integrations
-from workers import coalescing, queueing
 
 
 def setup_companies(services, sandbox: SandboxServer, count: int) -> list[tuple[str, str, object]]:

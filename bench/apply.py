@@ -1,7 +1,7 @@
 """Apply benchmark: approve a change set of 10,000 items on SQLite (file) and on PostgreSQL (scratch database).
 
 The mix is what a first sync of a big company looks like: creates, updates, links, leavers and review
-items resolved every way. Timed: `workers.apply.approve` end to end (password check at production
+items resolved every way. Timed: `services.approvals.approve` end to end (password check at production
 argon2 cost, lockout on an in-process fake Redis, the one apply transaction), and the transaction alone.
 
     python -m bench.apply [--items 10000] [--backends sqlite,postgresql]
@@ -23,16 +23,16 @@ from cryptography.fernet import Fernet
 from sqlalchemy import func, select
 
 from bench import _common as common
+from core.bootstrap import build_services
+from core.lockout import COMMAND_LINE, Lockout
+from core.settings import Settings
 from domain.changeset import ChangeItem, ChangeKind, ChangeSet, FieldChange, Reason
 from domain.names import NameFormat
-from hrsync.config import Settings
+from services.apply_selection import Selection
+from services.approvals import ApprovalRequest, apply_changeset, approve
 from store.db import make_engine, transaction
 from store.models import AuditRow, Base
 from store.repositories import changesets, companies, stakeholder_writes, stakeholders, sync_runs
-from workers.apply import ApprovalRequest, apply_changeset, approve
-from workers.apply_lockout import COMMAND_LINE, Lockout
-from workers.apply_selection import Selection
-from workers.bootstrap import build_services
 
 EMAIL, PASSWORD = "cfo@bench.example", "bench password"
 TARGET_SECONDS = 10.0

@@ -2,7 +2,7 @@
 
 Per database, provider and size, a company is set up with a realistic registry (`hrsync.demo.seed`: mostly in step,
 with moves, hand-typed entries, typos, duplicates and new hires), then one full sync runs through
-`workers.sync.execute_sync` — the worker's own code path — in a fresh process. Measured: the wall clock of
+`services.sync_run.execute_sync` — the worker's own code path — in a fresh process. Measured: the wall clock of
 `execute_sync` (fetch, match, and the one transaction that stores the change set) and the peak RSS of that whole
 process (getrusage ru_maxrss: interpreter and imports included).
 
@@ -46,7 +46,7 @@ mapping_for = common.mapping_for
 def settings_for(database_url: str, url: str, encryption_key: str, pacing: str = "off"):
     """Settings of the measured processes. Against the unlimited sandbox the clients run unpaced (`off`); against
     the rate-limited one they pace as in production (`local`: the sync is the only process of its credential)."""
-    from hrsync.config import Settings
+    from core.settings import Settings
 
     return Settings(database_url=database_url, secret_key="s" * 32, encryption_keys=(encryption_key,),
                     bamboohr_base_url=f"{url}/bamboohr/{{subdomain}}", personio_base_url=f"{url}/personio",
@@ -58,17 +58,17 @@ def settings_for(database_url: str, url: str, encryption_key: str, pacing: str =
 def run_sync(database_url: str, url: str, encryption_key: str, sync_id: int, pacing: str = "off") -> dict[str, Any]:
     import gc
 
-    from workers import sync
-    from workers.bootstrap import build_services
+    from core.bootstrap import build_services
+    from services import sync_run
 
     services = build_services(settings_for(database_url, url, encryption_key, pacing))
     with services.engine.connect():
         pass  # the pool's first connection (and SQLite's WAL set-up) is not the sync's cost
-    marks = _phase_marks(sync)
+    marks = _phase_marks(sync_run)
     gc.collect()
     before = common.rss_now()
     started, cpu = time.perf_counter(), time.process_time()
-    outcome = sync.execute_sync(services, sync_id, on_progress=marks.fetched)
+    outcome = sync_run.execute_sync(services, sync_id, on_progress=marks.fetched)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     services.dispose()
     return {"seconds": seconds, "cpu": cpu, "fetch": marks.fetch_end - started, "match": marks.match,
@@ -145,8 +145,8 @@ def bench_database(database: str, folder: Path, url: str) -> Iterator[tuple[str,
     """(database url, encryption key, services) of a migrated scratch database, disposed after."""
     from cryptography.fernet import Fernet
 
+    from core.bootstrap import build_services
     from store import migrate
-    from workers.bootstrap import build_services
 
     key = Fernet.generate_key().decode()
     with common.scratch_database(database, folder) as database_url:

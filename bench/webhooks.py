@@ -36,12 +36,12 @@ from bench import _common as common
 from bench import _webhooks_env as env
 from bench._webhooks_latency import latency
 from bench._webhooks_setup import settle, setup_companies
-from hrsync.config import Settings
+from core.bootstrap import build_services
+from core.settings import Settings
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 from sandbox.webhooks import bamboohr_event, sign_bamboohr
 from store import migrate
-from workers.bootstrap import build_services
 
 BARE_APP, HRSYNC_APP = "bench._bare_app:app", "webhook_app:create_app()"
 # Enough distinct deliveries that wrk never wraps around to repeats (a repeat is a cheaper path).

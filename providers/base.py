@@ -19,7 +19,7 @@ Progress = Callable[[int, "int | None"], None]
 
 @dataclass(frozen=True, slots=True)
 class ProviderSettings:
-    """Deployment settings a client needs (from hrsync.config.Settings), not per company."""
+    """Deployment settings a client needs (from core.settings.Settings), not per company."""
 
     base_url: str
     timeout: float = 30.0

@@ -22,7 +22,7 @@ from flask import request, request_finished
 # Shorter test "secrets" ("pw", "s") would match innocent text; real ones are far longer.
 MIN_LENGTH = 8
 # Loggers whose INFO (and DEBUG) records the scan must see; others reach the recorder at WARNING and up.
-VERBOSE_LOGGERS = ("hrsync", "workers", "providers", "store", "webhook_app", "sandbox", "domain", "rq", "werkzeug")
+VERBOSE_LOGGERS = ("hrsync", "core", "services", "workers", "providers", "store", "webhook_app", "sandbox", "domain", "rq", "werkzeug")
 _FORMAT = logging.Formatter("%(levelname)s %(name)s: %(message)s")
 
 

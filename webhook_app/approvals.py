@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from store.db import transaction
-from store.enums import ChangeSetStatus, SyncMode
-from store.errors import NotFound
-from store.repositories import companies
-from store.repositories.changeset_reads import StoredChangeSet, load_changeset
+from core.errors import ChangeSetChanged, HrsyncError, InvalidSelection, NotPending, WrongPassword, minutes
+from core.links import Link
+from services import approvals, changesets
+from services.changesets import ChangeSetDetail
+from store.enums import ChangeSetStatus
 from webhook_app import approvals_pages as pages
 from webhook_app import security
 from webhook_app.approvals_form import InvalidForm, read_form
-from webhook_app.approvals_view import FORMAT_LABELS, FollowUp, FormState, build_preview
+from webhook_app.approvals_view import FORMAT_LABELS, FormState, build_preview
 from webhook_app.context import client_address, link_signer, lockout, redis, services
+from webhook_app.errors import message_page, sentence
 from webhook_app.security import csrf
-from workers.apply import ApplyResult, approve
-from workers.apply_errors import (ChangeSetChanged, InvalidSelection, Locked, LockoutUnavailable, NotPending,
-                                  RegistryConflict, WrongPassword, minutes)
-from workers.apply_plan import Outcome
-from workers.enqueue import queue_sync
-from workers.errors import NotConfigured, QueueUnavailable
-from workers.links import ExpiredLink, InvalidLink, Link
 
 bp = Blueprint("approvals", __name__, static_folder="static", static_url_path="/approvals/static")
 bp.record_once(security.init_security)
@@ -34,95 +28,75 @@ bp.add_app_template_filter(minutes, "hrsync_minutes")
 @bp.get("/approvals/<token>")
 def preview(token: str):
     """The change set behind an approve link, with the approval form."""
-    link, stored = _open(token)
-    if stored.status is not ChangeSetStatus.PENDING:
-        return pages.status_page(stored, link)
-    return _preview(stored, _initial(stored))
+    link, detail = _open(token)
+    if detail.changeset.status is not ChangeSetStatus.PENDING:
+        return pages.status_page(detail.changeset, link)
+    return _preview(detail, _initial(detail))
 
 
 @bp.post("/approvals/<token>")
 def submit(token: str):
     """Apply the selected items once the approver's e-mail and password check out."""
     csrf.protect()
-    link, stored = _open(token)
+    link, detail = _open(token)
+    stored = detail.changeset
     if stored.status is not ChangeSetStatus.PENDING:
         return pages.status_page(stored, link, conflict=True)
-    try:
-        submission = read_form(request.form, stored, _initial(stored))
-        result = approve(services(), lockout(), submission.request(stored, client_address()))
-    except InvalidForm as invalid:
-        return _preview(stored, invalid.state, error=str(invalid), status=400)
-    except WrongPassword as wrong:
-        return _preview(stored, submission.state, error=pages.wrong_password_text(wrong.remaining), status=401)
-    except InvalidSelection as invalid:
-        return _preview(stored, submission.state, error=str(invalid), status=400)
-    except ChangeSetChanged as changed:
-        return _preview(_open(token)[1], _initial(stored), error=str(changed), status=409)
-    except NotPending:
-        return pages.status_page(_open(token)[1], link, conflict=True)
-    except Locked as locked:
-        return pages.locked_page(locked.retry_after)
-    except LockoutUnavailable:
-        return pages.paused_page()
-    except RegistryConflict:
-        return pages.registry_conflict_page(url_for("approvals.preview", token=token))
+    g.approval_link, g.approval_detail = link, detail
+    submission = read_form(request.form, stored, _initial(detail))
+    g.approval_form = submission.state
+    result, follow_up = approvals.approve_and_propose_again(services(), lockout(), redis(),
+                                                            submission.request(stored, client_address()))
     return render_template("approvals_result.html", result=result, counts=result.counts(), token=token,
-                           company_name=_company_name(stored), format_label=FORMAT_LABELS[result.name_format],
-                           follow_up=_follow_up(result, stored.company_id))
+                           company_name=detail.company.name, format_label=FORMAT_LABELS[result.name_format],
+                           follow_up=follow_up)
 
 
 @bp.errorhandler(CSRFError)
 def csrf_failed(error: CSRFError):
-    return pages.message_page("The form has expired",
-                              "This form was not sent from a current approval page (or it was open too long). "
-                              "Reload the approve link and try again.", 400)
+    return message_page("The form has expired",
+                        "This form was not sent from a current approval page (or it was open too long). "
+                        "Reload the approve link and try again.", 400)
 
 
-def _follow_up(result: ApplyResult, company_id: str) -> FollowUp | None:
-    """Items changed since the preview are proposed again by a fresh sync, queued here: the password was just
-    checked (a link alone never starts one), and a sync already queued is the one that will do it."""
-    if not result.with_outcome(Outcome.STALE):
-        return None
-    try:
-        queued = queue_sync(services(), redis(), company_id, SyncMode.FULL)
-        return FollowUp(queued.id, already_queued=queued.already_queued)
-    except NotConfigured:
-        return FollowUp(None, "This company has no HR integration any more, so no sync can propose them again.")
-    except QueueUnavailable:
-        return FollowUp(None, "A fresh sync could not be queued just now; the next scheduled sync proposes "
-                              "them again.")
+def form_refused(error: HrsyncError) -> Response:
+    """The form again, as the approver left it, saying what to fix (the other refusals are error pages)."""
+    state = error.state if isinstance(error, InvalidForm) else g.approval_form
+    return _preview(g.approval_detail, state, error=sentence(error.message), status=error.http_status)
 
 
-def _open(token: str) -> tuple[Link, StoredChangeSet]:
-    """The link and its change set, or the 404/410 page."""
-    try:
-        link = link_signer().read(token)
-    except InvalidLink:
-        abort(pages.invalid_link_page())
-    except ExpiredLink:
-        abort(pages.expired_link_page())
-    try:
-        with transaction(services().session_factory) as session:
-            return link, load_changeset(session, link.changeset_id)
-    except NotFound:
-        abort(pages.invalid_link_page())
+def changed_meanwhile(error: ChangeSetChanged) -> Response:
+    """A newer sync merged into the change set since the page was opened: the fresh one, to review again."""
+    detail = changesets.detail(services(), g.approval_detail.changeset.id)
+    return _preview(detail, _initial(detail), error=sentence(error.message), status=error.http_status)
 
 
-def _initial(stored: StoredChangeSet) -> FormState:
-    with transaction(services().session_factory) as session:
-        return FormState.initial(stored, companies.get_company(session, stored.company_id).name_format)
+def not_pending_any_more(error: NotPending) -> Response:
+    """Applied or replaced by someone else while this approver submitted: what became of it."""
+    return pages.status_page(changesets.get_changeset(services(), error.changeset_id), g.approval_link,
+                             conflict=True)
 
 
-def _company_name(stored: StoredChangeSet) -> str:
-    with transaction(services().session_factory) as session:
-        return companies.get_company(session, stored.company_id).name
+for _refusal in (InvalidForm, WrongPassword, InvalidSelection):
+    bp.register_error_handler(_refusal, form_refused)
+bp.register_error_handler(ChangeSetChanged, changed_meanwhile)
+bp.register_error_handler(NotPending, not_pending_any_more)
 
 
-def _preview(stored: StoredChangeSet, state: FormState, *, error: str | None = None, status: int = 200) -> Response:
-    with transaction(services().session_factory) as session:
-        model = build_preview(session, stored)
+def _open(token: str) -> tuple[Link, ChangeSetDetail]:
+    """The link and its change set in detail; an invalid or expired link is its error page (404, 410)."""
+    link = link_signer().read(token)
+    return link, changesets.for_link(services(), link.changeset_id)
+
+
+def _initial(detail: ChangeSetDetail) -> FormState:
+    return FormState.initial(detail.changeset, detail.company.name_format)
+
+
+def _preview(detail: ChangeSetDetail, state: FormState, *, error: str | None = None, status: int = 200) -> Response:
+    model = build_preview(detail)
     html = render_template("approvals_preview.html", preview=model, form=state, error=error,
                            company_name=model.company_name,
-                           locked_for=lockout().client_locked_for(stored.company_id, client_address()),
+                           locked_for=lockout().client_locked_for(detail.changeset.company_id, client_address()),
                            action=url_for("approvals.submit", token=request.view_args["token"]))
     return Response(html, status=status, mimetype="text/html")

@@ -6,19 +6,20 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
 
+from core.errors import BadRequest
 from domain.errors import InvalidNameFormat
 from domain.names import parse_name_format
-from store.repositories.changeset_reads import StoredChangeSet
+from services.apply_selection import SKIP, Selection
+from services.approvals import ApprovalRequest
+from services.changesets import StoredChangeSet
 from webhook_app.approvals_view import CHECKABLE, FormState
-from workers.apply import ApprovalRequest
-from workers.apply_selection import SKIP, Selection
 
 RESOLVE_PREFIX = "resolve-"
 MAX_EMAIL = 320
 MAX_PASSWORD = 1024
 
 
-class InvalidForm(Exception):
+class InvalidForm(BadRequest):
     """The form cannot be applied as sent; `state` keeps what the approver chose for the re-rendered page."""
 
     def __init__(self, message: str, state: FormState):

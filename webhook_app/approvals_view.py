@@ -5,16 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from sqlalchemy.orm import Session
-
 from domain.apply import CREATE
 from domain.changeset import ChangeItem, ChangeKind
 from domain.names import NameFormat, format_name
 from domain.proposal import as_text
 from domain.stakeholder import IDENTITY_FIELDS, SYNCED_FIELDS, Stakeholder
-from store.repositories import companies, stakeholders
-from store.repositories.changeset_reads import StoredChangeSet
-from workers.apply import items_digest
+from services.approvals import items_digest
+from services.changesets import ChangeSetDetail, StoredChangeSet
 
 FIELD_LABELS = {"name": "Name", "first_name": "First name", "last_name": "Last name",
                 "unique_identifier": "Identifier", "email": "E-mail", "street": "Street",
@@ -59,15 +56,6 @@ class FormState:
     def initial(cls, stored: StoredChangeSet, name_format: NameFormat) -> "FormState":
         checked = frozenset(entry.id for entry in stored.items if entry.item.kind in CHECKABLE)
         return cls(checked, {}, name_format)
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """The fresh sync queued after an apply left items that changed since the preview (or why there is none)."""
-
-    sync_id: int | None
-    problem: str | None = None
-    already_queued: bool = False
 
 
 @dataclass(frozen=True)
@@ -129,18 +117,14 @@ def registry_answer(choice: str) -> bool:
     return choice == CREATE or (choice.isascii() and choice.isdigit())
 
 
-def build_preview(session: Session, stored: StoredChangeSet) -> Preview:
-    company = companies.get_company(session, stored.company_id)
-    wanted = {entry.item.stakeholder_id for entry in stored.items} | {
-        candidate for entry in stored.items for candidate in entry.item.candidates}
-    wanted.discard(None)
-    known = stakeholders.get_stakeholders(session, stored.company_id, wanted)
+def build_preview(detail: ChangeSetDetail) -> Preview:
+    stored, known = detail.changeset, detail.stakeholders
     sections: dict[ChangeKind, list[Row]] = {kind: [] for kind in SECTIONS}
     for entry in stored.items:
         sections[entry.item.kind].append(_row(entry.id, entry.item, known))
     first, last = _example(sections[ChangeKind.CREATE])
     formats = tuple((fmt.value, FORMAT_LABELS[fmt], format_name(first, last, fmt)) for fmt in NameFormat)
-    return Preview(stored, company.name, sections, formats, items_digest(entry.id for entry in stored.items))
+    return Preview(stored, detail.company.name, sections, formats, items_digest(entry.id for entry in stored.items))
 
 
 def _row(item_id: int, item: ChangeItem, known: Mapping[int, Stakeholder]) -> Row:

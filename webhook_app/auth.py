@@ -6,10 +6,8 @@ import functools
 
 from flask import g, request
 
-from store.db import transaction
-from store.repositories import tokens
+from services import companies
 from webhook_app.context import services
-from webhook_app.errors import ApiError
 
 
 def bearer_token() -> str | None:
@@ -19,20 +17,13 @@ def bearer_token() -> str | None:
 
 
 def require_company(view):
-    """Views decorated with this find the caller's company id in `g.company_id`."""
+    """Views decorated with this find the caller's company id in `g.company_id` and who acts in `g.actor`."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         token = bearer_token()
-        if token is None:
-            raise ApiError(401, "unauthorized", "send the company API token as 'Authorization: Bearer <token>'",
-                           headers={"WWW-Authenticate": "Bearer"})
-        with transaction(services().session_factory) as session:
-            company_id = tokens.company_for_token(session, token)
-        if company_id is None:
-            raise ApiError(401, "unauthorized", "the API token is not valid",
-                           headers={"WWW-Authenticate": "Bearer"})
-        g.company_id = company_id
+        g.company_id = companies.token_company(services(), token)
+        g.actor = companies.token_actor(token)
         return view(*args, **kwargs)
 
     return wrapper

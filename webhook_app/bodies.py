@@ -9,7 +9,7 @@ from typing import Any
 from flask import request
 from marshmallow import Schema, ValidationError
 
-from webhook_app.errors import ApiError
+from core.errors import Invalid, InvalidJson, UnsupportedMediaType
 
 # JSON escapes that decode to text storage refuses: \u0000 (PostgreSQL text cannot hold NUL) and a UTF-16
 # surrogate not part of a pair (not Unicode at all: no database driver can encode it). Raw UTF-8 cannot carry
@@ -26,15 +26,15 @@ def json_body(*, optional: bool = False) -> Any:
     if not raw.strip():
         if optional:
             return {}
-        raise ApiError(400, "invalid_json", "a JSON body is required")
+        raise InvalidJson("a JSON body is required")
     if request.mimetype not in ("application/json", "") and not request.mimetype.endswith("+json"):
-        raise ApiError(415, "unsupported_media_type", "send the body as application/json")
+        raise UnsupportedMediaType("send the body as application/json")
     try:
         data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except (UnicodeDecodeError, ValueError) as error:
-        raise ApiError(400, "invalid_json", f"the body is not valid JSON: {_short(error)}") from None
+        raise InvalidJson(f"the body is not valid JSON: {_short(error)}") from None
     except RecursionError:
-        raise ApiError(400, "invalid_json", "the body nests too deeply") from None
+        raise InvalidJson("the body nests too deeply") from None
     if _ESCAPED_BAD_TEXT.search(raw):
         _refuse_bad_text(data)
     return data
@@ -44,11 +44,11 @@ def load_body(schema: Schema, *, optional: bool = False) -> Any:
     """Validate the body with `schema` (which should reject unknown fields)."""
     data = json_body(optional=optional)
     if not isinstance(data, dict):
-        raise ApiError(422, "invalid_request", "the body must be a JSON object")
+        raise Invalid("the body must be a JSON object")
     try:
         return schema.load(data)
     except ValidationError as error:
-        raise ApiError(422, "invalid_request", _summary(error.messages), details=_details(error.messages)) from None
+        raise Invalid(_summary(error.messages), field_details=_details(error.messages)) from None
 
 
 def _no_duplicates(pairs):
@@ -81,7 +81,7 @@ def _check_text(path: str, text: str, where: str = "") -> None:
     if found is None:
         return
     message = _NUL if found.group() == "\x00" else _SURROGATE
-    raise ApiError(422, "invalid_request", f"{path}: {message}{where}", details={path: [message + where]})
+    raise Invalid(f"{path}: {message}{where}", field_details={path: [message + where]})
 
 
 def _short(error: Exception) -> str:

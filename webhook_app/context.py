@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import current_app, request
 from redis import Redis
 
-from hrsync.config import Settings
-from workers import namespace
-from workers.apply_lockout import Lockout
-from workers.bootstrap import Services
-from workers.links import LinkSigner
+from core import namespace
+from core.bootstrap import Services
+from core.links import LinkSigner
+from core.lockout import Lockout
+from core.settings import Settings
 
 
 def services() -> Services:

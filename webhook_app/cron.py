@@ -6,19 +6,13 @@ import hmac
 
 from flask import Blueprint, jsonify, request
 
-from store.db import transaction
-from store.errors import NotFound
-from store.repositories import integrations
+from core.errors import CronDisabled, TokenRefused
+from services import syncs
 from webhook_app.bodies import load_body
 from webhook_app.context import redis, services, settings
-from webhook_app.errors import ApiError
 from webhook_app.schemas.cron import ResyncRequestSchema
-from workers.enqueue import queue_sync
-from workers.errors import NotConfigured, QueueUnavailable
 
 bp = Blueprint("cron", __name__, url_prefix="/cron")
-
-RETRY_AFTER = "10"
 
 
 @bp.post("/resync")
@@ -27,15 +21,7 @@ def resync():
     sync already waiting is answered instead of a new one)."""
     _authorize()
     options = load_body(ResyncRequestSchema(), optional=True)
-    company_ids = [options["company_id"]] if "company_id" in options else _configured_companies()
-    try:
-        queued = [queue_sync(services(), redis(), company_id, options["mode"]) for company_id in company_ids]
-    except NotFound:
-        raise ApiError(404, "unknown_company", "no company with this id") from None
-    except NotConfigured as error:
-        raise ApiError(409, "provider_not_configured", str(error)) from None
-    except QueueUnavailable as error:
-        raise ApiError(503, "queue_unavailable", str(error), headers={"Retry-After": RETRY_AFTER}) from None
+    queued = syncs.resync(services(), redis(), options.get("company_id"), options["mode"])
     return jsonify({"sync_ids": [sync.id for sync in queued],
                     "already_queued": [sync.id for sync in queued if sync.already_queued]}), 202
 
@@ -43,15 +29,9 @@ def resync():
 def _authorize() -> None:
     expected = settings().cron_token
     if not expected:
-        raise ApiError(503, "cron_disabled", "cron routes are disabled until CRON_TOKEN is set")
+        raise CronDisabled()
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     # Both sides as bytes of any content: compare_digest refuses non-ASCII str.
     valid = scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), expected.encode())
     if not valid:
-        raise ApiError(401, "unauthorized", "send the cron token as 'Authorization: Bearer <token>'",
-                       headers={"WWW-Authenticate": "Bearer"})
-
-
-def _configured_companies() -> list[str]:
-    with transaction(services().session_factory) as session:
-        return [company_id for company_id, _provider in integrations.companies_with_integration(session)]
+        raise TokenRefused("send the cron token as 'Authorization: Bearer <token>'")

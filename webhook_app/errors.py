@@ -1,34 +1,23 @@
-"""One error shape for machines: `{"error": {"code", "message"}}` under /api, /webhooks, /cron."""
+"""The web app's two error edges: JSON `{"error": {"code", "message"}}` under /api, /webhooks and /cron, and an
+error page in the product's look elsewhere. Both translate core.errors (and what `classify` reads from the layers
+below) here, once; views raise and never translate."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, ProgrammingError, SQLAlchemyError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import ClientDisconnected, HTTPException
 
+from core.errors import HTML, JSON, Conflict, HrsyncError, classify
+
 JSON_PREFIXES = ("/api/", "/webhooks/", "/cron/", "/healthz", "/readyz")
-DATABASE_RETRY_AFTER = "30"
 # An error never echoes unbounded input (20,000 unknown keys once came back as a 549 KB answer): the message is
 # cut, and `details` lists at most MAX_DETAILS entries in all, each key and text cut, "_more" counting the rest.
 MAX_MESSAGE = 500
 MAX_DETAILS = 20
 MAX_DETAIL_TEXT = 200
 MORE = "_more"
-# PostgreSQL's "undefined table" and "undefined column": a schema older than the code (`hrsync db upgrade`).
-_SCHEMA_MISSING = frozenset({"42P01", "42703"})
-
-
-class ApiError(Exception):
-    """Raise anywhere in a JSON route to answer `status` with this code and message."""
-
-    def __init__(self, status: int, code: str, message: str, *, details: dict | None = None,
-                 headers: dict | None = None):
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-        self.details, self.headers = details, headers or {}
 
 
 def error_response(status: int, code: str, message: str, headers: dict | None = None,
@@ -72,13 +61,32 @@ def bounded_details(details: dict) -> dict:
     return bound(details)
 
 
-def database_unavailable(error: Exception) -> bool:
-    """The database cannot be reached, is busy, or lacks the schema: the service is unavailable, not broken."""
-    if isinstance(error, (OperationalError, InterfaceError, PoolTimeout)):
-        return True
-    if isinstance(error, DBAPIError) and error.connection_invalidated:
-        return True
-    return isinstance(error, ProgrammingError) and getattr(error.orig, "sqlstate", None) in _SCHEMA_MISSING
+def message_page(title: str, message: str, status: int, *, link: tuple[str, str] | None = None,
+                 headers: dict | None = None) -> Response:
+    """A page with a title, a paragraph and optionally one link (text, href)."""
+    html = render_template("approvals_message.html", title=title, message=message, link=link)
+    return Response(html, status=status, mimetype="text/html", headers=headers)
+
+
+def sentence(text: str) -> str:
+    """A message as a sentence for a page: capital first, full stop last."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
+def json_answer(error: HrsyncError) -> Response:
+    return error_response(error.http_status, error.code, error.text(JSON), error.headers(), error.details())
+
+
+def error_page(error: HrsyncError) -> Response:
+    hint = error.hints.get(HTML)
+    text = sentence(error.message) + (f" {sentence(hint)}" if hint else "")
+    # A form refused for the state of things (someone else changed it meanwhile): the way back to it.
+    back = ("Back to the page", request.path) if request.method == "POST" and isinstance(error, Conflict) else None
+    return message_page(error.title, text, error.http_status, link=back, headers=error.headers())
 
 
 def _cut(text: str, limit: int) -> str:
@@ -94,19 +102,27 @@ def _route() -> str:
     return request.url_rule.rule if request.url_rule is not None else "(no route)"
 
 
-def _page(status: int, title: str, message: str, headers: dict | None = None) -> Response:
-    html = render_template("approvals_message.html", title=title, message=message, link=None)
-    return Response(html, status=status, mimetype="text/html", headers=headers)
+def _for_machines() -> bool:
+    return request.path.startswith(JSON_PREFIXES)
 
 
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(ApiError)
-    def api_error(error: ApiError):
-        return error_response(error.status, error.code, error.message, error.headers, error.details)
+    def refused(error: HrsyncError):
+        if error.http_status == 500:
+            return unexpected(error)  # a fault of this installation (its configuration): logged, not shown
+        if error.detail:
+            # The operators' detail (the driver's first line: host and port, or the missing table; never a
+            # password) goes to the log only.
+            app.logger.error("%s on %s %s: %s", error.code.replace("_", " "), request.method, _route(), error.detail)
+        return json_answer(error) if _for_machines() else error_page(error)
+
+    @app.errorhandler(HrsyncError)
+    def hrsync_error(error: HrsyncError):
+        return refused(error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if not request.path.startswith(JSON_PREFIXES):
+        if not _for_machines():
             return error
         message = error.description or error.name
         if error.code == 413:
@@ -115,36 +131,22 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
+        known = None if isinstance(error, HrsyncError) else classify(error)
+        if known is not None:
+            return refused(known)
         # Logged with the traceback for operators; the client gets no internals.
         app.logger.exception("unhandled error on %s %s", request.method, _route())
-        if request.path.startswith(JSON_PREFIXES):
+        if _for_machines():
             return error_response(500, "internal_error", "internal error; it has been logged")
         return Response("Internal error; it has been logged.", status=500, mimetype="text/plain")
-
-    @app.errorhandler(SQLAlchemyError)
-    def database_error(error: SQLAlchemyError):
-        if not database_unavailable(error):
-            return unexpected(error)
-        orig = getattr(error, "orig", None) or error
-        # The driver's first line names the problem (host and port, or the missing table), never a password;
-        # SQLAlchemy's own text would add the statement and its parameters.
-        app.logger.error("database unavailable on %s %s: %s", request.method, _route(),
-                         (str(orig).strip().splitlines() or [type(orig).__name__])[0])
-        retry = {"Retry-After": DATABASE_RETRY_AFTER}
-        if request.path.startswith(JSON_PREFIXES):
-            return error_response(503, "database_unavailable",
-                                  "the database is not reachable right now; nothing was changed, try again", retry)
-        return _page(503, "hrsync is unavailable right now",
-                     "Its database cannot be reached at the moment. Nothing was changed: please try again in a "
-                     "minute.", retry)
 
     @app.errorhandler(ClientDisconnected)
     def body_cut_short(error: ClientDisconnected):
         # werkzeug reports a body that stopped arriving as a disconnect; when the server's read timeout
-        # (hrsync.serving.threads) ended it, the client is still there and is told so.
+        # (webhook_app.serving.threads) ended it, the client is still there and is told so.
         if not isinstance(error.__context__, TimeoutError):
             return http_error(error)
         app.logger.info("%s %s: the client stalled while sending the body", request.method, _route())
-        if request.path.startswith(JSON_PREFIXES):
+        if _for_machines():
             return error_response(408, "request_timeout", "the request body did not arrive in time")
         return Response("The request did not arrive in time.", status=408, mimetype="text/plain")

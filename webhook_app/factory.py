@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Flask
 from redis import Redis
 
-from hrsync.config import Settings
+from core.bootstrap import Services, build_services
+from core.links import LinkSigner
+from core.settings import Settings
 from webhook_app import body_limit, errors, health, security
-from workers.bootstrap import Services, build_services
-from workers.links import LinkSigner
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -24,8 +24,7 @@ def create_app(settings: Settings | None = None, *, redis: Redis | None = None, 
     app.extensions["hrsync.engine"] = services.engine
     app.extensions["hrsync.redis"] = redis or Redis.from_url(
         settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
-    app.extensions["hrsync.links"] = LinkSigner(settings.secret_key, settings.approve_link_max_age,
-                                                settings.public_base_url)
+    app.extensions["hrsync.links"] = LinkSigner.for_settings(settings)
     errors.register_error_handlers(app)
     app.before_request(body_limit.refuse_oversized)  # first: before any hook reads a form
     app.after_request(security.api_headers)

@@ -3,9 +3,10 @@ query with one fails inside the driver), and no id, name or setting ever contain
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, request
 
-from webhook_app.errors import JSON_PREFIXES, ApiError
+from core.errors import BadRequest
+from webhook_app.errors import JSON_PREFIXES
 
 bp = Blueprint("input_guard", __name__)
 
@@ -18,9 +19,7 @@ _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 def refuse_nul() -> None:
     """400 before any view runs when the path, a query parameter or a form field holds a NUL character."""
     if NUL in request.path or _any_nul(request.args) or _form_has_nul():
-        if request.path.startswith(JSON_PREFIXES):
-            raise ApiError(400, "invalid_request", MESSAGE)
-        abort(400, MESSAGE)
+        raise BadRequest(MESSAGE)
 
 
 def _form_has_nul() -> bool:

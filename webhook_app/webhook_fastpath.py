@@ -11,18 +11,17 @@ its effects are the route's own (same verification, same intake, same JSON); Fla
 from __future__ import annotations
 
 import io
-import time
 from typing import Callable, Iterable
 
 from flask import Flask
 from werkzeug.datastructures import EnvironHeaders
 
-from providers import provider_class
+from core.coalescing import Intake
+from core.errors import QueueUnavailable
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
-from workers.coalescing import Intake
-from workers.errors import QueueUnavailable
-from workers.intake import IntakeScheduler, accept_notice
+from services import webhooks
+from services.intake import IntakeScheduler, accept_notice
 
 PROVIDERS = frozenset({"bamboohr", "personio"})
 
@@ -58,8 +57,7 @@ class FastIntake:
         if body is None:
             return None
         try:
-            notice = provider_class(provider).verify_webhook(body, EnvironHeaders(environ), target.secret,
-                                                             time.time())
+            notice = webhooks.verify(provider, body, EnvironHeaders(environ), target.secret)
             intake = accept_notice(extensions["hrsync.redis"], self._namespace, company_id, notice)
         except (WebhookRejected, MalformedWebhook, QueueUnavailable):
             return None  # refused by the cached secret (rotated?) or Redis away: the route decides

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from redis import Redis
 
-from hrsync.config import Settings
-from workers.bootstrap import Services, build_services
-from workers.links import LinkSigner
+from core.bootstrap import Services, build_services
+from core.links import LinkSigner
+from core.settings import Settings
 
 
 @dataclass
@@ -28,7 +28,7 @@ class JobRuntime:
 
     def link_signer(self) -> LinkSigner:
         settings = self.settings
-        return LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
+        return LinkSigner.for_settings(settings)
 
 
 _state: dict = {"settings": None, "runtime": None, "pid": None}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import Worker
@@ -11,7 +12,10 @@ from rq.exceptions import InvalidJobOperation
 from rq.executions import Execution
 from rq.job import Job, JobStatus
 from rq.queue import Queue
+from rq.serializers import JSONSerializer
 from rq.utils import now
+
+from core.queueing import QUEUE_NAMES, queue
 
 REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
 # Seconds between pings while Redis is away: quick to notice its return, doubling up to a cap.
@@ -69,3 +73,14 @@ class SyncWorker(Worker):
         self.log.warning("Worker %s: job %s failed (%s)", self.name, job.id, reason)
         self.handle_work_horse_killed(job, None, None, None)
         self.handle_job_failure(job, queue=queue, exc_string=reason, execution=execution)
+
+
+def make_worker(redis: Redis, namespace: str, *, maintenance_interval: int = 60, name: str | None = None,
+                work_horse_killed_handler=None) -> SyncWorker:
+    """A worker on the installation's two queues; maintenance every interval: retrying jobs of dead workers,
+    freeing their per-company slots, taking over the scheduler when its worker is gone."""
+    queues = [queue(redis, namespace, queue_name) for queue_name in QUEUE_NAMES]
+    # An idle worker blocks in BLPOP for worker_ttl - 15 s and runs maintenance only in between.
+    return SyncWorker(queues, connection=redis, serializer=JSONSerializer, name=name,
+                      maintenance_interval=maintenance_interval, worker_ttl=maintenance_interval + 15,
+                      work_horse_killed_handler=work_horse_killed_handler)

@@ -8,11 +8,10 @@ from typing import Iterator
 
 import click
 
+from core.bootstrap import Services, build_services
 from hrsync.cli.errors import UserError
-from store.db import transaction
-from store.errors import NotFound
-from store.repositories import companies
-from workers.bootstrap import Services, build_services
+from services import companies
+from services.companies import Company
 
 
 @contextmanager
@@ -35,16 +34,9 @@ def require_schema(database_url: str) -> None:
         raise UserError("the database schema is missing or old: run `hrsync db upgrade` first")
 
 
-def resolve_company(services: Services, text: str) -> companies.Company:
+def resolve_company(services: Services, text: str) -> Company:
     """A company by id (as `company create` printed it) or by its name (case does not count)."""
-    with transaction(services.session_factory) as session:
-        try:
-            return companies.get_company(session, text)
-        except NotFound:
-            named = companies.find_by_name(session, text)
-    if named is not None:
-        return named
-    raise UserError(f"no company {text!r} (give the id `hrsync company create` printed, or its name)")
+    return companies.find_company(services, text)
 
 
 def read_secret(label: str, *, confirm: bool = False) -> str:

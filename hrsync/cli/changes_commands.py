@@ -5,14 +5,13 @@ from __future__ import annotations
 import click
 from rich.console import Console
 
+from core.links import LinkSigner
 from hrsync.cli.admin_support import opened_services, read_secret
-from hrsync.cli.errors import UserError, user_errors
+from hrsync.cli.errors import user_errors
 from hrsync.render import counts_line, render_items
-from store.db import transaction
+from services import changesets
+from services.changesets import StoredChangeSet
 from store.enums import ChangeSetStatus
-from store.repositories import companies, stakeholders
-from store.repositories.changeset_reads import StoredChangeSet, load_changeset
-from workers.links import LinkSigner
 
 
 @click.group()
@@ -30,18 +29,16 @@ def show(app, changeset: int, show_all: bool) -> None:
 
     Example: hrsync changes show 12 --all
     """
-    with opened_services(app) as services, transaction(services.session_factory) as session:
-        stored = load_changeset(session, changeset)
-        company = companies.get_company(session, stored.company_id)
-        found = stakeholders.get_stakeholders(session, stored.company_id, _mentioned(stored))
-        names = {stakeholder_id: stakeholder.name for stakeholder_id, stakeholder in found.items()}
+    with opened_services(app) as services:
+        found = changesets.detail(services, changeset)
+    stored = found.changeset
     console = Console()
-    console.print(f"[bold]change set {stored.id}[/] of {company.name} ({stored.provider}) — {_status(stored)}")
+    console.print(f"[bold]change set {stored.id}[/] of {found.company.name} ({stored.provider}) — {_status(stored)}")
     console.print(counts_line(stored.counts()))
-    render_items(console, stored.changeset.items, names, limit=None if show_all else 20)
+    render_items(console, stored.changeset.items, found.names, limit=None if show_all else 20)
     if stored.status is ChangeSetStatus.PENDING:
         settings = app.settings
-        signer = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
+        signer = LinkSigner.for_settings(settings)
         console.print(f"approve at {signer.url(stored.id)}", soft_wrap=True)
 
 
@@ -62,11 +59,10 @@ def approve(app, changeset: int, approver: str, name_format: str | None) -> None
     """
     from redis import Redis
 
+    from core import namespace
+    from core.lockout import COMMAND_LINE
     from domain.names import NameFormat
-    from workers.apply import ApprovalRequest, approve as apply_approved
-    from workers.apply_errors import ApprovalError, WrongPassword
-    from workers import namespace
-    from workers.apply_lockout import COMMAND_LINE
+    from services.approvals import ApprovalRequest, approve as apply_approved
 
     password = read_secret("Approver password")
     request = ApprovalRequest(changeset_id=changeset, email=approver, password=password, client=COMMAND_LINE,
@@ -75,19 +71,10 @@ def approve(app, changeset: int, approver: str, name_format: str | None) -> None
     try:
         with opened_services(app) as services:
             result = apply_approved(services, namespace.lockout(redis, app.settings.namespace), request)
-    except WrongPassword as error:
-        raise UserError(f"{error} ({error.remaining} tries left before approving locks)") from None
-    except ApprovalError as error:
-        raise UserError(str(error)) from None
     finally:
         redis.close()
     applied = ", ".join(f"{outcome} {count}" for outcome, count in result.counts().items())
     click.echo(f"change set {result.changeset_id} applied by {result.applied_by}: {applied or 'nothing'}")
-
-
-def _mentioned(stored: StoredChangeSet) -> set[int]:
-    ids = {entry.item.stakeholder_id for entry in stored.items if entry.item.stakeholder_id is not None}
-    return ids | {candidate for entry in stored.items for candidate in entry.item.candidates}
 
 
 def _status(stored: StoredChangeSet) -> str:

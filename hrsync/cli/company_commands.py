@@ -5,11 +5,8 @@ from __future__ import annotations
 import click
 
 from hrsync.cli.admin_support import opened_services, read_secret
-from hrsync.cli.errors import UserError, user_errors
-from store.db import transaction
-from store.repositories import companies
-
-MIN_PASSWORD = 10
+from hrsync.cli.errors import user_errors
+from services import companies
 
 
 @click.group()
@@ -32,13 +29,8 @@ def create(app, name: str, approver: str) -> None:
     Example: hrsync company create "Acme GmbH" --approver cfo@acme.example
     """
     with opened_services(app) as services:
-        with transaction(services.session_factory) as session:
-            companies.check_name_free(session, name)  # before the password is typed twice for nothing
-        password = read_secret("Approver password", confirm=True)
-        if len(password) < MIN_PASSWORD:
-            raise UserError(f"the approver password needs at least {MIN_PASSWORD} characters")
-        with transaction(services.session_factory) as session:
-            created = companies.create_company(session, name, approver, password)
+        companies.check_name_free(services, name)  # before the password is typed twice for nothing
+        created = companies.create_company(services, name, approver, read_secret("Approver password", confirm=True))
     click.echo(f"company id: {created.company_id}")
     click.echo(f"API token:  {created.api_token}")
     click.echo("The token is shown this once (only its hash is stored): keep it in a password manager. "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from hrsync.cli.errors import UserError, user_errors
+from hrsync.cli.errors import user_errors
 
 
 @click.command()
@@ -25,20 +25,15 @@ def demo(app, employees: int, serve: bool) -> None:
 
     Example: hrsync demo --employees 300
     """
-    from hrsync.demo.companies import DemoFailed
+    if serve:
+        from hrsync.demo.infra import demo_folder
+        from hrsync.demo.serve import serve_demo
 
-    try:
-        if serve:
-            from hrsync.demo.infra import demo_folder
-            from hrsync.demo.serve import serve_demo
+        serve_demo(demo_folder(app.settings), click.echo)
+    else:
+        from hrsync.demo.run import run_demo
 
-            serve_demo(demo_folder(app.settings), click.echo)
-        else:
-            from hrsync.demo.run import run_demo
-
-            run_demo(app.settings, employees)
-    except DemoFailed as error:
-        raise UserError(f"the demo stopped: {error}") from None
+        run_demo(app.settings, employees)
 
 
 @click.command()

@@ -1,21 +1,13 @@
-"""Turn the errors a person can fix into one clear line and a non-zero exit, never a traceback."""
+"""The CLI's error edge: a refusal (core.errors, or what `classify` reads from the layers below) is one clear
+`Error: …` line and exit status 1, never a traceback."""
 
 from __future__ import annotations
 
 import functools
 
 import click
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import OperationalError
 
-from domain.errors import DomainError
-from hrsync.config import ConfigError
-from providers.errors import ProviderError
-from store.errors import StoreError
-from workers.errors import PipelineError
-
-USER_ERRORS: tuple[type[Exception], ...] = (ConfigError, DomainError, ProviderError, StoreError, PipelineError)
+from core.errors import CLI, classify
 
 
 class UserError(click.ClickException):
@@ -23,23 +15,20 @@ class UserError(click.ClickException):
 
 
 def user_errors(command):
-    """Decorator: known error types become UserError with their own (secret-free) message."""
+    """Decorator: known refusals become UserError with their own (secret-free) message, the command line's hint
+    and, for operators, the detail (the database driver's or Redis's first line)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except USER_ERRORS as error:
-            raise UserError(str(error)) from None
-        except OperationalError as error:
-            raise UserError(f"cannot reach the database (check DATABASE_URL): {_first_line(error)}") from None
-        except (RedisConnectionError, RedisTimeoutError) as error:
-            raise UserError(f"cannot reach Redis (check REDIS_URL): {str(error).splitlines()[0]}") from None
+        except click.ClickException:
+            raise
+        except Exception as error:
+            known = classify(error)
+            if known is None:
+                raise
+            text = known.text(CLI)
+            raise UserError(f"{text}: {known.detail}" if known.detail else text) from None
 
     return wrapper
-
-
-def _first_line(error: OperationalError) -> str:
-    # The driver's own message names host and port, never the password; SQLAlchemy's wrapper adds SQL.
-    text = str(error.orig or error).strip().splitlines()
-    return text[0] if text else type(error.orig).__name__

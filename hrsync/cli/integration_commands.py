@@ -6,12 +6,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from hrsync.admin import integration as setup
-from hrsync.admin.integration import IntegrationState
-from hrsync.admin.mapping import parse_pairs
+from core.errors import NotConfigured
 from hrsync.cli.admin_support import opened_services, read_secret, resolve_company
 from hrsync.cli.errors import UserError, user_errors
 from providers.registry import provider_class
+from services import integration as setup
+from services import mapping as mapping_setup
+from services.integration import IntegrationState
+from services.mapping import parse_pairs
 
 # Which option carries each credential, and whether it is a secret (prompted for when left out).
 CREDENTIAL_OPTIONS = {
@@ -78,11 +80,8 @@ def set_integration(app, company: str, provider: str | None, subdomain, api_key,
     with opened_services(app) as services:
         target = resolve_company(services, company)
         credentials = None if provider is None else _credentials(provider, given)
-        try:
-            state = setup.configure(services, target.id, provider=provider, credentials=credentials,
-                                    settings=changes, verify=verify)
-        except setup.CannotVerify as error:
-            raise UserError(f"{error} (to save them unchecked, add --no-verify)") from None
+        state = setup.configure(services, target.id, provider=provider, credentials=credentials, settings=changes,
+                                verify=verify)
     _print_state(state, fresh=provider is not None)
 
 
@@ -113,7 +112,7 @@ def webhook_secret(app, company: str) -> None:
         target = resolve_company(services, company)
         provider = setup.read_state(services, target.id).integration
         if provider is None:
-            raise UserError("this company has no HR integration yet: run `hrsync integration set` first")
+            raise NotConfigured()
         key = None if setup.GENERATES_SECRET[provider.provider] else read_secret("BambooHR webhook private key")
         state = setup.rotate_webhook_secret(services, target.id, key)
     if state.webhook_secret is not None:
@@ -133,7 +132,7 @@ def fields(app, company: str) -> None:
     Example: hrsync fields "Globex AG"
     """
     with opened_services(app) as services:
-        provider, found, mapping = setup.load_fields(services, resolve_company(services, company).id)
+        provider, found, mapping = mapping_setup.load_fields(services, resolve_company(services, company).id)
     table = Table(title=f"{provider_class(provider).label} fields", title_justify="left")
     for column in ("key", "label", "type", "readable", "mapped to"):
         table.add_column(column)
@@ -165,7 +164,7 @@ def set_mapping(app, company: str, pairs: tuple[str, ...]) -> None:
     Example: hrsync mapping set "Globex AG" first_name=first_name last_name=last_name dynamic_1009=unique_identifier
     """
     with opened_services(app) as services:
-        state = setup.set_mapping(services, resolve_company(services, company).id, parse_pairs(pairs))
+        state = mapping_setup.set_mapping(services, resolve_company(services, company).id, parse_pairs(pairs))
     click.echo(f"mapping saved: {len(state.mapping)} field(s)")
     for source in state.unreadable:
         click.echo(f"warning: the credential cannot read {source!r}; its values are left as they are")
@@ -181,7 +180,7 @@ def show_mapping(app, company: str) -> None:
     Example: hrsync mapping show "Globex AG"
     """
     with opened_services(app) as services:
-        state = setup.read_mapping(services, resolve_company(services, company).id)
+        state = mapping_setup.read_mapping(services, resolve_company(services, company).id)
     click.echo(f"# {state.provider} mapping{' (default)' if state.default else ''}")
     for source, target in state.mapping.items():
         click.echo(f"{source}={target}")

@@ -7,12 +7,11 @@ import sys
 
 import click
 
-from hrsync.cli.errors import UserError
-from hrsync.config import ConfigError, Settings
+from core.settings import Settings
 
 
 # The loggers whose INFO lines `hrsync web` and `hrsync worker` print (other commands: WARNING and up).
-OWN_LOGGERS = ("hrsync", "workers", "providers", "store", "webhook_app", "sandbox")
+OWN_LOGGERS = ("hrsync", "core", "services", "workers", "providers", "store", "webhook_app", "sandbox")
 
 
 class AppContext:
@@ -31,10 +30,7 @@ class AppContext:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            try:
-                self._settings = Settings.from_env()
-            except ConfigError as error:
-                raise UserError(str(error)) from None
+            self._settings = Settings.from_env()  # a ConfigError is one line (hrsync.cli.errors)
         return self._settings
 
 

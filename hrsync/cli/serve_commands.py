@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from hrsync.cli.errors import UserError, user_errors
+from hrsync.cli.errors import user_errors
 
 
 @click.command()
@@ -23,16 +23,10 @@ def web(app, bind: str, workers: int, threads: int, read_timeout: float) -> None
 
     Example: hrsync web --bind 0.0.0.0:8000 --workers 4
     """
-    from hrsync.serving.server import CannotListen, WebServer, check_bind, gunicorn_options
-    from webhook_app import create_app
+    from webhook_app import serve
 
-    settings = app.settings
-    try:
-        check_bind(bind)
-    except CannotListen as error:
-        raise UserError(str(error)) from None
-    app.log_progress()
-    WebServer(lambda: create_app(settings), gunicorn_options(bind, workers, threads, read_timeout)).run()
+    serve(app.settings, bind=bind, workers=workers, threads=threads, read_timeout=read_timeout,
+          before_serving=app.log_progress)
 
 
 @click.command()
@@ -52,31 +46,10 @@ def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> Non
 
     Example: hrsync worker            # several may run on several machines
     """
-    from redis import Redis
-    from redis.exceptions import ConnectionError as RedisConnectionError
-
     from hrsync.cli.admin_support import require_schema
-    from hrsync.cli.worker_banner import banner
-    from workers import jobs, legacy, queueing, runtime
-    from workers.bootstrap import build_services
+    from workers import run_worker
 
     settings = app.settings
     require_schema(settings.database_url)
-    runtime.configure(settings)
-    jobs.preload()
-    connection = Redis.from_url(settings.redis_url)
-    try:
-        connection.ping()
-    except RedisConnectionError:
-        raise UserError("cannot reach Redis (check REDIS_URL)") from None
-    services = build_services(settings)  # its own: pooled connections must not reach the forked work horses
-    try:
-        legacy.adopt(services, connection)  # jobs queued before this installation had a namespace
-    finally:
-        services.dispose()
-    worker_ = queueing.make_worker(connection, settings.namespace, maintenance_interval=maintenance_interval,
-                                   name=name, work_horse_killed_handler=jobs.on_work_horse_killed)
-    for line in banner(settings, worker_.name, connection.connection_pool.connection_kwargs, worker_.queue_names()):
-        click.echo(line)
-    app.log_progress()
-    worker_.work(burst=burst, with_scheduler=True)
+    run_worker(settings, burst=burst, maintenance_interval=maintenance_interval, name=name, echo=click.echo,
+               before_work=app.log_progress)

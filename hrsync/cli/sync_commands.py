@@ -9,14 +9,14 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from core.bootstrap import Services
+from core.links import LinkSigner
 from hrsync.cli.admin_support import opened_services, resolve_company
 from hrsync.cli.errors import UserError, user_errors
 from hrsync.render import counts_line
-from store.db import transaction
+from services import syncs
+from services.syncs import SyncRun
 from store.enums import SyncStatus
-from store.repositories import sync_runs
-from workers.bootstrap import Services
-from workers.links import LinkSigner
 
 POLL_SECONDS = 0.5
 # While a followed sync waits in the queue, how often to check that a worker of this installation still runs.
@@ -47,23 +47,12 @@ def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
     """
     from redis import Redis
 
-    from workers.enqueue import queue_sync
-    from workers.errors import NotConfigured, QueueUnavailable, RequestInProgress
-
     mode = "full" if full else "incremental"
     with opened_services(app) as services:
         target = resolve_company(services, company)
         redis = Redis.from_url(app.settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
         try:
-            try:
-                queued = queue_sync(services, redis, target.id, mode)
-            except NotConfigured:
-                raise UserError(f"{target.name} has no HR integration yet: run `hrsync integration set` "
-                                "first") from None
-            except RequestInProgress as error:
-                raise UserError(str(error)) from None
-            except QueueUnavailable:
-                raise UserError("cannot reach Redis (check REDIS_URL): nothing was queued") from None
+            queued = syncs.queue_sync(services, redis, target.id, mode)
             sync_id = queued.id
             if queued.already_queued:
                 click.echo(f"sync {sync_id} of {target.name} was already queued: no second one queued")
@@ -72,21 +61,18 @@ def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
             if not wait:
                 click.echo(f"follow it with `hrsync syncs show {sync_id} --follow` (or GET /api/v1/syncs/{sync_id})")
                 return
-            run = follow(services, sync_id, timeout, Console(stderr=True),
-                         worker_count(redis, app.settings.namespace))
+            run = follow(services, sync_id, timeout, Console(stderr=True), worker_count(services, redis))
         finally:
             redis.close()
     report(app.settings, run)
 
 
-def worker_count(redis, namespace: str) -> WorkerCount:
-    from workers import queueing
-
-    return lambda: queueing.workers_running(redis, namespace)
+def worker_count(services: Services, redis) -> WorkerCount:
+    return lambda: syncs.workers_running(services, redis)
 
 
 def follow(services: Services, sync_id: int, timeout: float, console: Console,
-           workers: WorkerCount | None = None) -> sync_runs.SyncRun:
+           workers: WorkerCount | None = None) -> SyncRun:
     """Poll the sync row until it succeeds or fails, drawing a bar (a total once the HR system tells it).
 
     While it is queued and `workers` counts none, one line at once instead of waiting. Ctrl-C stops following
@@ -98,8 +84,7 @@ def follow(services: Services, sync_id: int, timeout: float, console: Console,
             task = bar.add_task("queued: waiting for a worker (hrsync worker)", total=None)
             deadline, next_check = time.monotonic() + timeout, time.monotonic()
             while True:
-                with transaction(services.session_factory) as session:
-                    run = sync_runs.get_run(session, sync_id)
+                run = syncs.get_sync(services, sync_id)
                 if run.status in (SyncStatus.SUCCEEDED, SyncStatus.FAILED):
                     return run
                 if run.status is SyncStatus.RUNNING:
@@ -129,13 +114,13 @@ def no_worker(services: Services, sync_id: int) -> str:
             "HRSYNC_NAMESPACE)")
 
 
-def report(settings, run: sync_runs.SyncRun) -> None:
+def report(settings, run: SyncRun) -> None:
     if run.status is SyncStatus.FAILED:
         raise UserError(f"sync {run.id} failed: {run.error}")
     click.echo(f"sync {run.id} succeeded: {run.fetched} employees; {counts_line(run.counts)}")
     if run.changeset_id is None or not any(run.counts.values()):
         click.echo("nothing to approve: the registry is in step with the HR system")
         return
-    signer = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
+    signer = LinkSigner.for_settings(settings)
     click.echo(f"change set {run.changeset_id}: hrsync changes show {run.changeset_id}")
     click.echo(f"approve at {signer.url(run.changeset_id)}")

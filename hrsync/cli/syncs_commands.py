@@ -9,13 +9,13 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from core.links import LinkSigner
 from hrsync.cli.admin_support import opened_services, resolve_company
 from hrsync.cli.errors import user_errors
 from hrsync.cli.sync_commands import follow, worker_count
-from store.db import transaction
+from services import syncs as sync_service
+from services.syncs import SyncRun
 from store.enums import SyncMode, SyncStatus
-from store.repositories import companies, sync_runs
-from workers.links import LinkSigner
 
 ACTIVE = (SyncStatus.QUEUED, SyncStatus.RUNNING)
 
@@ -42,8 +42,7 @@ def list_syncs(app, company: str, status: str | None, limit: int) -> None:
     """
     with opened_services(app) as services:
         target = resolve_company(services, company)
-        with transaction(services.session_factory) as session:
-            runs = sync_runs.recent_runs(session, target.id, limit, SyncStatus(status) if status else None)
+        runs = sync_service.recent_syncs(services, target.id, limit, SyncStatus(status) if status else None)
     if not runs:
         click.echo(f"{target.name} has no {status + ' ' if status else ''}syncs")
         return
@@ -78,14 +77,12 @@ def show(app, sync_id: int, follow_it: bool, timeout: int) -> None:
     from redis import Redis
 
     with opened_services(app) as services:
-        with transaction(services.session_factory) as session:
-            run = sync_runs.get_run(session, sync_id)
-            company = companies.get_company(session, run.company_id)
+        found = sync_service.sync_detail(services, sync_id)
+        run, company = found.run, found.company
         if follow_it and run.status in ACTIVE:
             redis = Redis.from_url(app.settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
             try:
-                run = follow(services, sync_id, timeout, Console(stderr=True),
-                             worker_count(redis, app.settings.namespace))
+                run = follow(services, sync_id, timeout, Console(stderr=True), worker_count(services, redis))
             finally:
                 redis.close()
     for line in describe(app.settings, run, company.name):
@@ -94,7 +91,7 @@ def show(app, sync_id: int, follow_it: bool, timeout: int) -> None:
         raise click.exceptions.Exit(1)
 
 
-def describe(settings, run: sync_runs.SyncRun, company_name: str) -> list[str]:
+def describe(settings, run: SyncRun, company_name: str) -> list[str]:
     """The lines of `syncs show`."""
     lines = [f"sync {run.id} of {company_name} ({run.provider}): {run.status.value}",
              f"mode:     {_mode(run)}",
@@ -111,13 +108,13 @@ def describe(settings, run: sync_runs.SyncRun, company_name: str) -> list[str]:
     if run.error:
         lines.append(f"error:    {run.error}")
     if run.changeset_id is not None and any(run.counts.values()):
-        signer = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
+        signer = LinkSigner.for_settings(settings)
         lines.append(f"change set {run.changeset_id}: hrsync changes show {run.changeset_id}")
         lines.append(f"approve at {signer.url(run.changeset_id)}")
     return lines
 
 
-def _mode(run: sync_runs.SyncRun, short: bool = False) -> str:
+def _mode(run: SyncRun, short: bool = False) -> str:
     """full / incremental (cron, API or CLI), or targeted: the employees webhooks named."""
     if run.mode is not SyncMode.TARGETED:
         return run.mode.value
@@ -127,7 +124,7 @@ def _mode(run: sync_runs.SyncRun, short: bool = False) -> str:
     return f"targeted (webhook){named}"
 
 
-def _took(run: sync_runs.SyncRun) -> str:
+def _took(run: SyncRun) -> str:
     if run.started_at is None:
         return ""
     seconds = ((run.finished_at or dt.datetime.now(dt.timezone.utc)) - run.started_at).total_seconds()

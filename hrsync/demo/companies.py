@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 import requests
 
+from core.bootstrap import Services
+from core.errors import HrsyncError
 from hrsync.demo.seed import seed_registry
-from store.db import transaction
-from store.repositories import companies, stakeholder_writes
-from workers.bootstrap import Services
+from services import companies, stakeholders
 
 # A throwaway local database: the password is printed so that the approve page can be tried in a browser.
 DEMO_PASSWORD = "demo-approver-password"
@@ -21,8 +21,13 @@ PERSONIO_MAPPING = {"first_name": "first_name", "last_name": "last_name", "prefe
                     "dynamic_1006": "city", "dynamic_1005": "postal_code"}
 
 
-class DemoFailed(Exception):
+class DemoFailed(HrsyncError):
     """A demo step did not do what it should (a bug, or the machine is in trouble): one line for the user."""
+
+    code = "demo_failed"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the demo stopped: {reason}")
 
 
 @dataclass
@@ -58,8 +63,7 @@ class AdminClient:
 
 def create(services: Services, company: DemoCompany) -> None:
     """What `hrsync company create` does: the company, its approver, its API token."""
-    with transaction(services.session_factory) as session:
-        created = companies.create_company(session, company.name, company.approver, DEMO_PASSWORD)
+    created = companies.create_company(services, company.name, company.approver, DEMO_PASSWORD)
     company.company_id, company.token = created.company_id, created.api_token
 
 
@@ -93,7 +97,5 @@ def seed(services: Services, company: DemoCompany) -> int:
         company.employees = list(provider.iter_employees())
     finally:
         provider.close()
-    rows = seed_registry(company.employees, company.provider)
-    with transaction(services.session_factory) as session:
-        stakeholder_writes.create_stakeholders(session, company.company_id, rows)
-    return len(rows)
+    return stakeholders.import_stakeholders(services, company.company_id,
+                                            seed_registry(company.employees, company.provider))

@@ -11,18 +11,15 @@ import requests
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import SimpleWorker
-from rq.exceptions import NoSuchJobError
-from rq.job import Job
 from rq.serializers import JSONSerializer
 from rq.timeouts import TimerDeathPenalty
-from sqlalchemy import select
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from hrsync.config import Settings
-from store.db import transaction
-from store.models import SyncRunRow
-from workers import queueing, runtime
-from workers.bootstrap import Services
+from core import queueing
+from core.bootstrap import Services
+from core.settings import Settings
+from services import syncs
+from workers import install_runtime
 
 WORKER_PAUSE = 0.2
 
@@ -89,7 +86,7 @@ class WorkerThread:
         self._redis, self._namespace = redis, services.settings.namespace
         self._stop = threading.Event()
         self.errors: list[BaseException] = []
-        runtime.use(runtime.JobRuntime(services, redis))
+        install_runtime(services, redis)
         self._thread = threading.Thread(target=self._run, name="hrsync-demo-worker", daemon=True)
 
     def __enter__(self) -> "WorkerThread":
@@ -115,12 +112,4 @@ class WorkerThread:
 def forget_demo_jobs(redis: Redis, services: Services) -> None:
     """Drop the jobs of the demo database's syncs from a real Redis: it outlives the demo database (wiped each
     run), where the next run's sync 1 would otherwise meet this run's job `sync-1`."""
-    with transaction(services.session_factory) as session:
-        sync_ids = list(session.scalars(select(SyncRunRow.id)))
-    for sync_id in sync_ids:
-        for job_id in (queueing.sync_job_id(services.settings.namespace, sync_id),
-                       queueing.notify_job_id(services.settings.namespace, sync_id)):
-            try:
-                Job.fetch(job_id, connection=redis, serializer=JSONSerializer).delete()
-            except NoSuchJobError:
-                pass
+    syncs.forget_jobs(services, redis)

@@ -4,23 +4,20 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from hrsync.config import Settings
+from core.bootstrap import Services
+from core.links import LinkSigner
+from core.settings import Settings
 from hrsync.demo.companies import DEMO_PASSWORD, DemoCompany
 from hrsync.demo.serve import serve_command
 from hrsync.render import counts_line, render_items
-from store.db import transaction
-from store.repositories import stakeholders
-from store.repositories.changeset_reads import load_changeset, pending_changeset_id
-from workers.apply import ApplyResult
-from workers.bootstrap import Services
-from workers.links import LinkSigner
+from services import changesets
+from services.approvals import ApplyResult
 
 
 def print_changeset(console: Console, services: Services, company: DemoCompany) -> dict[str, int]:
     """The company's pending change set as the approver sees it: counts, then a table per kind."""
-    with transaction(services.session_factory) as session:
-        stored = load_changeset(session, pending_changeset_id(session, company.company_id), company.company_id)
-        names = {s.id: s.name for s in stakeholders.list_stakeholders(session, company.company_id)}
+    pending = changesets.pending_detail(services, company.company_id)
+    stored, names = pending.changeset, pending.names
     console.rule(f"Preview: {company.name} on {company.provider}, change set {stored.id}")
     console.print(counts_line(stored.counts()))
     render_items(console, stored.changeset.items, names)
@@ -39,7 +36,7 @@ def print_summary(console: Console, settings: Settings, demo_companies: tuple[De
                   f"review {done.get('unresolved', 0) + done.get('decided', 0)} left for a person; "
                   f"skipped {done.get('skipped', 0)}")
     pending = demo_companies[-1]
-    signer = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
+    signer = LinkSigner.for_settings(settings)
     console.print(f"{pending.name}: change set {pending.changeset_id} waits for its approver. To approve it "
                   "in a browser, serve the demo database (from any shell; Ctrl-C stops it):", soft_wrap=True)
     console.print(f"  {serve_command(settings.instance_path.parent, settings.public_base_url)}", soft_wrap=True,

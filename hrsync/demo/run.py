@@ -14,7 +14,10 @@ from contextlib import contextmanager
 import requests
 from rich.console import Console
 
-from hrsync.config import Settings
+from core import namespace
+from core.bootstrap import build_services
+from core.lockout import COMMAND_LINE
+from core.settings import Settings
 from hrsync.demo import companies as setup
 from hrsync.demo.companies import DEMO_PASSWORD, PERSONIO_MAPPING, DemoCompany, DemoFailed
 from hrsync.demo.infra import AppServer, WorkerThread, demo_folder, demo_redis, forget_demo_jobs
@@ -22,16 +25,11 @@ from hrsync.demo.report import print_changeset, print_summary
 from providers.pacing import Pacer
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
-from store.db import transaction
+from services import changesets, syncs
+from services.approvals import ApprovalRequest, approve
 from store.enums import SyncStatus
 from store.migrate import upgrade
-from store.repositories import sync_runs
-from store.repositories.changeset_reads import pending_changeset_id
 from webhook_app import create_app
-from workers.apply import ApprovalRequest, approve
-from workers import namespace
-from workers.apply_lockout import COMMAND_LINE
-from workers.bootstrap import build_services
 
 SYNC_TIMEOUT = 60.0
 LEAVING_ON = dt.date(2026, 1, 31)
@@ -113,8 +111,7 @@ def _cron_resync(console, services, base_url, settings, worker, demo_companies) 
     sync_ids = answer.json()["sync_ids"]
     console.print(f"202 Accepted: full syncs {sync_ids} queued")
     _wait(services, worker, [c.company_id for c in demo_companies])
-    with transaction(services.session_factory) as session:
-        runs = [sync_runs.get_run(session, sync_id) for sync_id in sync_ids]
+    runs = [syncs.get_sync(services, sync_id) for sync_id in sync_ids]
     for run in runs:
         if run.status is not SyncStatus.SUCCEEDED:
             raise DemoFailed(f"sync {run.id} {run.status.value}: {run.error}")
@@ -140,8 +137,7 @@ def _webhooks(console, services, sandbox, base_url, worker, bamboo, perso, acme,
 
 def _approve(console, services, redis, company: DemoCompany):
     console.rule(f"Approval: {company.approver} applies {company.name}'s change set with the password")
-    with transaction(services.session_factory) as session:
-        changeset_id = pending_changeset_id(session, company.company_id)
+    changeset_id = changesets.pending_detail(services, company.company_id).changeset.id
     request = ApprovalRequest(changeset_id, company.approver, DEMO_PASSWORD, COMMAND_LINE)
     result = approve(services, namespace.lockout(redis, services.settings.namespace), request)
     console.print(f"change set {changeset_id} applied by {result.applied_by}: "
@@ -165,8 +161,7 @@ def _wait(services, worker: WorkerThread, company_ids: list[str]) -> None:
     while True:
         if worker.errors:
             raise DemoFailed(f"the worker thread stopped: {worker.errors[0]!r}")
-        with transaction(services.session_factory) as session:
-            busy = [run for cid in company_ids for run in sync_runs.active_runs(session, cid)]
+        busy = syncs.active_syncs(services, company_ids)
         if not busy:
             return
         if time.monotonic() > deadline:
@@ -177,7 +172,7 @@ def _wait(services, worker: WorkerThread, company_ids: list[str]) -> None:
 @contextmanager
 def _quiet_logs():
     """The demo narrates itself: our INFO lines (syncs queued, jobs done) would repeat it on stderr."""
-    names = ("workers", "webhook_app", "providers", "store", "rq")
+    names = ("core", "services", "workers", "webhook_app", "providers", "store", "rq")
     levels = {name: logging.getLogger(name).level for name in names}
     for name in names:
         logging.getLogger(name).setLevel(logging.WARNING)

@@ -9,19 +9,15 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from hrsync.config import Settings
+from core.bootstrap import Services, build_services
+from core.links import LinkSigner
+from core.settings import Settings
 from hrsync.demo.companies import DEMO_PASSWORD, DemoFailed
 from hrsync.demo.infra import demo_redis, forget_demo_jobs
-from store.db import transaction
-from store.enums import ChangeSetStatus
-from store.models import ChangeSetRow
-from store.repositories import approvers
+from services import changesets
 from webhook_app import create_app
-from workers.bootstrap import Services, build_services
-from workers.links import LinkSigner
 
 DEFAULT_PUBLIC_BASE_URL = "http://localhost:8000"
 
@@ -85,10 +81,7 @@ def _stop(signum, frame) -> None:
 
 def _pending_links(services: Services, settings: Settings) -> list[str]:
     """Each pending change set's approve link, signed with these settings (valid whatever the demo used)."""
-    signer = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
-    with transaction(services.session_factory) as session:
-        pending = session.execute(select(ChangeSetRow.id, ChangeSetRow.company_id).where(
-            ChangeSetRow.status == ChangeSetStatus.PENDING.value).order_by(ChangeSetRow.id)).all()
-        people = {company_id: ", ".join(approvers.approver_emails(session, company_id)) for _, company_id in pending}
-    return [f"open {signer.url(changeset_id)} and sign in as {people[company_id]} with the demo password "
-            f"{DEMO_PASSWORD!r}" for changeset_id, company_id in pending] or ["no change set is pending any more"]
+    signer = LinkSigner.for_settings(settings)
+    return [f"open {signer.url(pending.changeset_id)} and sign in as {', '.join(pending.approvers)} with the demo "
+            f"password {DEMO_PASSWORD!r}" for pending in changesets.pending_approvals(services)] or [
+        "no change set is pending any more"]

@@ -11,14 +11,14 @@ from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 from werkzeug.serving import make_server
 
-from hrsync.config import Settings
+from core.settings import Settings
 from store import passwords
 from store.db import make_engine
 from store.models import Base
 from tests import secret_registry
 from tests.real_services import flushed_redis, redis_url
 from webhook_app import create_app
-from workers.bootstrap import build_services
+from core.bootstrap import build_services
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

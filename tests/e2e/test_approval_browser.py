@@ -10,7 +10,7 @@ from domain.employee import Employee, EmploymentStatus
 from store.db import transaction
 from store.repositories import audit, decisions, stakeholders
 from tests.approval_scenario import build_scenario
-from workers.links import LinkSigner
+from core.links import LinkSigner
 
 EMAIL, PASSWORD = "cfo@acme.example", "correct horse battery staple"
 HOSTILE = "<script>window.hacked=1</script>"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from store.db import transaction
-from store.repositories import audit
+from services import audit
 from webhook_app.api.docs import documented
-from webhook_app.api.inputs import query, translated
+from webhook_app.api.inputs import query
 from webhook_app.auth import require_company
 from webhook_app.context import services
 from webhook_app.schemas.changesets import AuditPageSchema, AuditQuerySchema
@@ -18,13 +17,11 @@ bp = Blueprint("api_audit", __name__, url_prefix="/api/v1")
 @bp.get("/audit")
 @documented(query=AuditQuerySchema, response=AuditPageSchema, errors=(422,))
 @require_company
-@translated
 def list_audit():
     """One page of the caller's audit log, newest first; pass `next` back as `cursor` for older entries."""
     args = query(AuditQuerySchema())
-    with transaction(services().session_factory) as session:
-        page = audit.list_entries(session, g.company_id, cursor=args.get("cursor"), limit=args["limit"],
-                                  change_set_id=args.get("change_set_id"))
+    page = audit.list_entries(services(), g.company_id, cursor=args.get("cursor"), limit=args["limit"],
+                              change_set_id=args.get("change_set_id"))
     items = [{"id": entry.id, "at": entry.at, "actor": entry.actor, "action": entry.action,
               "change_set_id": entry.change_set_id, "stakeholder_id": entry.stakeholder_id,
               "before": entry.before, "after": entry.after, "detail": entry.detail} for entry in page.items]

@@ -5,20 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify
 
 from domain.names import NameFormat
-from store.db import transaction
-from store.errors import NotFound
-from store.repositories.changeset_reads import StoredChangeSet, StoredItem, load_changeset
+from services import changesets
+from services.apply_selection import Selection
+from services.approvals import ApplyResult, ApprovalRequest, approve
+from services.changesets import StoredChangeSet, StoredItem
 from webhook_app.api.docs import documented
 from webhook_app.api.inputs import ID, body
 from webhook_app.auth import require_company
 from webhook_app.context import client_address, link_signer, lockout, services
-from webhook_app.errors import ApiError
 from webhook_app.schemas.changesets import ApplyResultSchema, ApproveSchema, ChangeSetSchema
-from workers.apply import ApplyResult, ApprovalRequest, approve
-from workers.apply_errors import (ApprovalError, InvalidSelection, Locked, LockoutUnavailable, NotPending,
-                                  WrongPassword, minutes)
-from workers.apply_lockout import LOCK_SECONDS
-from workers.apply_selection import Selection
 
 bp = Blueprint("api_changesets", __name__, url_prefix="/api/v1")
 
@@ -28,11 +23,7 @@ bp = Blueprint("api_changesets", __name__, url_prefix="/api/v1")
 @require_company
 def get_changeset(changeset_id: int):
     """A change set of the caller's company with every item; another company's is 404."""
-    try:
-        with transaction(services().session_factory) as session:
-            stored = load_changeset(session, changeset_id, g.company_id)
-    except NotFound:
-        raise ApiError(404, "not_found", f"no change set {changeset_id}") from None
+    stored = changesets.get_changeset(services(), changeset_id, g.company_id)
     return jsonify(ChangeSetSchema().dump(changeset_document(stored)))
 
 
@@ -48,12 +39,7 @@ def approve_changeset(changeset_id: int):
         name_format=NameFormat(values["name_format"]) if "name_format" in values else None,
         selection=Selection(frozenset(values.get("exclude", ())),
                             {int(item_id): choice for item_id, choice in values.get("resolve", {}).items()}))
-    try:
-        result = approve(services(), lockout(), request)
-    except NotFound:
-        raise ApiError(404, "not_found", f"no change set {changeset_id}") from None
-    except ApprovalError as error:
-        raise _api_error(error) from None
+    result = approve(services(), lockout(), request)
     return jsonify(ApplyResultSchema().dump(result_document(result)))
 
 
@@ -84,33 +70,3 @@ def _item(entry: StoredItem) -> dict:
         "fields_": {name: {"old": change.old, "new": change.new} for name, change in item.fields.items()},
         "candidates": list(item.candidates), "resolution": entry.resolution,
     }
-
-
-def _api_error(error: ApprovalError) -> ApiError:
-    if isinstance(error, NotPending):
-        return _not_pending(error)
-    if isinstance(error, WrongPassword):
-        return ApiError(401, "wrong_password", _wrong_password(error.remaining))
-    if isinstance(error, Locked):
-        return ApiError(423, "locked", str(error), headers={"Retry-After": str(error.retry_after)})
-    if isinstance(error, InvalidSelection):
-        return ApiError(422, "invalid_request", str(error))
-    if isinstance(error, LockoutUnavailable):
-        return ApiError(503, "lockout_unavailable", str(error), headers={"Retry-After": "60"})
-    return ApiError(409, "registry_conflict", str(error))
-
-
-def _not_pending(error: NotPending) -> ApiError:
-    if error.status == "applied":
-        return ApiError(409, "already_applied", f"change set {error.changeset_id} was already applied "
-                        f"by {error.applied_by} at {error.applied_at.isoformat() if error.applied_at else '?'}")
-    if error.status == "superseded":
-        return ApiError(409, "superseded", f"change set {error.changeset_id} was superseded by change set "
-                        f"{error.superseded_by}; approve that one instead")
-    return ApiError(409, "expired", f"change set {error.changeset_id} has expired")
-
-
-def _wrong_password(remaining: int) -> str:
-    if remaining <= 0:
-        return f"the e-mail or password is not right; approving is now locked for {minutes(LOCK_SECONDS)}"
-    return f"the e-mail or password is not right ({remaining} tries left before approving is locked)"

@@ -1,20 +1,15 @@
-"""Reading API input through schemas, and turning refusals from below into API errors naming the field."""
+"""Reading API input through schemas: refused input is a 422 naming the first offending field."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from flask import request
 from marshmallow import Schema, ValidationError
 
-from hrsync.admin.integration import InvalidField, NotConfigured
-from hrsync.admin.mapping import MappingRejected
-from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
-from store.errors import DuplicateStakeholder, InvalidCursor, InvalidSetting, InvalidStakeholder, NotFound
+from core.errors import Invalid, InvalidField
 from store.models.base import MAX_ID
 from webhook_app.bodies import json_body
-from webhook_app.errors import ApiError
 
 # URL rule converter for a database id: a larger number is no id, and SQLite (OverflowError) and PostgreSQL
 # (DataError) refuse to even compare one, which would answer 500 instead of 404.
@@ -25,7 +20,7 @@ def body(schema: Schema, *, optional: bool = False) -> dict[str, Any]:
     """The JSON body validated by `schema`; 400 for broken JSON, 422 naming the first bad field."""
     data = json_body(optional=optional)
     if not isinstance(data, dict):
-        raise ApiError(422, "invalid_request", "the body must be a JSON object")
+        raise Invalid("the body must be a JSON object")
     return _load(schema, data)
 
 
@@ -33,48 +28,8 @@ def query(schema: Schema) -> dict[str, Any]:
     """The query string validated by `schema`; a parameter given twice is refused."""
     repeated = sorted(name for name in request.args if len(request.args.getlist(name)) > 1)
     if repeated:
-        raise invalid(repeated[0], "give this parameter once")
+        raise InvalidField(repeated[0], "give this parameter once")
     return _load(schema, request.args.to_dict())
-
-
-def invalid(field: str, message: str, code: str = "invalid_request") -> ApiError:
-    return ApiError(422, code, f"{field}: {message}", details={field: [message]})
-
-
-def translated(view):
-    """Refusals of the layers below (store, providers, set-up checks) become the matching API error."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        try:
-            return view(*args, **kwargs)
-        except MappingRejected as error:
-            raise invalid(error.field, str(error), "invalid_mapping") from None
-        except InvalidField as error:
-            raise invalid(error.field, str(error)) from None
-        except NotConfigured as error:
-            raise ApiError(409, "not_configured", str(error)) from None
-        except DuplicateStakeholder as error:
-            raise ApiError(409, "duplicate_stakeholder", str(error)) from None
-        except InvalidCursor as error:
-            raise invalid("cursor", str(error)) from None
-        except (InvalidSetting, InvalidStakeholder) as error:
-            raise ApiError(422, "invalid_request", str(error)) from None
-        except NotFound as error:
-            raise ApiError(404, "not_found", str(error)) from None
-        except ProviderError as error:
-            raise _provider_error(error) from None
-
-    return wrapper
-
-
-def _provider_error(error: ProviderError) -> ApiError:
-    # Provider messages are written for people and hold no secret (providers/errors.py).
-    if isinstance(error, ProviderAuthError):
-        return ApiError(502, "provider_auth_failed", str(error))
-    if isinstance(error, ProviderUnavailable):
-        return ApiError(503, "provider_unavailable", str(error), headers={"Retry-After": "60"})
-    return ApiError(502, "provider_error", str(error))
 
 
 def _load(schema: Schema, data: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +37,7 @@ def _load(schema: Schema, data: dict[str, Any]) -> dict[str, Any]:
         return schema.load(data)
     except ValidationError as error:
         path, message = first_problem(error.messages)
-        raise ApiError(422, "invalid_request", f"{path}: {message}", details=_as_dict(error.messages)) from None
+        raise Invalid(f"{path}: {message}", field_details=_as_dict(error.messages)) from None
 
 
 def first_problem(messages: Any, prefix: str = "") -> tuple[str, str]:

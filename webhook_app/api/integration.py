@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from hrsync.admin import integration as setup
-from hrsync.admin.integration import IntegrationState, MappingState
+from services import integration as setup
+from services import mapping as mapping_setup
+from services.integration import IntegrationState
+from services.mapping import MappingState
 from webhook_app.api.docs import documented
-from webhook_app.api.inputs import body, invalid, translated
+from webhook_app.api.inputs import body
 from webhook_app.auth import require_company
 from webhook_app.context import services
-from webhook_app.errors import ApiError
 from webhook_app.schemas.integration import (FieldsSchema, IntegrationSchema, IntegrationUpdateSchema,
                                              MappingSchema, MappingUpdateSchema, WebhookSecretSchema)
 
@@ -20,7 +21,6 @@ bp = Blueprint("integration_api", __name__, url_prefix="/api/v1/integration")
 @bp.get("")
 @documented(response=IntegrationSchema)
 @require_company
-@translated
 def get_integration():
     """The company's HR integration and settings (credentials and secrets are never shown)."""
     return jsonify(IntegrationSchema().dump(_view(setup.read_state(services(), g.company_id))))
@@ -29,7 +29,6 @@ def get_integration():
 @bp.put("")
 @documented(body=IntegrationUpdateSchema, response=IntegrationSchema, errors=(400, 409, 415, 422, 503))
 @require_company
-@translated
 def put_integration():
     """Set the provider with its credentials, settings and/or BambooHR's webhook key.
 
@@ -39,15 +38,9 @@ def put_integration():
     `webhook.secret`, this once.
     """
     data = body(IntegrationUpdateSchema())
-    try:
-        state = setup.configure(services(), g.company_id, provider=data.get("provider"),
-                                credentials=data.get("credentials"), settings=data.get("settings"),
-                                webhook_secret=data.get("webhook_secret"), verify=data.get("verify", True))
-    except setup.CredentialsRejected as error:
-        raise invalid(error.field, str(error), "credentials_rejected") from None
-    except setup.CannotVerify as error:
-        raise ApiError(503, "provider_unavailable", f'{error} (to save them unchecked, send "verify": false)',
-                       headers={"Retry-After": "60"}) from None
+    state = setup.configure(services(), g.company_id, provider=data.get("provider"),
+                            credentials=data.get("credentials"), settings=data.get("settings"),
+                            webhook_secret=data.get("webhook_secret"), verify=data.get("verify", True))
     return jsonify(IntegrationSchema().dump(_view(state)))
 
 
@@ -55,7 +48,6 @@ def put_integration():
 @documented(body=WebhookSecretSchema, body_required=False, response=IntegrationSchema,
             errors=(400, 409, 415, 422))
 @require_company
-@translated
 def rotate_webhook_secret():
     """Replace the webhook secret: generated for Personio (shown once), BambooHR's new private key stored."""
     data = body(WebhookSecretSchema(), optional=True)
@@ -66,10 +58,9 @@ def rotate_webhook_secret():
 @bp.get("/fields")
 @documented(response=FieldsSchema, errors=(409, 502, 503))
 @require_company
-@translated
 def get_fields():
     """Source fields of the HR system (Load Personio fields); `readable` false where the credential cannot see."""
-    provider, fields, mapping = setup.load_fields(services(), g.company_id)
+    provider, fields, mapping = mapping_setup.load_fields(services(), g.company_id)
     rows = [{"key": f.key, "label": f.label, "type": f.type, "readable": f.readable,
              "mapped_to": mapping.get(f.key)} for f in fields]
     return jsonify(FieldsSchema().dump({"provider": provider, "items": rows}))
@@ -78,21 +69,19 @@ def get_fields():
 @bp.get("/mapping")
 @documented(response=MappingSchema, errors=(409,))
 @require_company
-@translated
 def get_mapping():
     """The field mapping (source field → employee field); the provider's default until one is set."""
-    return jsonify(MappingSchema().dump(_mapping_view(setup.read_mapping(services(), g.company_id))))
+    return jsonify(MappingSchema().dump(_mapping_view(mapping_setup.read_mapping(services(), g.company_id))))
 
 
 @bp.put("/mapping")
 @documented(body=MappingUpdateSchema, response=MappingSchema, errors=(400, 409, 415, 422, 502, 503))
 @require_company
-@translated
 def put_mapping():
     """Replace the mapping, checked against the HR system's fields (unknown, doubled or missing fields: 422)."""
     data = body(MappingUpdateSchema())
     pairs = [(row["source"], row["target"]) for row in data["mapping"]]
-    view = _mapping_view(setup.set_mapping(services(), g.company_id, pairs))
+    view = _mapping_view(mapping_setup.set_mapping(services(), g.company_id, pairs))
     return jsonify(MappingSchema().dump(view))
 
 

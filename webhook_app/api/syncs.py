@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from store.db import transaction
-from store.errors import NotFound
-from store.repositories import sync_runs
+from services import syncs
 from webhook_app.api.docs import documented
 from webhook_app.api.inputs import ID
 from webhook_app.auth import require_company
 from webhook_app.bodies import load_body
 from webhook_app.context import link_signer, redis, services
-from webhook_app.errors import ApiError
 from webhook_app.schemas.syncs import SyncCreatedSchema, SyncRequestSchema, SyncSchema
-from workers.enqueue import queue_sync
-from workers.errors import NotConfigured, QueueUnavailable
 
 bp = Blueprint("api_syncs", __name__, url_prefix="/api/v1")
 
-RETRY_AFTER = "10"
 _SYNC = SyncSchema()
 
 
@@ -30,13 +24,7 @@ _SYNC = SyncSchema()
 def create_sync():
     """Queue a full or incremental sync of the caller's company; 202 with its id (the waiting one's, if queued)."""
     options = load_body(SyncRequestSchema(), optional=True)
-    try:
-        queued = queue_sync(services(), redis(), g.company_id, options["mode"])
-    except NotConfigured:
-        raise ApiError(409, "provider_not_configured",
-                       "configure the HR integration first (PUT /api/v1/integration)") from None
-    except QueueUnavailable as error:
-        raise ApiError(503, "queue_unavailable", str(error), headers={"Retry-After": RETRY_AFTER}) from None
+    queued = syncs.queue_sync(services(), redis(), g.company_id, options["mode"])
     return (jsonify({"sync_id": queued.id, "already_queued": queued.already_queued}), 202,
             {"Location": f"/api/v1/syncs/{queued.id}"})
 
@@ -46,15 +34,10 @@ def create_sync():
 @require_company
 def get_sync(sync_id: int):
     """One sync of the caller's company; another company's sync is 404."""
-    try:
-        with transaction(services().session_factory) as session:
-            run = sync_runs.get_run(session, sync_id, g.company_id)
-    except NotFound:
-        raise ApiError(404, "not_found", f"no sync {sync_id}") from None
-    return jsonify(_SYNC.dump(sync_document(run)))
+    return jsonify(_SYNC.dump(sync_document(syncs.get_sync(services(), sync_id, g.company_id))))
 
 
-def sync_document(run: sync_runs.SyncRun) -> dict:
+def sync_document(run: syncs.SyncRun) -> dict:
     approve_url = link_signer().url(run.changeset_id) if run.changeset_id is not None else None
     return {
         "id": run.id, "status": run.status.value, "mode": run.mode.value,

@@ -6,10 +6,10 @@ from marshmallow import Schema, fields, validate
 
 from domain.changeset import ChangeKind, Reason
 from domain.names import NameFormat
+from services.apply_plan import Outcome
+from services.apply_selection import CHOICES
 from store.models.base import MAX_ID
 from webhook_app.schemas.strict import StrictSchema
-from workers.apply_plan import Outcome
-from workers.apply_selection import CHOICES
 
 STATUSES = ("pending", "applied", "superseded", "expired")
 # Bounds a request body can ask for; the 1 MiB body cap comes first anyway.

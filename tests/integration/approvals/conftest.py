@@ -9,14 +9,14 @@ import requests
 from cryptography.fernet import Fernet
 from werkzeug.serving import make_server
 
-from hrsync.config import Settings
+from core.settings import Settings
 from store import migrate
 from store.db import make_engine
 from tests import secret_registry
 from tests.real_services import BACKENDS, flushed_redis, redis_url
 from webhook_app import create_app
-from workers import namespace
-from workers.bootstrap import build_services
+from core import namespace
+from core.bootstrap import build_services
 
 REDIS_URL = redis_url(2)  # db 2 belongs to the approval tests
 

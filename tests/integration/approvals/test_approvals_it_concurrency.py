@@ -10,8 +10,8 @@ import requests
 from store.db import transaction
 from store.repositories import approvers, audit, stakeholders
 from tests.approval_scenario import build_scenario
-from workers.apply import ApprovalRequest, approve
-from workers.apply_errors import NotPending
+from services.approvals import ApprovalRequest, approve
+from core.errors import NotPending
 
 EMAIL, PASSWORD = "cfo@acme.example", "correct horse battery staple"
 SECOND = "ceo@acme.example"

@@ -12,8 +12,8 @@ from store.enums import ChangeSetStatus
 from store.repositories import audit, stakeholders
 from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario
-from workers.apply_lockout import LOCK_SECONDS, MAX_TRIES
-from workers.links import LinkSigner
+from core.lockout import LOCK_SECONDS, MAX_TRIES
+from core.links import LinkSigner
 
 EMAIL, PASSWORD = "cfo@acme.example", "correct horse battery staple"
 _HIDDEN = re.compile(r'<input type="hidden" name="(csrf_token|items_digest)" value="([^"]*)">')

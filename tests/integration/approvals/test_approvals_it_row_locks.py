@@ -11,8 +11,8 @@ from store import migrate
 from store.db import transaction
 from store.repositories import stakeholders
 from tests.approval_scenario import build_scenario
-from workers.apply import ApprovalRequest, approve
-from workers.apply_plan import Outcome
+from services.approvals import ApprovalRequest, approve
+from services.apply_plan import Outcome
 
 pytestmark = pytest.mark.postgres
 EMAIL, PASSWORD = "cfo@acme.example", "correct horse battery staple"

@@ -13,8 +13,8 @@ from store.db import make_engine, transaction
 from store.repositories import companies, integrations, sync_runs
 from tests.real_services import redis_url
 from webhook_app import create_app
-from workers import queueing
-from workers.bootstrap import build_services
+from core import queueing
+from core.bootstrap import build_services
 
 CRON_TOKEN = "it-cron-token-for-sync-requests"
 REQUESTS_PER_PROCESS = 6

@@ -14,13 +14,14 @@ import pytest
 import redis
 from cryptography.fernet import Fernet
 
-from hrsync.config import Settings
+from core.settings import Settings
 from store.db import transaction
 from store.repositories import companies, integrations
 from tests import secret_registry
 from tests.real_services import flushed_redis, redis_url
-from workers import queueing
-from workers.bootstrap import build_services
+from core import queueing
+from workers.worker import make_worker
+from core.bootstrap import build_services
 
 HRSYNC = str(Path(sys.executable).with_name("hrsync"))
 REDIS_URL = redis_url(6)  # this module's own db index
@@ -82,7 +83,7 @@ def _following(client: redis.Redis) -> bool:
 
 def test_ctrl_c_while_following_says_the_sync_stays_queued(env, client, company):
     settings = Settings.from_env(env)
-    queueing.make_worker(client, settings.namespace, name="registered-only").register_birth()  # never works
+    make_worker(client, settings.namespace, name="registered-only").register_birth()  # never works
     assert hrsync(env, "sync", company).returncode == 0
 
     following = subprocess.Popen([HRSYNC, "syncs", "show", "1", "--follow"], env=env, stdout=subprocess.PIPE,

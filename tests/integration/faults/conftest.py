@@ -12,7 +12,7 @@ from redis import Redis
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 from store import migrate
-from workers.bootstrap import build_services
+from core.bootstrap import build_services
 
 from tests.integration.pipeline.pipeline_env import PrivateRedis, WorkerProcess
 from tests.integration.pipeline.pipeline_support import make_settings

@@ -10,8 +10,8 @@ from rq.serializers import JSONSerializer
 from store.db import transaction
 from store.enums import ChangeSetStatus, SyncMode
 from store.repositories import audit, integrations, stakeholders, sync_runs
-from workers import queueing
-from workers.sync import execute_sync
+from core import queueing
+from services.sync_run import execute_sync
 
 from tests.integration.pipeline.pipeline_support import (Company, add_company, adopt, changesets_of, item_summary,
                                                           staff)

@@ -12,8 +12,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from rq.job import Job
 
 from store.enums import SyncStatus
-from workers import queueing, runtime
-from workers.enqueue import request_sync
+from core import queueing
+from workers import runtime
+from services.syncs import request_sync
 from workers.jobs import run_sync
 
 from faults_support import crew

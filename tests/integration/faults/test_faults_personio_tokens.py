@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from store.enums import IntegrationStatus, SyncStatus
-from workers.enqueue import request_sync
+from services.syncs import request_sync
 
 from faults_support import Untouched, crew, integration_of, pending_sets, with_pending
 from tests.integration.pipeline.pipeline_env import wait_until

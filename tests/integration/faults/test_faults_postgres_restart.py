@@ -12,8 +12,8 @@ from sqlalchemy import create_engine, text
 
 from store import migrate
 from store.enums import ChangeSetStatus, SyncStatus
-from workers import queueing
-from workers.enqueue import request_sync
+from core import queueing
+from services.syncs import request_sync
 
 from fault_servers import PrivatePostgres
 from faults_support import Untouched, crew, pending_sets, retries_left, with_pending

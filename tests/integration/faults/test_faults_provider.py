@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import pytest
 
 from store.enums import ChangeSetStatus, SyncStatus
-from workers import queueing
-from workers.enqueue import request_sync
+from core import queueing
+from services.syncs import request_sync
 
 from faults_support import Untouched, crew, pending_sets, with_pending
 from tests.integration.pipeline.pipeline_env import wait_until

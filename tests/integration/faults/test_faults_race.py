@@ -15,8 +15,8 @@ from sqlalchemy import text
 from store.db import transaction
 from store.enums import ChangeSetStatus, SyncStatus
 from store.repositories import audit, stakeholders
-from workers import queueing
-from workers.enqueue import request_sync
+from core import queueing
+from services.syncs import request_sync
 
 from faults_support import crew, pending_sets, retries_left, sync_inline
 from tests.integration.pipeline.pipeline_env import WebServer, wait_until

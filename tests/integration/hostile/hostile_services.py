@@ -14,7 +14,7 @@ from sandbox.state import SandboxState
 from store import migrate
 from tests.integration.pipeline.pipeline_env import WebServer, WorkerProcess
 from tests.integration.pipeline.pipeline_support import make_settings
-from workers.bootstrap import build_services
+from core.bootstrap import build_services
 from tests.real_services import BACKENDS, flushed_redis, redis_url
 
 REDIS_URL = redis_url(5)  # the hostile-input tests' own db index

@@ -7,12 +7,12 @@ import secrets
 
 import pytest
 
-from hrsync.config import Settings
+from core.settings import Settings
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 from store import migrate
 from tests.real_services import BACKENDS, flushed_redis
-from workers.bootstrap import build_services
+from core.bootstrap import build_services
 
 from pipeline_env import WebServer, WorkerProcess
 from pipeline_support import REDIS_URL, make_settings

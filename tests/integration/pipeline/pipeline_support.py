@@ -9,7 +9,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from domain.changeset import ChangeKind
-from hrsync.config import Settings
+from core.settings import Settings
 from sandbox.server import SandboxServer
 from sandbox.tenants import BambooHRTenant, PersonioTenant
 from store.db import transaction

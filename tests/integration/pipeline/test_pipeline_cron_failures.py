@@ -9,8 +9,8 @@ from rq.serializers import JSONSerializer
 from store.db import transaction
 from store.enums import ChangeSetStatus, IntegrationStatus, SyncMode, SyncStatus
 from store.repositories import integrations, stakeholders
-from workers import queueing
-from workers.enqueue import request_sync
+from core import queueing
+from services.syncs import request_sync
 
 from pipeline_env import wait_until
 from pipeline_support import CRON_TOKEN, add_company, changesets_of, finished, runs_of

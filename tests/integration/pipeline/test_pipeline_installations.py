@@ -13,9 +13,9 @@ from rq.serializers import JSONSerializer
 
 from store import migrate
 from store.enums import SyncStatus
-from workers import queueing
-from workers.bootstrap import build_services
-from workers.enqueue import request_sync
+from core import queueing
+from core.bootstrap import build_services
+from services.syncs import request_sync
 
 from pipeline_env import wait_until
 from pipeline_support import add_company, finished, make_settings, runs_of

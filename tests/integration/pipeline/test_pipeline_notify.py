@@ -10,8 +10,8 @@ import threading
 import pytest
 from cryptography.fernet import Fernet
 
-from hrsync.config import Settings
-from workers import notify
+from core.settings import Settings
+from services import notify
 
 
 class _SMTPHandler(socketserver.StreamRequestHandler):
@@ -93,7 +93,7 @@ def test_the_link_is_mailed_over_smtp_with_login(smtp_server, tmp_path):
 
 
 def test_without_smtp_the_message_lands_in_the_outbox(tmp_path, caplog):
-    caplog.set_level("INFO", logger="workers.notify")
+    caplog.set_level("INFO", logger="services.notify")
     where = notify.send(_settings(tmp_path, None), NOTICE)
 
     (path,) = (tmp_path / "outbox").glob("*.eml")

@@ -18,8 +18,8 @@ from rq.serializers import JSONSerializer
 from sandbox.people import generate_people
 from sandbox.webhooks import bamboohr_event, sign_bamboohr
 from store.enums import ChangeSetStatus, SyncStatus
-from workers import queueing
-from workers.enqueue import request_sync
+from core import queueing
+from services.syncs import request_sync
 
 from pipeline_env import PrivateRedis, WebServer, wait_until
 from pipeline_support import add_company, changesets_of, finished, item_summary, runs_of

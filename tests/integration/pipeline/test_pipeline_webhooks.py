@@ -12,7 +12,7 @@ import requests
 
 from sandbox.webhooks import bamboohr_event, bamboohr_field_based, sign_bamboohr
 from store.enums import ChangeSetStatus, SyncMode, SyncStatus
-from workers import coalescing
+from core import coalescing
 
 from pipeline_env import wait_until
 from pipeline_support import CRON_TOKEN, add_company, adopt, changesets_of, finished, runs_of, staff

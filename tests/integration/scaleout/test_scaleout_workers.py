@@ -18,9 +18,9 @@ from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 from store import migrate
 from store.enums import ChangeSetStatus, SyncStatus
-from workers import queueing
-from workers.bootstrap import build_services
-from workers.enqueue import request_sync
+from core import queueing
+from core.bootstrap import build_services
+from services.syncs import request_sync
 
 from tests.integration.pipeline.pipeline_env import PrivateRedis, WorkerProcess, wait_until
 from tests.integration.pipeline.pipeline_support import add_company, changesets_of, make_settings, runs_of

@@ -15,7 +15,7 @@ from tests.integration.hostile.hostile_services import migrated
 from tests.integration.pipeline.pipeline_env import wait_until
 from tests.integration.pipeline.pipeline_support import add_company
 from tests.secret_registry import find_leaks
-from workers.links import LinkSigner
+from core.links import LinkSigner
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,14 @@ import pytest
 from cryptography.fernet import Fernet
 from flask import Flask, abort, request_finished
 
-from hrsync.config import Settings
+from core.settings import Settings
 from store.db import make_engine, transaction
 from store.models import Base
 from store.repositories import companies
 from tests import secret_registry
 from tests.secret_registry import SECRETS, Recorder, SecretRegistry, find_leaks
 from webhook_app import create_app
-from workers.bootstrap import build_services
+from core.bootstrap import build_services
 
 
 def _plant_everywhere(recorder: Recorder, planted: str, folder) -> None:

@@ -8,7 +8,7 @@ import secrets
 import pytest
 from cryptography.fernet import Fernet
 
-from hrsync.config import Settings
+from core.settings import Settings
 from providers.errors import ProviderAuthError
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
@@ -18,8 +18,8 @@ from store.enums import ChangeSetStatus, IntegrationStatus, SyncStatus
 from store.repositories import (companies, integrations, stakeholder_writes, stakeholders,
                                 sync_runs)
 from store.repositories.changeset_reads import load_changeset, pending_changeset_id
-from workers.bootstrap import build_services
-from workers.sync import execute_sync
+from core.bootstrap import build_services
+from services.sync_run import execute_sync
 from tests.real_services import BACKENDS
 
 
@@ -159,7 +159,7 @@ def _surname_of(services, company_id, remote_id):
 @pytest.mark.parametrize("provider", ["bamboohr", "personio"])
 def test_a_webhook_naming_nobody_makes_the_targeted_sync_fetch_incrementally(services, sandbox, provider):
     """SPEC §5: the sync of an event that named no employee fetches what changed since the company's cursor."""
-    from workers.sync import WHOLE_COMPANY
+    from services.sync_run import WHOLE_COMPANY
 
     if provider == "bamboohr":
         tenant = sandbox.state.add_bamboohr_tenant(f"co{secrets.token_hex(3)}", "key-" + secrets.token_hex(8), 30)

@@ -17,14 +17,14 @@ from providers.errors import ProviderAuthError, ProviderUnavailable
 from hrsync.cli import admin_support, main
 from hrsync.cli.errors import UserError
 from hrsync.cli.sync_commands import follow, report
-from hrsync.config import Settings
+from core.settings import Settings
 from rich.console import Console
 from store import passwords
 from store.db import transaction
 from store.repositories import companies, integrations, stakeholders, sync_runs, tokens
 from tests.unit.webhook_app.admin_fakes import FakeHR
-from workers.bootstrap import build_services
-from workers.sync import execute_sync
+from core.bootstrap import build_services
+from services.sync_run import execute_sync
 
 PASSWORD = "correct horse battery staple"
 
@@ -252,7 +252,7 @@ def test_sync_needs_an_integration(cli, company):
 
 def test_sync_without_redis_queues_nothing_and_says_so(cli, company, settings):
     cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
-    one_line_error(cli("sync", company, "--full"), "cannot reach Redis (check REDIS_URL)")
+    one_line_error(cli("sync", company, "--full"), "the job queue (Redis) did not answer: nothing was queued")
     services = build_services(settings)
     with transaction(services.session_factory) as session:
         assert [run.status.value for run in sync_runs.active_runs(session, company)] == []
@@ -271,7 +271,8 @@ def test_sync_while_one_is_queued_names_that_one(cli, company, fake_redis):
 
 def test_sync_while_another_request_holds_the_company_says_so(cli, company, fake_redis, settings, monkeypatch):
     """The request lock being busy is not Redis being down: the line says which it is."""
-    from workers import enqueue, queueing
+    from services import syncs as enqueue
+    from core import queueing
     cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
     monkeypatch.setattr(enqueue, "LOCK_WAIT_SECONDS", 0)
     fakeredis.FakeRedis(server=fake_redis).set(queueing.request_lock_key(settings.namespace, company), "held")
@@ -350,7 +351,7 @@ def test_changes_approve_checks_the_password_then_applies_once(cli, synced, fake
     assert applied.output.strip() == f"change set {changeset_id} applied by cfo@acme.example: create 2"
     assert registry_names(services) == ["Müller, Anna", "Okafor, Ben"]
     again = cli("changes", "approve", changeset_id, "--approver", "cfo@acme.example", input=PASSWORD + "\n")
-    one_line_error(again, f"change set {changeset_id} is applied, not pending")
+    one_line_error(again, f"change set {changeset_id} was already applied by cfo@acme.example")
     assert "applied" in cli("changes", "show", changeset_id).output
 
 

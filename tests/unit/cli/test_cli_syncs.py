@@ -12,8 +12,9 @@ from hrsync.cli import main
 from store.db import transaction
 from store.enums import SyncStatus
 from store.repositories import sync_runs
-from workers import queueing
-from workers.bootstrap import build_services
+from core import queueing
+from workers.worker import make_worker
+from core.bootstrap import build_services
 
 from tests.unit.cli.test_cli_admin import (cheap_password_hashing, cli, company, env, fake_redis, hr,  # noqa: F401
                                            one_line_error, settings, synced)
@@ -48,7 +49,7 @@ def test_sync_wait_with_no_worker_running_says_so_at_once(cli, company, settings
 def test_a_worker_of_another_installation_does_not_count(cli, company, settings, fake_redis):
     cli("integration", "set", company, "--provider", "personio", "--client-id", "p", "--client-secret", "s")
     other = fakeredis.FakeRedis(server=fake_redis)
-    queueing.make_worker(other, "another-installation", name="theirs").register_birth()
+    make_worker(other, "another-installation", name="theirs").register_birth()
 
     one_line_error(cli("sync", company, "--wait", "--timeout", "5"), "no worker of this installation is running")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from cryptography.fernet import Fernet
 from redis import Redis
 
-from hrsync.cli.worker_banner import banner
-from hrsync.config import Settings
+from workers.banner import banner
+from core.settings import Settings
 
 PASSWORD = "db-pass-never-shown"
 REDIS_PASSWORD = "redis-pass-never-shown"

@@ -5,7 +5,7 @@ import logging
 import pytest
 from cryptography.fernet import Fernet
 
-from hrsync.config import ConfigError, Settings
+from core.settings import ConfigError, Settings
 
 KEY_A = Fernet.generate_key().decode()
 KEY_B = Fernet.generate_key().decode()

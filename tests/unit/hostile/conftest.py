@@ -11,7 +11,7 @@ from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from hrsync.config import Settings
+from core.settings import Settings
 from store import passwords
 from store.db import make_engine
 from store.models import Base
@@ -20,7 +20,7 @@ from tests.approval_scenario import build_scenario
 from tests.unit.webhook_app.admin_fakes import FakeHR
 from tests.unit.webhook_app.webhook_senders import configure
 from webhook_app import create_app
-from workers.bootstrap import build_services
+from core.bootstrap import build_services
 
 APPROVER_EMAIL = "cfo@hostile.example"
 APPROVER_PASSWORD = "hostile-approver-password-1"

@@ -184,9 +184,9 @@ def test_every_provider_a_process_builds_draws_on_its_one_pacer(tmp_path):
 
     from cryptography.fernet import Fernet
 
-    from hrsync.config import Settings
+    from core.settings import Settings
     from tests.real_services import redis_url
-    from workers.bootstrap import build_services
+    from core.bootstrap import build_services
 
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'pace.db'}", secret_key="s" * 32,
                         encryption_keys=(Fernet.generate_key().decode(),), redis_url=redis_url(7),

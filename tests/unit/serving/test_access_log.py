@@ -13,7 +13,7 @@ from typing import Iterator
 import pytest
 from gunicorn.config import Config
 
-from hrsync.serving.access_log import ACCESS_LOG_FORMAT, RedactingLogger
+from webhook_app.serving.access_log import ACCESS_LOG_FORMAT, RedactingLogger
 
 TOKEN = "hrs_pfeW1baTNZP2Th2jEwo3B59MxCISmbQZvSI3u8Zo11E"
 APPROVE = "eyJjIjo3fQ.Zx9Yqw.Jm3sQ2n1U9pB6kq0VYtXcL8aDfE"

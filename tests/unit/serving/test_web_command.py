@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from cryptography.fernet import Fernet
 
 from hrsync.cli import main
-from hrsync.serving.server import gunicorn_options
-from hrsync.serving.threads import ReadTimeoutWorker
+from webhook_app.serving.server import gunicorn_options
+from webhook_app.serving.threads import ReadTimeoutWorker
 
 
 @pytest.fixture

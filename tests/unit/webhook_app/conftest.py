@@ -9,14 +9,14 @@ import pytest
 from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 
-from hrsync.config import Settings
+from core.settings import Settings
 from store import passwords
 from store.db import make_engine, transaction
 from store.models import Base
 from store.repositories import companies
 from tests import secret_registry
 from webhook_app import create_app
-from workers.bootstrap import build_services
+from core.bootstrap import build_services
 
 APPROVER_EMAIL = "cfo@acme.example"
 APPROVER_PASSWORD = "correct horse battery staple"

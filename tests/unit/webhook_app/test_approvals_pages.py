@@ -17,9 +17,9 @@ from store.repositories import audit, changesets, integrations, stakeholder_writ
 from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario, employees, record_sync
 from webhook_app import create_app
-from workers import namespace
-from workers.apply_lockout import CLIENT_MAX_TRIES, LOCK_SECONDS, MAX_TRIES
-from workers.links import LinkSigner
+from core import namespace
+from core.lockout import CLIENT_MAX_TRIES, LOCK_SECONDS, MAX_TRIES
+from core.links import LinkSigner
 
 APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
 HOSTILE = '<script>alert("x")</script>'
@@ -166,7 +166,7 @@ def test_a_wrong_password_keeps_the_choices(services, approver, scenario):
     review = f"resolve-{scenario.items['4']}"
     response = approver.submit(password="nope", uncheck=[scenario.items["3"]], name_format="last_first",
                                **{review.replace("-", "__"): "create"})
-    assert response.status_code == 401 and "4 more tries" in approver.page
+    assert response.status_code == 401 and "4 tries left" in approver.page
     form = approver.form()
     assert str(scenario.items["3"]) not in form["include"] and len(form["include"]) == 4
     assert (form["name_format"], form[review]) == ("last_first", "create")
@@ -176,10 +176,10 @@ def test_a_wrong_password_keeps_the_choices(services, approver, scenario):
 
 def test_five_wrong_passwords_lock_the_approver(services, approver, scenario):
     statuses = [approver.submit(password="nope").status_code for _ in range(MAX_TRIES)]
-    assert statuses == [401] * MAX_TRIES and "Approving is now locked for 15 minutes." in approver.page
+    assert statuses == [401] * MAX_TRIES and "approving is now locked for 15 minutes." in approver.page
     locked = approver.submit()
     assert locked.status_code == 423 and 0 < int(locked.headers["Retry-After"]) <= LOCK_SECONDS
-    assert "Approving is locked for now" in approver.page and "Try again in 15 minutes" in approver.page
+    assert "Approving is locked for now" in approver.page and "try again in 15 minutes" in approver.page
     with transaction(services.session_factory) as session:
         assert [entry.action for entry in audit.list_entries(session, scenario.company_id).items] == [
             "lock_approval"]
@@ -219,7 +219,7 @@ def test_without_the_lockout_store_approving_pauses_in_words_for_a_person(redis_
     redis_server.connected = False
     response = approver.submit()
     assert response.status_code == 503 and response.headers["Retry-After"] == "60"
-    assert "Approving is paused for a moment" in approver.page and "Try again in a minute" in approver.page
+    assert "Approving is paused for a moment" in approver.page and "try again in a minute" in approver.page
     assert "lockout store" not in approver.page and "Redis" not in approver.page
     assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
 
@@ -236,7 +236,7 @@ def test_an_incomplete_form_is_shown_again(services, approver, scenario, changes
 
 def test_an_answer_naming_no_candidate_is_refused(services, approver, scenario):
     response = approver.submit(**{f"resolve__{scenario.items['4']}": str(scenario.person("anna"))})
-    assert response.status_code == 400 and "not a choice" in approver.page
+    assert response.status_code == 422 and "not a choice" in approver.page
     assert status_of(services, scenario.changeset_id) is ChangeSetStatus.PENDING
 
 

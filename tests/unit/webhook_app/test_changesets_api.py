@@ -9,7 +9,7 @@ from store.enums import ChangeSetStatus
 from store.repositories import stakeholders
 from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario, employees, record_sync
-from workers.links import LinkSigner
+from core.links import LinkSigner
 
 APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
 

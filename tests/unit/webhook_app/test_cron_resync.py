@@ -12,8 +12,8 @@ from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.repositories import sync_runs
 from webhook_app import create_app
-from workers import queueing
-from workers.bootstrap import build_services
+from core import queueing
+from core.bootstrap import build_services
 
 from webhook_senders import bare_company, configure
 

@@ -9,10 +9,10 @@ import fakeredis
 import pytest
 from cryptography.fernet import Fernet
 
-from hrsync.config import Settings
+from core.settings import Settings
 from store import migrate
 from webhook_app import create_app
-from workers.links import LinkSigner
+from core.links import LinkSigner
 
 CRON_TOKEN = "cron-token-outage-0123456789"
 DATABASES = {

@@ -7,7 +7,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import create_engine
 
-from hrsync.config import Settings
+from core.settings import Settings
 from store import migrate
 from webhook_app import create_app
 

@@ -155,7 +155,7 @@ def test_rotating_the_bamboohr_key_stores_the_one_sent(client, company, services
     ({"settings": {"colour": "blue"}}, 422, "invalid_request", "settings.colour"),
     ({"tenant": "other"}, 422, "invalid_request", "tenant"),
     ({"webhook_secret": "short"}, 422, "invalid_request", "webhook_secret"),
-    ({"webhook_secret": BAMBOO_PRIVATE_KEY}, 409, "not_configured", None),
+    ({"webhook_secret": BAMBOO_PRIVATE_KEY}, 409, "provider_not_configured", None),
 ], ids=["unknown-provider", "provider-without-credentials", "credentials-without-provider", "missing-api-key",
         "foreign-credential-key", "bad-subdomain", "number-as-client-id", "blank-client-id", "bad-name-format",
         "bad-termination-policy", "string-boolean", "number-boolean", "empty-group", "unknown-setting",
@@ -184,7 +184,7 @@ def test_malformed_bodies(client, company, data, content_type, status, code):
 
 def test_rotating_without_an_integration_is_a_conflict(client, company):
     answer = client.post(f"{URL}/webhook-secret", headers=company.auth)
-    assert (answer.status_code, answer.json["error"]["code"]) == (409, "not_configured")
+    assert (answer.status_code, answer.json["error"]["code"]) == (409, "provider_not_configured")
 
 
 def test_one_company_never_sees_or_changes_another(client, company, other_company):

@@ -50,7 +50,7 @@ def test_fields_report_hr_system_failures(client, personio_company, fake_hr, err
 @pytest.mark.parametrize("route", ["fields", "mapping"])
 def test_without_an_integration_there_is_nothing_to_map(client, company, fake_hr, route):
     answer = client.get(f"{URL}/{route}", headers=company.auth)
-    assert (answer.status_code, answer.json["error"]["code"]) == (409, "not_configured")
+    assert (answer.status_code, answer.json["error"]["code"]) == (409, "provider_not_configured")
 
 
 def test_the_default_mapping_shows_until_one_is_set(client, personio_company):
@@ -113,4 +113,4 @@ def test_mapping_body_must_be_a_list_of_rows(client, personio_company):
 def test_another_companys_mapping_is_out_of_reach(client, personio_company, other_company):
     put_mapping(client, personio_company, GOOD)
     answer = client.get(f"{URL}/mapping", headers=other_company.auth)
-    assert (answer.status_code, answer.json["error"]["code"]) == (409, "not_configured")
+    assert (answer.status_code, answer.json["error"]["code"]) == (409, "provider_not_configured")

@@ -8,7 +8,7 @@ from providers.errors import ProviderAuthError
 from store.db import transaction
 from store.repositories import changeset_reads, sync_runs
 from workers import runtime
-from workers.bootstrap import build_services
+from core.bootstrap import build_services
 from workers.jobs import run_sync
 
 from webhook_senders import configure

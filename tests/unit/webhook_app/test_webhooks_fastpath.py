@@ -11,8 +11,8 @@ import pytest
 from providers.bamboohr_webhook import sign
 from store.db import transaction
 from store.repositories import integrations
-from workers import coalescing
-from workers.sync import WHOLE_COMPANY
+from core import coalescing
+from services.sync_run import WHOLE_COMPANY
 
 from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)
                              bamboohr_body, bamboohr_roster, configure, file_database_settings, personio_body)

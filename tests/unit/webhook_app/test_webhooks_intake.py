@@ -21,8 +21,8 @@ from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.models import SyncRunRow
 from store.repositories import integrations, sync_runs
-from workers import coalescing, queueing
-from workers.sync import WHOLE_COMPANY
+from core import coalescing, queueing
+from services.sync_run import WHOLE_COMPANY
 
 from webhook_senders import (BAMBOOHR_SECRET, WebhookSender, app_with_sweeping_scheduler,  # noqa: F401 (fixtures)
                              bamboohr_body, bamboohr_roster, bare_company, configure, file_database_settings,
@@ -226,7 +226,7 @@ def test_an_event_naming_nobody_schedules_an_incremental_sync_and_logs_only_keys
                                                                                   namespace):
     """SPEC §5: never silently dropped (it was 202 "ignored" and waited for the nightly resync)."""
     configure(services, company.id, "personio")
-    with caplog.at_level("INFO", logger="workers.intake"):
+    with caplog.at_level("INFO", logger="services.intake"):
         response = WebhookSender(client, company.id).personio(body)
     assert response.status_code == 202 and response.get_json()["result"] == "scheduled"
     (run,) = _scheduled_runs(services, fake_redis, company.id)

@@ -9,7 +9,7 @@ import pytest
 from flask import session
 from flask.sessions import NullSession
 
-from webhook_app.webhook_targets import REFRESH_AFTER, TTL, Target, WebhookTargets
+from services.webhook_targets import REFRESH_AFTER, TTL, Target, WebhookTargets
 
 OLD, NEW = Target("bamboohr", "whsec-old-0123456789"), Target("bamboohr", "whsec-new-0123456789")
 

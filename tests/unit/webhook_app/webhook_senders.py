@@ -13,7 +13,7 @@ from providers.bamboohr_webhook import sign
 from store.db import transaction
 from store.repositories import companies, integrations
 from tests import secret_registry
-from workers.intake import IntakeScheduler
+from services.intake import IntakeScheduler
 
 BAMBOOHR_SECRET = "whsec-bamboo-0123456789abcdef"
 PERSONIO_TOKEN = "whtok-personio-0123456789abcdef"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import fakeredis
 import pytest
 
-from workers.apply_errors import Locked, LockoutUnavailable
-from workers.apply_lockout import CLIENT_MAX_TRIES, LOCK_SECONDS, MAX_TRIES, Lockout
+from core.errors import Locked, LockoutUnavailable
+from core.lockout import CLIENT_MAX_TRIES, LOCK_SECONDS, MAX_TRIES, Lockout
 
 COMPANY, EMAIL, CLIENT = "co_acme", "cfo@acme.example", "203.0.113.7"
 

@@ -12,8 +12,8 @@ from domain.policy import SyncPolicy
 from domain.stakeholder import Stakeholder
 from store.enums import ChangeSetStatus
 from store.repositories.changeset_reads import StoredChangeSet, StoredItem
-from workers.apply_plan import Outcome, build_plan, claimed_values
-from workers.apply_selection import Selection, touched_ids
+from services.apply_plan import Outcome, build_plan, claimed_values
+from services.apply_selection import Selection, touched_ids
 
 POLICY = SyncPolicy(provider="personio", owned_fields=frozenset({"first_name", "last_name", "unique_identifier"}))
 ANNA = Stakeholder(1, "Anna Müller", "Anna", "Müller", unique_identifier="P-1", version=3)

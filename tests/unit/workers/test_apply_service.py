@@ -9,7 +9,7 @@ from cryptography.fernet import Fernet
 
 from domain.decisions import DecisionKind, ReviewDecision
 from domain.names import NameFormat
-from hrsync.config import Settings
+from core.settings import Settings
 from store import passwords
 from store.db import make_engine, transaction
 from store.enums import ChangeSetStatus
@@ -18,12 +18,12 @@ from store.models import Base
 from store.repositories import audit, changesets, decisions, stakeholder_writes, stakeholders
 from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario, employees, record_sync
-from workers.apply import ApprovalRequest, apply_changeset, approve, items_digest
-from workers.apply_errors import ChangeSetChanged, InvalidSelection, Locked, LockoutUnavailable, NotPending, WrongPassword
-from workers.apply_lockout import COMMAND_LINE, LOCK_SECONDS, MAX_TRIES, Lockout
-from workers.apply_plan import Outcome
-from workers.apply_selection import Selection
-from workers.bootstrap import build_services
+from services.approvals import ApprovalRequest, apply_changeset, approve, items_digest
+from core.errors import ChangeSetChanged, InvalidSelection, Locked, LockoutUnavailable, NotPending, WrongPassword
+from core.lockout import COMMAND_LINE, LOCK_SECONDS, MAX_TRIES, Lockout
+from services.apply_plan import Outcome
+from services.apply_selection import Selection
+from core.bootstrap import build_services
 
 EMAIL, PASSWORD = "cfo@acme.example", "correct horse battery staple"
 CLIENT = "203.0.113.7"

@@ -3,7 +3,7 @@
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
-from workers.links import ExpiredLink, InvalidLink, Link, LinkSigner
+from core.links import ExpiredLink, InvalidLink, Link, LinkSigner
 
 SIGNER = LinkSigner(secret_key="k" * 32, max_age=3600, public_base_url="https://hrsync.example/")
 

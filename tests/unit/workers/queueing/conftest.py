@@ -7,12 +7,12 @@ import pytest
 from argon2 import PasswordHasher
 from cryptography.fernet import Fernet
 
-from hrsync.config import Settings
+from core.settings import Settings
 from store import passwords
 from store.db import make_engine
 from store.models import Base
 from workers import runtime
-from workers.bootstrap import build_services
+from core.bootstrap import build_services
 
 from pipeline_fakes import NAMESPACE, ScriptedHR
 

@@ -17,7 +17,7 @@ from providers.errors import ProviderError
 from providers.registry import provider_class
 from store.db import transaction
 from store.repositories import companies, integrations, sync_runs
-from workers import queueing
+from core import queueing
 
 APPROVER = "cfo@acme.example"
 NAMESPACE = "unit"  # the tests' installation (their Settings name it, so that keys can be named here)

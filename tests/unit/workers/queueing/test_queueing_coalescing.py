@@ -13,10 +13,11 @@ from providers.base import ChangeNotice
 from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.models import IntegrationRow, SyncRunRow
-from workers import coalescing, intake, queueing
-from workers.sync import WHOLE_COMPANY
-from workers.coalescing import Intake
-from workers.errors import QueueUnavailable
+from core import coalescing, queueing
+from services import intake
+from services.sync_run import WHOLE_COMPANY
+from core.coalescing import Intake
+from core.errors import QueueUnavailable
 
 from pipeline_fakes import NAMESPACE as NS, get_run, make_company
 

@@ -11,12 +11,12 @@ import time
 import pytest
 from cryptography.fernet import Fernet
 
-from hrsync.config import Settings
+from core.settings import Settings
 from store.db import make_engine
 from store.models import Base
-from workers import coalescing
-from workers.bootstrap import build_services
-from workers.intake import IntakeScheduler
+from core import coalescing
+from core.bootstrap import build_services
+from services.intake import IntakeScheduler
 
 from pipeline_fakes import NAMESPACE as NS, get_run, make_company
 

@@ -15,11 +15,11 @@ from store.db import transaction
 from store.enums import ChangeSetStatus, IntegrationStatus, SyncMode, SyncStatus
 from store.repositories import companies, integrations, sync_runs
 from store.repositories.changeset_reads import load_changeset
-from workers import coalescing, queueing
-from workers.coalescing import Intake
-from workers.enqueue import request_sync
-from workers.errors import NotConfigured, QueueUnavailable
-from workers.intake import accept_notice, schedule_companies
+from core import coalescing, queueing
+from core.coalescing import Intake
+from services.syncs import request_sync
+from core.errors import NotConfigured, QueueUnavailable
+from services.intake import accept_notice, schedule_companies
 from workers.jobs import on_sync_failure, run_sync
 
 from pipeline_fakes import NAMESPACE as NS, employee, get_run, make_company, work

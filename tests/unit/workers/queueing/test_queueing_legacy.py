@@ -14,7 +14,8 @@ from rq.serializers import JSONSerializer
 from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.repositories import sync_runs
-from workers import coalescing, legacy, queueing
+from core import coalescing, queueing
+from services import legacy
 
 from pipeline_fakes import NAMESPACE as NS, employee, get_run, make_company, work
 

@@ -9,9 +9,9 @@ from providers.base import ChangeNotice
 from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.repositories import sync_runs
-from workers import coalescing, queueing
-from workers.enqueue import LOST, QueuedSync, queue_sync
-from workers.intake import accept_notice, schedule_companies
+from core import coalescing, queueing
+from services.syncs import LOST, QueuedSync, queue_sync
+from services.intake import accept_notice, schedule_companies
 
 from pipeline_fakes import NAMESPACE as NS, get_run, make_company, work
 

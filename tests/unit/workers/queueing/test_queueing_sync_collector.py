@@ -9,7 +9,7 @@ import pytest
 from providers.errors import ProviderError, ProviderUnavailable
 from store.db import transaction
 from store.repositories import sync_runs
-from workers.sync import execute_sync
+from services.sync_run import execute_sync
 
 from pipeline_fakes import employee, make_company
 

@@ -6,8 +6,8 @@ import types
 
 from store.db import transaction
 from store.repositories import sync_runs
-from workers import sync
-from workers.sync import PROGRESS_EVERY, PROGRESS_SECONDS, execute_sync
+from services import sync_run as sync
+from services.sync_run import PROGRESS_EVERY, PROGRESS_SECONDS, execute_sync
 
 from pipeline_fakes import ScriptedProvider, employee, make_company
 

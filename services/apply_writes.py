@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from domain.changeset import ChangeKind
 from domain.stakeholder import Stakeholder
+from services.apply_plan import ItemOutcome, Outcome, Plan
 from store.errors import StaleVersion
 from store.models import StakeholderRow
 from store.repositories import audit, changesets, decisions, stakeholder_writes
 from store.repositories.audit import AuditEntry
 from store.repositories.changeset_reads import StoredChangeSet
 from store.repositories.stakeholders import FIELD_NAMES, IN_CHUNK, snapshot
-from workers.apply_plan import ItemOutcome, Outcome, Plan
 
 _COLUMNS = tuple(getattr(StakeholderRow, name) for name in FIELD_NAMES)
 _WRITABLE = tuple(name for name in FIELD_NAMES if name in stakeholder_writes.WRITABLE_FIELDS)

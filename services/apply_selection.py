@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from core.errors import InvalidSelection
 from domain.apply import CREATE, NOT_SAME_PERSON, SKIP, Resolution
 from domain.changeset import ChangeItem, ChangeKind
 from store.repositories.changeset_reads import StoredChangeSet
-from workers.apply_errors import InvalidSelection
 
 IGNORE = "ignore"
 CHOICES = frozenset({CREATE, SKIP, NOT_SAME_PERSON, IGNORE})

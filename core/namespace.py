@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from redis import Redis
 
-from workers.apply_lockout import Lockout
+from core.lockout import Lockout
 
 
 def key(namespace: str, *parts: object) -> str:

@@ -9,26 +9,29 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from redis import Redis
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core.bootstrap import Services
+from core.errors import (ChangeSetChanged, NotConfigured, NotPending, QueueUnavailable, RegistryConflict, WrongPassword,
+                         minutes)
+from core.lockout import Lockout
 from domain.names import NameFormat
 from domain.policy import SyncPolicy
 from providers import provider_class
 from providers.errors import UnknownProvider
+from services.apply_plan import ItemOutcome, Outcome, Plan, build_plan, claimed_values
+from services.apply_selection import Selection, touched_ids, validate_selection
+from services.apply_writes import find_holders, lock_stakeholders, write_plan
+from services.syncs import queue_sync
 from store.db import transaction
-from store.enums import ChangeSetStatus
+from store.enums import ChangeSetStatus, SyncMode
 from store.errors import DuplicateStakeholder, InvalidTransition, StaleVersion
 from store.models import utcnow
 from store.repositories import approvers, audit, changesets, companies, integrations
 from store.repositories.audit import AuditEntry
 from store.repositories.changeset_reads import StoredChangeSet, load_changeset
-from workers.apply_errors import ChangeSetChanged, NotPending, RegistryConflict, WrongPassword, minutes
-from workers.apply_lockout import Lockout
-from workers.apply_plan import ItemOutcome, Outcome, Plan, build_plan, claimed_values
-from workers.apply_selection import Selection, touched_ids, validate_selection
-from workers.apply_writes import find_holders, lock_stakeholders, write_plan
-from workers.bootstrap import Services
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +66,7 @@ class ApplyResult:
     applied_by: str
     name_format: NameFormat
     outcomes: tuple[ItemOutcome, ...]
+    company_id: str = ""
 
     def counts(self) -> dict[str, int]:
         """Items per outcome; applied ones per kind written (create, update, link, leaver)."""
@@ -75,8 +79,8 @@ class ApplyResult:
 
 
 def approve(services: Services, lockout: Lockout, request: ApprovalRequest) -> ApplyResult:
-    """Check the password (counting tries per approver account), then apply; raises an ApprovalError or
-    store.NotFound. Only a pending change set takes tries: an old link cannot be used to lock anyone out."""
+    """Check the password (counting tries per approver account), then apply; raises a core.errors refusal (nothing
+    applied) or store.NotFound. Only a pending change set takes tries: an old link cannot be used to lock anyone out."""
     stored = _pending(services, request)
     attempt = lockout.reserve(stored.company_id, request.email, request.client)
     if not _password_ok(services, stored.company_id, request):
@@ -86,9 +90,36 @@ def approve(services: Services, lockout: Lockout, request: ApprovalRequest) -> A
         if attempt.client_number == lockout.client_max_tries:
             log.warning("approving from client %s refused for %s s after too many wrong passwords",
                         request.client, lockout.lock_seconds)
-        raise WrongPassword(remaining)
+        raise WrongPassword(remaining, lockout.lock_seconds)
     lockout.succeeded(attempt)
     return apply_changeset(services, request, actor=approvers.normalise_email(request.email))
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """The fresh sync queued after an apply left items that changed since the preview (or why there is none)."""
+
+    sync_id: int | None
+    problem: str | None = None
+    already_queued: bool = False
+
+
+def approve_and_propose_again(services: Services, lockout: Lockout, redis: Redis,
+                              request: ApprovalRequest) -> tuple[ApplyResult, FollowUp | None]:
+    """`approve`, then queue the sync that proposes again the items that changed since the preview: the password
+    was just checked (a link alone never starts one), and a sync already queued is the one that will do it."""
+    result = approve(services, lockout, request)
+    if not result.with_outcome(Outcome.STALE):
+        return result, None
+    try:
+        queued = queue_sync(services, redis, result.company_id, SyncMode.FULL)
+    except NotConfigured:
+        return result, FollowUp(None, "This company has no HR integration any more, so no sync can propose "
+                                      "them again.")
+    except QueueUnavailable:
+        return result, FollowUp(None, "A fresh sync could not be queued just now; the next scheduled sync "
+                                      "proposes them again.")
+    return result, FollowUp(queued.id, already_queued=queued.already_queued)
 
 
 def apply_changeset(services: Services, request: ApprovalRequest, actor: str) -> ApplyResult:
@@ -105,9 +136,8 @@ def apply_changeset(services: Services, request: ApprovalRequest, actor: str) ->
             outcomes = write_plan(session, stored, plan, actor, at)
     except (DuplicateStakeholder, StaleVersion, IntegrityError):
         # The rows were locked and checked, so only a writer outside the change set gets here.
-        raise RegistryConflict("the registry changed while the change set was being applied; nothing was "
-                               "applied, try again") from None
-    result = ApplyResult(stored.id, at, actor, name_format, tuple(outcomes))
+        raise RegistryConflict() from None
+    result = ApplyResult(stored.id, at, actor, name_format, tuple(outcomes), stored.company_id)
     log.info("change set %s applied by %s: %s", stored.id, actor, result.counts())
     return result
 
@@ -133,8 +163,8 @@ def _pending(services: Services, request: ApprovalRequest) -> StoredChangeSet:
 
 
 def _not_pending(stored: StoredChangeSet) -> NotPending:
-    return NotPending(stored.id, stored.status.value, superseded_by=stored.superseded_by,
-                      applied_at=stored.applied_at, applied_by=stored.applied_by)
+    return NotPending.of(stored.id, stored.status.value, superseded_by=stored.superseded_by,
+                         applied_at=stored.applied_at, applied_by=stored.applied_by)
 
 
 def _password_ok(services: Services, company_id: str, request: ApprovalRequest) -> bool:
@@ -160,8 +190,7 @@ def items_digest(item_ids: Iterable[int]) -> str:
 def _check_items(stored: StoredChangeSet, request: ApprovalRequest) -> None:
     expected = request.expected_digest
     if expected is not None and items_digest(entry.id for entry in stored.items) != expected:
-        raise ChangeSetChanged("the change set was updated by a newer sync since the page was opened; "
-                               "review it again")
+        raise ChangeSetChanged()
 
 
 def _policy(session: Session, stored: StoredChangeSet) -> SyncPolicy:

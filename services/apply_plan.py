@@ -18,9 +18,9 @@ from domain.errors import IdentifierTaken, InvalidResolution
 from domain.names import NameFormat
 from domain.policy import SyncPolicy
 from domain.stakeholder import Stakeholder
+from services.apply_index import ClaimIndex
+from services.apply_selection import IGNORE, Selection, choice_of
 from store.repositories.changeset_reads import StoredChangeSet, StoredItem
-from workers.apply_index import ClaimIndex
-from workers.apply_selection import IGNORE, Selection, choice_of
 
 
 class Outcome(StrEnum):

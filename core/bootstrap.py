@@ -1,4 +1,4 @@
-"""The composition root for workers and commands: settings → store, secrets and provider factory."""
+"""The composition root: settings → store, secrets and provider factory, built once per process (web, worker, CLI)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, Callable, Mapping
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from hrsync.config import Settings
+from core.settings import Settings
 from providers import get_provider
 from providers.base import HRProvider, ProviderSettings
 from providers.pacing import KEY_PREFIX, Pacer

@@ -1,6 +1,7 @@
-"""Queue wiring: the RQ queues, how a sync job is built (retry ladder, one per company) and the worker.
+"""Queue wiring: the RQ queues and how a sync job is built (retry ladder, one per company).
 
-Queue names, job ids and rate-limit keys carry the installation's namespace (workers.namespace).
+Queue names, job ids and rate-limit keys carry the installation's namespace (core.namespace). The job functions
+themselves live in the worker entrypoint (`workers.jobs`): jobs name them by dotted path only.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from rq.job import Callback, Job, JobStatus
 from rq.rate_limit import RateLimit
 from rq.serializers import JSONSerializer
 
-from workers.namespace import key, rq_name
-from workers.worker import SyncWorker
+from core.namespace import key, rq_name
 
 SYNC_QUEUE, DEFAULT_QUEUE = "sync", "default"
 QUEUE_NAMES = (SYNC_QUEUE, DEFAULT_QUEUE)
@@ -55,7 +55,7 @@ def notify_job_id(namespace: str, sync_id: int) -> str:
 
 
 def request_lock_key(namespace: str, company_id: str) -> str:
-    """The per-company lock under which a sync is asked for (workers.enqueue: one queued at a time)."""
+    """The per-company lock under which a sync is asked for (services.syncs: one queued at a time)."""
     return key(namespace, "sync-request", company_id)
 
 
@@ -112,14 +112,3 @@ def workers_running(redis: Redis, namespace: str) -> int:
     """How many workers of this installation are registered on its sync queue (a killed one drops out when
     its registration expires: maintenance interval + 15 s)."""
     return len(Worker.all(queue=queue(redis, namespace)))
-
-
-def make_worker(redis: Redis, namespace: str, *, maintenance_interval: int = 60, name: str | None = None,
-                work_horse_killed_handler=None) -> SyncWorker:
-    """A worker on the installation's two queues; maintenance every interval: retrying jobs of dead workers,
-    freeing their per-company slots, taking over the scheduler when its worker is gone."""
-    queues = [queue(redis, namespace, queue_name) for queue_name in QUEUE_NAMES]
-    # An idle worker blocks in BLPOP for worker_ttl - 15 s and runs maintenance only in between.
-    return SyncWorker(queues, connection=redis, serializer=JSONSerializer, name=name,
-                      maintenance_interval=maintenance_interval, worker_ttl=maintenance_interval + 15,
-                      work_horse_killed_handler=work_horse_killed_handler)

@@ -1,6 +1,6 @@
-"""Asking for syncs: the row is committed first, then the job is queued (the DB row is the truth).
+"""Asking for syncs and reading them. The row is committed first, then the job is queued (the DB row is the truth).
 
-Used by the web app (cron, API, the approve page) and the CLI; webhooks go through workers.intake. A company
+Used by the web app (cron, API, the approve page) and the CLI; webhooks go through services.intake. A company
 has at most one sync queued this way: asking while one waits answers that one (widened to a full sync when
 full is asked and an incremental one waits). Redis errors become QueueUnavailable and leave the row failed with
 the reason, so nothing waits for a job never queued.
@@ -14,19 +14,26 @@ from dataclasses import dataclass
 from redis import Redis
 from redis.exceptions import LockError, RedisError
 from rq import Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
+from rq.serializers import JSONSerializer
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core import queueing
+from core.bootstrap import Services
+from core.errors import NotConfigured, QueueUnavailable, RequestInProgress, UnknownCompany
 from store.db import transaction
 from store.enums import SyncMode, SyncStatus
+from store.errors import NotFound
+from store.models import SyncRunRow
 from store.repositories import companies, integrations, sync_runs
-from workers import queueing
-from workers.bootstrap import Services
-from workers.errors import NotConfigured, QueueUnavailable, RequestInProgress
+from store.repositories.companies import Company
+from store.repositories.sync_runs import SyncRun
 
 log = logging.getLogger(__name__)
 
 UNQUEUED = "could not be queued: Redis did not answer"
-UNREACHABLE = "the job queue (Redis) did not answer; try again shortly"
 LOST = "its job was lost from the queue (Redis lost its data); a newer sync replaces it"
 # The webhook intake keeps its own single pending (targeted) sync per company; these are the asked-for kinds.
 ASKED_MODES = (SyncMode.FULL, SyncMode.INCREMENTAL)
@@ -35,6 +42,14 @@ ASKED_MODES = (SyncMode.FULL, SyncMode.INCREMENTAL)
 # milliseconds; it expires by itself should its process die.
 LOCK_SECONDS = 30
 LOCK_WAIT_SECONDS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class SyncDetail:
+    """A sync with the company it belongs to."""
+
+    run: SyncRun
+    company: Company
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +70,8 @@ def queue_sync(services: Services, redis: Redis, company_id: str, mode: SyncMode
                *, retry: Retry | None = None) -> QueuedSync:
     """The company's sync waiting in the queue, or a new one (row committed, then job queued).
 
-    A running sync does not count: what changed since it started needs the new one. Raises store NotFound
-    (no such company), NotConfigured (no integration) or QueueUnavailable.
+    A running sync does not count: what changed since it started needs the new one. Raises UnknownCompany,
+    NotConfigured (no integration) or QueueUnavailable.
     """
     mode = SyncMode(mode)
     with transaction(services.session_factory) as session:
@@ -66,9 +81,9 @@ def queue_sync(services: Services, redis: Redis, company_id: str, mode: SyncMode
                           blocking_timeout=LOCK_WAIT_SECONDS)
         acquired = lock.acquire()
     except RedisError as error:
-        raise QueueUnavailable(UNREACHABLE) from error
+        raise QueueUnavailable() from error
     if not acquired:
-        raise RequestInProgress("another request for this company's sync is still being handled; try again shortly")
+        raise RequestInProgress()
     try:
         return _waiting(services, redis, company_id, mode) or _queue_new(services, redis, company_id, mode, retry)
     finally:
@@ -87,7 +102,7 @@ def _waiting(services: Services, redis: Redis, company_id: str, mode: SyncMode) 
         alive = [sync_id for sync_id in queued
                  if queueing.sync_job_waiting(redis, services.settings.namespace, sync_id)]
     except RedisError as error:
-        raise QueueUnavailable(UNREACHABLE) from error
+        raise QueueUnavailable() from error
     with transaction(services.session_factory) as session:
         for sync_id in set(queued) - set(alive):
             # Nothing would ever run it; under the lock no request is between committing a row and queueing it.
@@ -108,20 +123,76 @@ def _queue_new(services: Services, redis: Redis, company_id: str, mode: SyncMode
         queueing.enqueue_sync(redis, services.settings.namespace, sync_id, company_id, retry)
     except RedisError as error:
         _fail(services, sync_id, UNQUEUED)
-        raise QueueUnavailable(UNREACHABLE) from error
+        raise QueueUnavailable() from error
     log.info("sync %s (%s) of company %s queued", sync_id, mode.value, company_id)
     return QueuedSync(sync_id)
 
 
 def _provider(session: Session, company_id: str) -> str:
-    """The company's HR provider; raises store NotFound or NotConfigured."""
-    companies.get_company(session, company_id)
+    """The company's HR provider; raises UnknownCompany or NotConfigured."""
+    try:
+        company = companies.get_company(session, company_id)
+    except NotFound:
+        raise UnknownCompany() from None
     integration = integrations.get_integration(session, company_id)
     if integration is None:
-        raise NotConfigured(f"company {company_id} has no HR integration")
+        raise NotConfigured(f"{company.name} has no HR integration yet")
     return integration.provider
 
 
 def _fail(services: Services, sync_id: int, reason: str) -> None:
     with transaction(services.session_factory) as session:
         sync_runs.fail_run(session, sync_id, reason)
+
+
+def resync(services: Services, redis: Redis, company_id: str | None, mode: SyncMode | str) -> list[QueuedSync]:
+    """Cron: the queued sync of the company named, or of every company with an integration (see queue_sync)."""
+    if company_id is None:
+        with transaction(services.session_factory) as session:
+            company_ids = [company for company, _provider in integrations.companies_with_integration(session)]
+    else:
+        company_ids = [company_id]
+    return [queue_sync(services, redis, company, mode) for company in company_ids]
+
+
+def get_sync(services: Services, sync_id: int, company_id: str | None = None) -> SyncRun:
+    """One sync (only the company's when `company_id` is given); raises NotFound."""
+    with transaction(services.session_factory) as session:
+        return sync_runs.get_run(session, sync_id, company_id)
+
+
+def sync_detail(services: Services, sync_id: int) -> SyncDetail:
+    with transaction(services.session_factory) as session:
+        run = sync_runs.get_run(session, sync_id)
+        return SyncDetail(run, companies.get_company(session, run.company_id))
+
+
+def recent_syncs(services: Services, company_id: str, limit: int, status: SyncStatus | None = None) -> list[SyncRun]:
+    """The company's syncs, newest first."""
+    with transaction(services.session_factory) as session:
+        return sync_runs.recent_runs(session, company_id, limit, status)
+
+
+def active_syncs(services: Services, company_ids: list[str]) -> list[SyncRun]:
+    """The queued or running syncs of these companies."""
+    with transaction(services.session_factory) as session:
+        return [run for company_id in company_ids for run in sync_runs.active_runs(session, company_id)]
+
+
+def workers_running(services: Services, redis: Redis) -> int:
+    """How many workers of this installation are registered (see core.queueing.workers_running)."""
+    return queueing.workers_running(redis, services.settings.namespace)
+
+
+def forget_jobs(services: Services, redis: Redis) -> None:
+    """Drop the jobs of this database's syncs from Redis: a throwaway database (the demo's, wiped each run) must not
+    meet its predecessor's jobs under the same ids."""
+    with transaction(services.session_factory) as session:
+        sync_ids = list(session.scalars(select(SyncRunRow.id)))
+    namespace = services.settings.namespace
+    for sync_id in sync_ids:
+        for job_id in (queueing.sync_job_id(namespace, sync_id), queueing.notify_job_id(namespace, sync_id)):
+            try:
+                Job.fetch(job_id, connection=redis, serializer=JSONSerializer).delete()
+            except NoSuchJobError:
+                pass

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
+from core.bootstrap import Services
 from domain.changeset import ChangeSet
 from domain.decisions import Decisions
 from domain.employee import Employee
@@ -18,7 +19,6 @@ from providers.errors import ProviderError, ProviderUnavailable
 from store.db import transaction
 from store.enums import SyncMode
 from store.repositories import changesets, companies, decisions, integrations, stakeholders, sync_runs
-from workers.bootstrap import Services
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from urllib.parse import urlsplit, urlunsplit
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from hrsync.config import Settings
+from core.bootstrap import provider_settings
+from core.settings import Settings
 from providers.registry import PROVIDERS, provider_class
-from workers.bootstrap import provider_settings
 
 
 def banner(settings: Settings, worker_name: str, redis: Mapping, queues: Iterable[str]) -> list[str]:

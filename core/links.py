@@ -8,19 +8,11 @@ from typing import Callable
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
+from core.errors import ExpiredLink, InvalidLink
+
+__all__ = ["ExpiredLink", "InvalidLink", "Link", "LinkSigner"]
+
 _SALT = "hrsync.approve-link.v1"
-
-
-class InvalidLink(Exception):
-    """Tampered, malformed or signed with another key (→ 404)."""
-
-
-class ExpiredLink(Exception):
-    """Authentic but older than the allowed age (→ 410)."""
-
-    def __init__(self, changeset_id: int | None):
-        super().__init__("this approve link has expired")
-        self.changeset_id = changeset_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +41,11 @@ class LinkSigner:
     public_base_url: str
     clock: Callable[[], float] = field(default=time.time, repr=False, compare=False)
 
+    @classmethod
+    def for_settings(cls, settings) -> "LinkSigner":
+        """The signer of this installation's links (core.settings.Settings: key, link age, public address)."""
+        return cls(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
+
     def _serializer(self) -> URLSafeTimedSerializer:
         return URLSafeTimedSerializer(self.secret_key, salt=_SALT, signer=_ClockedSigner,
                                       signer_kwargs={"clock": self.clock})
@@ -69,15 +66,15 @@ class LinkSigner:
             payload, signed = self._serializer().loads(token, max_age=self.max_age, return_timestamp=True)
         except SignatureExpired as expired:
             # Still authentic: the change set it names lets the page point to the newer link.
-            raise ExpiredLink(_changeset_of(self._serializer().load_payload(expired.payload))) from None
+            raise ExpiredLink(_changeset_of(self._serializer().load_payload(expired.payload)), self.max_age) from None
         except BadSignature:
-            raise InvalidLink("this approve link is not valid") from None
+            raise InvalidLink() from None
         changeset = _changeset_of(payload)
         issued_at = _issued_at(payload, int(signed.timestamp())) if changeset is not None else None
         if issued_at is None:
-            raise InvalidLink("this approve link is not valid")
+            raise InvalidLink()
         if self.clock() - issued_at > self.max_age:
-            raise ExpiredLink(changeset)
+            raise ExpiredLink(changeset, self.max_age)
         return Link(changeset, issued_at)
 
     def changeset_id(self, token: str) -> int:

@@ -17,7 +17,14 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from hrsync.config import Settings
+from core.bootstrap import Services
+from core.links import LinkSigner
+from core.settings import Settings
+from domain.changeset import ACTIONABLE_KINDS
+from providers import provider_class
+from store.db import transaction
+from store.enums import ChangeSetStatus
+from store.repositories import approvers, changeset_reads, companies, sync_runs
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +40,30 @@ class ApprovalNotice:
     counts: dict[str, int]
     recipients: tuple[str, ...]
     expires_in_days: int
+
+
+def notify_approvers(services: Services, signer: LinkSigner, changeset_id: int, sync_id: int) -> str:
+    """Send the approve link of a pending change set to the company's approvers; returns where it went (or why
+    nothing was sent: the change set's status, or "nobody")."""
+    with transaction(services.session_factory) as session:
+        run = sync_runs.get_run(session, sync_id)
+        company = companies.get_company(session, run.company_id)
+        recipients = tuple(approvers.approver_emails(session, run.company_id))
+        changeset = changeset_reads.load_changeset(session, changeset_id, run.company_id, with_items=False)
+        counts = changeset_reads.counts(session, changeset_id)
+    if changeset.status is not ChangeSetStatus.PENDING:
+        log.info("change set %s is %s: no notification", changeset_id, changeset.status.value)
+        return changeset.status.value
+    if not recipients:
+        log.warning("change set %s: company %s has no approver to notify", changeset_id, run.company_id)
+        return "nobody"
+    settings = services.settings
+    notice = ApprovalNotice(
+        company_name=company.name, provider_label=provider_class(run.provider).label, changeset_id=changeset_id,
+        approve_url=signer.url(changeset_id),
+        counts={kind: count for kind, count in counts.items() if kind in ACTIONABLE_KINDS},
+        recipients=recipients, expires_in_days=max(1, settings.approve_link_max_age // 86400))
+    return send(settings, notice)
 
 
 def build_message(notice: ApprovalNotice, sender: str) -> EmailMessage:

@@ -24,16 +24,16 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Retry
 
+from core import coalescing, queueing
+from core.bootstrap import Services
+from core.coalescing import Intake
+from core.errors import QueueUnavailable
 from providers.base import ChangeNotice
+from services.sync_run import WHOLE_COMPANY
+from services.syncs import UNQUEUED
 from store.db import transaction
 from store.enums import SyncMode
 from store.repositories import integrations, sync_runs
-from workers import coalescing, queueing
-from workers.bootstrap import Services
-from workers.coalescing import Intake
-from workers.enqueue import UNQUEUED
-from workers.errors import QueueUnavailable
-from workers.sync import WHOLE_COMPANY
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def accept_notice(redis: Redis, namespace: str, company_id: str, notice: ChangeN
     """Record an authenticated webhook for the company's next targeted sync. Raises QueueUnavailable.
 
     An event that names no employee is never dropped (SPEC §5): it asks that sync for an incremental fetch
-    of the company (`workers.sync.WHOLE_COMPANY`). Its payload keys are logged, never its values: Personio
+    of the company (`services.sync_run.WHOLE_COMPANY`). Its payload keys are logged, never its values: Personio
     does not publish what each event carries, and the log is how we learn it.
     """
     remote_ids = notice.remote_ids
@@ -59,7 +59,8 @@ def accept_notice(redis: Redis, namespace: str, company_id: str, notice: ChangeN
     try:
         return coalescing.accept(redis, namespace, company_id, notice.delivery_id, remote_ids, time.time())
     except RedisError as error:
-        raise QueueUnavailable("the job queue (Redis) did not answer; try again shortly") from error
+        log.warning("webhook for company %s not accepted: Redis unreachable", company_id)
+        raise QueueUnavailable() from error
 
 
 def schedule_companies(services: Services, redis: Redis, due: list[tuple[str, str]], *, debounce: float,

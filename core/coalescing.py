@@ -23,7 +23,7 @@ from redis import Redis
 from redis.client import Pipeline
 from redis.commands.core import Script
 
-from workers.namespace import key
+from core.namespace import key
 
 # Personio retries a failed delivery for days, BambooHR for hours: remember deliveries longer.
 SEEN_TTL = 8 * 24 * 3600

@@ -15,6 +15,8 @@ from cryptography.fernet import Fernet
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from core.errors import ConfigError
+
 log = logging.getLogger(__name__)
 
 DEFAULT_BAMBOOHR_BASE_URL = "https://{subdomain}.bamboohr.com/api"
@@ -24,10 +26,6 @@ NAMESPACE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 # How calls to the HR systems are paced within their published limits (providers.pacing): budgets shared through
 # Redis by every process (the default), kept per process, or none (a benchmark against an unlimited sandbox).
 PACING_MODES = ("shared", "local", "off")
-
-
-class ConfigError(Exception):
-    """The environment asks for something hrsync refuses to run with."""
 
 
 @dataclass(frozen=True)

@@ -26,13 +26,14 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
+from core import coalescing, queueing
+from core.bootstrap import Services
+from core.namespace import key
+from services import intake
 from store.db import transaction
 from store.enums import SyncStatus
 from store.errors import NotFound
 from store.repositories import integrations, sync_runs
-from workers import coalescing, intake, queueing
-from workers.bootstrap import Services
-from workers.namespace import key
 
 log = logging.getLogger(__name__)
 

@@ -32,7 +32,7 @@ class Target:
     secret: str = field(repr=False)
 
 
-# (company id, provider) → Target, or raises the ApiError the request answers with.
+# (company id, provider) → Target, or raises the refusal the request answers with (services.webhooks.load_target).
 LoadOne = Callable[[str, str], Target]
 # company ids → the Targets of those still able to receive webhooks (the others are left out).
 LoadMany = Callable[[list[str]], dict[str, Target]]

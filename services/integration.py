@@ -1,20 +1,18 @@
-"""A company's HR integration: provider and encrypted credentials, settings, webhook secret, field mapping."""
+"""A company's HR integration: provider and encrypted credentials, settings, webhook secret (the mapping: services.mapping)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
-from hrsync.admin.mapping import check_mapping
-from providers.base import SourceField
+from core.bootstrap import Services, provider_settings
+from core.errors import CannotVerify, CredentialsRejected, InvalidField, NotConfigured, NotFound
 from providers.errors import ProviderError, ProviderUnavailable
 from providers.registry import PROVIDERS, provider_class
 from store.db import transaction
-from store.errors import InvalidSetting, NotFound, StoreError
 from store.repositories import companies, integrations
 from store.repositories.companies import Company
 from store.repositories.integrations import Integration
-from workers.bootstrap import Services, provider_settings
 
 CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
     "bamboohr": ("subdomain", "api_key"),
@@ -25,29 +23,6 @@ CREDENTIAL_KEYS: dict[str, tuple[str, ...]] = {
 GENERATES_SECRET = {"personio": True, "bamboohr": False}
 SECRET_LENGTH = (16, 512)
 MAX_CREDENTIAL_LENGTH = 512
-
-
-class InvalidField(InvalidSetting):
-    """A setting refused because of one input field, which `field` names (dotted for nested ones)."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
-
-class NotConfigured(StoreError):
-    """The company has no HR integration yet."""
-
-
-class CredentialsRejected(InvalidField):
-    """The HR system refused the credentials, or knows no company at that address: nothing was saved."""
-
-    def __init__(self, message: str):
-        super().__init__("credentials", message)
-
-
-class CannotVerify(ProviderUnavailable):
-    """The HR system could not be reached to check the credentials: nothing was saved."""
 
 
 # The status of credentials saved without a check says so until a sync has used them.
@@ -62,14 +37,6 @@ class IntegrationState:
     integration: Integration | None
     webhook_url: str | None
     webhook_secret: str | None = field(default=None, repr=False)
-
-
-@dataclass(frozen=True)
-class MappingState:
-    provider: str
-    mapping: dict[str, str]
-    default: bool
-    unreadable: tuple[str, ...] = ()
 
 
 def webhook_url(public_base_url: str, provider: str, company_id: str) -> str:
@@ -123,50 +90,13 @@ def rotate_webhook_secret(services: Services, company_id: str, secret: str | Non
     secret = None if secret is None else check_secret(secret)
     with transaction(services.session_factory) as session:
         company = companies.get_company(session, company_id)
-        integration = _required(session, company_id)
+        integration = required_integration(session, company_id)
         if secret is None and not GENERATES_SECRET[integration.provider]:
             raise InvalidField("secret", "BambooHR generates the webhook private key itself: send that key "
                                          "as secret (Account Settings > Webhooks > Private Key)")
         stored = integrations.set_webhook_secret(session, services.box, company_id, secret)
         integration = integrations.get_integration(session, company_id)
     return _state(services, company, integration, None if secret is not None else stored)
-
-
-def load_fields(services: Services, company_id: str) -> tuple[str, list[SourceField], dict[str, str]]:
-    """The provider's source fields (one call to the HR system, outside any transaction) and the mapping."""
-    with transaction(services.session_factory) as session:
-        integration = _required(session, company_id)
-        credentials = integrations.get_credentials(session, services.box, company_id)
-    mapping = effective_mapping(integration)
-    provider = services.provider_factory(integration.provider, credentials, mapping)
-    try:
-        return integration.provider, provider.list_fields(), mapping
-    finally:
-        provider.close()
-
-
-def read_mapping(services: Services, company_id: str) -> MappingState:
-    with transaction(services.session_factory) as session:
-        integration = _required(session, company_id)
-    return MappingState(integration.provider, effective_mapping(integration), integration.mapping is None)
-
-
-def set_mapping(services: Services, company_id: str, pairs: Iterable[tuple[str, str]]) -> MappingState:
-    """Check the pairs against the provider's own field list, then store them."""
-    provider, fields, _ = load_fields(services, company_id)
-    mapping = check_mapping(pairs, {f.key for f in fields}, provider_class(provider).label)
-    readable = {f.key for f in fields if f.readable}
-    with transaction(services.session_factory) as session:
-        if _required(session, company_id).provider != provider:
-            raise NotConfigured("the provider changed while the mapping was checked; try again")
-        integrations.set_mapping(session, company_id, mapping)
-    return MappingState(provider, mapping, False, tuple(s for s in mapping if s not in readable))
-
-
-def effective_mapping(integration: Integration) -> dict[str, str]:
-    if integration.mapping is not None:
-        return dict(integration.mapping)
-    return dict(provider_class(integration.provider).default_mapping)
 
 
 def check_credentials(services: Services, provider: str, credentials: Mapping[str, Any]) -> dict[str, str]:
@@ -227,12 +157,13 @@ def _store_provider(services: Services, session, company_id: str, current: Integ
     return None
 
 
-def _required(session, company_id: str) -> Integration:
+def required_integration(session, company_id: str) -> Integration:
+    """The company's integration; raises NotFound (no such company) or NotConfigured."""
     integration = integrations.get_integration(session, company_id)
     if integration is None:
         if not companies.company_exists(session, company_id):
             raise NotFound(f"no company {company_id!r}")
-        raise NotConfigured("this company has no HR integration yet: set a provider and credentials first")
+        raise NotConfigured()
     return integration
 
 

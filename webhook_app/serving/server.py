@@ -10,12 +10,16 @@ from typing import Callable
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
 
-from hrsync.serving.access_log import ACCESS_LOG_FORMAT, RedactingLogger
-from hrsync.serving.threads import worker_class
+from core.errors import HrsyncError
+
+from webhook_app.serving.access_log import ACCESS_LOG_FORMAT, RedactingLogger
+from webhook_app.serving.threads import worker_class
 
 
-class CannotListen(Exception):
+class CannotListen(HrsyncError):
     """The address is malformed, taken or not allowed; the message says which."""
+
+    code = "cannot_listen"
 
 
 def check_bind(bind: str) -> None:
@@ -60,3 +64,13 @@ class WebServer(BaseApplication):
 
     def load(self):
         return self._load_app()
+
+
+def serve(load_app: Callable[[], object], *, bind: str, workers: int, threads: int, read_timeout: float,
+          before_serving: Callable[[], None] | None = None) -> None:
+    """Serve until stopped: the address checked first (CannotListen), then gunicorn's workers, each building its
+    app with `load_app`."""
+    check_bind(bind)
+    if before_serving is not None:
+        before_serving()
+    WebServer(load_app, gunicorn_options(bind, workers, threads, read_timeout)).run()

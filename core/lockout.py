@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from redis import Redis, RedisError
 from redis.commands.core import Script
 
+from core.errors import Locked, LockoutUnavailable
 from store.repositories import approvers
-from workers.apply_errors import Locked, LockoutUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,108 @@
+"""A company's field mapping: the provider's source fields, and mappings checked before they are stored (known targets,
+no field used twice, names mapped)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Collection, Iterable
+
+from core.bootstrap import Services
+from core.errors import Conflict, MappingRejected
+from domain.employee import MAPPABLE_FIELDS
+from providers.base import SourceField
+from providers.registry import provider_class
+from services.integration import required_integration
+from store.db import transaction
+from store.repositories import integrations
+from store.repositories.integrations import Integration
+
+# Without these no stakeholder can be named; everything else may stay unmapped.
+REQUIRED_TARGETS: tuple[str, ...] = ("first_name", "last_name")
+MAX_SOURCE_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class MappingState:
+    provider: str
+    mapping: dict[str, str]
+    default: bool
+    unreadable: tuple[str, ...] = ()
+
+
+def load_fields(services: Services, company_id: str) -> tuple[str, list[SourceField], dict[str, str]]:
+    """The provider's source fields (one call to the HR system, outside any transaction) and the mapping."""
+    with transaction(services.session_factory) as session:
+        integration = required_integration(session, company_id)
+        credentials = integrations.get_credentials(session, services.box, company_id)
+    mapping = effective_mapping(integration)
+    provider = services.provider_factory(integration.provider, credentials, mapping)
+    try:
+        return integration.provider, provider.list_fields(), mapping
+    finally:
+        provider.close()
+
+
+def read_mapping(services: Services, company_id: str) -> MappingState:
+    with transaction(services.session_factory) as session:
+        integration = required_integration(session, company_id)
+    return MappingState(integration.provider, effective_mapping(integration), integration.mapping is None)
+
+
+def set_mapping(services: Services, company_id: str, pairs: Iterable[tuple[str, str]]) -> MappingState:
+    """Check the pairs against the provider's own field list, then store them."""
+    provider, fields, _ = load_fields(services, company_id)
+    mapping = check_mapping(pairs, {f.key for f in fields}, provider_class(provider).label)
+    readable = {f.key for f in fields if f.readable}
+    with transaction(services.session_factory) as session:
+        if required_integration(session, company_id).provider != provider:
+            raise Conflict("the provider changed while the mapping was checked; try again")
+        integrations.set_mapping(session, company_id, mapping)
+    return MappingState(provider, mapping, False, tuple(s for s in mapping if s not in readable))
+
+
+def effective_mapping(integration: Integration) -> dict[str, str]:
+    if integration.mapping is not None:
+        return dict(integration.mapping)
+    return dict(provider_class(integration.provider).default_mapping)
+
+
+def check_mapping(pairs: Iterable[tuple[str, str]], known_sources: Collection[str] | None = None,
+                  provider_label: str = "the HR system") -> dict[str, str]:
+    """The mapping as source → target, or MappingRejected naming the first offending field.
+
+    `known_sources` (the provider's field keys) is None when the caller cannot list them.
+    """
+    mapping: dict[str, str] = {}
+    sources_of: dict[str, str] = {}
+    for source, target in pairs:
+        _check_pair(source, target)
+        if source in mapping:
+            raise MappingRejected(source, f"source field {source!r} is mapped twice")
+        if target in sources_of:
+            raise MappingRejected(target, f"{target} is mapped from both {sources_of[target]!r} and {source!r}")
+        if known_sources is not None and source not in known_sources:
+            raise MappingRejected(source, f"{provider_label} has no field {source!r} "
+                                          "(list them with GET /api/v1/integration/fields)")
+        mapping[source], sources_of[target] = target, source
+    missing = [target for target in REQUIRED_TARGETS if target not in sources_of]
+    if missing:
+        raise MappingRejected(missing[0], f"{missing[0]} must be mapped from a source field")
+    return mapping
+
+
+def parse_pairs(texts: Iterable[str]) -> list[tuple[str, str]]:
+    """`SRC=DST` arguments of the command line → pairs (the last `=` splits: keys may contain one)."""
+    pairs = []
+    for text in texts:
+        source, sep, target = text.rpartition("=")
+        if not sep or not source.strip() or not target.strip():
+            raise MappingRejected(text, f"{text!r} is not SOURCE=TARGET")
+        pairs.append((source.strip(), target.strip()))
+    return pairs
+
+
+def _check_pair(source: str, target: str) -> None:
+    if not source or not source.strip() or len(source) > MAX_SOURCE_LENGTH:
+        raise MappingRejected(source or "source", "a source field key must be 1 to 200 characters")
+    if target not in MAPPABLE_FIELDS:
+        raise MappingRejected(target, f"unknown target field {target!r} (known: {', '.join(MAPPABLE_FIELDS)})")

@@ -1,0 +1,67 @@
+"""Authenticating a webhook delivery: who may sign a company's webhooks, and checking a delivery against it."""
+
+from __future__ import annotations
+
+import time
+from typing import Mapping
+
+from core.bootstrap import Services
+from core.errors import OtherProvider, UnknownCompany, WebhookSecretNotSet
+from providers import provider_class
+from providers.base import ChangeNotice
+from providers.errors import MalformedWebhook, WebhookRejected
+from services.webhook_targets import Target, WebhookTargets
+from store.db import transaction
+from store.repositories import companies, integrations
+
+# Company ids are short; a longer one in a URL is nobody's (and not worth a query).
+MAX_COMPANY_ID = 64
+
+
+def load_targets(services: Services, company_ids: list[str]) -> dict[str, Target]:
+    """The companies among `company_ids` that can receive webhooks, with their provider and secret (one query)."""
+    with transaction(services.session_factory) as session:
+        found = integrations.webhook_secrets(session, services.box, company_ids)
+    return {company_id: Target(provider, secret) for company_id, (provider, secret) in found.items()}
+
+
+def load_target(services: Services, company_id: str, provider: str) -> Target:
+    """One query when the company can receive this provider's webhooks; otherwise the refusal: UnknownCompany,
+    OtherProvider (no integration, or another provider's) or WebhookSecretNotSet."""
+    if len(company_id) > MAX_COMPANY_ID:
+        raise UnknownCompany()
+    found = load_targets(services, [company_id]).get(company_id)
+    if found is not None and found.provider == provider:
+        return found
+    with transaction(services.session_factory) as session:
+        integration = integrations.get_integration(session, company_id)
+        if integration is None and not companies.company_exists(session, company_id):
+            raise UnknownCompany()
+    if integration is None or integration.provider != provider:
+        raise OtherProvider(f"{provider_class(provider).label} is not the HR system configured for this company")
+    raise WebhookSecretNotSet()
+
+
+def verify(provider: str, body: bytes, headers: Mapping[str, str], secret: str) -> ChangeNotice:
+    """The delivery's notice; raises the provider's WebhookRejected or MalformedWebhook (the signature is
+    checked over the raw bytes)."""
+    return provider_class(provider).verify_webhook(body, headers, secret, time.time())
+
+
+def authenticate(targets: WebhookTargets, provider: str, company_id: str, body: bytes,
+                 headers: Mapping[str, str]) -> ChangeNotice:
+    """Check a delivery with the company's cached secret; one that secret refuses (perhaps it was rotated) is
+    decided on what the database says now."""
+    known = targets.get(company_id)
+    if known is not None and known.provider == provider:
+        try:
+            return verify(provider, body, headers, known.secret)
+        except (WebhookRejected, MalformedWebhook):
+            pass
+    return verify(provider, body, headers, targets.load(company_id, provider).secret)
+
+
+def targets_cache(services: Services) -> WebhookTargets:
+    """A per-process cache of the companies' webhook secrets, read through this module."""
+    return WebhookTargets(lambda company_id, provider: load_target(services, company_id, provider),
+                          lambda company_ids: load_targets(services, company_ids))
