@@ -230,8 +230,8 @@ class DuplicateCompany(Conflict):
     code = "duplicate_company"
 
 
-class DuplicateApprover(Conflict):
-    code = "duplicate_approver"
+class DuplicateUser(Conflict):
+    code = "duplicate_user"
 
 
 class NotPending(Conflict):
@@ -390,7 +390,7 @@ _LOWER: tuple[tuple[type[Exception], Any], ...] = (
     (store_errors.NotFound, NotFound),
     (store_errors.DuplicateStakeholder, DuplicateStakeholder),
     (store_errors.DuplicateCompany, DuplicateCompany),
-    (store_errors.DuplicateApprover, DuplicateApprover),
+    (store_errors.DuplicateUser, DuplicateUser),
     (store_errors.InvalidCursor, lambda message: InvalidField("cursor", message)),
     ((store_errors.StaleVersion, store_errors.InvalidTransition), Conflict),
     ((store_errors.UndecryptableSecret, store_errors.InvalidEncryptionKey), ConfigError),
