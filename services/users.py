@@ -8,7 +8,7 @@ import smtplib
 from dataclasses import dataclass, field
 
 from core.bootstrap import Services
-from core.errors import DuplicateUser, InvalidField, InvalidPasswordLink, LastAdmin, UsedPasswordLink
+from core.errors import DuplicateUser, InvalidField, InvalidPasswordLink, LastAdmin, NotFound, UsedPasswordLink
 from core.password_links import PasswordLinkSigner
 from services import invitations
 from services.companies import MIN_PASSWORD
@@ -19,7 +19,7 @@ from store.repositories import audit, companies, users
 from store.repositories.audit import AuditEntry
 from store.repositories.users import User
 
-__all__ = ["Invitation", "LinkHolder", "MIN_PASSWORD", "User", "UserRole", "add_user", "change_role",
+__all__ = ["Invitation", "LinkHolder", "MIN_PASSWORD", "User", "UserRole", "add_user", "change_role", "find_user",
            "list_users", "open_password_link", "parse_role", "remove_user", "reset_password",
            "set_password_from_link"]
 
@@ -55,6 +55,15 @@ def list_users(services: Services, company_id: str) -> list[User]:
     """The company's users by e-mail."""
     with transaction(services.session_factory) as session:
         return users.list_users(session, company_id)
+
+
+def find_user(services: Services, company_id: str, email: str) -> User:
+    """The company's user with this e-mail (case does not count); NotFound otherwise."""
+    with transaction(services.session_factory) as session:
+        user = users.find_user(session, company_id, email)
+    if user is None:
+        raise NotFound(f"{users.normalise_email(email)} is not a user of this company")
+    return user
 
 
 def add_user(services: Services, company_id: str, email: str, role: str, *, actor: str,
