@@ -15,11 +15,12 @@ from services.companies import MIN_PASSWORD
 from store.db import transaction
 from store.enums import UserRole
 from store.errors import DuplicateUser as StoreDuplicate, InvalidSetting
+from store.errors import NotFound as NoRow
 from store.repositories import audit, companies, users
 from store.repositories.audit import AuditEntry
 from store.repositories.users import User
 
-__all__ = ["Invitation", "LinkHolder", "MIN_PASSWORD", "User", "UserRole", "add_user", "change_role", "find_user",
+__all__ = ["Invitation", "LinkHolder", "MIN_PASSWORD", "User", "UserRole", "add_user", "change_role", "find_user", "get_user",
            "list_users", "open_password_link", "parse_role", "remove_user", "reset_password",
            "set_password_from_link"]
 
@@ -55,6 +56,15 @@ def list_users(services: Services, company_id: str) -> list[User]:
     """The company's users by e-mail."""
     with transaction(services.session_factory) as session:
         return users.list_users(session, company_id)
+
+
+def get_user(services: Services, company_id: str, user_id: int) -> User:
+    """One of the company's users; NotFound for another company's (or none)."""
+    with transaction(services.session_factory) as session:
+        try:
+            return users.get_user(session, company_id, user_id)
+        except NoRow:
+            raise NotFound("there is no such user in this company") from None
 
 
 def find_user(services: Services, company_id: str, email: str) -> User:

@@ -1,0 +1,123 @@
+"""Signing in and out (`/login`, the company picker, `/logout`) and setting a password from an e-mailed link."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import CSRFError
+from wtforms.fields.choices import SelectChoice
+
+from core.errors import InvalidField, Locked, LockoutUnavailable, SignInFailed
+from services import signin, users
+from services.signin import Account
+from store.enums import UserRole
+from webhook_app import security
+from webhook_app.console import auth
+from webhook_app.console.forms import (ActionForm, CompanyForm, LoginForm, SetPasswordForm, form_expired, show_refusal,
+                                       submitted)
+from webhook_app.context import client_address, services, signin_lockout
+from webhook_app.errors import sentence
+
+bp = Blueprint("signin", __name__)
+bp.after_request(security.html_headers)
+bp.register_error_handler(CSRFError, form_expired)
+bp.record_once(lambda state: auth.init_app(state.app))
+
+# How long the company picker stays open after the password was checked.
+PICK_SECONDS = 10 * 60
+_PICK = "console_pick"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """The sign-in form: e-mail and password; wrong tries are counted per e-mail."""
+    next_page = auth.safe_next(request.args.get("next"))
+    if auth.current_user() is not None and request.method == "GET":
+        return redirect(next_page or url_for("console.home"), 303)
+    form = LoginForm()
+    if not submitted(form):
+        return _login_page(form, next_page)
+    try:
+        accounts = signin.sign_in(services(), signin_lockout(), form.email.data or "", form.password.data or "",
+                                  client_address())
+    except (SignInFailed, Locked, LockoutUnavailable) as refused:
+        return _login_page(form, next_page, error=sentence(refused.message), status=refused.http_status,
+                           headers=refused.headers())
+    if len(accounts) == 1:
+        return _enter(accounts[0], next_page)
+    session.clear()
+    session[_PICK] = {"at": int(time.time()), "accounts": [
+        {"id": account.user_id, "stamp": account.stamp, "name": account.company_name, "role": account.role.value,
+         "company": account.company_id} for account in accounts]}
+    return redirect(url_for("signin.pick_company", next=next_page), 303)
+
+
+@bp.route("/login/company", methods=["GET", "POST"])
+def pick_company():
+    """An e-mail that belongs to several companies: which one to open (the password was checked just before)."""
+    next_page = auth.safe_next(request.args.get("next"))
+    pending = _pending_pick()
+    if pending is None:
+        flash("Sign in again to choose a company.")
+        return redirect(url_for("signin.login", next=next_page), 303)
+    form = CompanyForm()
+    form.account.choices = [SelectChoice(entry["id"], entry["name"]) for entry in pending]
+    status = 200
+    if submitted(form):
+        chosen = next((entry for entry in pending if entry["id"] == form.account.data), None)
+        if chosen is not None:
+            return _enter(Account(chosen["id"], chosen["company"], chosen["name"], UserRole(chosen["role"]),
+                                  chosen["stamp"]), next_page)
+        form.account.errors, status = ["Choose one of the companies."], 422
+    html = render_template("console/pick_company.html", form=form, next_page=next_page)
+    return Response(html, status=status, mimetype="text/html")
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out: the session cookie is emptied."""
+    if submitted(ActionForm()):
+        auth.end_session()
+        flash("You are signed out.")
+    return redirect(url_for("signin.login"), 303)
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    """The page an invitation or reset e-mail links to: choose a password (the link works once)."""
+    holder = users.open_password_link(services(), token)
+    form = SetPasswordForm()
+    status = 200
+    if submitted(form):
+        try:
+            users.set_password_from_link(services(), token, form.password.data or "", form.confirm.data or "")
+        except InvalidField as refused:
+            show_refusal(form, refused)
+            status = refused.http_status
+        else:
+            auth.end_session()
+            flash(f"Your password is set. Sign in with {holder.email}.")
+            return redirect(url_for("signin.login"), 303)
+    html = render_template("console/set_password.html", form=form, holder=holder, min_length=users.MIN_PASSWORD,
+                           company_name=holder.company_name)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def _enter(account: Account, next_page: str | None):
+    auth.start_session(account)
+    return redirect(next_page or url_for("console.home"), 303)
+
+
+def _pending_pick() -> list[dict] | None:
+    pick = session.get(_PICK)
+    if not isinstance(pick, dict) or not isinstance(pick.get("at"), int) or time.time() - pick["at"] > PICK_SECONDS:
+        return None
+    return pick.get("accounts") or None
+
+
+def _login_page(form: LoginForm, next_page: str | None, *, error: str | None = None, status: int = 200,
+                headers: dict | None = None) -> Response:
+    html = render_template("console/login.html", form=form, error=error, next_page=next_page)
+    return Response(html, status=status, mimetype="text/html", headers=headers)
+

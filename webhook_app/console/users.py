@@ -1,0 +1,124 @@
+"""The Users page (admins): list, add with a role (an invitation e-mail), change a role, remove, reset a password."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_wtf.csrf import CSRFError
+
+from core.errors import InvalidField, LastAdmin
+from services import users
+from services.users import Invitation
+from webhook_app import security
+from webhook_app.console import auth
+from webhook_app.console.forms import ActionForm, AddUserForm, RoleForm, form_expired, show_refusal, submitted
+from webhook_app.context import services
+from webhook_app.errors import sentence
+
+bp = Blueprint("users", __name__, url_prefix="/console/users")
+bp.after_request(security.html_headers)
+bp.register_error_handler(CSRFError, form_expired)
+
+
+@bp.get("")
+@auth.admin_only
+def list_users():
+    """The company's users with their role and status, and the form to add one."""
+    return _page(AddUserForm(formdata=None))
+
+
+@bp.post("")
+@auth.admin_only
+def add_user():
+    """Add a user with a role and e-mail them the link that sets their password."""
+    form = AddUserForm()
+    if not submitted(form):
+        return redirect(url_for("users.list_users"), 303)
+    user = auth.current_user()
+    try:
+        invitation = users.add_user(services(), user.company_id, form.email.data or "", form.role.data or "",
+                                    actor=user.email)
+    except InvalidField as refused:
+        if not show_refusal(form, refused):
+            raise
+        return _page(form, status=refused.http_status)
+    flash(_sent(f"{invitation.user.email} was added as {invitation.user.role.value}.", invitation))
+    return redirect(url_for("users.list_users"), 303)
+
+
+@bp.post("/<int:user_id>/role")
+@auth.admin_only
+def change_role(user_id: int):
+    """Make a user an admin or an approver (the last admin stays one)."""
+    form = RoleForm()
+    if submitted(form):
+        user = auth.current_user()
+        try:
+            changed = users.change_role(services(), user.company_id, user_id, form.role.data or "", actor=user.email)
+        except (LastAdmin, InvalidField) as refused:
+            flash(sentence(refused.message), "error")
+        else:
+            flash(f"{changed.email} is now {'an admin' if changed.role.value == 'admin' else 'an approver'}.")
+    return redirect(url_for("users.list_users"), 303)
+
+
+@bp.route("/<int:user_id>/remove", methods=["GET", "POST"])
+@auth.admin_only
+def remove_user(user_id: int):
+    """Remove a user, after a confirmation page (the last admin stays)."""
+    user = auth.current_user()
+    target = users.get_user(services(), user.company_id, user_id)
+    form = ActionForm()
+    if not submitted(form):
+        return _confirm(target, form, "Remove", f"Remove {target.email}?",
+                        f"{target.email} can no longer sign in or approve changes for {user.company_name}.")
+    try:
+        users.remove_user(services(), user.company_id, user_id, actor=user.email)
+    except LastAdmin as refused:
+        flash(sentence(refused.message), "error")
+        return redirect(url_for("users.list_users"), 303)
+    if target.id == user.id:
+        auth.end_session()
+        return redirect(url_for("signin.login"), 303)
+    flash(f"{target.email} was removed.")
+    return redirect(url_for("users.list_users"), 303)
+
+
+@bp.route("/<int:user_id>/reset", methods=["GET", "POST"])
+@auth.admin_only
+def reset_password(user_id: int):
+    """End a user's password and e-mail them a link to set a new one, after a confirmation page."""
+    user = auth.current_user()
+    target = users.get_user(services(), user.company_id, user_id)
+    form = ActionForm()
+    if not submitted(form):
+        return _confirm(target, form, "Reset password", f"Reset the password of {target.email}?",
+                        "Their password stops working at once, and they are signed out everywhere. They get an "
+                        "e-mail with a link to choose a new one.")
+    invitation = users.reset_password(services(), user.company_id, user_id, actor=user.email)
+    if target.id == user.id:
+        auth.end_session()
+        flash(_sent("Your password was reset.", invitation))
+        return redirect(url_for("signin.login"), 303)
+    flash(_sent(f"The password of {target.email} was reset.", invitation))
+    return redirect(url_for("users.list_users"), 303)
+
+
+def _sent(done: str, invitation: Invitation) -> str:
+    if invitation.delivered is None:
+        return (f"{done} The e-mail with the link could not be sent: check the mail settings, then use "
+                "Reset password to send a new link.")
+    return f"{done} An e-mail with a link to set the password is on its way to {invitation.user.email}."
+
+
+def _page(form: AddUserForm, *, status: int = 200) -> Response:
+    user = auth.current_user()
+    listed = users.list_users(services(), user.company_id)
+    html = render_template("console/users.html", company_name=user.company_name, users=listed, add_form=form,
+                           role_form=RoleForm, action_form=ActionForm, me=user)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def _confirm(target, form: ActionForm, button: str, title: str, text: str) -> Response:
+    html = render_template("console/confirm.html", company_name=auth.current_user().company_name, form=form,
+                           button=button, title=title, text=text, back=url_for("users.list_users"))
+    return Response(html, mimetype="text/html")
