@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
 
-from core.errors import InvalidField, Locked, LockoutUnavailable, SignInFailed
+from core.errors import HrsyncError, InvalidField, Locked, LockoutUnavailable, SignInFailed
 from services import signin, users
 from services.signin import Account
 from store.enums import UserRole
@@ -35,15 +35,11 @@ def login():
     next_page = auth.safe_next(request.args.get("next"))
     if auth.current_user() is not None and request.method == "GET":
         return redirect(next_page or url_for("console.home"), 303)
-    form = LoginForm()
+    form = g.console_form = LoginForm()
     if not submitted(form):
         return _login_page(form, next_page)
-    try:
-        accounts = signin.sign_in(services(), signin_lockout(), form.email.data or "", form.password.data or "",
-                                  client_address())
-    except (SignInFailed, Locked, LockoutUnavailable) as refused:
-        return _login_page(form, next_page, error=sentence(refused.message), status=refused.http_status,
-                           headers=refused.headers())
+    accounts = signin.sign_in(services(), signin_lockout(), form.email.data or "", form.password.data or "",
+                              client_address())
     if len(accounts) == 1:
         return _enter(accounts[0], next_page)
     session.clear()
@@ -51,6 +47,16 @@ def login():
         {"id": account.user_id, "stamp": account.stamp, "name": account.company_name, "role": account.role.value,
          "company": account.company_id} for account in accounts]}
     return redirect(url_for("signin.pick_company", next=next_page), 303)
+
+
+def sign_in_refused(error: HrsyncError) -> Response:
+    """A wrong password, a lock or a pause: the form again, saying so (the e-mail kept, the password not)."""
+    return _login_page(g.console_form, auth.safe_next(request.args.get("next")), error=sentence(error.message),
+                       status=error.http_status, headers=error.headers())
+
+
+for _refusal in (SignInFailed, Locked, LockoutUnavailable):
+    bp.register_error_handler(_refusal, sign_in_refused)
 
 
 @bp.route("/login/company", methods=["GET", "POST"])
@@ -86,19 +92,24 @@ def logout():
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
 def set_password(token: str):
     """The page an invitation or reset e-mail links to: choose a password (the link works once)."""
-    holder = users.open_password_link(services(), token)
-    form = SetPasswordForm()
-    status = 200
-    if submitted(form):
-        try:
-            users.set_password_from_link(services(), token, form.password.data or "", form.confirm.data or "")
-        except InvalidField as refused:
-            show_refusal(form, refused)
-            status = refused.http_status
-        else:
-            auth.end_session()
-            flash(f"Your password is set. Sign in with {holder.email}.")
-            return redirect(url_for("signin.login"), 303)
+    holder = g.link_holder = users.open_password_link(services(), token)
+    form = g.console_form = SetPasswordForm()
+    if not submitted(form):
+        return _password_page(form, holder)
+    users.set_password_from_link(services(), token, form.password.data or "", form.confirm.data or "")
+    auth.end_session()
+    flash(f"Your password is set. Sign in with {holder.email}.")
+    return redirect(url_for("signin.login"), 303)
+
+
+@bp.errorhandler(InvalidField)
+def password_refused(error: InvalidField) -> Response:
+    """A short or mistyped password: shown on its field."""
+    show_refusal(g.console_form, error)
+    return _password_page(g.console_form, g.link_holder, status=error.http_status)
+
+
+def _password_page(form: SetPasswordForm, holder, *, status: int = 200) -> Response:
     html = render_template("console/set_password.html", form=form, holder=holder, min_length=users.MIN_PASSWORD,
                            company_name=holder.company_name)
     return Response(html, status=status, mimetype="text/html")

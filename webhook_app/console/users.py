@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from core.errors import InvalidField, LastAdmin
+from core.errors import HrsyncError, InvalidField, LastAdmin
 from services import users
-from services.users import Invitation
+from services.users import Invitation, UserRole
 from webhook_app import security
 from webhook_app.console import auth
 from webhook_app.console.forms import ActionForm, AddUserForm, RoleForm, form_expired, show_refusal, submitted
@@ -30,17 +30,12 @@ def list_users():
 @auth.admin_only
 def add_user():
     """Add a user with a role and e-mail them the link that sets their password."""
-    form = AddUserForm()
+    form = g.console_form = AddUserForm()
     if not submitted(form):
         return redirect(url_for("users.list_users"), 303)
     user = auth.current_user()
-    try:
-        invitation = users.add_user(services(), user.company_id, form.email.data or "", form.role.data or "",
-                                    actor=user.email)
-    except InvalidField as refused:
-        if not show_refusal(form, refused):
-            raise
-        return _page(form, status=refused.http_status)
+    invitation = users.add_user(services(), user.company_id, form.email.data or "", form.role.data or "",
+                                actor=user.email)
     flash(_sent(f"{invitation.user.email} was added as {invitation.user.role.value}.", invitation))
     return redirect(url_for("users.list_users"), 303)
 
@@ -49,15 +44,11 @@ def add_user():
 @auth.admin_only
 def change_role(user_id: int):
     """Make a user an admin or an approver (the last admin stays one)."""
-    form = RoleForm()
-    if submitted(form):
+    if submitted(RoleForm()):
         user = auth.current_user()
-        try:
-            changed = users.change_role(services(), user.company_id, user_id, form.role.data or "", actor=user.email)
-        except (LastAdmin, InvalidField) as refused:
-            flash(sentence(refused.message), "error")
-        else:
-            flash(f"{changed.email} is now {'an admin' if changed.role.value == 'admin' else 'an approver'}.")
+        changed = users.change_role(services(), user.company_id, user_id, request.form.get("role", ""),
+                                    actor=user.email)
+        flash(f"{changed.email} is now {'an admin' if changed.role is UserRole.ADMIN else 'an approver'}.")
     return redirect(url_for("users.list_users"), 303)
 
 
@@ -71,11 +62,7 @@ def remove_user(user_id: int):
     if not submitted(form):
         return _confirm(target, form, "Remove", f"Remove {target.email}?",
                         f"{target.email} can no longer sign in or approve changes for {user.company_name}.")
-    try:
-        users.remove_user(services(), user.company_id, user_id, actor=user.email)
-    except LastAdmin as refused:
-        flash(sentence(refused.message), "error")
-        return redirect(url_for("users.list_users"), 303)
+    users.remove_user(services(), user.company_id, user_id, actor=user.email)
     if target.id == user.id:
         auth.end_session()
         return redirect(url_for("signin.login"), 303)
@@ -100,6 +87,22 @@ def reset_password(user_id: int):
         flash(_sent("Your password was reset.", invitation))
         return redirect(url_for("signin.login"), 303)
     flash(_sent(f"The password of {target.email} was reset.", invitation))
+    return redirect(url_for("users.list_users"), 303)
+
+
+@bp.errorhandler(InvalidField)
+def field_refused(error: InvalidField) -> Response:
+    """A refused e-mail or role: on its field of the add form (a forged role change: a message on the list)."""
+    form = g.get("console_form")
+    if form is not None and show_refusal(form, error):
+        return _page(form, status=error.http_status)
+    return last_admin(error)
+
+
+@bp.errorhandler(LastAdmin)
+def last_admin(error: HrsyncError) -> Response:
+    """The change would leave no admin: nothing changed, the list says why."""
+    flash(sentence(error.message), "error")
     return redirect(url_for("users.list_users"), 303)
 
 
