@@ -10,7 +10,6 @@ from wtforms.fields.choices import SelectChoice
 
 from core.errors import InvalidField
 from store.enums import UserRole
-from webhook_app.errors import message_page
 
 ROLE_CHOICES = [SelectChoice(UserRole.APPROVER.value, "Approver: views and approves changes"),
                 SelectChoice(UserRole.ADMIN.value, "Admin: also settings, syncs and users")]
@@ -62,8 +61,3 @@ def show_refusal(form: FlaskForm, error: InvalidField) -> bool:
     field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
     return True
 
-
-def form_expired(error: CSRFError):
-    """A form without a current CSRF token: the page says to reload (nothing was done)."""
-    return message_page("The form has expired", "This form was not sent from a current page of hrsync (or it was "
-                        "open too long). Reload the page and try again.", 400)

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, g, redirect, render_template, url_for
-from flask_wtf.csrf import CSRFError
 
-from webhook_app import security
 from webhook_app.console import auth, nav
-from webhook_app.console.forms import ActionForm, form_expired
+from webhook_app.console.forms import ActionForm
 
 bp = Blueprint("console", __name__)
-bp.after_request(security.html_headers)
-bp.register_error_handler(CSRFError, form_expired)
 
 
 @bp.app_context_processor

@@ -5,23 +5,19 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
-from flask_wtf.csrf import CSRFError
 from wtforms.fields.choices import SelectChoice
 
 from core.errors import HrsyncError, InvalidField, Locked, LockoutUnavailable, SignInFailed
 from services import signin, users
 from services.signin import Account
 from store.enums import UserRole
-from webhook_app import security
 from webhook_app.console import auth
-from webhook_app.console.forms import (ActionForm, CompanyForm, LoginForm, SetPasswordForm, form_expired, show_refusal,
+from webhook_app.console.forms import (ActionForm, CompanyForm, LoginForm, SetPasswordForm, show_refusal,
                                        submitted)
 from webhook_app.context import client_address, services, signin_lockout
 from webhook_app.errors import sentence
 
 bp = Blueprint("signin", __name__)
-bp.after_request(security.html_headers)
-bp.register_error_handler(CSRFError, form_expired)
 bp.record_once(lambda state: auth.init_app(state.app))
 
 # How long the company picker stays open after the password was checked.

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, url_for
-from flask_wtf.csrf import CSRFError
 
 from core.errors import HrsyncError, InvalidField, LastAdmin
 from services import users
 from services.users import Invitation, UserRole
-from webhook_app import security
 from webhook_app.console import auth
-from webhook_app.console.forms import ActionForm, AddUserForm, RoleForm, form_expired, show_refusal, submitted
+from webhook_app.console.forms import ActionForm, AddUserForm, RoleForm, show_refusal, submitted
 from webhook_app.context import services
 from webhook_app.errors import sentence
 
 bp = Blueprint("users", __name__, url_prefix="/console/users")
-bp.after_request(security.html_headers)
-bp.register_error_handler(CSRFError, form_expired)
 
 
 @bp.get("")

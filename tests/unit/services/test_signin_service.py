@@ -11,7 +11,7 @@ from core.lockout import Lockout
 from services import signin, users
 from store.enums import UserRole
 from tests.outbox import last_link_to
-from conftest import ADMIN_EMAIL, PASSWORD, make_company
+from tests.unit.services.conftest import ADMIN_EMAIL, PASSWORD, make_company
 
 CLIENT = "192.0.2.7"
 

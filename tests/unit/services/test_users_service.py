@@ -14,7 +14,7 @@ from store.enums import UserRole
 from store.errors import NotFound as NoRow
 from store.repositories import approvers, audit
 from tests.outbox import last_link_to, messages_to
-from conftest import ADMIN_EMAIL, PASSWORD, make_company
+from tests.unit.services.conftest import ADMIN_EMAIL, PASSWORD, make_company
 
 NEW = "clerk@acme.example"
 NEW_PASSWORD = "a new password of some length"

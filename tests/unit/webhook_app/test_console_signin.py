@@ -9,7 +9,7 @@ from services import users
 from store.db import transaction
 from store.repositories import approvers
 from tests.console_client import Console, page_of
-from conftest import APPROVER_EMAIL, APPROVER_PASSWORD, make_company
+from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD, make_company
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from store.db import transaction
 from store.repositories import approvers
 from tests.console_client import Console, page_of
 from tests.outbox import last_link_to
-from conftest import APPROVER_EMAIL, APPROVER_PASSWORD
+from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD
 
 CLERK = "clerk@acme.example"
 CLERK_PASSWORD = "the clerk's own password"
@@ -156,7 +156,9 @@ def test_an_approver_sees_no_users_link_and_gets_403(app, services, settings, co
         answer = approver.client.get(path)
         assert answer.status_code == 403, path
         assert "text/html" in answer.content_type and "for the company's admins" in page_of(answer).text
-    forged = approver.client.post("/console/users", data={"email": "x@acme.example", "role": "admin"})
+    token = page.form("/logout").fields["csrf_token"]  # a valid token of the approver's own session
+    forged = approver.client.post("/console/users", data={"csrf_token": token, "email": "x@acme.example",
+                                                          "role": "admin"})
     assert forged.status_code == 403
     assert sorted(user.email for user in users.list_users(services, company.id)) == [APPROVER_EMAIL, CLERK]
 
@@ -164,6 +166,7 @@ def test_an_approver_sees_no_users_link_and_gets_403(app, services, settings, co
 @pytest.mark.parametrize("method, path", [("get", "/console"), ("get", "/console/users"), ("post", "/console/users"),
                                           ("post", "/console/users/1/role"), ("get", "/console/users/1/remove"),
                                           ("post", "/console/users/1/reset")])
-def test_every_console_route_sends_the_signed_out_to_sign_in(client, company, method, path):
-    answer = getattr(client, method)(path)
+def test_every_console_route_sends_the_signed_out_to_sign_in(console, client, company, method, path):
+    token = console.open("/login")[1].form("/login").fields["csrf_token"]  # past the CSRF check, to the gate
+    answer = client.get(path) if method == "get" else client.post(path, data={"csrf_token": token})
     assert answer.status_code == 303 and answer.headers["Location"].startswith("/login")
