@@ -11,8 +11,8 @@ from wtforms.fields.choices import SelectChoice
 from core.errors import InvalidField
 from store.enums import UserRole
 
-ROLE_CHOICES = [SelectChoice(UserRole.APPROVER.value, "Approver: views and approves changes"),
-                SelectChoice(UserRole.ADMIN.value, "Admin: also settings, syncs and users")]
+ROLE_CHOICES = [SelectChoice(UserRole.APPROVER.value, "Approver: views and approves"),
+                SelectChoice(UserRole.ADMIN.value, "Admin: also settings, syncs, users")]
 
 
 class LoginForm(FlaskForm):
