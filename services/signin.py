@@ -17,7 +17,6 @@ from store import passwords
 from store.db import transaction
 from store.enums import UserRole
 from store.repositories import users
-from store.repositories.users import Membership
 
 # The lockout counts sign-in tries per e-mail across companies: one scope for all of them.
 SCOPE = "sign-in"
@@ -90,15 +89,7 @@ def _check(services: Services, email: str, password: str) -> list[Account]:
             # Spend the same time as a real check, so the answer time does not reveal who exists.
             passwords.verify_password(passwords.dummy_hash(), password)
             return []
-        opened = [entry for entry in found if passwords.verify_password(entry.password_hash, password)]
-        for entry in opened:
-            users.rehash_if_needed(session, entry.user_id, entry.password_hash, password)
-        session.flush()
-        hashes = {entry.user_id: users.membership(session, entry.user_id) for entry in opened}
-    return [_account(entry, hashes[entry.user_id]) for entry in opened]
-
-
-def _account(entry: Membership, current: Membership | None) -> Account:
-    # After a rehash, the session's stamp is of the new hash.
-    password_hash = current.password_hash if current is not None else entry.password_hash
-    return Account(entry.user_id, entry.company_id, entry.company_name, entry.role, stamp_of(password_hash))
+        # The session's stamp is of the hash stored after this sign-in (a weak one is replaced now).
+        return [Account(entry.user_id, entry.company_id, entry.company_name, entry.role,
+                        stamp_of(users.rehash_if_needed(session, entry.user_id, entry.password_hash, password)))
+                for entry in found if passwords.verify_password(entry.password_hash, password)]

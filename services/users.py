@@ -139,7 +139,7 @@ def open_password_link(services: Services, token: str, links: PasswordLinkSigner
     """Who a set-password link is for; raises InvalidPasswordLink, ExpiredPasswordLink or UsedPasswordLink."""
     link = (links or PasswordLinkSigner.for_settings(services.settings)).read(token)
     with transaction(services.session_factory) as session:
-        holder = users.link_holder(session, link.user_id)
+        holder = users.membership(session, link.user_id)
         if holder is None:
             raise InvalidPasswordLink("this user was removed from the company")
         if not link.matches(users.link_hash_of(session, link.user_id)):
@@ -156,7 +156,7 @@ def set_password_from_link(services: Services, token: str, password: str, confir
     if password != confirm:
         raise InvalidField("confirm", "the two passwords are not the same")
     with transaction(services.session_factory) as session:
-        holder = users.link_holder(session, link.user_id)
+        holder = users.membership(session, link.user_id)
         if holder is None:
             raise InvalidPasswordLink("this user was removed from the company")
         # Locked: two submissions of one link race; the second finds it spent.

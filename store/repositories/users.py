@@ -118,8 +118,8 @@ def set_password_link(session: Session, company_id: str, user_id: int, link_hash
     return _to_user(row)
 
 
-def link_holder(session: Session, user_id: int) -> Membership | None:
-    """The user a set-password link names, with their company; None when it is gone."""
+def membership(session: Session, user_id: int) -> Membership | None:
+    """A user with their company (a session's, a set-password link's); None when the user is gone."""
     if not 0 < user_id <= MAX_ID:
         return None
     found = session.execute(select(UserRow, CompanyRow.name).join(CompanyRow, CompanyRow.id == UserRow.company_id)
@@ -148,16 +148,16 @@ def memberships(session: Session, email: str) -> list[Membership]:
     return [_membership(row, name) for row, name in session.execute(query)]
 
 
-def membership(session: Session, user_id: int) -> Membership | None:
-    return link_holder(session, user_id)
-
-
-def rehash_if_needed(session: Session, user_id: int, password_hash: str, password: str) -> None:
-    """After a right password: store a hash with today's parameters if this one is weaker."""
-    if passwords.needs_rehash(password_hash):
-        row = session.get(UserRow, user_id)
-        if row is not None and row.password_hash == password_hash:
-            row.password_hash = passwords.hash_password(password)
+def rehash_if_needed(session: Session, user_id: int, password_hash: str, password: str) -> str:
+    """After a right password: store a hash with today's parameters if this one is weaker; returns the hash
+    stored now."""
+    if not passwords.needs_rehash(password_hash):
+        return password_hash
+    row = session.get(UserRow, user_id)
+    if row is None or row.password_hash != password_hash:
+        return password_hash
+    row.password_hash = passwords.hash_password(password)
+    return row.password_hash
 
 
 def _row(session: Session, company_id: str, user_id: int) -> UserRow:

@@ -4,12 +4,15 @@ the password or the user."""
 from __future__ import annotations
 
 import pytest
+from argon2 import PasswordHasher
 from redis import Redis
 
 from core.errors import SignInFailed, SignInLocked, SignInPaused
 from core.lockout import Lockout
 from services import signin, users
+from store.db import transaction
 from store.enums import UserRole
+from store.models import UserRow
 from tests.outbox import last_link_to
 from tests.unit.services.conftest import ADMIN_EMAIL, PASSWORD, make_company
 
@@ -83,3 +86,13 @@ def test_without_redis_signing_in_pauses(services, company_id):
     with pytest.raises(SignInPaused) as paused:
         signin.sign_in(services, unreachable, ADMIN_EMAIL, PASSWORD, CLIENT)
     assert paused.value.http_status == 503
+
+
+def test_a_weak_hash_is_replaced_on_sign_in_and_the_session_stands(services, company_id, signin_lockout):
+    with transaction(services.session_factory) as session:
+        row = session.query(UserRow).one()
+        row.password_hash = weak = PasswordHasher(time_cost=1, memory_cost=256, parallelism=1).hash(PASSWORD)
+    [account] = signin.sign_in(services, signin_lockout, ADMIN_EMAIL, PASSWORD, CLIENT)
+    with transaction(services.session_factory) as session:
+        assert session.query(UserRow).one().password_hash != weak
+    assert signin.session_user(services, account.user_id, account.stamp) is not None
