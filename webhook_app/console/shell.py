@@ -5,17 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, g, redirect, render_template, url_for
 
 from webhook_app.console import auth, nav
-from webhook_app.console.forms import ActionForm
 
 bp = Blueprint("console", __name__)
 
 
 @bp.app_context_processor
 def console_context() -> dict:
-    """What the console's layout needs on every page: the user, their navigation, the sign-out form. Only what a
-    gate has read already: an error page (the database down) must not query again."""
+    """What the console's layout needs on every page: the user and their navigation. Only what a gate has read
+    already: an error page (the database down) must not query again."""
     user = g.get("console_user")
-    return {"console_user": user, "console_nav": nav.visible(user), "sign_out_form": ActionForm}
+    return {"console_user": user, "console_nav": nav.visible(user)}
 
 
 @bp.get("/")

@@ -5,15 +5,13 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, Response, flash, g, redirect, render_template, request, session, url_for
-from wtforms.fields.choices import SelectChoice
 
 from core.errors import HrsyncError, InvalidField, Locked, LockoutUnavailable, SignInFailed
 from services import signin, users
 from services.signin import Account
 from store.enums import UserRole
 from webhook_app.console import auth
-from webhook_app.console.forms import (ActionForm, CompanyForm, LoginForm, SetPasswordForm, show_refusal,
-                                       submitted)
+from webhook_app.console.forms import field_errors
 from webhook_app.context import client_address, services, signin_lockout
 from webhook_app.errors import sentence
 
@@ -29,12 +27,12 @@ _PICK = "console_pick"
 def login():
     """The sign-in form: e-mail and password; wrong tries are counted per e-mail."""
     next_page = auth.safe_next(request.args.get("next"))
-    if auth.current_user() is not None and request.method == "GET":
-        return redirect(next_page or url_for("console.home"), 303)
-    form = g.console_form = LoginForm()
-    if not submitted(form):
-        return _login_page(form, next_page)
-    accounts = signin.sign_in(services(), signin_lockout(), form.email.data or "", form.password.data or "",
+    if request.method == "GET":
+        if auth.current_user() is not None:
+            return redirect(next_page or url_for("console.home"), 303)
+        return _login_page("", next_page)
+    g.console_email = request.form.get("email", "")
+    accounts = signin.sign_in(services(), signin_lockout(), g.console_email, request.form.get("password", ""),
                               client_address())
     if len(accounts) == 1:
         return _enter(accounts[0], next_page)
@@ -47,8 +45,8 @@ def login():
 
 def sign_in_refused(error: HrsyncError) -> Response:
     """A wrong password, a lock or a pause: the form again, saying so (the e-mail kept, the password not)."""
-    return _login_page(g.console_form, auth.safe_next(request.args.get("next")), error=sentence(error.message),
-                       status=error.http_status, headers=error.headers())
+    return _login_page(g.get("console_email", ""), auth.safe_next(request.args.get("next")),
+                       error=sentence(error.message), status=error.http_status, headers=error.headers())
 
 
 for _refusal in (SignInFailed, Locked, LockoutUnavailable):
@@ -63,25 +61,22 @@ def pick_company():
     if pending is None:
         flash("Sign in again to choose a company.")
         return redirect(url_for("signin.login", next=next_page), 303)
-    form = CompanyForm()
-    form.account.choices = [SelectChoice(entry["id"], entry["name"]) for entry in pending]
-    status = 200
-    if submitted(form):
-        chosen = next((entry for entry in pending if entry["id"] == form.account.data), None)
+    error = None
+    if request.method == "POST":
+        chosen = next((entry for entry in pending if str(entry["id"]) == request.form.get("account")), None)
         if chosen is not None:
             return _enter(Account(chosen["id"], chosen["company"], chosen["name"], UserRole(chosen["role"]),
                                   chosen["stamp"]), next_page)
-        form.account.errors, status = ["Choose one of the companies."], 422
-    html = render_template("console/pick_company.html", form=form, next_page=next_page)
-    return Response(html, status=status, mimetype="text/html")
+        error = "Choose one of the companies."
+    html = render_template("console/pick_company.html", accounts=pending, next_page=next_page, error=error)
+    return Response(html, status=422 if error else 200, mimetype="text/html")
 
 
 @bp.post("/logout")
 def logout():
     """Sign out: the session cookie is emptied."""
-    if submitted(ActionForm()):
-        auth.end_session()
-        flash("You are signed out.")
+    auth.end_session()
+    flash("You are signed out.")
     return redirect(url_for("signin.login"), 303)
 
 
@@ -89,10 +84,9 @@ def logout():
 def set_password(token: str):
     """The page an invitation or reset e-mail links to: choose a password (the link works once)."""
     holder = g.link_holder = users.open_password_link(services(), token)
-    form = g.console_form = SetPasswordForm()
-    if not submitted(form):
-        return _password_page(form, holder)
-    users.set_password_from_link(services(), token, form.password.data or "", form.confirm.data or "")
+    if request.method == "GET":
+        return _password_page(holder)
+    users.set_password_from_link(services(), token, request.form.get("password", ""), request.form.get("confirm", ""))
     auth.end_session()
     flash(f"Your password is set. Sign in with {holder.email}.")
     return redirect(url_for("signin.login"), 303)
@@ -101,13 +95,12 @@ def set_password(token: str):
 @bp.errorhandler(InvalidField)
 def password_refused(error: InvalidField) -> Response:
     """A short or mistyped password: shown on its field."""
-    show_refusal(g.console_form, error)
-    return _password_page(g.console_form, g.link_holder, status=error.http_status)
+    return _password_page(g.link_holder, errors=field_errors(error), status=error.http_status)
 
 
-def _password_page(form: SetPasswordForm, holder, *, status: int = 200) -> Response:
-    html = render_template("console/set_password.html", form=form, holder=holder, min_length=users.MIN_PASSWORD,
-                           company_name=holder.company_name)
+def _password_page(holder, *, errors: dict | None = None, status: int = 200) -> Response:
+    html = render_template("console/set_password.html", holder=holder, min_length=users.MIN_PASSWORD,
+                           company_name=holder.company_name, errors=errors or {})
     return Response(html, status=status, mimetype="text/html")
 
 
@@ -123,8 +116,7 @@ def _pending_pick() -> list[dict] | None:
     return pick.get("accounts") or None
 
 
-def _login_page(form: LoginForm, next_page: str | None, *, error: str | None = None, status: int = 200,
+def _login_page(email: str, next_page: str | None, *, error: str | None = None, status: int = 200,
                 headers: dict | None = None) -> Response:
-    html = render_template("console/login.html", form=form, error=error, next_page=next_page)
+    html = render_template("console/login.html", email=email, error=error, next_page=next_page)
     return Response(html, status=status, mimetype="text/html", headers=headers)
-

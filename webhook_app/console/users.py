@@ -6,9 +6,9 @@ from flask import Blueprint, Response, flash, g, redirect, render_template, requ
 
 from core.errors import HrsyncError, InvalidField, LastAdmin
 from services import users
-from services.users import Invitation, UserRole
+from services.users import Invitation, User, UserRole
 from webhook_app.console import auth
-from webhook_app.console.forms import ActionForm, AddUserForm, RoleForm, show_refusal, submitted
+from webhook_app.console.forms import ROLE_CHOICES, ROLE_NAMES, field_errors
 from webhook_app.context import services
 from webhook_app.errors import sentence
 
@@ -19,18 +19,16 @@ bp = Blueprint("users", __name__, url_prefix="/console/users")
 @auth.admin_only
 def list_users():
     """The company's users with their role and status, and the form to add one."""
-    return _page(AddUserForm(formdata=None))
+    return _page()
 
 
 @bp.post("")
 @auth.admin_only
 def add_user():
     """Add a user with a role and e-mail them the link that sets their password."""
-    form = g.console_form = AddUserForm()
-    if not submitted(form):
-        return redirect(url_for("users.list_users"), 303)
     user = auth.current_user()
-    invitation = users.add_user(services(), user.company_id, form.email.data or "", form.role.data or "",
+    g.console_new = {"email": request.form.get("email", ""), "role": request.form.get("role", "")}
+    invitation = users.add_user(services(), user.company_id, g.console_new["email"], g.console_new["role"],
                                 actor=user.email)
     flash(_sent(f"{invitation.user.email} was added as {invitation.user.role.value}.", invitation))
     return redirect(url_for("users.list_users"), 303)
@@ -40,11 +38,9 @@ def add_user():
 @auth.admin_only
 def change_role(user_id: int):
     """Make a user an admin or an approver (the last admin stays one)."""
-    if submitted(RoleForm()):
-        user = auth.current_user()
-        changed = users.change_role(services(), user.company_id, user_id, request.form.get("role", ""),
-                                    actor=user.email)
-        flash(f"{changed.email} is now {'an admin' if changed.role is UserRole.ADMIN else 'an approver'}.")
+    user = auth.current_user()
+    changed = users.change_role(services(), user.company_id, user_id, request.form.get("role", ""), actor=user.email)
+    flash(f"{changed.email} is now {'an admin' if changed.role is UserRole.ADMIN else 'an approver'}.")
     return redirect(url_for("users.list_users"), 303)
 
 
@@ -54,9 +50,8 @@ def remove_user(user_id: int):
     """Remove a user, after a confirmation page (the last admin stays)."""
     user = auth.current_user()
     target = users.get_user(services(), user.company_id, user_id)
-    form = ActionForm()
-    if not submitted(form):
-        return _confirm(target, form, "Remove", f"Remove {target.email}?",
+    if request.method == "GET":
+        return _confirm(target, "Remove", f"Remove {target.email}?",
                         f"{target.email} can no longer sign in or approve changes for {user.company_name}.")
     users.remove_user(services(), user.company_id, user_id, actor=user.email)
     if target.id == user.id:
@@ -72,9 +67,8 @@ def reset_password(user_id: int):
     """End a user's password and e-mail them a link to set a new one, after a confirmation page."""
     user = auth.current_user()
     target = users.get_user(services(), user.company_id, user_id)
-    form = ActionForm()
-    if not submitted(form):
-        return _confirm(target, form, "Reset password", f"Reset the password of {target.email}?",
+    if request.method == "GET":
+        return _confirm(target, "Reset password", f"Reset the password of {target.email}?",
                         "Their password stops working at once, and they are signed out everywhere. They get an "
                         "e-mail with a link to choose a new one.")
     invitation = users.reset_password(services(), user.company_id, user_id, actor=user.email)
@@ -89,9 +83,8 @@ def reset_password(user_id: int):
 @bp.errorhandler(InvalidField)
 def field_refused(error: InvalidField) -> Response:
     """A refused e-mail or role: on its field of the add form (a forged role change: a message on the list)."""
-    form = g.get("console_form")
-    if form is not None and show_refusal(form, error):
-        return _page(form, status=error.http_status)
+    if "console_new" in g and error.field in g.console_new:
+        return _page(new=g.console_new, errors=field_errors(error), status=error.http_status)
     return last_admin(error)
 
 
@@ -109,15 +102,16 @@ def _sent(done: str, invitation: Invitation) -> str:
     return f"{done} An e-mail with a link to set the password is on its way to {invitation.user.email}."
 
 
-def _page(form: AddUserForm, *, status: int = 200) -> Response:
+def _page(*, new: dict | None = None, errors: dict | None = None, status: int = 200) -> Response:
     user = auth.current_user()
-    listed = users.list_users(services(), user.company_id)
-    html = render_template("console/users.html", company_name=user.company_name, users=listed, add_form=form,
-                           role_form=RoleForm, action_form=ActionForm, me=user)
+    html = render_template("console/users.html", company_name=user.company_name,
+                           users=users.list_users(services(), user.company_id), me=user,
+                           new=new or {"email": "", "role": UserRole.APPROVER.value}, errors=errors or {},
+                           role_choices=ROLE_CHOICES, role_names=ROLE_NAMES)
     return Response(html, status=status, mimetype="text/html")
 
 
-def _confirm(target, form: ActionForm, button: str, title: str, text: str) -> Response:
-    html = render_template("console/confirm.html", company_name=auth.current_user().company_name, form=form,
-                           button=button, title=title, text=text, back=url_for("users.list_users"))
+def _confirm(target: User, button_text: str, title: str, text: str) -> Response:
+    html = render_template("console/confirm.html", company_name=auth.current_user().company_name,
+                           button_text=button_text, title=title, text=text, back=url_for("users.list_users"))
     return Response(html, mimetype="text/html")

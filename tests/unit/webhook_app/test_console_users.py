@@ -78,7 +78,7 @@ def test_adding_a_user_sends_an_invitation_whose_link_sets_the_password(admin, c
 
 
 @pytest.mark.parametrize("email, status, message", [
-    ("not-an-address", 422, "enter an e-mail address"),
+    ("not-an-address", 422, "Enter an e-mail address"),
     (APPROVER_EMAIL, 409, "cfo@acme.example is already a user of this company"),
 ], ids=["bad-email", "duplicate"])
 def test_a_refused_address_is_shown_on_its_field(admin, email, status, message):
@@ -92,7 +92,7 @@ def test_a_mistyped_or_short_password_is_shown_on_its_field(admin, app, settings
     _add(admin)
     link = last_link_to(settings.instance_path, CLERK)
     answer = _set_password(app.test_client(), link, CLERK_PASSWORD, confirm="something else")
-    assert answer.status_code == 422 and "the two passwords are not the same" in page_of(answer).text
+    assert answer.status_code == 422 and "The two passwords are not the same" in page_of(answer).text
     answer = _set_password(app.test_client(), link, "short")
     assert answer.status_code == 422 and "at least 10 characters" in page_of(answer).text
 
