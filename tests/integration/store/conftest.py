@@ -12,7 +12,7 @@ from store.crypto import SecretBox
 from store.db import make_engine, make_session_factory, transaction
 from store.models import Base
 from store.repositories import companies
-from tests.real_services import BACKENDS
+from tests.plugin import BACKENDS
 
 
 @pytest.fixture(scope="session")
