@@ -8,7 +8,7 @@ ends every earlier session, a removed user has none, and the role is read afresh
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.bootstrap import Services
 from core.errors import Locked, LockoutUnavailable, SignInFailed, SignInLocked, SignInPaused
@@ -30,7 +30,7 @@ class Account:
     company_id: str
     company_name: str
     role: UserRole
-    stamp: str
+    stamp: str = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)

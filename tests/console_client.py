@@ -3,7 +3,7 @@ token included), submit it."""
 
 from __future__ import annotations
 
-from tests.html_page import Page
+from tests.pages import Page
 
 
 class Console:
@@ -13,15 +13,14 @@ class Console:
     def open(self, path: str):
         """(response, page) for a GET of `path`."""
         response = self.client.get(path)
-        return response, Page(response.get_data(as_text=True))
+        return response, page_of(response)
 
-    def submit(self, path: str, action_part: str, **values):
-        """Open `path`, fill the form whose action contains `action_part` with `values`, and post it."""
+    def submit(self, path: str, action: str, **values):
+        """Open `path`, fill the form that posts to `action` with `values`, and post it."""
         response, page = self.open(path)
         assert response.status_code == 200, (path, response.status_code)
-        form = page.form(action_part)
-        data = {**form.fields, **values}
-        return self.client.post(form.action, data=data)
+        form = page.form_to(action)
+        return self.client.post(form.action, data=form.fields(**values))
 
     def sign_in(self, email: str, password: str, next_page: str | None = None):
         path = "/login" + (f"?next={next_page}" if next_page else "")

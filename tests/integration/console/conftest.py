@@ -1,4 +1,5 @@
-"""The console on real services: a migrated SQLite file or PostgreSQL database, Redis db 9, the app over HTTP."""
+"""The console on real services: a migrated SQLite file or PostgreSQL database, Redis db 9, the app over HTTP
+(settings here; services, cheap hashing: tests/plugin.py)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,12 @@ import threading
 
 import pytest
 import requests
-from cryptography.fernet import Fernet
+from sqlalchemy import delete
 from werkzeug.serving import make_server
 
-from core.bootstrap import build_services
-from core.settings import Settings
 from store import migrate
-from store.db import make_engine
-from tests import secret_registry
-from tests.real_services import BACKENDS, flushed_redis, redis_url
+from store.models import CompanyRow
+from tests.plugin import BACKENDS, flushed_redis, make_test_settings, redis_url
 from webhook_app import create_app
 
 REDIS_URL = redis_url(9)  # db 9 belongs to the console tests
@@ -28,22 +26,22 @@ def database_url(request, scratch_database):
 
 
 @pytest.fixture
-def services(database_url, tmp_path):
-    settings = Settings(database_url=database_url, secret_key="it-" + "c" * 40, redis_url=REDIS_URL,
-                        encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path)
-    secret_registry.register("settings key", settings.secret_key, *settings.encryption_keys)
-    built = build_services(settings, engine=make_engine(database_url))
-    _empty(built)
-    yield built
-    built.dispose()
+def settings(database_url, tmp_path):
+    # Served over plain HTTP: the session cookie (and with it the CSRF token) must not be Secure.
+    return make_test_settings(tmp_path, database_url=database_url, secret_key="it-" + "c" * 40, redis_url=REDIS_URL,
+                              public_base_url="http://localhost:8000")
 
 
-def _empty(services) -> None:
-    from sqlalchemy import delete
+@pytest.fixture
+def tables_from_models() -> bool:
+    return False
 
-    from store.models import CompanyRow
+
+@pytest.fixture(autouse=True)
+def empty_database(services):
+    """Each test starts without companies (their users, tokens and audit go with them: ON DELETE CASCADE)."""
     with services.engine.begin() as connection:
-        connection.execute(delete(CompanyRow))  # its users, tokens and audit go with it (ON DELETE CASCADE)
+        connection.execute(delete(CompanyRow))
 
 
 @pytest.fixture

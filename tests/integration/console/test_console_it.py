@@ -14,7 +14,7 @@ from store.db import transaction
 from store.enums import UserRole
 from store.repositories import approvers, companies
 from store.repositories import users as user_rows
-from tests.html_page import Page
+from tests.pages import Page
 from tests.outbox import last_link_to
 
 ADMIN, PASSWORD = "cfo@acme.example", "correct horse battery staple"
@@ -33,8 +33,8 @@ class Browser:
 
     def submit(self, path: str, action: str, **values) -> tuple[requests.Response, Page]:
         _, page = self.open(path)
-        form = page.form(action)
-        response = self.session.post(self.base_url + form.action, data={**form.fields, **values}, timeout=10)
+        form = page.form_to(action)
+        response = self.session.post(self.base_url + form.action, data=form.fields(**values), timeout=10)
         return response, Page(response.text)
 
 
@@ -47,16 +47,16 @@ def test_sign_in_invite_set_password_and_the_role_gate(live_app, services):
     company_id = _company(services)
     admin = Browser(live_app)
     response, page = admin.submit("/login", "/login", email=ADMIN, password=PASSWORD)
-    assert urlsplit(response.url).path == "/console" and "Acme GmbH" in page.text
+    assert urlsplit(response.url).path == "/console" and "Acme GmbH" in page.plain
     response, page = admin.submit("/console/users", "/console/users", email=CLERK, role="approver")
-    assert response.status_code == 200 and f"{CLERK} was added as approver" in page.text
+    assert response.status_code == 200 and f"{CLERK} was added as approver" in page.plain
 
     invited = Browser(live_app)
     path = urlsplit(last_link_to(services.settings.instance_path, CLERK)).path
     response, page = invited.submit(path, path, password=CLERK_PASSWORD, confirm=CLERK_PASSWORD)
-    assert urlsplit(response.url).path == "/login" and "Your password is set" in page.text
+    assert urlsplit(response.url).path == "/login" and "Your password is set" in page.plain
     response, page = invited.submit("/login", "/login", email=CLERK, password=CLERK_PASSWORD)
-    assert "an approver" in page.text
+    assert "an approver" in page.plain
     assert invited.open("/console/users")[0].status_code == 403
     with transaction(services.session_factory) as session:
         assert approvers.verify_approver(session, company_id, CLERK, CLERK_PASSWORD)

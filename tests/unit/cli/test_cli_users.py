@@ -4,21 +4,13 @@ line and a non-zero exit."""
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
 from click.testing import CliRunner
 from cryptography.fernet import Fernet
 
 from hrsync.cli import main
-from store import passwords
 from tests.outbox import last_link_to, messages_to
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
 
 
 @pytest.fixture

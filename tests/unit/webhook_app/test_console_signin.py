@@ -17,6 +17,11 @@ def console(client):
     return Console(client)
 
 
+def _accounts(form) -> list[str]:
+    """The values of the company picker's radio buttons."""
+    return [control.value for control in form.controls if control.name == "account"]
+
+
 def _cookie(response) -> str:
     [cookie] = [value for value in response.headers.getlist("Set-Cookie") if value.startswith("session=")]
     return cookie
@@ -32,13 +37,13 @@ def test_the_sign_in_page_labels_its_inputs_and_carries_a_csrf_token(console, co
     response, page = console.open("/login")
     assert response.status_code == 200 and page.title.startswith("Sign in")
     assert page.unlabelled() == []
-    assert set(page.form("/login").fields) == {"csrf_token", "email", "password"}
+    assert set(page.form_to("/login").fields()) == {"csrf_token", "email", "password"}
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")
 
 
 def test_signing_in_without_the_csrf_token_is_refused(client, company):
     answer = client.post("/login", data={"email": APPROVER_EMAIL, "password": APPROVER_PASSWORD})
-    assert answer.status_code == 400 and "The form has expired" in page_of(answer).text
+    assert answer.status_code == 400 and "The form has expired" in page_of(answer).plain
     assert client.get("/console").status_code == 303
 
 
@@ -51,13 +56,13 @@ def test_the_right_password_opens_the_console_with_a_fresh_safe_cookie(console, 
     attributes = {part.strip().split("=")[0].lower(): part.strip() for part in cookie.split(";")[1:]}
     assert "httponly" in attributes and attributes["samesite"] == "SameSite=Lax" and "secure" in attributes
     response, page = console.open("/console")
-    assert response.status_code == 200 and "Acme GmbH" in page.text and "Signed in as cfo@acme.example" in page.text
+    assert response.status_code == 200 and "Acme GmbH" in page.plain and "Signed in as cfo@acme.example" in page.plain
     assert client.get("/").headers["Location"] == "/console"
 
 
 def test_signing_in_rotates_the_csrf_token(console, client, company):
     _, page = console.open("/login")
-    old_token = page.form("/login").fields["csrf_token"]
+    old_token = page.form_to("/login").fields()["csrf_token"]
     console.sign_in(APPROVER_EMAIL, APPROVER_PASSWORD)
     answer = client.post("/logout", data={"csrf_token": old_token})
     assert answer.status_code == 400
@@ -68,12 +73,12 @@ def test_a_wrong_password_says_how_many_tries_are_left_then_locks(console, compa
     for remaining in (4, 3, 2, 1):
         answer = console.sign_in(APPROVER_EMAIL, "wrong password")
         assert answer.status_code == 401
-        assert f"{remaining} tries left before signing in is locked" in page_of(answer).text
+        assert f"{remaining} tries left before signing in is locked" in page_of(answer).plain
     answer = console.sign_in(APPROVER_EMAIL, "wrong password")
-    assert answer.status_code == 401 and "signing in is now locked for 15 minutes" in page_of(answer).text
+    assert answer.status_code == 401 and "signing in is now locked for 15 minutes" in page_of(answer).plain
     answer = console.sign_in(APPROVER_EMAIL, APPROVER_PASSWORD)
     assert answer.status_code == 423 and answer.headers["Retry-After"]
-    assert "signing in is locked" in page_of(answer).text
+    assert "signing in is locked" in page_of(answer).plain
 
 
 @pytest.mark.parametrize("target, lands", [("/console/users", "/console/users"), ("//evil.example/x", "/console"),
@@ -89,14 +94,14 @@ def test_an_email_of_several_companies_picks_one(console, client, services, comp
     answer = console.sign_in(APPROVER_EMAIL, APPROVER_PASSWORD)
     assert answer.status_code == 303 and answer.headers["Location"].startswith("/login/company")
     response, page = console.open(answer.headers["Location"])
-    form = page.form("/login/company")
-    assert page.unlabelled() == [] and len(form.options["account"]) == 2
-    assert [name for name in ("Acme GmbH", "Globex AG") if name in page.text] == ["Acme GmbH", "Globex AG"]
+    form = page.form_to("/login/company")
+    assert page.unlabelled() == [] and len(_accounts(form)) == 2
+    assert [name for name in ("Acme GmbH", "Globex AG") if name in page.plain] == ["Acme GmbH", "Globex AG"]
     assert client.get("/console").status_code == 303  # not signed in before choosing
-    globex = form.options["account"][1]
-    chosen = client.post(form.action, data={**form.fields, "account": globex})
+    globex = _accounts(form)[1]
+    chosen = client.post(form.action, data=form.fields(account=globex))
     assert chosen.status_code == 303
-    assert "Globex AG" in console.open("/console")[1].text
+    assert "Globex AG" in console.open("/console")[1].plain
 
 
 def test_a_forged_company_choice_is_refused(console, client, services, company):
@@ -104,9 +109,9 @@ def test_a_forged_company_choice_is_refused(console, client, services, company):
     make_company(services, "Initech", APPROVER_EMAIL)
     answer = console.sign_in(APPROVER_EMAIL, APPROVER_PASSWORD)
     _, page = console.open(answer.headers["Location"])
-    form = page.form("/login/company")
+    form = page.form_to("/login/company")
     someone_else = users.list_users(services, other.id)[0].id
-    refused = client.post(form.action, data={**form.fields, "account": str(someone_else)})
+    refused = client.post(form.action, data=form.fields(account=str(someone_else)))
     assert refused.status_code == 422 and client.get("/console").status_code == 303
 
 
@@ -116,7 +121,7 @@ def test_signing_out_ends_the_session(console, client, company):
     answer = console.submit("/console", "/logout")
     assert answer.status_code == 303 and answer.headers["Location"] == "/login"
     assert client.get("/console").status_code == 303
-    assert "You are signed out" in console.open("/login")[1].text
+    assert "You are signed out" in console.open("/login")[1].plain
 
 
 def test_a_new_password_ends_the_sessions_signed_in_with_the_old_one(console, client, services, company):
