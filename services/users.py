@@ -128,7 +128,7 @@ def reset_password(services: Services, company_id: str, user_id: int, *, actor: 
     links = links or PasswordLinkSigner.for_settings(services.settings)
     with transaction(services.session_factory) as session:
         users.lock_company_users(session, company_id)
-        issued = links.issue(users.get_user(session, company_id, user_id).id)
+        issued = links.issue(user_id)
         user = users.set_password_link(session, company_id, user_id, issued.nonce_hash, clear_password=True)
         _audit(session, company_id, actor, "reset_password", f"password of {user.email} reset")
         company_name = companies.get_company(session, company_id).name

@@ -24,7 +24,8 @@ _USER, _STAMP, _ROTATION = "console_user", "console_stamp", "console_session"
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", SESSION_IDLE)
+    # Flask's own default is 31 days; a console session ends after a working day without a request.
+    app.config["PERMANENT_SESSION_LIFETIME"] = SESSION_IDLE
 
 
 def current_user() -> SignedInUser | None:

@@ -3,6 +3,9 @@ signing out, and `/` leading to the console."""
 
 from __future__ import annotations
 
+import datetime as dt
+from email.utils import parsedate_to_datetime
+
 import pytest
 
 from services import users
@@ -55,6 +58,8 @@ def test_the_right_password_opens_the_console_with_a_fresh_safe_cookie(console, 
     assert cookie.split(";")[0] != before.split(";")[0]
     attributes = {part.strip().split("=")[0].lower(): part.strip() for part in cookie.split(";")[1:]}
     assert "httponly" in attributes and attributes["samesite"] == "SameSite=Lax" and "secure" in attributes
+    lasts = parsedate_to_datetime(attributes["expires"].split("=", 1)[1]) - dt.datetime.now(dt.timezone.utc)
+    assert dt.timedelta(hours=7, minutes=59) < lasts <= dt.timedelta(hours=8)
     response, page = console.open("/console")
     assert response.status_code == 200 and "Acme GmbH" in page.plain and "Signed in as cfo@acme.example" in page.plain
     assert client.get("/").headers["Location"] == "/console"
