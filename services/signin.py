@@ -8,6 +8,7 @@ ends every earlier session, a removed user has none, and the role is read afresh
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 
 from core.bootstrap import Services
@@ -17,6 +18,8 @@ from store import passwords
 from store.db import transaction
 from store.enums import UserRole
 from store.repositories import users
+
+log = logging.getLogger(__name__)
 
 # The lockout counts sign-in tries per e-mail across companies: one scope for all of them.
 SCOPE = "sign-in"
@@ -63,6 +66,10 @@ def sign_in(services: Services, lockout: Lockout, email: str, password: str, cli
             remaining = lockout.failed(attempt)
         except LockoutUnavailable:
             raise SignInPaused() from None
+        if attempt.number == lockout.max_tries or attempt.client_number == lockout.client_max_tries:
+            # Which client, not which e-mail: addresses stay out of the log.
+            log.warning("signing in is locked for %s s (an e-mail address or client %s used up its tries)",
+                        lockout.lock_seconds, client)
         raise SignInFailed(remaining, lockout.lock_seconds)
     lockout.succeeded(attempt)
     return accounts
