@@ -24,7 +24,7 @@ _SYNC = SyncSchema()
 def create_sync():
     """Queue a full or incremental sync of the caller's company; 202 with its id (the waiting one's, if queued)."""
     options = load_body(SyncRequestSchema(), optional=True)
-    queued = syncs.queue_sync(services(), redis(), g.company_id, options["mode"])
+    queued = syncs.queue_sync(services(), redis(), g.company_id, options["mode"], requested_by=g.actor)
     return (jsonify({"sync_id": queued.id, "already_queued": queued.already_queued}), 202,
             {"Location": f"/api/v1/syncs/{queued.id}"})
 
