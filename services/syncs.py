@@ -182,10 +182,11 @@ def sync_detail(services: Services, sync_id: int) -> SyncDetail:
         return SyncDetail(run, companies.get_company(session, run.company_id))
 
 
-def recent_syncs(services: Services, company_id: str, limit: int, status: SyncStatus | None = None) -> list[SyncRun]:
-    """The company's syncs, newest first."""
+def recent_syncs(services: Services, company_id: str, limit: int, status: SyncStatus | None = None,
+                 trigger: SyncTrigger | None = None) -> list[SyncRun]:
+    """The company's syncs, newest first (optionally by status and trigger)."""
     with transaction(services.session_factory) as session:
-        return sync_runs.recent_runs(session, company_id, limit, status)
+        return sync_runs.recent_runs(session, company_id, limit, status, trigger)
 
 
 def list_syncs(services: Services, company_id: str, *, cursor: str | None = None, limit: int = 50,

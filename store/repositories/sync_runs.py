@@ -151,11 +151,14 @@ def active_runs(session: Session, company_id: str) -> list[SyncRun]:
     return [_to_run(row) for row in session.scalars(query)]
 
 
-def recent_runs(session: Session, company_id: str, limit: int, status: SyncStatus | None = None) -> list[SyncRun]:
-    """The company's latest syncs, newest first (optionally only those in `status`)."""
+def recent_runs(session: Session, company_id: str, limit: int, status: SyncStatus | None = None,
+                trigger: SyncTrigger | None = None) -> list[SyncRun]:
+    """The company's latest syncs, newest first (optionally only those in `status`, or asked this way)."""
     query = select(SyncRunRow).where(SyncRunRow.company_id == company_id)
     if status is not None:
         query = query.where(SyncRunRow.status == status.value)
+    if trigger is not None:
+        query = query.where(SyncRunRow.trigger == SyncTrigger(trigger).value)
     return [_to_run(row) for row in session.scalars(query.order_by(SyncRunRow.id.desc()).limit(limit))]
 
 
