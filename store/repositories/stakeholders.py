@@ -78,13 +78,19 @@ def list_page(session: Session, company_id: str, *, cursor: str | None = None, l
 def search_page(session: Session, company_id: str, *, query: str | None = None, cursor: str | None = None,
                 limit: int = 50, group: str | None = None, linked: bool | None = None) -> StakeholderPage:
     """One page in name order (without case, then by id), optionally only names containing `query` (without case,
-    `%` and `_` taken literally); `next` is the opaque cursor of the following page."""
+    `%` and `_` taken literally); `next` is the opaque cursor of the following page.
+
+    The order is the database's lower(name), which an index serves (SQLite's lower() folds ASCII letters only, so
+    "Özil" sorts under Ö there and under ö on PostgreSQL); a search for non-ASCII text compares through `fold`,
+    which folds every letter on both.
+    """
     limit = max(1, min(limit, MAX_PAGE))
-    key = fold(StakeholderRow.name)
+    key = func.lower(StakeholderRow.name)
     selected = _filtered(company_id, group, linked).add_columns(key.label("name_key"))
     if query:
-        pattern = "%" + _escape_like(fold_text(query)) + "%"
-        selected = selected.where(key.like(literal(pattern), escape="\\"))
+        folded = fold_text(query)
+        compared = key if folded.isascii() else fold(StakeholderRow.name)
+        selected = selected.where(compared.like(literal("%" + _escape_like(folded) + "%"), escape="\\"))
     if cursor is not None:
         after_key, after_id = _decode_name_cursor(cursor)
         selected = selected.where(or_(key > after_key, and_(key == after_key, StakeholderRow.id > after_id)))

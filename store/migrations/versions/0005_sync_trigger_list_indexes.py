@@ -1,5 +1,6 @@
 """Syncs: what triggered each one (manual / webhook / cron), who asked, the error's code; indexes for the
-console's and the API's lists (syncs, change sets and the audit log, newest first).
+console's and the API's lists (syncs, change sets and the audit log newest first; stakeholders in name order
+without case).
 
 Existing syncs get a trigger from their mode: targeted syncs only ever came from webhooks; full and incremental
 ones were asked for by a person or by cron, which the rows did not record, so they read `manual` (who asked
@@ -38,9 +39,12 @@ def upgrade() -> None:
                     ['company_id', 'stakeholder_id', 'id'])
     op.create_index(op.f('ix_audit_log_company_id_change_set_id_id'), 'audit_log',
                     ['company_id', 'change_set_id', 'id'])
+    op.create_index('ix_stakeholders_company_id_lower_name_id', 'stakeholders',
+                    ['company_id', sa.text('lower(name)'), 'id'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_stakeholders_company_id_lower_name_id', table_name='stakeholders')
     op.drop_index(op.f('ix_audit_log_company_id_change_set_id_id'), table_name='audit_log')
     op.drop_index(op.f('ix_audit_log_company_id_stakeholder_id_id'), table_name='audit_log')
     op.drop_index(op.f('ix_change_sets_company_id_id'), table_name='change_sets')
