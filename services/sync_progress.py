@@ -111,8 +111,9 @@ class LiveProgress:
         self._write()
 
     def fetched(self, fetched: int, total: int | None = None) -> None:
-        """The count so far (and the total, once known); written when LIVE_INTERVAL has passed."""
-        self._fetched = fetched
+        """The count so far (and the total, once known); written when LIVE_INTERVAL has passed. The provider's
+        page count and the sync's own count of employees taken both report here: the higher one stands."""
+        self._fetched = max(self._fetched, fetched)
         if total is not None:
             self._total = total
         if self._clock() - self._written >= self._interval:

@@ -160,3 +160,12 @@ def test_progress_of_a_page_reads_the_running_syncs_in_one_round_trip(services, 
     found = syncs.progress_of(services, fake_redis, runs)
     assert (found[first].phase, found[second].phase) == (Phase.MATCHING, Phase.QUEUED)
     assert syncs.progress_of(services, BrokenRedis(), runs)[first].phase is Phase.FETCHING
+
+
+def test_the_count_never_goes_back_when_a_page_is_reported_before_its_employees(fake_redis, company_id):
+    """Personio reports a page (fetched 200 of 450) before the sync has taken its employees one by one."""
+    live = LiveProgress(fake_redis, NAMESPACE, 7, company_id, interval=0)
+    live.fetched(200, 450)
+    live.fetched(1)
+    raw = fake_redis.hgetall(sync_progress.progress_key(NAMESPACE, 7))
+    assert (raw[b"fetched"], raw[b"total"]) == (b"200", b"450")
