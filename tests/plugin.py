@@ -21,9 +21,11 @@ from redis import Redis
 from core.bootstrap import Services, build_services
 from core.settings import Settings
 from store import passwords
+from store.crypto import SecretBox
 from store.db import make_engine
 from store.models import Base
 from tests import secret_registry
+from tests.approval_scenario import Scenario, build_scenario
 from webhook_app import create_app
 
 # argon2 at its production cost makes every company creation (and every password check) slow; the logic is the same.
@@ -32,6 +34,8 @@ CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 BACKENDS = [pytest.param("sqlite", id="sqlite"),
             pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres)]
 CRON_TOKEN = "cron-token-for-tests"
+# The approver of the `scenario` company.
+APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
@@ -99,6 +103,23 @@ def tables_from_models() -> bool:
 def services(settings, provider_factory, tables_from_models) -> Iterator[Services]:
     with open_services(settings, tables_from_models=tables_from_models, provider_factory=provider_factory) as built:
         yield built
+
+
+@pytest.fixture
+def scenario(services) -> Scenario:
+    """A company with a registry and a pending change set holding every kind of item (tests/approval_scenario.py),
+    its approver APPROVER_EMAIL with APPROVER_PASSWORD."""
+    return build_scenario(services.session_factory, APPROVER_EMAIL, APPROVER_PASSWORD)
+
+
+@pytest.fixture
+def encryption_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def box(encryption_key) -> SecretBox:
+    return SecretBox([encryption_key])
 
 
 @pytest.fixture

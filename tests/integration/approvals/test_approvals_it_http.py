@@ -36,7 +36,7 @@ def browser():
 
 
 def form_of(page: str, **fields) -> dict:
-    return Page(page).form().fields(name_format="first_last", email=EMAIL, **fields)
+    return Page(page).form().fields(**({"name_format": "first_last", "email": EMAIL} | fields))
 
 
 def test_apply_through_the_page(browser, page_url, services, scenario):

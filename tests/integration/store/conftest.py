@@ -4,11 +4,9 @@ from __future__ import annotations
 
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from store import migrate
-from store.crypto import SecretBox
 from store.db import make_engine, make_session_factory, transaction
 from store.models import Base
 from store.repositories import companies
@@ -57,16 +55,6 @@ def _truncate(engine) -> None:
 def session(session_factory):
     with transaction(session_factory) as session:
         yield session
-
-
-@pytest.fixture
-def encryption_key():
-    return Fernet.generate_key().decode()
-
-
-@pytest.fixture
-def box(encryption_key):
-    return SecretBox([encryption_key])
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Migration 0004 on SQLite and PostgreSQL: today's approvers become users, keeping their passwords; the one
+"""Migration 0006 on SQLite and PostgreSQL: today's approvers become users, keeping their passwords; the one
 `hrsync company create` made (each company's first) is an admin."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from store.db import make_engine, make_session_factory, transaction
 from store.repositories import approvers
 
 AT = dt.datetime(2026, 11, 1, 9, 0, tzinfo=dt.timezone.utc)
+BEFORE = "0005"  # the revision before users
 
 
 def _run(url: str, verb, revision: str) -> None:
@@ -27,7 +28,7 @@ def _run(url: str, verb, revision: str) -> None:
 
 
 def _seed_approvers(url: str) -> dict[str, str]:
-    """Two companies at revision 0003: Acme with its first approver and a second one, Globex with one."""
+    """Two companies before users: Acme with its first approver and a second one, Globex with one."""
     hashes = {email: passwords.hash_password(f"pw of {email}")
               for email in ("boss@acme.example", "clerk@acme.example", "cfo@globex.example")}
     engine = make_engine(url)
@@ -60,7 +61,7 @@ def _users(url: str) -> list[tuple]:
 
 
 def test_approvers_become_users_with_their_passwords_and_the_first_an_admin(fresh_url):
-    _run(fresh_url, command.upgrade, "0003")
+    _run(fresh_url, command.upgrade, BEFORE)
     hashes = _seed_approvers(fresh_url)
     assert migrate.upgrade(fresh_url) == migrate.head()
     assert _users(fresh_url) == [
@@ -78,10 +79,10 @@ def test_approvers_become_users_with_their_passwords_and_the_first_an_admin(fres
 
 
 def test_downgrade_gives_back_the_approvers(fresh_url):
-    _run(fresh_url, command.upgrade, "0003")
+    _run(fresh_url, command.upgrade, BEFORE)
     hashes = _seed_approvers(fresh_url)
     migrate.upgrade(fresh_url)
-    _run(fresh_url, command.downgrade, "0003")
+    _run(fresh_url, command.downgrade, BEFORE)
     engine = make_engine(fresh_url)
     try:
         with engine.connect() as connection:

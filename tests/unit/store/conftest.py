@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cryptography.fernet import Fernet
 
-from store.crypto import SecretBox
 from store.db import make_engine, make_session_factory
 from store.models import Base
 from store.repositories import companies
@@ -35,16 +33,6 @@ def session_factory(engine):
 def session(session_factory):
     with session_factory() as session, session.begin():
         yield session
-
-
-@pytest.fixture
-def encryption_key():
-    return Fernet.generate_key().decode()
-
-
-@pytest.fixture
-def box(encryption_key):
-    return SecretBox([encryption_key])
 
 
 @pytest.fixture

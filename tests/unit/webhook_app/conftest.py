@@ -35,6 +35,12 @@ def make_company(services, name: str = "Acme GmbH", email: str = APPROVER_EMAIL)
 
 
 @pytest.fixture
+def auth(scenario) -> dict[str, str]:
+    """The API token of the `scenario` company, as a request header."""
+    return {"Authorization": f"Bearer {scenario.api_token}"}
+
+
+@pytest.fixture
 def company(services) -> CompanyFixture:
     return make_company(services)
 

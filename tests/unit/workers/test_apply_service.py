@@ -28,11 +28,6 @@ def lockout(redis_server):
     return Lockout(fakeredis.FakeRedis(server=redis_server))
 
 
-@pytest.fixture
-def scenario(services):
-    return build_scenario(services.session_factory, EMAIL, PASSWORD)
-
-
 def request_for(scenario, **options) -> ApprovalRequest:
     options.setdefault("password", PASSWORD)
     return ApprovalRequest(options.pop("changeset_id", scenario.changeset_id), options.pop("email", EMAIL),

@@ -4,8 +4,8 @@ Each company's first approver (the one `hrsync company create` made) becomes an 
 A user may now exist without a password (invited, the set-password link not used yet), and the hash of the
 one set-password link that still works is kept beside it. Downgrading keeps every user who has a password.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02 10:50:00
 """
 
@@ -15,8 +15,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004'
-down_revision = '0003'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
