@@ -18,17 +18,13 @@ from services.approvals import ApprovalRequest, FollowUp
 from services.changesets import ChangeSetOverview
 from store.enums import ChangeSetStatus
 from webhook_app import approvals_pages as pages
-from webhook_app import security
 from webhook_app.approvals_form import InvalidForm, read_page, read_submission
 from webhook_app.approvals_summary import FILTER_NAMES, ROWS, Summary, count_outcomes
 from webhook_app.approvals_view import CHECKABLE, FORMAT_LABELS, KIND_LABELS, SECTIONS, FormState, Where, build_preview
 from webhook_app.context import client_address, link_signer, lockout, redis, services, settings
 from webhook_app.errors import message_page, sentence
-from webhook_app.security import csrf
 
 bp = Blueprint("approvals", __name__, static_folder="static", static_url_path="/approvals/static")
-bp.record_once(security.init_security)
-bp.after_request(security.html_headers)
 bp.add_app_template_filter(pages.when, "hrsync_when")
 bp.add_app_template_filter(minutes, "hrsync_minutes")
 
@@ -52,8 +48,8 @@ def preview(token: str):
 @bp.post("/approvals/<token>")
 def submit(token: str):
     """Record the page's choices, then (unless only saving) apply every chosen item once the approver's e-mail
-    and password check out: answered at once when quick, else on the progress page."""
-    csrf.protect()
+    and password check out: answered at once when quick, else on the progress page (the form's CSRF token is
+    checked app-wide before this runs)."""
     link, overview = _open(token)
     if overview.changeset.status is not ChangeSetStatus.PENDING:
         return _not_pending_page(overview, link)
@@ -86,7 +82,6 @@ def submit(token: str):
 def choose(token: str):
     """Record choices without applying: a page's boxes and answers (approvals.js sends each change), or every
     item of a kind selected or none. Answers JSON to the script, else goes back to the page."""
-    csrf.protect()
     link, overview = _open(token)
     if overview.changeset.status is not ChangeSetStatus.PENDING:
         return _not_pending_page(overview, link)

@@ -27,8 +27,8 @@ def create_app(settings: Settings | None = None, *, redis: Redis | None = None, 
     app.extensions["hrsync.links"] = LinkSigner.for_settings(settings)
     errors.register_error_handlers(app)
     app.before_request(body_limit.refuse_oversized)  # first: before any hook reads a form
-    app.after_request(security.api_headers)
     _register_blueprints(app)
+    security.init_app(app, settings)  # CSRF on every form but the machine blueprints'; headers on every answer
     # Outermost, so that the webhook fast path (installed by its blueprint) also sees chunked bodies buffered.
     app.wsgi_app = body_limit.ChunkedBodies(app.wsgi_app, MAX_BODY_BYTES)
     return app
