@@ -88,26 +88,27 @@ def writes(answer: str) -> bool:
     return answer == CREATE or (answer.isascii() and answer.isdigit())
 
 
-def load(draft: Draft, page_ids: Iterable[int] = (), *, tolerant: bool = False) -> Choices:
-    """The choices, with which of `page_ids` are exceptions. Redis down: LockoutUnavailable, or (`tolerant`, for
-    a page that only shows them) the defaults at version 0 — an apply from that page is then refused."""
-    page_ids = list(page_ids)
+def load(draft: Draft, page_ids: Mapping[ChangeKind, Iterable[int]] | None = None, *,
+         tolerant: bool = False) -> Choices:
+    """The choices, with which items shown on a page (`page_ids`: kind → ids) are exceptions. Redis down:
+    LockoutUnavailable, or (`tolerant`, for a page that only shows them) the defaults at version 0 — an apply
+    from that page is then refused."""
+    shown = [(kind, list(ids)) for kind, ids in (page_ids or {}).items() if kind in CHECKABLE and ids]
     try:
         pipe = draft.redis.pipeline(transaction=True)
         pipe.hgetall(draft.meta_key)
         pipe.hgetall(draft.answers_key)
         for kind in CHECKABLE:
             pipe.scard(draft.exceptions_key(kind))
-        for kind in CHECKABLE:
-            for item_id in page_ids:
-                pipe.sismember(draft.exceptions_key(kind), item_id)
+        for kind, ids in shown:
+            pipe.smismember(draft.exceptions_key(kind), ids)
         meta, answers, *rest = pipe.execute()
     except RedisError:
         if tolerant:
             return Choices()
         raise LockoutUnavailable() from None
     counts, flags = rest[:len(CHECKABLE)], rest[len(CHECKABLE):]
-    on_page = {item_id for index, item_id in enumerate(page_ids * len(CHECKABLE)) if flags[index]}
+    on_page = {item_id for (kind, ids), found in zip(shown, flags) for item_id, hit in zip(ids, found) if hit}
     meta = {_text(name): _text(value) for name, value in meta.items()}
     fmt = meta.get("name_format")
     return Choices(version=int(meta.get("version", 0)),

@@ -8,7 +8,7 @@ from core.bootstrap import Services
 from core.errors import InvalidLink
 from domain.changeset import ChangeKind
 from domain.stakeholder import Stakeholder
-from services.approvals import items_digest
+from services.approvals import digest_of_figures
 from store.db import transaction
 from store.enums import ChangeSetStatus
 from store.errors import NotFound
@@ -17,7 +17,7 @@ from store.repositories.changeset_reads import StoredChangeSet, StoredItem, load
 from store.repositories.companies import Company
 
 __all__ = ["ChangeSetDetail", "ChangeSetOverview", "ItemsPage", "PendingApproval", "StoredChangeSet", "StoredItem",
-           "applied_counts", "detail", "for_link", "get_changeset", "ids_by_kind", "item_kinds", "items_page",
+           "applied_counts", "detail", "first_pages", "for_link", "get_changeset", "ids_by_kind", "item_kinds", "items_page",
            "newest", "overview", "overview_for_link", "pending_approvals", "pending_detail"]
 
 # Bounds the walk along superseded_by (a chain is short; this only guards against a cycle).
@@ -85,7 +85,7 @@ def overview(services: Services, changeset_id: int, company_id: str | None = Non
         stored = load_changeset(session, changeset_id, company_id, with_items=False)
         return ChangeSetOverview(stored, companies.get_company(session, stored.company_id),
                                  changeset_reads.counts(session, changeset_id),
-                                 items_digest(changeset_reads.item_ids(session, changeset_id)),
+                                 digest_of_figures(*changeset_reads.item_id_figures(session, changeset_id)),
                                  changeset_reads.first_item(session, changeset_id, ChangeKind.CREATE))
 
 
@@ -96,10 +96,19 @@ def items_page(services: Services, stored: StoredChangeSet, kind: ChangeKind | N
     with transaction(services.session_factory) as session:
         page = changeset_reads.item_page(session, stored.id, kind=kind, search=search, outcome=outcome,
                                          offset=offset, limit=limit)
-        named = {entry.item.stakeholder_id for entry in page.items if entry.item.stakeholder_id is not None}
-        named |= {candidate for entry in page.items for candidate in entry.item.candidates}
-        known = stakeholders.get_stakeholders(session, stored.company_id, named)
+        known = stakeholders.get_stakeholders(session, stored.company_id, _named(page.items))
     return ItemsPage(kind, page.total, offset, limit, page.items, known)
+
+
+def first_pages(services: Services, overview: ChangeSetOverview, *, search: str = "",
+                limit: int = 25) -> dict[ChangeKind, ItemsPage]:
+    """Every kind's first `limit` items by name (matching `search`), with the stakeholders they name."""
+    stored = overview.changeset
+    with transaction(services.session_factory) as session:
+        pages = changeset_reads.first_rows(session, stored.id, search=search, limit=limit, totals=overview.counts)
+        known = stakeholders.get_stakeholders(session, stored.company_id,
+                                              _named(entry for page in pages.values() for entry in page.items))
+    return {kind: ItemsPage(kind, page.total, 0, limit, page.items, known) for kind, page in pages.items()}
 
 
 def item_kinds(services: Services, changeset_id: int, ids=None) -> dict[int, ChangeKind]:
@@ -173,6 +182,16 @@ def pending_approvals(services: Services) -> list[PendingApproval]:
             if changeset_id is not None:
                 found.append(PendingApproval(changeset_id, tuple(approvers.approver_emails(session, company.id))))
     return sorted(found, key=lambda pending: pending.changeset_id)
+
+
+def _named(entries) -> set[int]:
+    """The stakeholders items name: their targets and their review candidates."""
+    named: set[int] = set()
+    for entry in entries:
+        if entry.item.stakeholder_id is not None:
+            named.add(entry.item.stakeholder_id)
+        named.update(entry.item.candidates)
+    return named
 
 
 def _mentioned(stored: StoredChangeSet) -> set[int]:

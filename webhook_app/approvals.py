@@ -20,7 +20,7 @@ from store.enums import ChangeSetStatus
 from webhook_app import approvals_pages as pages
 from webhook_app.approvals_form import InvalidForm, read_page, read_submission
 from webhook_app.approvals_summary import FILTER_NAMES, ROWS, Summary, count_outcomes
-from webhook_app.approvals_view import CHECKABLE, FORMAT_LABELS, KIND_LABELS, SECTIONS, FormState, Where, build_preview
+from webhook_app.approvals_view import CHECKABLE, FORMAT_LABELS, KIND_LABELS, FormState, Where, build_preview
 from webhook_app.context import client_address, link_signer, lockout, redis, services, settings
 from webhook_app.errors import message_page, sentence
 
@@ -195,12 +195,14 @@ def _preview(overview: ChangeSetOverview, state: FormState | None = None, *, err
              status: int = 200) -> Response:
     """The page; `state` is the form as sent (a refusal shows it again), else the choices' name format."""
     where = Where.of(request.args if request.method == "GET" else request.form)
-    kinds = (where.kind,) if where.kind else SECTIONS
-    offset = (where.page - 1) * where.rows if where.kind else 0
-    pages_of = {kind: changesets.items_page(services(), overview.changeset, kind, search=where.search,
-                                            offset=offset, limit=where.rows)
-                for kind in kinds if overview.counts.get(kind.value)}
-    shown = [entry.id for page in pages_of.values() for entry in page.items]
+    if where.kind is None:
+        pages_of = changesets.first_pages(services(), overview, search=where.search, limit=where.rows)
+    elif overview.counts.get(where.kind.value):
+        pages_of = {where.kind: changesets.items_page(services(), overview.changeset, where.kind, search=where.search,
+                                                      offset=(where.page - 1) * where.rows, limit=where.rows)}
+    else:
+        pages_of = {}
+    shown = {kind: [entry.id for entry in page.items] for kind, page in pages_of.items()}
     choices = approval_choices.load(_draft(overview), shown, tolerant=True)
     model = build_preview(overview, where, pages_of, choices)
     if state is None:

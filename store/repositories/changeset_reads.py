@@ -132,6 +132,30 @@ def item_page(session: Session, changeset_id: int, *, kind: ChangeKind | None = 
     return ItemPage(total or 0, items)
 
 
+def first_rows(session: Session, changeset_id: int, *, search: str = "", limit: int = 25,
+               totals: dict[str, int] | None = None) -> dict[ChangeKind, ItemPage]:
+    """Every kind's first `limit` items by name (matching `search`), in one query ranked per kind; `totals` (items
+    per kind) spares counting again when there is no search."""
+    conditions = [ChangeItemRow.change_set_id == changeset_id]
+    if search:
+        conditions.append(func.lower(ChangeItemRow.employee_name).contains(search.lower(), autoescape=True))
+    if search or totals is None:
+        counted = select(ChangeItemRow.kind, func.count()).where(*conditions).group_by(ChangeItemRow.kind)
+        totals = {kind: number for kind, number in session.execute(counted)}
+    rank = func.row_number().over(partition_by=ChangeItemRow.kind,
+                                  order_by=(func.lower(ChangeItemRow.employee_name), ChangeItemRow.id))
+    ranked = select(ChangeItemRow.id, rank.label("rank")).where(*conditions).subquery()
+    query = (select(*_ITEM_COLUMNS, ranked.c.rank).join(ranked, ranked.c.id == ChangeItemRow.id)
+             .where(ranked.c.rank <= limit).order_by(ChangeItemRow.kind, ranked.c.rank))
+    found: dict[ChangeKind, list[StoredItem]] = {}
+    for row in session.connection().execute(query):
+        found.setdefault(ChangeKind(row.kind), []).append(
+            StoredItem(id=row.id, position=row.position, item=decode_item(row),
+                       stakeholder_version=row.stakeholder_version, resolution=row.resolution))
+    return {kind: ItemPage(totals.get(kind.value, 0), tuple(found.get(kind, ()))) for kind in ChangeKind
+            if totals.get(kind.value)}
+
+
 def item_kinds(session: Session, changeset_id: int, ids=None) -> dict[int, ChangeKind]:
     """Item id → kind, for every item of the change set or only those among `ids` (others are absent)."""
     query = select(ChangeItemRow.id, ChangeItemRow.kind).where(ChangeItemRow.change_set_id == changeset_id)
@@ -144,10 +168,13 @@ def item_kinds(session: Session, changeset_id: int, ids=None) -> dict[int, Chang
     return found
 
 
-def item_ids(session: Session, changeset_id: int) -> list[int]:
-    """Every item id of the change set (what approvals.items_digest fingerprints)."""
-    query = select(ChangeItemRow.id).where(ChangeItemRow.change_set_id == changeset_id)
-    return list(session.connection().execute(query).scalars())
+def item_id_figures(session: Session, changeset_id: int) -> tuple[int, int, int, int]:
+    """How many items, the smallest and largest id, and the ids' sum (what approvals.items_digest fingerprints)."""
+    ids = ChangeItemRow.id
+    query = select(func.count(ids), func.min(ids), func.max(ids), func.sum(ids)).where(
+        ChangeItemRow.change_set_id == changeset_id)
+    count, smallest, largest, total = session.execute(query).one()
+    return int(count or 0), int(smallest or 0), int(largest or 0), int(total or 0)
 
 
 def resolution_counts(session: Session, changeset_id: int) -> dict[tuple[ChangeKind, str | None], int]:
