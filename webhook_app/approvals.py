@@ -9,7 +9,7 @@ from concurrent.futures import TimeoutError as WaitedLongEnough
 from flask import Blueprint, Response, g, jsonify, redirect, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
-from core.errors import ChangeSetChanged, ChoicesChanged, HrsyncError, InvalidSelection, NotPending, WrongPassword, minutes
+from core.errors import ChangeSetChanged, ChoicesChanged, HrsyncError, InvalidSelection, NotPending, WrongPassword
 from core.links import Link
 from domain.changeset import ChangeKind
 from services import apply_runs, approval_choices, approvals, changesets
@@ -18,15 +18,14 @@ from services.approvals import ApprovalRequest, FollowUp
 from services.changesets import ChangeSetOverview
 from store.enums import ChangeSetStatus
 from webhook_app import approvals_pages as pages
+from webhook_app import labels
 from webhook_app.approvals_form import InvalidForm, read_page, read_submission
-from webhook_app.approvals_summary import FILTER_NAMES, ROWS, Summary, count_outcomes
-from webhook_app.approvals_view import CHECKABLE, FORMAT_LABELS, KIND_LABELS, FormState, Where, build_preview
+from webhook_app.approvals_summary import FILTER_NAMES, FILTERS, ROWS, Summary, count_outcomes
+from webhook_app.approvals_view import CHECKABLE, FormState, Where, build_preview
 from webhook_app.context import client_address, link_signer, lockout, redis, services, settings
 from webhook_app.errors import message_page, sentence
 
 bp = Blueprint("approvals", __name__, static_folder="static", static_url_path="/approvals/static")
-bp.add_app_template_filter(pages.when, "hrsync_when")
-bp.add_app_template_filter(minutes, "hrsync_minutes")
 
 # How long the apply request waits for the apply before it shows the progress page instead (a small change set
 # is applied well within it, and answered at once).
@@ -109,7 +108,7 @@ def applying(token: str):
         return redirect(url_for("approvals.preview", token=token), 303)
     if overview.changeset.status is not ChangeSetStatus.PENDING:
         return pages.status_page(overview.changeset, link)
-    html = render_template("approvals_progress.html", progress=progress, company_name=overview.company.name,
+    html = render_template("approvals/progress.html", progress=progress, company_name=overview.company.name,
                            changeset=overview.changeset, total=overview.total,
                            back=url_for("approvals.preview", token=token),
                            status_url=url_for("approvals.progress", token=token))
@@ -124,6 +123,8 @@ def progress(token: str):
     answer = found.as_json() if found else {"state": "none"}
     if overview.changeset.status is ChangeSetStatus.APPLIED:
         answer["state"] = "done"
+    if found:
+        answer |= {"label": labels.phase_label(found.phase), "figures": labels.progress_figures(found)}
     answer["next"] = url_for("approvals.preview", token=token)
     return jsonify(answer)
 
@@ -207,17 +208,13 @@ def _preview(overview: ChangeSetOverview, state: FormState | None = None, *, err
     model = build_preview(overview, where, pages_of, choices)
     if state is None:
         state = FormState(choices.name_format or overview.company.name_format)
-    html = render_template("approvals_preview.html", preview=model, form=state,
-                           error=error, company_name=model.company_name, where=where, kind_labels=_labels(),
+    html = render_template("approvals/preview.html", preview=model, form=state,
+                           error=error, company_name=model.company_name, where=where,
                            locked_for=lockout().client_locked_for(overview.changeset.company_id, client_address()),
                            action=url_for("approvals.submit", token=request.view_args["token"]),
                            choices_action=url_for("approvals.choose", token=request.view_args["token"]),
                            here=url_for("approvals.preview", token=request.view_args["token"]))
     return Response(html, status=status, mimetype="text/html")
-
-
-def _labels() -> dict[str, str]:
-    return {kind.value: label for kind, label in KIND_LABELS.items()}
 
 
 def _not_pending_page(overview: ChangeSetOverview, link: Link) -> Response:
@@ -243,8 +240,8 @@ def _summary(overview: ChangeSetOverview, *, follow_up: FollowUp | None = None, 
     name_format = recorded.format if recorded else None
     summary = Summary(overview, count_outcomes(changesets.applied_counts(services(), stored.id)), shown, listed,
                       not_applied if not_applied.total else None, follow_up, conflict)
-    html = render_template("approvals_result.html", summary=summary, company_name=overview.company.name,
-                           format_label=FORMAT_LABELS.get(name_format) if name_format else None, here=url_for("approvals.preview",
+    html = render_template("approvals/result.html", summary=summary, company_name=overview.company.name,
+                           name_format=name_format, filters=FILTERS, here=url_for("approvals.preview",
                                                                                  token=request.view_args["token"]))
     return Response(html, status=409 if conflict else 200, mimetype="text/html")
 

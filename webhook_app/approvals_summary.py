@@ -14,16 +14,7 @@ ROWS = 50
 FILTERS = (("all", "Every item"), ("applied", "Applied"), ("excluded", "Left out"),
            ("not_applied", "Not applied"), ("decided", "Decisions"), ("later", "Left for later"))
 FILTER_NAMES = frozenset(name for name, _ in FILTERS)
-COUNT_LABELS = {"create": "created", "update": "updated", "link": "linked", "leaver": "moved to leavers",
-                "decided": "answered: not the same person / ignored", "excluded": "left out by you",
-                "unresolved": "reviews left for later", "skipped": "skipped", "stale": "changed since the preview",
-                "conflict": "refused"}
-OUTCOME_LABELS = {"create": "created", "update": "updated", "link": "linked", "leaver": "moved to leavers",
-                  "decided": "decision saved", "excluded": "left out", "unresolved": "left for later",
-                  "skipped": "skipped", "stale": "not applied: changed since the preview",
-                  "conflict": "not applied: refused"}
-
-
+WRITTEN = ("create", "update", "link", "leaver")
 def outcome_of(kind: ChangeKind, resolution: str | None) -> str:
     """A key of COUNT_ORDER for an applied item, from its kind and the resolution the apply recorded."""
     if resolution == "applied":
@@ -46,8 +37,9 @@ class SummaryRow:
         return outcome_of(self.entry.item.kind, self.entry.resolution)
 
     @property
-    def label(self) -> str:
-        return OUTCOME_LABELS[self.outcome]
+    def written(self) -> bool:
+        """Applied: the outcome is the kind written (create, update, link, leaver)."""
+        return self.outcome in WRITTEN
 
     @property
     def stakeholder_id(self) -> int | None:
@@ -81,7 +73,7 @@ class Summary:
 
     @property
     def written(self) -> int:
-        return sum(self.counts.get(key, 0) for key in ("create", "update", "link", "leaver"))
+        return sum(self.counts.get(key, 0) for key in WRITTEN)
 
     @property
     def page_number(self) -> int:

@@ -1,5 +1,5 @@
 """What the preview page shows: a page of the change set per kind, with the stakeholders its items touch and the
-approver's choices."""
+approver's choices (codes, not words: the templates word them with the filters of webhook_app.labels)."""
 
 from __future__ import annotations
 
@@ -15,36 +15,9 @@ from services import approval_choices
 from services.approval_choices import Choices
 from services.changesets import ChangeSetOverview, ItemsPage, StoredChangeSet, StoredItem
 
-FIELD_LABELS = {"name": "Name", "first_name": "First name", "last_name": "Last name",
-                "unique_identifier": "Identifier", "email": "E-mail", "street": "Street",
-                "postal_code": "Postal code", "city": "City", "country": "Country", "birth_date": "Birth date",
-                "nationality": "Nationality", "phone": "Phone", "group": "Group"}
-# What each reason code means, in the approver's words (the JSON API gives the code).
-REASONS = {"ambiguous_name": "Several stakeholders have this name",
-           "identifier_conflict": "The identifier clashes with another stakeholder's (it is linked to another "
-                                  "employee, or its own identifier differs)",
-           "identifier_name_mismatch": "The stakeholder with this identifier has another person's name: "
-                                       "a reused or mistyped number?",
-           "identifier_leading_zeros": "The identifier matches only if leading zeros are ignored (e.g. 0042 "
-                                       "and 42)",
-           "unmanaged_group": "The matching stakeholder is in a group the sync does not change by itself "
-                              "(investors, advisors, founders)",
-           "middle_name_conflict": "With the middle name this is one stakeholder, without it another",
-           "email_conflict": "The e-mail address belongs to a different stakeholder than the name",
-           "similar_name": "A stakeholder has a similar name (a typo, nickname, initials or other spelling)",
-           "email_only": "Only the e-mail address matches",
-           "duplicate_identifier": "Two employees in the HR system have this identifier",
-           "duplicate_remote_id": "The HR system listed this employee twice",
-           "contested_match": "Another employee matches the same stakeholder",
-           "no_hire_date": "No hire date in the HR system",
-           "terminated": "Terminated in the HR system"}
-FORMAT_LABELS = {NameFormat.FIRST_LAST: "First Last", NameFormat.LAST_FIRST: "Last First",
-                 NameFormat.LAST_COMMA_FIRST: "Last, First"}
 SECTIONS = (ChangeKind.CREATE, ChangeKind.UPDATE, ChangeKind.LINK, ChangeKind.LEAVER, ChangeKind.REVIEW,
             ChangeKind.SKIP)
 CHECKABLE = frozenset(approval_choices.CHECKABLE)
-KIND_LABELS = {ChangeKind.CREATE: "New stakeholders", ChangeKind.UPDATE: "Updates", ChangeKind.LINK: "Links",
-               ChangeKind.LEAVER: "Leavers", ChangeKind.REVIEW: "To review", ChangeKind.SKIP: "Skipped"}
 # Rows per kind: on the overview (every kind, its first rows) and on one kind's own pages.
 OVERVIEW_ROWS = 25
 PAGE_ROWS = 50
@@ -95,7 +68,7 @@ class Where:
 
 @dataclass(frozen=True)
 class Change:
-    label: str
+    field: str
     old: str | None
     new: str | None
     identity: bool
@@ -105,7 +78,7 @@ class Change:
 class Comparison:
     """One field of a review item: the employee's value and each candidate's (differs: True/False)."""
 
-    label: str
+    field: str
     employee: str | None
     candidates: tuple[tuple[str | None, bool], ...]
 
@@ -122,11 +95,6 @@ class Row:
     checked: bool = False
     answer: str = "skip"
 
-    @property
-    def reason(self) -> str:
-        code = self.item.reason.value if self.item.reason else ""
-        return REASONS.get(code, code.replace("_", " "))
-
 
 @dataclass(frozen=True)
 class Section:
@@ -140,10 +108,6 @@ class Section:
     rows: tuple[Row, ...]
     selected: int = 0
     all_selected: bool = True
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS[self.kind]
 
     @property
     def checkable(self) -> bool:
@@ -176,7 +140,7 @@ class Preview:
     company_name: str
     counts: Mapping[str, int]
     digest: str
-    formats: tuple[tuple[str, str, str], ...]  # value, label, example
+    formats: tuple[tuple[NameFormat, str], ...]  # each format with an example name
     where: Where
     sections: dict[ChangeKind, Section]
     choices: Choices
@@ -215,13 +179,13 @@ def build_preview(overview: ChangeSetOverview, where: Where, pages: Mapping[Chan
                                  choices.selected(kind, overview.counts.get(kind.value, 0)),
                                  choices.all_selected.get(kind, True))
     first, last = _example(overview.first_create)
-    formats = tuple((fmt.value, FORMAT_LABELS[fmt], format_name(first, last, fmt)) for fmt in NameFormat)
+    formats = tuple((fmt, format_name(first, last, fmt)) for fmt in NameFormat)
     return Preview(overview.changeset, overview.company.name, overview.counts, overview.digest, formats, where,
                    sections, choices)
 
 
 def _row(item_id: int, item: ChangeItem, known: Mapping[int, Stakeholder], choices: Choices) -> Row:
-    changes = tuple(Change(FIELD_LABELS.get(name, name), change.old, change.new, name in IDENTITY_FIELDS)
+    changes = tuple(Change(name, change.old, change.new, name in IDENTITY_FIELDS)
                     for name, change in item.fields.items())
     checked = item.kind in CHECKABLE and choices.includes(item.kind, item_id)
     if item.kind is ChangeKind.CREATE:
@@ -260,6 +224,6 @@ def _compare(item: ChangeItem, candidates: tuple[Stakeholder, ...]) -> tuple[Com
         theirs = tuple(as_text(getattr(candidate, name)) for candidate in candidates)
         if mine is None and not any(theirs):
             continue
-        rows.append(Comparison(FIELD_LABELS[name], mine,
+        rows.append(Comparison(name, mine,
                                tuple((value, mine is not None and value != mine) for value in theirs)))
     return tuple(rows)

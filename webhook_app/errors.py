@@ -84,7 +84,7 @@ def bounded_details(details: dict) -> dict:
 def message_page(title: str, message: str, status: int, *, link: tuple[str, str] | None = None,
                  headers: dict | None = None) -> Response:
     """A page with a title, a paragraph and optionally one link (text, href)."""
-    html = render_template("approvals_message.html", title=title, message=message, link=link)
+    html = render_template("message.html", title=title, message=message, link=link)
     return Response(html, status=status, mimetype="text/html", headers=headers)
 
 

@@ -77,23 +77,17 @@ document.addEventListener("DOMContentLoaded", function () {
   // The progress page: follow the apply without reloading, then open what was applied.
   var card = document.querySelector(".js-progress");
   if (card) {
-    var phases = {"": "Starting", "waiting": "Waiting for the change set (another approval may be finishing)",
-                  "reading": "Reading the change set", "locking": "Locking the stakeholders it changes",
-                  "deciding": "Checking each item against the registry", "writing": "Writing to the registry",
-                  "committing": "Saving everything at once"};
     var poll = function () {
       fetch(card.getAttribute("data-status"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
         .then(function (response) { return response.json(); })
         .then(function (answer) {
           if (answer.state === "done") { window.location.replace(answer.next); return; }
           if (answer.state !== "queued" && answer.state !== "running") { window.location.reload(); return; }
-          card.querySelector(".js-phase").textContent = phases[answer.phase] || answer.phase;
+          card.querySelector(".js-phase").textContent = answer.label;
           var bar = card.querySelector(".js-bar");
           bar.value = answer.percent;
           bar.textContent = answer.percent + " %";
-          card.querySelector(".js-figures").textContent = answer.phase === "deciding" ?
-            numbers.format(answer.done) + " of " + numbers.format(answer.total) + " items checked" :
-            answer.phase === "writing" ? "step " + answer.done + " of " + answer.total : "";
+          card.querySelector(".js-figures").textContent = answer.figures;
           card.querySelector(".js-elapsed").textContent = Math.round(answer.elapsed);
           window.setTimeout(poll, 700);
         })
