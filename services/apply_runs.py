@@ -57,6 +57,8 @@ class ApplyProgress:
     follow_up_problem: str | None = None
     follow_up_already_queued: bool = False
     name_format: str | None = None
+    items: int = 0  # in the change set, and its company's name: what the progress page shows without reading
+    company: str = ""  # the database (SQLite serialises transactions: a read would wait for the apply)
 
     @property
     def stalled(self) -> bool:
@@ -109,12 +111,15 @@ def read_progress(redis: Redis, namespace: str, changeset_id: int) -> ApplyProgr
         return None
 
 
-def start(services: Services, redis: Redis, request: ApprovalRequest,
-          actor: str) -> Future[tuple[ApplyResult, FollowUp | None]]:
+def start(services: Services, redis: Redis, request: ApprovalRequest, actor: str, *, items: int = 0,
+          company: str = "") -> Future[tuple[ApplyResult, FollowUp | None]]:
     """Apply on the pool (the approver checked already); the future holds the result and the follow-up sync, or
-    raises the refusal (NotPending, ChangeSetChanged, InvalidSelection, RegistryConflict…)."""
-    reporter = _Reporter(redis, progress_key(services.settings.namespace, request.changeset_id))
-    reporter.write(ApplyProgress(QUEUED, started_at=time.time(), updated_at=time.time()), force=True)
+    raises the refusal (NotPending, ChangeSetChanged, InvalidSelection, RegistryConflict…). `items` and `company`
+    go with the progress for its page."""
+    reporter = _Reporter(redis, progress_key(services.settings.namespace, request.changeset_id),
+                         {"items": items, "company": company})
+    reporter.write(ApplyProgress(QUEUED, started_at=time.time(), updated_at=time.time(), items=items,
+                                 company=company), force=True)
     return _pool.submit(_run, services, redis, request, actor, reporter)
 
 
@@ -143,8 +148,8 @@ class _Reporter:
     """Writes the progress to Redis, at most every REFRESH_SECONDS within a phase (a failing Redis only costs the
     progress view its figures: the apply goes on)."""
 
-    def __init__(self, redis: Redis, name: str):
-        self.redis, self.name = redis, name
+    def __init__(self, redis: Redis, name: str, context: dict):
+        self.redis, self.name, self.context = redis, name, context
         self.current = ApplyProgress(QUEUED)
         self.last_write = 0.0
         self.lock = threading.Lock()
@@ -152,12 +157,13 @@ class _Reporter:
     def step(self, phase: Phase, done: int, total: int) -> None:
         now = time.time()
         changed = phase.value != self.current.phase
-        self.write(ApplyProgress(RUNNING, phase.value, done, total, self.current.started_at or now, now),
-                   force=changed)
+        self.write(ApplyProgress(RUNNING, phase.value, done, total, self.current.started_at or now, now,
+                                 **self.context), force=changed)
 
     def finish(self, state: str, **details) -> None:
         now = time.time()
-        fields = {"phase": self.current.phase, "done": self.current.done, "total": self.current.total} | details
+        fields = {"phase": self.current.phase, "done": self.current.done, "total": self.current.total,
+                  **self.context} | details
         self.write(ApplyProgress(state, started_at=self.current.started_at or now, updated_at=now, **fields),
                    force=True)
 

@@ -17,8 +17,8 @@ from store.repositories.changeset_reads import StoredChangeSet, StoredItem, load
 from store.repositories.companies import Company
 
 __all__ = ["ChangeSetDetail", "ChangeSetOverview", "ItemsPage", "PendingApproval", "StoredChangeSet", "StoredItem",
-           "applied_counts", "detail", "first_pages", "for_link", "get_changeset", "ids_by_kind", "item_kinds", "items_page",
-           "newest", "overview", "overview_for_link", "pending_approvals", "pending_detail"]
+           "applied_counts", "detail", "first_pages", "for_link", "get_changeset", "ids_by_kind", "item_kinds",
+           "items_page", "newest", "overview", "overview_for_link", "pending_approvals", "pending_detail"]
 
 # Bounds the walk along superseded_by (a chain is short; this only guards against a cycle).
 MAX_CHAIN = 100

@@ -68,7 +68,8 @@ def submit(token: str):
                                name_format=submission.state.name_format, selection=selection,
                                expected_digest=submission.digest or None)
     actor = approvals.check_approver(services(), lockout(), approval)
-    running = apply_runs.start(services(), redis(), approval, actor)
+    running = apply_runs.start(services(), redis(), approval, actor, items=overview.total,
+                               company=overview.company.name)
     try:
         _, follow_up = running.result(timeout=APPLY_WAIT_SECONDS)
     except WaitedLongEnough:
@@ -101,32 +102,42 @@ def choose(token: str):
 
 @bp.get("/approvals/<token>/applying")
 def applying(token: str):
-    """How far the apply got; the applied change set once done (approvals.js follows it without reloading)."""
-    link, overview = _open(token)
-    progress = apply_runs.read_progress(redis(), settings().namespace, overview.changeset.id)
+    """How far the apply got; the applied change set once done (approvals.js follows it without reloading). While
+    it runs, the page is drawn from the progress alone: on SQLite a read would wait for the apply's transaction."""
+    link = link_signer().read(token)
+    progress = apply_runs.read_progress(redis(), settings().namespace, link.changeset_id)
+    if progress is not None and progress.state in (apply_runs.QUEUED, apply_runs.RUNNING, apply_runs.FAILED):
+        return _progress_page(token, link.changeset_id, progress, progress.items, progress.company)
+    _, overview = _open(token)
     if overview.changeset.status is ChangeSetStatus.APPLIED:
         return redirect(url_for("approvals.preview", token=token), 303)
     if overview.changeset.status is not ChangeSetStatus.PENDING:
         return pages.status_page(overview.changeset, link)
-    html = render_template("approvals/progress.html", progress=progress, company_name=overview.company.name,
-                           changeset=overview.changeset, total=overview.total,
-                           back=url_for("approvals.preview", token=token),
-                           status_url=url_for("approvals.progress", token=token))
-    return Response(html, status=200, mimetype="text/html")
+    return _progress_page(token, overview.changeset.id, progress, overview.total, overview.company.name)
 
 
 @bp.get("/approvals/<token>/progress")
 def progress(token: str):
-    """The apply's progress as JSON for approvals.js."""
-    _, overview = _open(token)
-    found = apply_runs.read_progress(redis(), settings().namespace, overview.changeset.id)
+    """The apply's progress as JSON for approvals.js (from Redis while it runs, like the page)."""
+    link = link_signer().read(token)
+    found = apply_runs.read_progress(redis(), settings().namespace, link.changeset_id)
     answer = found.as_json() if found else {"state": "none"}
-    if overview.changeset.status is ChangeSetStatus.APPLIED:
-        answer["state"] = "done"
     if found:
         answer |= {"label": labels.phase_label(found.phase), "figures": labels.progress_figures(found)}
+    if found is None or found.state == apply_runs.DONE or found.stalled:
+        _, overview = _open(token)
+        if overview.changeset.status is ChangeSetStatus.APPLIED:
+            answer["state"] = "done"
     answer["next"] = url_for("approvals.preview", token=token)
     return jsonify(answer)
+
+
+def _progress_page(token: str, changeset_id: int, progress, total: int, company_name: str) -> Response:
+    html = render_template("approvals/progress.html", progress=progress, company_name=company_name,
+                           changeset_id=changeset_id, total=total,
+                           back=url_for("approvals.preview", token=token),
+                           status_url=url_for("approvals.progress", token=token))
+    return Response(html, status=200, mimetype="text/html")
 
 
 @bp.errorhandler(CSRFError)

@@ -63,8 +63,8 @@ def read_page(form: MultiDict) -> PageChoices:
     except InvalidNameFormat:
         name_format = None
     version = form.get("choices_version", "")
-    return PageChoices(tuple(_ids(form.get("shown", "").split(",")))[:MAX_SHOWN], frozenset(_ids(form.getlist("include"))),
-                       _resolutions(form), name_format,
+    shown = tuple(_ids(form.get("shown", "").split(",")[:MAX_SHOWN]))
+    return PageChoices(shown, frozenset(_ids(form.getlist("include"))), _resolutions(form), name_format,
                        int(version) if version.isascii() and version.isdigit() and len(version) < 19 else None)
 
 

@@ -40,6 +40,9 @@ NAME_FORMATS = {NameFormat.FIRST_LAST: "First Last", NameFormat.LAST_FIRST: "Las
 # A change set's kinds of item, as its sections are titled.
 KINDS = {"create": "New stakeholders", "update": "Updates", "link": "Links", "leaver": "Leavers",
          "review": "To review", "skip": "Skipped"}
+# One item of a change set, by its kind (a row of a list of items).
+ITEM_KINDS = {"create": "new stakeholder", "update": "update", "link": "link", "leaver": "leaver",
+              "review": "review", "skip": "skipped"}
 # What an apply did, counted (services.approvals.ApplyResult.counts).
 APPLIED = {"create": "created", "update": "updated", "link": "linked", "leaver": "moved to leavers",
            "decided": "answered: not the same person / ignored", "excluded": "left out by you",
@@ -79,6 +82,11 @@ def kind_label(kind: object) -> str:
     return KINDS.get(code, code)
 
 
+def item_kind_label(kind: object) -> str:
+    code = _code(kind)
+    return ITEM_KINDS.get(code, code)
+
+
 def applied_label(key: object) -> str:
     code = _code(key)
     return APPLIED.get(code, code)
@@ -114,9 +122,9 @@ def when(moment: dt.datetime | None) -> str:
 
 FILTERS: dict[str, Callable] = {
     "field_label": field_label, "reason_label": reason_label, "format_label": format_label,
-    "kind_label": kind_label, "applied_label": applied_label, "outcome_label": outcome_label,
-    "provider_label": provider_label, "hrsync_when": when, "hrsync_minutes": minutes, "phase_label": phase_label,
-    "progress_figures": progress_figures,
+    "kind_label": kind_label, "item_kind_label": item_kind_label, "applied_label": applied_label,
+    "outcome_label": outcome_label, "provider_label": provider_label, "hrsync_when": when, "hrsync_minutes": minutes,
+    "phase_label": phase_label, "progress_figures": progress_figures,
 }
 
 

@@ -137,7 +137,8 @@ def test_a_long_apply_is_followed_on_the_progress_page(monkeypatch, services, cl
         return real(*args, **kwargs)
 
     monkeypatch.setattr(apply_runs, "apply_changeset", held)
-    monkeypatch.setattr(apply_runs, "start", lambda *args: started.append(real_start(*args)) or started[-1])
+    monkeypatch.setattr(apply_runs, "start",
+                        lambda *args, **kwargs: started.append(real_start(*args, **kwargs)) or started[-1])
     monkeypatch.setattr(approval_views, "APPLY_WAIT_SECONDS", 0.05)
     response = approver.submit()
     assert response.status_code == 303 and response.headers["Location"].endswith(f"{url}/applying")
