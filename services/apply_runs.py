@@ -111,20 +111,59 @@ def read_progress(redis: Redis, namespace: str, changeset_id: int) -> ApplyProgr
         return None
 
 
+def under_way(redis: Redis, namespace: str, changeset_id: int) -> bool:
+    """Whether an apply of the change set is queued or running (and has not stalled)."""
+    found = read_progress(redis, namespace, changeset_id)
+    return found is not None and found.state in (QUEUED, RUNNING) and not found.stalled
+
+
 def start(services: Services, redis: Redis, request: ApprovalRequest, actor: str, *, items: int = 0,
-          company: str = "") -> Future[tuple[ApplyResult, FollowUp | None]]:
+          company: str = "") -> Future[tuple[ApplyResult, FollowUp | None]] | None:
     """Apply on the pool (the approver checked already); the future holds the result and the follow-up sync, or
     raises the refusal (NotPending, ChangeSetChanged, InvalidSelection, RegistryConflict…). `items` and `company`
-    go with the progress for its page."""
-    reporter = _Reporter(redis, progress_key(services.settings.namespace, request.changeset_id),
-                         {"items": items, "company": company})
+    go with the progress for its page. None when an apply of the change set is under way already (a second click,
+    another approver): its progress is the one to follow, and this one would only be refused after it."""
+    namespace = services.settings.namespace
+    if not _claim(redis, namespace, request.changeset_id):
+        return None
+    reporter = _Reporter(redis, progress_key(namespace, request.changeset_id), {"items": items, "company": company})
     reporter.write(ApplyProgress(QUEUED, started_at=time.time(), updated_at=time.time(), items=items,
                                  company=company), force=True)
     return _pool.submit(_run, services, redis, request, actor, reporter)
 
 
+def _claim(redis: Redis, namespace: str, changeset_id: int) -> bool:
+    """Whether this apply may run: no other is under way for the change set (one whose progress has stalled — its
+    process ended — no longer counts). Without Redis, the database's row lock alone keeps applies one at a time."""
+    name = key(namespace, "apply-running", int(changeset_id))
+    try:
+        if redis.set(name, "1", nx=True, ex=STALLED_AFTER * 12):
+            return True
+        if under_way(redis, namespace, changeset_id):
+            return False
+        redis.set(name, "1", ex=STALLED_AFTER * 12)
+        return True
+    except RedisError:
+        return True
+
+
+def _release(redis: Redis, namespace: str, changeset_id: int) -> None:
+    try:
+        redis.delete(key(namespace, "apply-running", int(changeset_id)))
+    except RedisError:
+        pass  # it expires; a finished progress frees it too
+
+
 def _run(services: Services, redis: Redis, request: ApprovalRequest, actor: str,
          reporter: "_Reporter") -> tuple[ApplyResult, FollowUp | None]:
+    try:
+        return _apply(services, redis, request, actor, reporter)
+    finally:
+        _release(redis, services.settings.namespace, request.changeset_id)
+
+
+def _apply(services: Services, redis: Redis, request: ApprovalRequest, actor: str,
+           reporter: "_Reporter") -> tuple[ApplyResult, FollowUp | None]:
     try:
         result = apply_changeset(services, request, actor, progress=reporter.step)
         follow_up = propose_again(services, redis, result)

@@ -52,6 +52,8 @@ def submit(token: str):
     link, overview = _open(token)
     if overview.changeset.status is not ChangeSetStatus.PENDING:
         return _not_pending_page(overview, link)
+    if apply_runs.under_way(redis(), settings().namespace, overview.changeset.id):
+        return redirect(url_for("approvals.applying", token=token), 303)  # a second click: follow the first
     g.approval_link, g.approval_overview = link, overview
     draft = _draft(overview)
     page = read_page(request.form)
@@ -70,6 +72,8 @@ def submit(token: str):
     actor = approvals.check_approver(services(), lockout(), approval)
     running = apply_runs.start(services(), redis(), approval, actor, items=overview.total,
                                company=overview.company.name)
+    if running is None:  # already being applied (a second click): follow that one
+        return redirect(url_for("approvals.applying", token=token), 303)
     try:
         _, follow_up = running.result(timeout=APPLY_WAIT_SECONDS)
     except WaitedLongEnough:

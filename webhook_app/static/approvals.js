@@ -62,6 +62,14 @@ document.addEventListener("DOMContentLoaded", function () {
       });
     };
 
+    // One click applies: the button says so until the next page arrives.
+    form.addEventListener("submit", function (event) {
+      var by = event.submitter;
+      if (!by || by === button || by.classList.contains("default-apply")) {
+        window.setTimeout(function () { button.disabled = true; button.textContent = "Applying…"; }, 0);
+      }
+    });
+
     form.addEventListener("change", function (event) {
       var input = event.target;
       if (input.name === "include") {

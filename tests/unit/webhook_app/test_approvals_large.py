@@ -185,3 +185,31 @@ def test_the_applied_page_counts_and_lists_the_items_paged_and_filtered(client, 
     assert left_out.count('<tr class="outcome-excluded">') == 5
     last = client.get(f"{url}?page=4").get_data(as_text=True)
     assert last.count("<tr class=\"outcome-") == 178 - 150
+
+
+def test_without_javascript_the_save_button_keeps_a_pages_choices(client, approver, url):
+    fields = approver.form()
+    unchecked = fields["include"][0]
+    fields["include"] = fields["include"][1:]
+    saved = client.post(url, data=fields | {"action": "save", "password": ""})
+    assert saved.status_code == 303 and saved.headers["Location"].endswith(url)  # back to the page, nothing applied
+    page = client.get(url).get_data(as_text=True)
+    assert f'value="{unchecked}"' in page and f'name="include" value="{unchecked}"' in page
+    assert unchecked not in re.findall(r'name="include" value="(\d+)"[^>]*?\schecked>', page)
+    assert "Apply 174 changes" in page
+
+
+def test_a_second_click_follows_the_apply_under_way(monkeypatch, services, client, approver, big, url):
+    release, real = threading.Event(), apply_runs.apply_changeset
+    monkeypatch.setattr(apply_runs, "apply_changeset", lambda *a, **k: release.wait(30) and real(*a, **k))
+    monkeypatch.setattr(approval_views, "APPLY_WAIT_SECONDS", 0.05)
+    form = approver.form()
+    assert client.post(url, data=form).headers["Location"].endswith("/applying")
+    again = client.post(url, data=form)  # the same approver clicks again while it runs
+    assert again.status_code == 303 and again.headers["Location"].endswith("/applying")
+    release.set()
+    for _ in range(200):
+        if client.get(f"{url}/progress").get_json()["state"] == "done":
+            break
+        threading.Event().wait(0.05)
+    assert status_of(services, big.changeset_id) is ChangeSetStatus.APPLIED
