@@ -99,7 +99,8 @@ def test_select_none_then_pick_two_applies_only_those(services, client, approver
     assert "128" in approver.page and "left out by you" in approver.page
 
 
-def test_the_form_carries_one_page_however_large_the_change_set(services, client, settings):
+def test_the_form_carries_one_page_however_large_the_change_set(monkeypatch, services, client, settings):
+    monkeypatch.setattr(approval_views, "APPLY_WAIT_SECONDS", 120)  # answered by the apply request itself
     huge = first_import(services.session_factory, "hr@huge.example", PASSWORD, creates=3000, company_name="Huge AG")
     signer = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url)
     approver = Approver(client, f"/approvals/{signer.token(huge.changeset_id)}", "hr@huge.example", PASSWORD)
