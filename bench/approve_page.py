@@ -113,7 +113,8 @@ def measure(link: str) -> dict:
         approved = time.perf_counter() - started
         if "Changes applied" not in done:
             raise RuntimeError("the approval did not end on the applied page")
-    return {"open_s": round(opened, 3), "first_open_s": round(opens[0], 3), "page_bytes": len(page.content), "approve_s": round(approved, 3),
+    return {"open_s": round(opened, 3), "first_open_s": round(opens[0], 3), "page_bytes": len(page.content),
+            "approve_s": round(approved, 3),
             "reviews_s": round(reviews_s, 3), "apply_s": round(approved - reviews_s, 3),
             "largest_form_bytes": largest}
 
