@@ -16,10 +16,10 @@ from store.enums import ChangeSetStatus
 from store.repositories import stakeholders
 from store.repositories.changeset_reads import load_changeset
 from tests.first_import import first_import
+from tests.pages import Page
 from webhook_app import approvals as approval_views
 
 EMAIL, PASSWORD = "cfo@helvetia.example", "correct horse battery staple"
-_NAMES = re.compile(r'<input type="checkbox" name="include" value="\d+" aria-label="Apply: ([^"]+)"')
 
 
 @pytest.fixture
@@ -45,8 +45,13 @@ def text(page: str) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", page).split())
 
 
+def boxes(page: str) -> list:
+    """The "Apply" boxes of the page's form, in order."""
+    return [control for control in Page(page).form().controls if control.name == "include"]
+
+
 def names(page: str) -> list[str]:
-    return _NAMES.findall(page)
+    return [box.attributes["aria-label"].removeprefix("Apply: ") for box in boxes(page)]
 
 
 def registry_size(services, company_id) -> int:
@@ -87,7 +92,7 @@ def test_select_none_then_pick_two_applies_only_those(services, client, approver
     assert client.post(f"{url}/choices", data={"csrf_token": token, "select": "create:none"}).status_code == 303
     page = client.get(f"{url}?kind=create").get_data(as_text=True)
     assert "0 of 130 selected" in text(page) and 'checked>' not in page.split('id="create"')[1].split("</section>")[0]
-    ids = re.findall(r'name="include" value="(\d+)"', page)[:2]
+    ids = [box.value for box in boxes(page)][:2]
     answer = client.post(f"{url}/choices", data={"csrf_token": token, "shown": ",".join(ids[:3]), "include": ids},
                          headers={"Accept": "application/json"})
     assert answer.get_json()["selected"]["create"] == 2 and answer.get_json()["to_apply"] == 2 + 40 + 5
@@ -195,8 +200,8 @@ def test_without_javascript_the_save_button_keeps_a_pages_choices(client, approv
     saved = client.post(url, data=fields | {"action": "save", "password": ""})
     assert saved.status_code == 303 and saved.headers["Location"].endswith(url)  # back to the page, nothing applied
     page = client.get(url).get_data(as_text=True)
-    assert f'value="{unchecked}"' in page and f'name="include" value="{unchecked}"' in page
-    assert unchecked not in re.findall(r'name="include" value="(\d+)"[^>]*?\schecked>', page)
+    assert unchecked in [box.value for box in boxes(page)]
+    assert unchecked not in Page(page).form().fields()["include"]
     assert "Apply 174 changes" in page
 
 
