@@ -123,24 +123,36 @@ def record_page(draft: Draft, shown: Mapping[int, ChangeKind], included: Iterabl
                 answers: Mapping[int, str], name_format: NameFormat | None = None) -> int:
     """What the approver chose for the items `shown` on one page (id → kind, checked against the change set):
     checkable ones are selected when in `included`; reviews take their answer ("skip" or none: left for later).
-    Returns the new version."""
+    Returns the version, raised only when a choice changed: sending the same page again changes nothing. (The
+    name format is kept too, for the pages to come, but it is no choice about items: the apply takes the one its
+    form sends.)"""
     included = set(included)
     modes = _modes(draft)
+    reviews = [item_id for item_id, kind in shown.items() if kind is ChangeKind.REVIEW]
     try:
+        before = dict(zip(reviews, draft.redis.hmget(draft.answers_key, reviews))) if reviews else {}
         pipe = draft.redis.pipeline(transaction=True)
         for item_id, kind in shown.items():
             if kind in CHECKABLE:
                 exception = (item_id in included) != modes[kind]
                 (pipe.sadd if exception else pipe.srem)(draft.exceptions_key(kind), item_id)
-            elif kind is ChangeKind.REVIEW:
-                answer = answers.get(item_id, SKIP)[:MAX_ANSWER]
-                if answer == SKIP:
+        changed_answers = False
+        for item_id in reviews:
+            answer = answers.get(item_id, SKIP)[:MAX_ANSWER]
+            answer = None if answer == SKIP else answer
+            if answer != (_text(before[item_id]) if before[item_id] is not None else None):
+                changed_answers = True
+                if answer is None:
                     pipe.hdel(draft.answers_key, item_id)
                 else:
                     pipe.hset(draft.answers_key, item_id, answer)
         if name_format is not None:
             pipe.hset(draft.meta_key, "name_format", name_format.value)
-        return _bump(draft, pipe)
+        written = pipe.execute()
+        changed = changed_answers or any(written[:sum(kind in CHECKABLE for kind in shown.values())])
+        if not changed:
+            return int(_text(draft.redis.hget(draft.meta_key, "version")) or 0)
+        return _bump(draft, draft.redis.pipeline(transaction=True))
     except RedisError:
         raise LockoutUnavailable() from None
 
