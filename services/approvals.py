@@ -123,7 +123,7 @@ def propose_again(services: Services, redis: Redis, result: ApplyResult) -> Foll
     if not result.with_outcome(Outcome.STALE):
         return None
     try:
-        queued = queue_sync(services, redis, result.company_id, SyncMode.FULL)
+        queued = queue_sync(services, redis, result.company_id, SyncMode.FULL, requested_by=result.applied_by)
     except NotConfigured:
         return FollowUp(None, "This company has no HR integration any more, so no sync can propose them again.")
     except QueueUnavailable:
