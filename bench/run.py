@@ -4,7 +4,7 @@ Each benchmark appends its figures as JSON lines to docs/performance.jsonl (HRSY
 adds the machine (cores, RAM, versions, load before and after) and how long each benchmark took, and
 `bench.report` turns the file into docs/performance.md and docs/performance.png.
 
-    python -m bench.run [--only matching,fullsync,webhooks,apply] [--results docs/performance.jsonl] [--no-report]
+    python -m bench.run [--only matching,fullsync,webhooks,apply,approve_page] [--results docs/performance.jsonl] [--no-report]
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ BENCHMARKS: dict[str, list[str]] = {
                  "--latency", "0.15"],
     "webhooks": [],
     "apply": ["--items", "10000", "--backends", "sqlite,postgresql"],
+    # The approve page of a first import over HTTP: open the preview, approve all of it; main (before) vs now.
+    "approve_page": ["--items", "20000", "--before", "main"],
 }
 PACKAGES = ("sqlalchemy", "psycopg", "requests", "urllib3", "flask", "gunicorn", "redis", "rq", "rapidfuzz",
             "werkzeug", "matplotlib")

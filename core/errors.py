@@ -277,6 +277,14 @@ class ChangeSetChanged(Conflict):
     message = "the change set was updated by a newer sync since the page was opened; review it again"
 
 
+class ChoicesChanged(Conflict):
+    """An approver's choices changed since the page they applied from was drawn (another tab, or they were lost)."""
+
+    code = "choices_changed"
+    message = ("your choices for this change set changed since this page was loaded (in another tab?); check them "
+               "and apply again")
+
+
 class RegistryConflict(Conflict):
     """Another writer changed the registry mid-apply in a way the batch cannot absorb."""
 
