@@ -10,8 +10,6 @@ from cryptography.fernet import Fernet
 
 from core.settings import Settings
 from providers.errors import ProviderAuthError
-from sandbox.server import SandboxServer
-from sandbox.state import SandboxState
 from store import migrate
 from store.db import transaction
 from store.enums import ChangeSetStatus, IntegrationStatus, SyncStatus
@@ -20,13 +18,6 @@ from store.repositories import (companies, integrations, stakeholder_writes, sta
 from store.repositories.changeset_reads import load_changeset, pending_changeset_id
 from services.sync_run import execute_sync
 from tests.plugin import BACKENDS
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    state = SandboxState()
-    with SandboxServer(state) as server:
-        yield server
 
 
 @pytest.fixture(params=BACKENDS)
