@@ -48,8 +48,8 @@ def accept_notice(redis: Redis, namespace: str, company_id: str, notice: ChangeN
     """Record an authenticated webhook for the company's next targeted sync. Raises QueueUnavailable.
 
     An event that names no employee is never dropped (SPEC §5): it asks that sync for an incremental fetch
-    of the company (`services.sync_run.WHOLE_COMPANY`). Its payload keys are logged, never its values: Personio
-    does not publish what each event carries, and the log is how we learn it.
+    of the company (`services.sync_run.WHOLE_COMPANY`). Its payload keys are logged, never its values: not every
+    HR system publishes what each event carries, and the log is how we learn it.
     """
     remote_ids = notice.remote_ids
     if not remote_ids:

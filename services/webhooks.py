@@ -6,8 +6,8 @@ import time
 from typing import Mapping
 
 from core.bootstrap import Services
-from core.errors import OtherProvider, UnknownCompany, WebhookSecretNotSet
-from providers import provider_class
+from core.errors import OtherProvider, UnknownCompany, WebhookSecretNotSet, WebhooksNotSupported
+from providers import describe, provider_class
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
 from services.webhook_targets import Target, WebhookTargets
@@ -16,6 +16,14 @@ from store.repositories import companies, integrations
 
 # Company ids are short; a longer one in a URL is nobody's (and not worth a query).
 MAX_COMPANY_ID = 64
+
+
+def check_supported(provider: str) -> None:
+    """Refuses (WebhooksNotSupported) the deliveries of an HR system whose webhooks hrsync cannot verify."""
+    description = describe(provider)
+    if not description.webhooks.supported:
+        raise WebhooksNotSupported(f"hrsync accepts no {description.label} webhooks: "
+                                   f"{description.note or 'scheduled syncs keep its companies in step'}")
 
 
 def load_targets(services: Services, company_ids: list[str]) -> dict[str, Target]:
@@ -45,7 +53,7 @@ def load_target(services: Services, company_id: str, provider: str) -> Target:
 def verify(provider: str, body: bytes, headers: Mapping[str, str], secret: str) -> ChangeNotice:
     """The delivery's notice; raises the provider's WebhookRejected or MalformedWebhook (the signature is
     checked over the raw bytes)."""
-    return provider_class(provider).verify_webhook(body, headers, secret, time.time())
+    return describe(provider).verify_webhook(body, headers, secret, time.time())
 
 
 def authenticate(targets: WebhookTargets, provider: str, company_id: str, body: bytes,

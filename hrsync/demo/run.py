@@ -40,8 +40,7 @@ def demo_settings(base: Settings, sandbox: SandboxServer) -> Settings:
     settings = demo_folder(base)
     shutil.rmtree(settings.instance_path, ignore_errors=True)
     settings.instance_path.mkdir(parents=True)
-    return dataclasses.replace(settings, bamboohr_base_url=sandbox.bamboohr_base_url,
-                               personio_base_url=sandbox.personio_base_url, cron_token=secrets.token_urlsafe(24),
+    return dataclasses.replace(settings.with_provider_urls(sandbox.settings), cron_token=secrets.token_urlsafe(24),
                                sync_debounce_seconds=1.0)
 
 

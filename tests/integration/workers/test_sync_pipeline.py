@@ -36,8 +36,8 @@ def services(request, scratch_database, sandbox, tmp_path):
     migrate.upgrade(url)
     settings = Settings(database_url=url, secret_key="s" * 32,
                         encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path,
-                        bamboohr_base_url=sandbox.bamboohr_base_url,
-                        personio_base_url=sandbox.personio_base_url, provider_timeout=5)
+                        provider_urls={"BAMBOOHR_BASE_URL": sandbox.bamboohr_base_url,
+                                       "PERSONIO_BASE_URL": sandbox.personio_base_url}, provider_timeout=5)
     built = build_services(settings)
     yield built
     built.dispose()
