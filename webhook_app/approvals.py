@@ -23,6 +23,7 @@ bp.record_once(security.init_security)
 bp.after_request(security.html_headers)
 bp.add_app_template_filter(pages.when, "hrsync_when")
 bp.add_app_template_filter(minutes, "hrsync_minutes")
+bp.add_app_template_filter(pages.provider_label, "provider_label")
 
 
 @bp.get("/approvals/<token>")

@@ -7,6 +7,7 @@ import datetime as dt
 from flask import Response, url_for
 
 from core.links import Link
+from providers.registry import PROVIDERS
 from services import changesets
 from services.changesets import StoredChangeSet
 from store.enums import ChangeSetStatus
@@ -27,6 +28,12 @@ def status_page(stored: StoredChangeSet, link: Link, *, conflict: bool = False) 
 
 def applied_text(stored: StoredChangeSet) -> str:
     return f"These changes were applied on {when(stored.applied_at)} by {stored.applied_by}."
+
+
+def provider_label(name: str) -> str:
+    """An HR system as people call it (the registry's label); a name no provider has any more, as it is."""
+    description = PROVIDERS.get(name)
+    return description.label if description else name
 
 
 def when(moment: dt.datetime | None) -> str:

@@ -20,10 +20,11 @@ from core.coalescing import Intake
 from core.errors import QueueUnavailable
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
+from providers.registry import with_webhooks
 from services import webhooks
 from services.intake import IntakeScheduler, accept_notice
 
-PROVIDERS = frozenset({"bamboohr", "personio"})
+PROVIDERS = frozenset(with_webhooks())
 
 # (the verified notice, what the intake did) → the route's 202 body.
 Answer = Callable[[ChangeNotice, "Intake | None"], bytes]

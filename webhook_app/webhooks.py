@@ -1,4 +1,4 @@
-"""Webhook intake, the same for both providers: size cap → company → verify → dedupe → coalesce → 202.
+"""Webhook intake, the same for every provider: size cap → company → verify → dedupe → coalesce → 202.
 
 The request does no HR call, no sync and (once the company's signer is cached) no database work: it
 authenticates the raw bytes and records the remote ids in Redis in one round trip. The first delivery
@@ -17,6 +17,7 @@ from flask.sessions import SessionInterface
 from core.bootstrap import Services
 from core.coalescing import Intake
 from providers.base import ChangeNotice
+from providers.registry import PROVIDERS
 from services import webhooks
 from services.intake import IntakeScheduler, accept_notice
 from webhook_app.context import redis, settings
@@ -51,9 +52,10 @@ def _install(state) -> None:
     state.app.wsgi_app = FastIntake(state.app.wsgi_app, state.app, f"{bp.url_prefix}/", _answer)
 
 
-@bp.post("/<any(bamboohr, personio):provider>/<company_id>")
+@bp.post(f"/<any({', '.join(PROVIDERS)}):provider>/<company_id>")
 def receive(provider: str, company_id: str):
-    """Accept one delivery from BambooHR or Personio for `company_id`: 202, or an error the sender retries."""
+    """Accept one delivery from a registered HR system for `company_id`: 202, or an error the sender retries."""
+    webhooks.check_supported(provider)
     body = request.get_data(cache=False)  # the cap (MAX_CONTENT_LENGTH) answers 413 before this
     notice = webhooks.authenticate(current_app.extensions[_TARGETS], provider, company_id, body, request.headers)
     intake = accept_notice(redis(), settings().namespace, company_id, notice)
