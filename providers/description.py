@@ -65,6 +65,8 @@ class Webhooks:
     setup: str = ""
     # How long the HR system retries a delivery hrsync did not acknowledge: duplicates are recognised that long.
     retry_seconds: float = 0.0
+    # The body is signed (an HMAC over the raw bytes); False: a token authenticates the sender, not the body.
+    signed: bool = True
     # How long a webhook's re-fetch waits for the HR system's API to serve the change (0: no wait is known).
     refetch_delay: float = 0.0
 

@@ -42,7 +42,7 @@ DESCRIPTION = ProviderDescription(
         WebhookSecret.GENERATED, secret_label="webhook token",
         setup="In Personio, create a webhook (POST /v2/webhooks) with this url, auth_type TOKEN, this token, and the "
               "events person.* and employment.*.",
-        retry_seconds=RETRY_SPAN_SECONDS),
+        retry_seconds=RETRY_SPAN_SECONDS, signed=False),
     base_url=UrlSetting("PERSONIO_BASE_URL", "https://api.personio.de", "the API's address"),
     verification="POST /v1/auth, then one employee (limit=1): the credential may read employees",
     changed_since=True,
