@@ -29,8 +29,8 @@ def provider_settings(settings: Settings, provider: str, pacer: Pacer | None = N
     """The provider's addresses (its settings in the registry) and the deployment's timeouts and pacer."""
     description = describe(provider)
     test_url = description.test_base_url
-    urls = {"base_url": settings.provider_urls[description.base_url.variable],
-            "sandbox_base_url": settings.provider_urls[test_url.variable] if test_url else ""}
+    urls = {"base_url": settings.provider_urls.get(description.base_url.variable, description.base_url.default),
+            "sandbox_base_url": settings.provider_urls.get(test_url.variable, test_url.default) if test_url else ""}
     if verifying:
         return ProviderSettings(**urls, max_retries=VERIFY_RETRIES,
                                 timeout=min(settings.provider_timeout, VERIFY_TIMEOUT), pacer=pacer)

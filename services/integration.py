@@ -31,6 +31,9 @@ class IntegrationState:
     integration: Integration | None
     webhook_url: str | None
     webhook_secret: str | None = field(default=None, repr=False)
+    # What a person should know: the credential check's warnings (right after it) and, for an HR system without
+    # webhooks, how the company is kept in step.
+    notes: tuple[str, ...] = ()
 
 
 def webhook_url(public_base_url: str, provider: str, company_id: str) -> str:
@@ -57,8 +60,9 @@ def configure(services: Services, company_id: str, *, provider: str | None = Non
         raise InvalidField("credentials" if provider else "provider",
                            "provider and credentials are set together")
     cleaned = None if provider is None else check_credentials(services, provider, credentials or {})
+    warnings: tuple[str, ...] = ()
     if cleaned is not None and verify:
-        verify_credentials(services, provider, cleaned)
+        warnings = verify_credentials(services, provider, cleaned)
     webhook_secret = None if webhook_secret is None else check_secret(webhook_secret, "webhook_secret")
     shown = None
     with transaction(services.session_factory) as session:
@@ -78,7 +82,7 @@ def configure(services: Services, company_id: str, *, provider: str | None = Non
         if settings:
             company = companies.update_settings(session, company_id, **settings)
         integration = integrations.get_integration(session, company_id)
-    return _state(services, company, integration, shown)
+    return _state(services, company, integration, shown, warnings)
 
 
 def rotate_webhook_secret(services: Services, company_id: str, secret: str | None = None) -> IntegrationState:
@@ -140,11 +144,12 @@ def check_credentials(services: Services, provider: str, credentials: Mapping[st
     return cleaned
 
 
-def verify_credentials(services: Services, provider: str, credentials: Mapping[str, str]) -> None:
-    """One cheap live call with the credentials (the provider's own check), before anything is stored."""
+def verify_credentials(services: Services, provider: str, credentials: Mapping[str, str]) -> tuple[str, ...]:
+    """One cheap live call with the credentials (the provider's own check), before anything is stored; returns its
+    warnings (what the credentials cannot see)."""
     client = services.provider_factory(provider, credentials, None, verifying=True)
     try:
-        client.verify_credentials()
+        return tuple(client.verify_credentials() or ())
     except ProviderUnavailable as error:
         raise CannotVerify(f"could not check the credentials: {error}; nothing was saved") from None
     except ProviderError as error:
@@ -183,7 +188,12 @@ def required_integration(session, company_id: str) -> Integration:
 
 
 def _state(services: Services, company: Company, integration: Integration | None,
-           secret: str | None = None) -> IntegrationState:
-    url = None if integration is None else webhook_url(services.settings.public_base_url,
-                                                       integration.provider, company.id)
-    return IntegrationState(company, integration, url, secret)
+           secret: str | None = None, warnings: tuple[str, ...] = ()) -> IntegrationState:
+    if integration is None:
+        return IntegrationState(company, None, None, secret, warnings)
+    description = describe(integration.provider)
+    if not description.webhooks.supported:  # no URL to paste anywhere: say how the company is kept in step
+        note = description.note or "scheduled syncs keep the company in step"
+        return IntegrationState(company, integration, None, None, (*warnings, note))
+    url = webhook_url(services.settings.public_base_url, integration.provider, company.id)
+    return IntegrationState(company, integration, url, secret, warnings)

@@ -38,8 +38,6 @@ def credential_options(command):
 def setup_hint(description: ProviderDescription) -> str:
     """What to do in the HR system once connected (`{company}` is filled in)."""
     webhooks = description.webhooks
-    if webhooks.secret is WebhookSecret.NONE:
-        return description.note
     if webhooks.secret is WebhookSecret.PASTED:
         return (f"{webhooks.setup} Then hand that key to hrsync:\n"
                 "  hrsync integration webhook-secret {company}   (asks for the key)")
@@ -239,14 +237,19 @@ def _print_state(state: IntegrationState, fresh: bool) -> None:
         if current.last_error:
             when = f" ({current.last_error_at:%Y-%m-%d %H:%M} UTC)" if current.last_error_at else ""
             click.echo(f"  last error:  {current.last_error}{when}")
-        click.echo(f"  webhook URL: {state.webhook_url}")
+        if state.webhook_url is None:
+            click.echo("  webhooks:    none")
+        else:
+            click.echo(f"  webhook URL: {state.webhook_url}")
         if state.webhook_secret is not None:
             click.echo(f"  webhook token (shown once): {state.webhook_secret}")
-        elif not current.has_webhook_secret:
+        elif state.webhook_url is not None and not current.has_webhook_secret:
             click.echo("  webhook secret: not set yet")
+    for note in state.notes:
+        click.echo(f"  note:        {note}")
     settings = company.settings()
     click.echo("  settings:    " + ", ".join(f"{name}={_shown(value)}" for name, value in settings.items()))
-    if fresh and current is not None:
+    if fresh and current is not None and state.webhook_url is not None:
         click.echo(setup_hint(describe(current.provider)).format(company=company.id))
 
 

@@ -88,7 +88,7 @@ def put_mapping():
 def _view(state: IntegrationState) -> dict:
     integration, company = state.integration, state.company
     webhook = None
-    if integration is not None:
+    if integration is not None and state.webhook_url is not None:
         webhook = {"url": state.webhook_url, "secret_set": integration.has_webhook_secret}
         if state.webhook_secret is not None:
             webhook["secret"] = state.webhook_secret
@@ -100,6 +100,7 @@ def _view(state: IntegrationState) -> dict:
         "last_error_at": integration.last_error_at if integration else None,
         "credentials_set": integration is not None,
         "webhook": webhook,
+        **({"notes": list(state.notes)} if state.notes else {}),
         "settings": {name: _plain(value) for name, value in company.settings().items() if name != "employee_group"},
     }
 

@@ -105,7 +105,11 @@ class IntegrationSchema(StrictSchema):
         "description": "why the status is needs_attention: the last failed sync's error, or unverified credentials"})
     last_error_at = fields.DateTime(required=True, allow_none=True, metadata={"description": "when, in UTC"})
     credentials_set = fields.Boolean(required=True)
-    webhook = fields.Nested(WebhookSchema, required=True, allow_none=True)
+    webhook = fields.Nested(WebhookSchema, required=True, allow_none=True, metadata={
+        "description": "null without an integration, or for an HR system whose webhooks hrsync does not accept"})
+    notes = fields.List(fields.String(), metadata={
+        "description": "what to know: what the credentials cannot see (in the answer that checked them), how a "
+                       "company whose HR system sends no webhooks is kept in step"})
     settings = fields.Nested(SettingsSchema, required=True)
 
 
