@@ -17,6 +17,8 @@ from providers.errors import UnknownProvider
 _MODULES = (
     "providers.bamboohr",
     "providers.personio",
+    "providers.hibob",
+    "providers.humaans",
 )
 
 

@@ -20,7 +20,7 @@ from sandbox.systems import SYSTEMS
 from tests import secret_registry
 from tests.integration.sandbox.webhook_receiver import Receiver
 
-PEOPLE = 12
+PEOPLE = 40
 WEBHOOK_SECRET = "contract-webhook-secret-5d1e"
 secret_registry.register("contract webhook secret", WEBHOOK_SECRET)
 
