@@ -323,7 +323,7 @@ def parse_cases(values: list[str]) -> dict[str, list[int]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", action="append", metavar="PROVIDER=SIZES",
-                        help="e.g. personio=10000,50000,100000 (repeatable; default: both providers, all sizes)")
+                        help="e.g. personio=10000,50000,100000 (repeatable; default: BambooHR and Personio, all sizes)")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=2,
                         help=f"download and sync runs at {TARGET_SIZE:,} employees, alternating; the best counts")
