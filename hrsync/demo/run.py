@@ -132,8 +132,9 @@ def _webhooks(console, services, sandbox, base_url, worker, tenants, demo_compan
     sandbox.state.update_person(bob, renamed.remote_id, last_name=f"{renamed.last_name}-Lindqvist")
     ping, *answers = send_hibob(bob, f"{base_url}/webhooks/hibob/{initech.company_id}", initech.webhook_secret,
                                 [renamed.remote_id], ping=True)
-    console.print(f"HiBob: a new webhook's \"Ping test\" → {_accepted(ping)} (acknowledged); {renamed.display_name} "
-                  f"married → signed employee.updated → {_accepted(answers[-1])}, re-fetched after HiBob's 20 s")
+    console.print(f"HiBob: a new webhook's \"Ping test\" → {_accepted(ping)} (acknowledged)")
+    console.print(f"HiBob: {renamed.display_name} married → signed employee.updated → {_accepted(answers[-1])} "
+                  "(re-fetched after 20 s)")
     mover = _first_active(acme.employees)
     sandbox.state.update_person(bamboo, mover.remote_id, city="Zürich", zipcode="8001")
     answer = sandbox.send_bamboohr_webhook(bamboo, f"{base_url}/webhooks/bamboohr/{acme.company_id}",
