@@ -43,11 +43,6 @@ def provider_class(name: str) -> type[HRProvider]:
     return describe(name).provider_class()
 
 
-def with_webhooks() -> tuple[str, ...]:
-    """The providers whose webhooks hrsync accepts."""
-    return tuple(name for name, description in PROVIDERS.items() if description.webhooks.supported)
-
-
 def url_settings() -> dict[str, str]:
     """Every HR address setting (variable → default), the base URLs and the test environments' alike."""
     settings = {}

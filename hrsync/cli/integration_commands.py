@@ -16,11 +16,16 @@ from services import mapping as mapping_setup
 from services.integration import IntegrationState
 from services.mapping import parse_pairs
 
-# Every credential field of every provider, by key: one option each (providers may share one).
-CREDENTIAL_FIELDS: dict[str, list[tuple[ProviderDescription, CredentialField]]] = {}
-for _description in PROVIDERS.values():
-    for _field in _description.credentials:
-        CREDENTIAL_FIELDS.setdefault(_field.key, []).append((_description, _field))
+def _credential_fields() -> dict[str, list[tuple[ProviderDescription, CredentialField]]]:
+    """Every credential field of every provider, by key: one option each (providers may share one)."""
+    found: dict[str, list[tuple[ProviderDescription, CredentialField]]] = {}
+    for description in PROVIDERS.values():
+        for spec in description.credentials:
+            found.setdefault(spec.key, []).append((description, spec))
+    return found
+
+
+CREDENTIAL_FIELDS = _credential_fields()
 
 
 def credential_options(command):
