@@ -21,7 +21,7 @@ from cryptography.fernet import Fernet
 from openapi_spec_validator import validate
 
 from tests import secret_registry
-from tests.real_services import redis_url
+from tests.plugin import redis_url
 
 BIN = Path(sys.executable).parent
 HRSYNC = str(BIN / "hrsync")

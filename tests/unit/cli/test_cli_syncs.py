@@ -16,7 +16,7 @@ from core import queueing
 from workers.worker import make_worker
 from core.bootstrap import build_services
 
-from tests.unit.cli.test_cli_admin import (cheap_password_hashing, cli, company, env, fake_redis, hr,  # noqa: F401
+from tests.unit.cli.test_cli_admin import (cli, company, env, fake_redis, hr,  # noqa: F401
                                            one_line_error, settings, synced)
 
 
