@@ -5,11 +5,8 @@ without private:read, or of a member with the user role, is saved with a warning
 from __future__ import annotations
 
 import pytest
-from cryptography.fernet import Fernet
 
-from core.bootstrap import build_services
 from core.errors import CredentialsRejected
-from core.settings import Settings
 from providers.hibob_client import CHECKLIST
 from sandbox.hibob_tenant import add_hibob_tenant
 from sandbox.humaans_tenant import add_humaans_tenant
@@ -17,6 +14,7 @@ from sandbox.server import SandboxServer
 from services import companies, integration
 from store.migrate import upgrade
 from tests import secret_registry
+from tests.plugin import make_test_settings
 
 TOKEN = "bob-connect-token-0123456789"
 secret_registry.register("HiBob connect token", TOKEN)
@@ -29,14 +27,12 @@ def sandbox():
 
 
 @pytest.fixture
-def services(sandbox, tmp_path):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'connect.db'}", secret_key="s" * 32,
-                        encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path,
-                        provider_timeout=5).with_provider_urls(sandbox.settings)
-    upgrade(settings.database_url)
-    built = build_services(settings)
-    yield built
-    built.dispose()
+def settings(sandbox, tmp_path):
+    """The plugin's settings (its `services` build on them) on a migrated SQLite file, every HR system the sandbox."""
+    database_url = f"sqlite:///{tmp_path / 'connect.db'}"
+    upgrade(database_url)
+    return make_test_settings(tmp_path, database_url=database_url,
+                              provider_timeout=5).with_provider_urls(sandbox.settings)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from providers.humaans import DESCRIPTION as HUMAANS
 from store.db import transaction
 from store.repositories import integrations
 from core.bootstrap import build_services
-from test_cli_admin import cheap_password_hashing, cli, company, env, hr, settings  # noqa: F401 (fixtures)
+from test_cli_admin import cli, company, env, hr, settings  # noqa: F401 (fixtures)
 
 BOB_TOKEN, HUMAANS_TOKEN = "bob-token-from-stdin-0123", "humaans-token-from-stdin-0123"
 
