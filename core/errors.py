@@ -217,6 +217,13 @@ class OtherProvider(NotConfigured):
     hints: Mapping[str, str] = {}
 
 
+class WebhooksNotSupported(NotFound):
+    """A delivery for an HR system whose webhooks hrsync does not accept (the registry says it has none)."""
+
+    code = "webhooks_not_supported"
+    message = "hrsync accepts no webhooks from this HR system; scheduled syncs keep its companies in step"
+
+
 class WebhookSecretNotSet(Conflict):
     code = "webhook_secret_not_set"
     message = "no webhook secret is configured for this company; create one in the integration settings"

@@ -23,7 +23,7 @@ HTML_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
-# Every /api answer, errors included: one of them shows a one-time Personio webhook token, none may be cached,
+# Every /api answer, errors included: one of them shows a one-time webhook token, none may be cached,
 # and none may be sniffed into something a browser would run.
 API_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 API_PREFIX = "/api/"

@@ -25,8 +25,9 @@ def settings(request, scratch_database, sandbox, tmp_path):
     url = scratch_database(request.param)
     migrate.upgrade(url)
     return Settings(database_url=url, secret_key="s" * 32, encryption_keys=(Fernet.generate_key().decode(),),
-                    instance_path=tmp_path, bamboohr_base_url=sandbox.bamboohr_base_url,
-                    personio_base_url=sandbox.personio_base_url, provider_timeout=5)
+                    instance_path=tmp_path, provider_urls={"BAMBOOHR_BASE_URL": sandbox.bamboohr_base_url,
+                                                           "PERSONIO_BASE_URL": sandbox.personio_base_url},
+                    provider_timeout=5)
 
 
 def _company(services, provider, credentials, mapping=None):
