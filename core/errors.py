@@ -162,10 +162,34 @@ class WrongPassword(Unauthorized):
         super().__init__(message)
 
 
+class SignInFailed(Unauthorized):
+    """E-mail or password did not match a user with a password; `remaining` tries before the lock."""
+
+    code, title = "sign_in_failed", "Not signed in"
+
+    def __init__(self, remaining: int, lock_seconds: int) -> None:
+        self.remaining = remaining
+        if remaining <= 0:
+            message = f"the e-mail or password is not right; signing in is now locked for {minutes(lock_seconds)}"
+        else:
+            message = f"the e-mail or password is not right ({remaining} tries left before signing in is locked)"
+        super().__init__(message)
+
+
 class WebhookRefused(Unauthorized):
     """A webhook delivery failed authentication."""
 
     code = "webhook_rejected"
+
+
+# 403: known, but not allowed to.
+
+class Forbidden(HrsyncError):
+    """A signed-in user whose role does not allow the page or action."""
+
+    code, http_status, title = "forbidden", 403, "Not allowed"
+    message = "this page is for the company's admins"
+    hints = {HTML: "Ask an admin of your company if you need it"}
 
 
 # 404 and 410.
@@ -196,6 +220,29 @@ class ExpiredLink(HrsyncError):
         days = max(1, (max_age or 0) // 86400)
         super().__init__(f"approve links are valid for {days} day{'s' if days != 1 else ''}" if max_age
                          else "this approve link has expired")
+
+
+class InvalidPasswordLink(InvalidLink):
+    code, title, message = "invalid_link", "This link is not valid", "the set-password link is incomplete or was changed"
+    hints = {HTML: "Open it again from the e-mail you received; if it still fails, ask an admin of your company to "
+                   "send a new one"}
+
+
+class ExpiredPasswordLink(HrsyncError):
+    code, http_status, title = "link_expired", 410, "This link has expired"
+    hints = {HTML: "Ask an admin of your company to send a new one (Users › Reset password)"}
+
+    def __init__(self, max_age: int) -> None:
+        days = max(1, max_age // 86400)
+        super().__init__(f"set-password links are valid for {days} day{'s' if days != 1 else ''}")
+
+
+class UsedPasswordLink(HrsyncError):
+    """Authentic and unexpired, but spent: used once already, or a newer link was sent since."""
+
+    code, http_status, title = "link_used", 410, "This link was already used"
+    message = "this set-password link was already used, or a newer one was sent since"
+    hints = {HTML: "Sign in with your password; if you do not know it, ask an admin of your company to reset it"}
 
 
 # 409: the state of things does not allow it now.
@@ -237,8 +284,20 @@ class DuplicateCompany(Conflict):
     code = "duplicate_company"
 
 
-class DuplicateApprover(Conflict):
-    code = "duplicate_approver"
+class DuplicateUser(InvalidField):
+    """The company already has a user with this e-mail."""
+
+    code, http_status = "duplicate_user", 409
+
+    def __init__(self, message: str) -> None:
+        super().__init__("email", message)
+
+
+class LastAdmin(Conflict):
+    """The change would leave the company without an admin."""
+
+    code = "last_admin"
+    message = "a company needs at least one admin: make another user an admin first"
 
 
 class NotPending(Conflict):
@@ -313,6 +372,18 @@ class Locked(HrsyncError):
         super().__init__(f"too many wrong passwords: approving is locked; try again in {minutes(self.retry_after)}")
 
 
+class SignInLocked(Locked):
+    """Too many wrong passwords for this e-mail (or from this address) when signing in."""
+
+    title = "Signing in is locked for now"
+    hints = {HTML: "If you have forgotten your password, ask an admin of your company to reset it"}
+
+    def __init__(self, retry_after: int) -> None:
+        self.retry_after = max(1, int(retry_after))
+        HrsyncError.__init__(self, f"too many wrong passwords: signing in is locked; try again in "
+                                   f"{minutes(self.retry_after)}")
+
+
 class Unavailable(HrsyncError):
     """Something hrsync needs does not answer right now; nothing was changed."""
 
@@ -339,6 +410,11 @@ class LockoutUnavailable(Unavailable):
     message = "approving is paused for a moment; try again in a minute"
     retry_after = A_MINUTE
     hints = {HTML: "Nothing was applied, and your choices are still on the previous page if you go back"}
+
+
+class SignInPaused(LockoutUnavailable):
+    title, message = "Signing in is paused for a moment", "signing in is paused for a moment; try again in a minute"
+    hints: Mapping[str, str] = {}
 
 
 class DatabaseUnavailable(Unavailable):
@@ -405,7 +481,7 @@ _LOWER: tuple[tuple[type[Exception], Any], ...] = (
     (store_errors.NotFound, NotFound),
     (store_errors.DuplicateStakeholder, DuplicateStakeholder),
     (store_errors.DuplicateCompany, DuplicateCompany),
-    (store_errors.DuplicateApprover, DuplicateApprover),
+    (store_errors.DuplicateUser, DuplicateUser),
     (store_errors.InvalidCursor, lambda message: InvalidField("cursor", message)),
     ((store_errors.StaleVersion, store_errors.InvalidTransition), Conflict),
     ((store_errors.UndecryptableSecret, store_errors.InvalidEncryptionKey), ConfigError),

@@ -28,3 +28,8 @@ def rq_name(namespace: str, name: str) -> str:
 def lockout(redis: Redis, namespace: str) -> Lockout:
     """The approval password lockout, counting in this installation's keys."""
     return Lockout(redis, prefix=key(namespace, "approval-tries"))
+
+
+def signin_lockout(redis: Redis, namespace: str) -> Lockout:
+    """The console's sign-in lockout (per e-mail), counting in this installation's keys."""
+    return Lockout(redis, prefix=key(namespace, "signin-tries"))

@@ -1,4 +1,4 @@
-"""Companies: creating one with its first approver and API token, finding one, and who an API token is."""
+"""Companies: creating one with its first admin and API token, finding one, and who an API token is."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def check_name_free(services: Services, name: str) -> None:
 
 
 def create_company(services: Services, name: str, approver_email: str, password: str) -> NewCompany:
-    """The company, its first approver and its API token (shown once: only its hash is stored)."""
+    """The company, its first admin and its API token (shown once: only its hash is stored)."""
     if len(password) < MIN_PASSWORD:
         raise InvalidField("password", f"the approver password needs at least {MIN_PASSWORD} characters")
     with transaction(services.session_factory) as session:

@@ -1,4 +1,5 @@
-"""Approve-link notifications: e-mail over SMTP when SMTP_URL is set, else the log and `instance/outbox/`.
+"""Notifications (approve links; the invitations of services/users.py): e-mail over SMTP when SMTP_URL is set, else
+the log and `instance/outbox/`.
 
 The message carries the approve link and counts only: no credential, no employee data. The link
 alone applies nothing (the approver re-enters their password), but it is still only sent to the
@@ -85,21 +86,29 @@ def build_message(notice: ApprovalNotice, sender: str) -> EmailMessage:
 
 def send(settings: Settings, notice: ApprovalNotice) -> str:
     """Deliver the notice; returns where it went ("smtp" or the outbox file)."""
-    if settings.smtp_url:
-        message = build_message(notice, _sender(settings))
-        _send_smtp(settings.smtp_url, message)
+    message = build_message(notice, sender(settings))
+    where = deliver(settings, message, f"changeset-{notice.changeset_id}")
+    if where == "smtp":
         log.info("change set %s: approve link mailed to %d approver(s)", notice.changeset_id,
                  len(notice.recipients))
+    else:
+        # No mail server configured: the log line is how a developer finds the link.
+        log.info("change set %s: approve link for %s: %s (also in %s)", notice.changeset_id,
+                 ", ".join(notice.recipients), notice.approve_url, where)
+    return where
+
+
+def deliver(settings: Settings, message: EmailMessage, name: str) -> str:
+    """Send over SMTP when SMTP_URL is set (returns "smtp"), else write `<time>-<name>.eml` to the outbox (returns
+    its path)."""
+    if settings.smtp_url:
+        _send_smtp(settings.smtp_url, message)
         return "smtp"
-    message = build_message(notice, _sender(settings))
-    path = _write_outbox(settings.instance_path / "outbox", message, notice.changeset_id)
-    # No mail server configured: the log line is how a developer finds the link.
-    log.info("change set %s: approve link for %s: %s (also in %s)", notice.changeset_id,
-             ", ".join(notice.recipients), notice.approve_url, path)
-    return str(path)
+    return str(_write_outbox(settings.instance_path / "outbox", message, name))
 
 
-def _sender(settings: Settings) -> str:
+def sender(settings: Settings) -> str:
+    """The From address: `?from=` of SMTP_URL, else hrsync@ the public host."""
     if settings.smtp_url:
         sender = parse_qs(urlsplit(settings.smtp_url).query).get("from")
         if sender:
@@ -129,9 +138,9 @@ def _send_smtp(url: str, message: EmailMessage) -> None:
         client.send_message(message)
 
 
-def _write_outbox(outbox: Path, message: EmailMessage, changeset_id: int) -> Path:
+def _write_outbox(outbox: Path, message: EmailMessage, name: str) -> Path:
     outbox.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    path = outbox / f"{stamp}-changeset-{changeset_id}.eml"
+    path = outbox / f"{stamp}-{name}.eml"
     path.write_bytes(bytes(message))
     return path

@@ -38,6 +38,14 @@ class ChangeSetStatus(StrEnum):
     EXPIRED = "expired"
 
 
+class UserRole(StrEnum):
+    """What a console user may do: an admin everything (settings, syncs, users, approving), an approver view and
+    approve."""
+
+    ADMIN = "admin"
+    APPROVER = "approver"
+
+
 def sql_in(column: str, values) -> str:
     """A CHECK expression limiting `column` to the enum's values."""
     listed = ", ".join(f"'{value}'" for value in values)

@@ -41,8 +41,8 @@ class DuplicateCompany(StoreError):
     """Another company already has this name (compared without case)."""
 
 
-class DuplicateApprover(StoreError):
-    """The company already has an approver with this e-mail."""
+class DuplicateUser(StoreError):
+    """The company already has a user with this e-mail."""
 
 
 class InvalidStakeholder(StoreError):

@@ -1,5 +1,6 @@
 """Reading pages as a browser would: `Page(html).form()` is what submitting its form sends (hidden fields, text as
-typed, checked boxes and radios, selected options), read with an HTML parser rather than regular expressions."""
+typed, checked boxes and radios, selected options), read with an HTML parser rather than regular expressions; and
+what a person reads and can name on it (`plain`, `title`, `links`, `unlabelled()`)."""
 
 from __future__ import annotations
 
@@ -113,8 +114,66 @@ class _FormReader(HTMLParser):
             self._textarea = None
 
 
+# Inputs a person fills or picks (and so must be able to name): all but the hidden ones and the buttons.
+_UNNAMED_TYPES = {"hidden", "submit", "button", "image", "reset"}
+
+
+class _Outline(HTMLParser):
+    """What a person reads and can name: the text (no script or style), the title, links, labels and ids."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self.title = ""
+        self.links: list[tuple[str, str]] = []
+        self.ids: list[str] = []
+        self.labelled_ids: set[str] = set()
+        self.controls: list[tuple[str, str | None, bool]] = []  # (name, id, inside a <label>)
+        self._hidden = self._labels = 0
+        self._in_title = False
+        self._link: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value if value is not None else "" for name, value in attrs}
+        if "id" in attributes:
+            self.ids.append(attributes["id"])
+        if tag in ("script", "style"):
+            self._hidden += 1
+        elif tag == "title":
+            self._in_title = True
+        elif tag == "label":
+            self._labels += 1
+            if "for" in attributes:
+                self.labelled_ids.add(attributes["for"])
+        elif tag == "a" and "href" in attributes:
+            self._link = [attributes["href"], ""]
+        elif tag in ("select", "textarea") or (tag == "input" and attributes.get("type", "text").lower()
+                                                 not in _UNNAMED_TYPES):
+            self.controls.append((attributes.get("name", tag), attributes.get("id"), self._labels > 0))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._hidden -= 1
+        elif tag == "title":
+            self._in_title = False
+        elif tag == "label":
+            self._labels -= 1
+        elif tag == "a" and self._link is not None:
+            self.links.append((self._link[0], " ".join(self._link[1].split())))
+            self._link = None
+
+    def handle_data(self, data: str) -> None:
+        if self._hidden:
+            return
+        if self._in_title:
+            self.title += data
+        if self._link is not None:
+            self._link[1] += data
+        self.words.append(data)
+
+
 class Page:
-    """A page's HTML and its forms."""
+    """A page's HTML and its forms; `plain` is its text as a person reads it."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -122,9 +181,31 @@ class Page:
         reader.feed(text)
         reader.close()
         self.forms = reader.forms
+        outline = _Outline()
+        outline.feed(text)
+        outline.close()
+        self._outline = outline
+        self.plain = " ".join(" ".join(outline.words).split())
+        self.title = " ".join(outline.title.split())
+        self.links = outline.links
 
     def form(self, index: int = 0) -> Form:
         return self.forms[index]
+
+    def form_to(self, action: str) -> Form:
+        """The one form whose action is `action` (its query aside)."""
+        found = [form for form in self.forms if form.action.partition("?")[0] == action]
+        assert len(found) == 1, f"{len(found)} forms post to {action!r}"
+        return found[0]
+
+    def unlabelled(self) -> list[str]:
+        """The inputs and selects a person could not name: no <label for=its id>, not inside a <label>."""
+        return [name for name, id_, inside in self._outline.controls
+                if not inside and (id_ is None or id_ not in self._outline.labelled_ids)]
+
+    def duplicate_ids(self) -> list[str]:
+        ids = self._outline.ids
+        return sorted({identifier for identifier in ids if ids.count(identifier) > 1})
 
     def values(self, index: int = 0) -> MultiDict:
         return self.form(index).values()

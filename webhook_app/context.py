@@ -29,6 +29,11 @@ def lockout() -> Lockout:
     return namespace.lockout(redis(), settings().namespace)
 
 
+def signin_lockout() -> Lockout:
+    """The console's sign-in lockout (per e-mail) in this installation's Redis keys."""
+    return namespace.signin_lockout(redis(), settings().namespace)
+
+
 def link_signer() -> LinkSigner:
     return current_app.extensions["hrsync.links"]
 

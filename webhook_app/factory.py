@@ -54,3 +54,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(approvals.bp)
     app.register_blueprint(changesets_api.bp)
     app.register_blueprint(audit_api.bp)
+    from webhook_app.console import shell, signin, users  # noqa: E402  (issue 15: the console)
+    app.register_blueprint(shell.bp)
+    app.register_blueprint(signin.bp)
+    app.register_blueprint(users.bp)

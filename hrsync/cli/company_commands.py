@@ -1,4 +1,4 @@
-"""`hrsync company create`: a company, its first approver and its API token."""
+"""`hrsync company create`: a company, its first admin and its API token."""
 
 from __future__ import annotations
 
@@ -12,19 +12,20 @@ from services import companies
 
 @click.group()
 def company() -> None:
-    """Companies: each has approvers, an API token and one HR integration."""
+    """Companies: each has users (admins and approvers), an API token and one HR integration."""
 
 
 @company.command("create")
 @click.argument("name")
 @click.option("--approver", "approver", required=True, metavar="EMAIL",
-              help="E-mail of the first approver: the person who applies change sets with a password.")
+              help="E-mail of the company's first admin: signs in to the console and applies change sets with a "
+                   "password.")
 @click.pass_obj
 @user_errors
 def create(app, name: str, approver: str) -> None:
-    """Create a company with its first approver; prints the company id and the API token (once).
+    """Create a company with its first admin; prints the company id and the API token (once).
 
-    The approver's password is asked twice at a hidden prompt, or read from the first line of
+    The admin's password is asked twice at a hidden prompt, or read from the first line of
     standard input when that is not a terminal.
 
     Example: hrsync company create "Acme GmbH" --approver cfo@acme.example

@@ -73,5 +73,8 @@ def _register() -> None:
     main.add_command(syncs_commands.syncs)
     main.add_command(changes_commands.changes)
 
+    from hrsync.cli import user_commands  # issue 15: the console's users
+    main.add_command(user_commands.user)
+
 
 _register()

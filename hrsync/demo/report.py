@@ -43,3 +43,7 @@ def print_summary(console: Console, settings: Settings, demo_companies: tuple[De
                   markup=False, highlight=False)
     console.print(f"  then open {signer.url(pending.changeset_id)}", soft_wrap=True)
     console.print(f"  and sign in as {pending.approver} with the demo password {DEMO_PASSWORD!r}", soft_wrap=True)
+    console.print(f"While it is served, the console is at {settings.public_base_url.rstrip('/')}/login; each demo "
+                  "company's admin signs in there with the demo password:", soft_wrap=True)
+    for company in demo_companies:
+        console.print(f"  {company.name}: {company.approver}", soft_wrap=True)

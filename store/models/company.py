@@ -1,11 +1,11 @@
-"""Companies, their settings, approvers and API tokens."""
+"""Companies, their settings and API tokens (their people: store/models/user.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import unicodedata
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.names import NameFormat
@@ -46,23 +46,6 @@ class CompanyRow(Base):
     # Further groups (a JSON list of names) whose stakeholders HR data may merge into without review.
     managed_groups: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class ApproverRow(Base):
-    __tablename__ = "approvers"
-    __table_args__ = (
-        UniqueConstraint("company_id", "email"),
-        CheckConstraint("email = lower(email)", name="email_lower_case"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    company_id: Mapped[str] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))
-    email: Mapped[str] = mapped_column(String(320))
-    password_hash: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    def __repr__(self) -> str:
-        return f"ApproverRow(id={self.id!r}, company_id={self.company_id!r})"
 
 
 class ApiTokenRow(Base):

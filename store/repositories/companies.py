@@ -1,4 +1,4 @@
-"""Companies: creation (with first approver and API token), settings, and the sync policy."""
+"""Companies: creation (with its first admin and API token), settings, and the sync policy."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from domain.names import NameFormat
 from domain.policy import SyncPolicy, TerminationPolicy
+from store.enums import UserRole
 from store.errors import DuplicateCompany, InvalidSetting, NotFound
 from store.models import CompanyRow
 from store.models.company import company_name_key
@@ -51,7 +52,7 @@ class Company:
 
 def create_company(session: Session, name: str, approver_email: str,
                    approver_password: str) -> NewCompany:
-    """A company with its first approver; the plain API token is returned this once only.
+    """A company with its first user, an admin; the plain API token is returned this once only.
 
     A name another company has (compared without case) is refused, naming that company's id; the
     unique name key in the database decides between two creates racing each other.
@@ -64,7 +65,7 @@ def create_company(session: Session, name: str, approver_email: str,
     except IntegrityError:
         check_name_free(session, name)
         raise
-    approvers.add_approver(session, row.id, approver_email, approver_password)
+    approvers.add_approver(session, row.id, approver_email, approver_password, UserRole.ADMIN)
     return NewCompany(company_id=row.id, api_token=tokens.issue_token(session, row.id))
 
 

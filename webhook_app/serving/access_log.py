@@ -2,7 +2,7 @@
 traceback) for a client that stalled past the read timeout.
 
 gunicorn's default line prints the Basic-auth user (an API token sent as the user name), query values such as
-`?access_token=` or `?token=`, and the approve link's token in `/approvals/<token>` — also inside a Referer or a
+`?access_token=` or `?token=`, and the approve link's token in `/approvals/<token>` (and a set-password link's `/set-password/<token>`) — also inside a Referer or a
 redirect's Location. Each becomes [redacted]; client, method, the rest of the path, status, size, user agent and
 duration stay. Error lines that quote a request line are redacted alike.
 """
@@ -24,8 +24,9 @@ _SECRET_WORDS = "token|key|secret|passw|pwd|auth|sig|session|credential|code"
 _SECRET_PARAMETER = re.compile(_SECRET_WORDS, re.IGNORECASE)
 # The same parameters inside a free text (an error message quoting a request line).
 _SECRET_VALUE = re.compile(rf"([?&][^=&\s]*(?:{_SECRET_WORDS})[^=&\s]*=)[^&\s'\"]+", re.IGNORECASE)
-# The approve link's token segment, in a path or a text (/approvals/static/… holds the pages' assets).
-_APPROVE_TOKEN = re.compile(r"(/approvals/+)(?!static(?:/|$))[^/?\s'\"]+", re.IGNORECASE)
+# The token segment of an approve link or a set-password link, in a path or a text (/approvals/static/… holds the
+# pages' assets).
+_APPROVE_TOKEN = re.compile(r"(/(?:approvals|set-password)/+)(?!static(?:/|$))[^/?\s'\"]+", re.IGNORECASE)
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
 _URL_HEADERS = frozenset({"referer", "location", "content-location"})
 # A printed path keeps RFC 3986's path characters; anything else is %-escaped (a decoded CR or LF cannot forge

@@ -125,6 +125,9 @@ def test_demo_succeeds_and_summarises_both_companies(two_runs):
     for create, update, link, review, leaver, _skip in counts.values():
         assert min(create, update, link, review, leaver) > 0, counts  # every actionable kind shows up
     assert (instance / "demo" / "hrsync.db").exists()
+    assert re.search(r"the console is at http://localhost:\d+/login", first.stdout)
+    assert re.search(r"^  Acme GmbH: \S+@\S+$", first.stdout, re.MULTILINE)
+    assert re.search(r"^  Globex AG: \S+@\S+$", first.stdout, re.MULTILINE)
 
 
 @pytest.mark.redis

@@ -1,10 +1,11 @@
 """gunicorn's access log of a real `hrsync web` (issue 12 item 4): the secrets a request carries — a Basic-auth user
-that is an API token, `?access_token=` and `?token=` values, the approve link's token in the path and in a Referer —
+that is an API token, `?access_token=` and `?token=` values, the approve link's token in the path and in a Referer, a set-password link's token —
 never reach it, while each request still has its line. The log is also captured for the suite-wide scan."""
 
 from __future__ import annotations
 
 import base64
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -16,6 +17,7 @@ from tests.integration.pipeline.pipeline_env import wait_until
 from tests.integration.pipeline.pipeline_support import add_company
 from tests.secret_registry import find_leaks
 from core.links import LinkSigner
+from core.password_links import PasswordLinkSigner
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +30,11 @@ def test_the_access_log_shows_every_request_and_none_of_its_secrets(settings, se
     company = add_company(services, sandbox, "bamboohr", people=1)
     approve_token = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url).token(424242)
     secret_registry.register("approve link token", approve_token)
-    secrets = {"api token": company.api_token, "webhook secret": company.webhook_secret, "approve link": approve_token}
+    password_path = urlsplit(PasswordLinkSigner.for_settings(settings).issue(424242).url).path
+    password_token = password_path.rsplit("/", 1)[1]
+    secret_registry.register("set-password link token", password_token)
+    secrets = {"api token": company.api_token, "webhook secret": company.webhook_secret, "approve link": approve_token,
+               "set-password link": password_token}
     basic = "Basic " + base64.b64encode(f"{company.api_token}:".encode()).decode()
     server = HrsyncWeb(settings, tmp_path / "web.log").start()
     try:
@@ -40,7 +46,8 @@ def test_the_access_log_shows_every_request_and_none_of_its_secrets(settings, se
         requests.get(f"{base}/approvals/{approve_token}", timeout=30)
         requests.get(f"{base}/approvals/static/approvals.css",
                      headers={"Referer": f"{settings.public_base_url}/approvals/{approve_token}"}, timeout=30)
-        log = wait_until(lambda: (text := server.log()).count(" HTTP/1.1\" ") >= 5 and text, 30, "five access lines")
+        requests.get(f"{base}{password_path}", timeout=30)
+        log = wait_until(lambda: (text := server.log()).count(" HTTP/1.1\" ") >= 6 and text, 30, "six access lines")
     finally:
         server.stop()
     assert find_leaks({value: label for label, value in secrets.items()}, [("web log", log)]) == []
@@ -48,6 +55,7 @@ def test_the_access_log_shows_every_request_and_none_of_its_secrets(settings, se
                  '"GET /api/v1/stakeholders?limit=1&access_token=[redacted] HTTP/1.1"',
                  '"GET /api/v1/integration?token=[redacted] HTTP/1.1" 401',
                  '"GET /approvals/[redacted] HTTP/1.1" 404',
-                 '"GET /approvals/static/approvals.css HTTP/1.1" 200'):
+                 '"GET /approvals/static/approvals.css HTTP/1.1" 200',
+                 '"GET /set-password/[redacted] HTTP/1.1" 404'):
         assert line in log, line
     assert f'"{settings.public_base_url}/approvals/[redacted]"' in log

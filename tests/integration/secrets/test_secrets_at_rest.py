@@ -81,7 +81,7 @@ def _write_everything(web, services, sandbox, redis, run_worker) -> tuple[list[s
 
 def test_no_table_row_or_redis_value_holds_a_secret_in_plain_text(web, services, sandbox, redis, run_worker):
     """Invariant (SPEC §8): after set-up, webhooks, syncs (one failed on a revoked key), a wrong password and an
-    approval, no raw database row (integrations, approvers, api_tokens, audit, sync runs, change sets and items,
+    approval, no raw database row (integrations, users, api_tokens, audit, sync runs, change sets and items,
     every other table) and no Redis value contains an API key, client secret, webhook secret or token, approver
     password, company API token, or the signing and encryption keys."""
     values, (bamboo, personio) = _write_everything(web, services, sandbox, redis, run_worker)

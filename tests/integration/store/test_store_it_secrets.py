@@ -40,7 +40,7 @@ def test_tokens_and_passwords_are_not_readable_in_their_tables(session_factory):
     with transaction(session_factory) as session:
         created = companies.create_company(session, "Initech", "peter@initech.example", "tps-report-9")
     assert created.api_token not in _raw_rows(session_factory, "api_tokens")
-    assert "tps-report-9" not in _raw_rows(session_factory, "approvers")
+    assert "tps-report-9" not in _raw_rows(session_factory, "users")
     with transaction(session_factory) as session:
         assert approvers.verify_approver(session, created.company_id, "peter@initech.example", "tps-report-9")
 

@@ -65,6 +65,10 @@ CASES = [  # (what, the line for it, what must stay)
         "Referer": f"https://hrsync.example/approvals/{APPROVE}?token={TOKEN}"}),
      '"GET /approvals/static/approvals.css HTTP/1.1" 200 123 "https://hrsync.example/approvals/[redacted]?token='
      '[redacted]"'),
+    ("set-password link", lambda: access_line(f"/set-password/{APPROVE}"), '"GET /set-password/[redacted] HTTP/1.1"'),
+    ("set-password link, escaped", lambda: access_line(f"/set-password/{APPROVE}",
+                                                       raw_path=f"/set%2Dpassword/{APPROVE}"),
+     "/set-password/[redacted]"),
 ]
 
 

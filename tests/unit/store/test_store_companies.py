@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from domain.names import NameFormat
 from domain.policy import SyncPolicy, TerminationPolicy
-from store.errors import DuplicateApprover, InvalidSetting, NotFound
-from store.models import ApiTokenRow, ApproverRow
+from store.errors import DuplicateUser, InvalidSetting, NotFound
+from store.models import ApiTokenRow, UserRow
 from store.repositories import approvers, companies, tokens
 
 
@@ -60,12 +60,12 @@ def test_approver_of_one_company_is_not_one_of_another(session, company_id, othe
 
 
 def test_password_is_not_stored_in_clear(session, company_id, password):
-    stored = session.scalar(select(ApproverRow.password_hash))
+    stored = session.scalar(select(UserRow.password_hash))
     assert password not in stored and stored.startswith("$argon2id$")
 
 
 def test_duplicate_approver_is_refused(session, company_id):
-    with pytest.raises(DuplicateApprover):
+    with pytest.raises(DuplicateUser):
         approvers.add_approver(session, company_id, "BOSS@acme.example", "other")
 
 
@@ -77,7 +77,7 @@ def test_invalid_approver_is_refused(session, company_id, email, password):
 
 
 def test_weak_hash_is_upgraded_on_successful_login(session, company_id, password):
-    row = session.scalar(select(ApproverRow))
+    row = session.scalar(select(UserRow))
     row.password_hash = PasswordHasher(time_cost=1, memory_cost=256, parallelism=1).hash(password)
     old = row.password_hash
     assert approvers.verify_approver(session, company_id, "boss@acme.example", password)

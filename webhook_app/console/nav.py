@@ -1,0 +1,35 @@
+"""The console's navigation: one entry per page area; only pages that exist and the user's role allows are shown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, request
+
+from services.signin import SignedInUser
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    endpoint: str
+    label: str
+    admin_only: bool = False
+
+
+# In the order of the issue's page list; an area that is not registered yet is simply not shown.
+NAV = (
+    NavItem("console.home", "Overview"),
+    NavItem("users.list_users", "Users", admin_only=True),
+)
+
+
+def visible(user: SignedInUser | None) -> list[dict]:
+    """The entries `user` may open, each with whether it is the current page."""
+    if user is None:
+        return []
+    blueprint = (request.endpoint or "").partition(".")[0]
+    return [{"endpoint": item.endpoint, "label": item.label,
+             "current": request.endpoint == item.endpoint or (
+                 blueprint != "console" and item.endpoint.partition(".")[0] == blueprint)}
+            for item in NAV
+            if item.endpoint in current_app.view_functions and (user.is_admin or not item.admin_only)]
