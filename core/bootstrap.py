@@ -8,6 +8,7 @@ from typing import Any, Callable, Mapping
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.metrics import HrCalls
 from core.settings import Settings
 from providers import get_provider
 from providers.base import HRProvider, ProviderSettings
@@ -29,8 +30,10 @@ def provider_settings(settings: Settings, provider: str, pacer: Pacer | None = N
     base_urls = {"bamboohr": settings.bamboohr_base_url, "personio": settings.personio_base_url}
     if verifying:
         return ProviderSettings(base_url=base_urls.get(provider, ""), max_retries=VERIFY_RETRIES,
-                                timeout=min(settings.provider_timeout, VERIFY_TIMEOUT), pacer=pacer)
-    return ProviderSettings(base_url=base_urls.get(provider, ""), timeout=settings.provider_timeout, pacer=pacer)
+                                timeout=min(settings.provider_timeout, VERIFY_TIMEOUT), pacer=pacer,
+                                observer=HrCalls(provider))
+    return ProviderSettings(base_url=base_urls.get(provider, ""), timeout=settings.provider_timeout, pacer=pacer,
+                            observer=HrCalls(provider))
 
 
 def make_pacer(settings: Settings, key_prefix: str = KEY_PREFIX) -> Pacer | None:

@@ -13,8 +13,9 @@ from redis import Redis
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core import logs, metrics
 from core.bootstrap import Services
-from core.errors import (ChangeSetChanged, NotConfigured, NotPending, QueueUnavailable, RegistryConflict, WrongPassword,
+from core.errors import (ChangeSetChanged, Locked, NotConfigured, NotPending, QueueUnavailable, RegistryConflict, WrongPassword,
                          minutes)
 from core.lockout import Lockout
 from domain.names import NameFormat
@@ -82,8 +83,13 @@ def approve(services: Services, lockout: Lockout, request: ApprovalRequest) -> A
     """Check the password (counting tries per approver account), then apply; raises a core.errors refusal (nothing
     applied) or store.NotFound. Only a pending change set takes tries: an old link cannot be used to lock anyone out."""
     stored = _pending(services, request)
-    attempt = lockout.reserve(stored.company_id, request.email, request.client)
+    try:
+        attempt = lockout.reserve(stored.company_id, request.email, request.client)
+    except Locked:
+        metrics.approval("locked")
+        raise
     if not _password_ok(services, stored.company_id, request):
+        metrics.approval("wrong_password")
         remaining = lockout.failed(attempt)
         if attempt.number == lockout.max_tries:
             _audit_lock(services, stored, request.email, lockout.lock_seconds)
@@ -92,7 +98,9 @@ def approve(services: Services, lockout: Lockout, request: ApprovalRequest) -> A
                         request.client, lockout.lock_seconds)
         raise WrongPassword(remaining, lockout.lock_seconds)
     lockout.succeeded(attempt)
-    return apply_changeset(services, request, actor=approvers.normalise_email(request.email))
+    result = apply_changeset(services, request, actor=approvers.normalise_email(request.email))
+    metrics.approval("applied")
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +120,8 @@ def approve_and_propose_again(services: Services, lockout: Lockout, redis: Redis
     if not result.with_outcome(Outcome.STALE):
         return result, None
     try:
-        queued = queue_sync(services, redis, result.company_id, SyncMode.FULL)
+        with logs.bound(logs.correlation_id(), "approval"):
+            queued = queue_sync(services, redis, result.company_id, SyncMode.FULL)
     except NotConfigured:
         return result, FollowUp(None, "This company has no HR integration any more, so no sync can propose "
                                       "them again.")

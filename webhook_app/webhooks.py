@@ -14,11 +14,12 @@ import json
 from flask import Blueprint, Flask, Request, current_app, request
 from flask.sessions import SessionInterface
 
+from core import logs
 from core.bootstrap import Services
 from core.coalescing import Intake
 from providers.base import ChangeNotice
 from services import webhooks
-from services.intake import IntakeScheduler, accept_notice
+from services.intake import IntakeScheduler
 from webhook_app.context import redis, settings
 from webhook_app.webhook_fastpath import FastIntake
 
@@ -55,10 +56,10 @@ def _install(state) -> None:
 def receive(provider: str, company_id: str):
     """Accept one delivery from BambooHR or Personio for `company_id`: 202, or an error the sender retries."""
     body = request.get_data(cache=False)  # the cap (MAX_CONTENT_LENGTH) answers 413 before this
-    notice = webhooks.authenticate(current_app.extensions[_TARGETS], provider, company_id, body, request.headers)
-    intake = accept_notice(redis(), settings().namespace, company_id, notice)
+    notice, intake = webhooks.receive(current_app.extensions[_TARGETS], redis(), settings().namespace, provider,
+                                      company_id, body, request.headers)
     if intake is Intake.SCHEDULED:
-        current_app.extensions[_SCHEDULER].submit(company_id, provider)
+        current_app.extensions[_SCHEDULER].submit(company_id, provider, logs.correlation_id())
     return current_app.response_class(_answer(notice, intake), 202, mimetype="application/json")
 
 

@@ -7,6 +7,7 @@ from typing import Callable
 
 from redis import Redis
 
+from core import metrics
 from core.bootstrap import build_services
 from core.settings import Settings
 from services import legacy
@@ -21,6 +22,7 @@ def run_worker(settings: Settings, *, burst: bool = False, maintenance_interval:
 
     An unreachable Redis is refused at once (the redis-py error, which core.errors.classify reads)."""
     runtime.configure(settings)
+    metrics.use_directory(settings.metrics_dir)  # the work horses it forks count into the web's directory
     jobs.preload()
     connection = Redis.from_url(settings.redis_url)
     connection.ping()

@@ -1,0 +1,230 @@
+"""Prometheus metrics (prometheus-client): what the processes count, and the installation's state read at scrape time.
+
+Counters and histograms are counted where things happen (services, core, the providers' HTTP session). With
+`PROMETHEUS_MULTIPROC_DIR` (core.settings: `metrics_dir`) every process — each gunicorn worker, each RQ worker and
+its work horses — writes its samples to files there, and `/metrics` adds them up (the client's multiprocess mode);
+gunicorn's `child_exit` hook marks a dead worker's files. Gauges of the installation's state (queues, workers,
+pending change sets, integrations) are read from Redis and the database at scrape time by `InstallationCollector`.
+
+Label values come from small fixed sets (providers, outcomes, kinds, statuses, queue names): never a company,
+e-mail, id or any text from a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess, values
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from redis import Redis
+from rq.job import Job
+from rq.serializers import JSONSerializer
+
+from core import queueing
+from core.settings import publish_metrics_dir
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+FAST = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
+SLOW = (0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
+# A pending change set older than each of these (in days) is counted (hrsync_pending_changesets_older_than).
+PENDING_AGE_DAYS = (1, 3, 7)
+
+# Webhook refusals by core.errors code → the outcome label; anything else is "error".
+WEBHOOK_REFUSALS = {
+    "webhook_rejected": "unauthorized", "malformed_webhook": "malformed", "unknown_company": "unknown_company",
+    "provider_not_configured": "not_configured", "webhook_secret_not_set": "secret_not_set",
+    "queue_unavailable": "unavailable", "database_unavailable": "unavailable", "too_large": "too_large",
+}
+
+WEBHOOK_DELIVERIES = Counter("hrsync_webhook_deliveries", "Webhook deliveries by provider and outcome: accepted "
+                             "(scheduled, joined, duplicate) or refused (the reason)", ["provider", "outcome"])
+WEBHOOK_INTAKE_SECONDS = Histogram("hrsync_webhook_intake_seconds", "Time to accept or refuse a webhook delivery "
+                                   "in the web process", ["provider"], buckets=FAST)
+SYNCS = Counter("hrsync_syncs", "Syncs ended, by trigger, mode and status (succeeded, failed, retrying)",
+                ["trigger", "mode", "status"])
+SYNC_SECONDS = Histogram("hrsync_sync_duration_seconds", "Duration of a sync that ended, by mode", ["mode"],
+                         buckets=SLOW)
+SYNC_PHASE_SECONDS = Histogram("hrsync_sync_phase_seconds", "Duration of a sync's phases: fetch, match, store",
+                               ["phase"], buckets=SLOW)
+EMPLOYEES_FETCHED = Counter("hrsync_employees_fetched", "Employees fetched from the HR systems", ["provider"])
+CHANGESET_ITEMS = Counter("hrsync_changeset_items", "Items of the change sets syncs recorded, by kind", ["kind"])
+HR_CALLS = Counter("hrsync_hr_calls", "Calls to the HR systems by provider and final HTTP status ('error': no "
+                   "answer)", ["provider", "status"])
+HR_RETRIES = Counter("hrsync_hr_call_retries", "Retries of calls to the HR systems by provider and what was "
+                     "retried (an HTTP status such as 429, or 'error')", ["provider", "reason"])
+APPROVALS = Counter("hrsync_approvals", "Approval attempts: applied, wrong_password, locked", ["outcome"])
+
+_OWN = (WEBHOOK_DELIVERIES, WEBHOOK_INTAKE_SECONDS, SYNCS, SYNC_SECONDS, SYNC_PHASE_SECONDS, EMPLOYEES_FETCHED,
+        CHANGESET_ITEMS, HR_CALLS, HR_RETRIES, APPROVALS)
+
+
+def webhook(provider: str, outcome: str, seconds: float | None = None) -> None:
+    WEBHOOK_DELIVERIES.labels(provider, outcome).inc()
+    if seconds is not None:
+        WEBHOOK_INTAKE_SECONDS.labels(provider).observe(seconds)
+
+
+def webhook_refusal(code: str | None) -> str:
+    """The outcome label of a refused delivery, from its core.errors code."""
+    return WEBHOOK_REFUSALS.get(code or "", "error")
+
+
+def sync_ended(trigger: str, mode: str, status: str, seconds: float | None = None) -> None:
+    SYNCS.labels(trigger, mode, status).inc()
+    if seconds is not None:
+        SYNC_SECONDS.labels(mode).observe(seconds)
+
+
+def sync_phase(phase: str, seconds: float) -> None:
+    SYNC_PHASE_SECONDS.labels(phase).observe(seconds)
+
+
+def recorded(provider: str, fetched: int, item_counts: Mapping[str, int]) -> None:
+    """A sync's change set was stored: the employees it fetched and its items by kind."""
+    EMPLOYEES_FETCHED.labels(provider).inc(fetched)
+    for kind, count in item_counts.items():
+        if count:
+            CHANGESET_ITEMS.labels(kind).inc(count)
+
+
+def approval(outcome: str) -> None:
+    APPROVALS.labels(outcome).inc()
+
+
+class HrCalls:
+    """The providers' call observer (providers.base.ProviderSettings.observer) for one provider."""
+
+    def __init__(self, provider: str) -> None:
+        self.provider = provider
+
+    def __call__(self, status: str, retried: Iterable[str]) -> None:
+        HR_CALLS.labels(self.provider, status).inc()
+        for reason in retried:
+            HR_RETRIES.labels(self.provider, reason).inc()
+
+
+def use_directory(directory: Path | None) -> None:
+    """Count into `directory` (multiprocess mode) from now on, in this process and the ones it forks.
+
+    Processes started with PROMETHEUS_MULTIPROC_DIR are in this mode from the client's import on; this also serves
+    settings built in code (tests, the benchmark). Samples counted before, in this process, are dropped."""
+    if directory is None:
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    if not publish_metrics_dir(directory) and values.ValueClass is not values.MutexValue:
+        return
+    values.ValueClass = values.MultiProcessValue()
+    for metric in _OWN:
+        metric.clear()  # labelled children are made again, with the new value class, on next use
+
+
+def process_ended(pid: int, directory: Path | None) -> None:
+    """gunicorn's child_exit: a dead worker's live gauges no longer count (its counters still do)."""
+    if directory is not None:
+        multiprocess.mark_process_dead(pid, str(directory))
+
+
+def exposition(directory: Path | None, state: Collector | None = None) -> bytes:
+    """The text format of every process's counters (this one's alone without a directory) and the state."""
+    if directory is not None:
+        counted = CollectorRegistry()
+        multiprocess.MultiProcessCollector(counted, path=str(directory))
+    else:
+        counted = REGISTRY
+    text = generate_latest(counted)
+    if state is not None:
+        extra = CollectorRegistry()
+        extra.register(state)
+        text += generate_latest(extra)
+    return text
+
+
+class InstallationCollector(Collector):
+    """Gauges read at scrape time: queue depth and oldest job age per queue, workers alive (Redis); pending change
+    sets and their age, integrations needing attention (the database, through `read_database`: a callable giving
+    (integrations needing attention, when each pending change set was made)). A source that cannot be read leaves
+    its gauges out (the alerts read an absent series as such) and says so in hrsync_state_readable."""
+
+    NAMES = ("hrsync_queue_depth", "hrsync_queue_oldest_job_age_seconds", "hrsync_workers_alive",
+             "hrsync_integrations_needing_attention", "hrsync_pending_changesets",
+             "hrsync_pending_changeset_oldest_age_seconds", "hrsync_pending_changesets_older_than",
+             "hrsync_state_readable")
+
+    def __init__(self, redis: Redis, namespace: str, read_database) -> None:
+        self._redis, self._namespace, self._read_database = redis, namespace, read_database
+
+    def describe(self):
+        # Registering reads only the names: no Redis or database round trip until a scrape.
+        return [GaugeMetricFamily(name, "") for name in self.NAMES]
+
+    def collect(self):
+        readable = GaugeMetricFamily("hrsync_state_readable", "Whether the scrape could read each source of the "
+                                     "state gauges (redis, database)", labels=["source"])
+        families = self._queues(readable) + self._database(readable)
+        return [*families, readable]
+
+    def _queues(self, readable: GaugeMetricFamily) -> list:
+        depth = GaugeMetricFamily("hrsync_queue_depth", "Jobs waiting in each queue", labels=["queue"])
+        oldest = GaugeMetricFamily("hrsync_queue_oldest_job_age_seconds", "Age of the oldest job waiting in each "
+                                   "queue (0 when empty)", labels=["queue"])
+        try:
+            for name in queueing.QUEUE_NAMES:
+                count, age = queue_state(self._redis, self._namespace, name)
+                depth.add_metric([name], count)
+                oldest.add_metric([name], age)
+            alive = queueing.workers_running(self._redis, self._namespace)
+        except Exception as error:  # Redis away
+            log.warning("metrics: Redis not readable (%s)", type(error).__name__)
+            readable.add_metric(["redis"], 0)
+            return []
+        readable.add_metric(["redis"], 1)
+        workers = GaugeMetricFamily("hrsync_workers_alive", "Workers of this installation registered in Redis",
+                                    value=alive)
+        return [depth, oldest, workers]
+
+    def _database(self, readable: GaugeMetricFamily) -> list:
+        try:
+            attention, pending = self._read_database()
+        except Exception as error:  # the database away
+            log.warning("metrics: database not readable (%s)", type(error).__name__)
+            readable.add_metric(["database"], 0)
+            return []
+        readable.add_metric(["database"], 1)
+        now = dt.datetime.now(dt.timezone.utc)
+        ages = [(now - since).total_seconds() for since in pending]
+        older = GaugeMetricFamily("hrsync_pending_changesets_older_than", "Change sets waiting for approval longer "
+                                  "than the given number of days", labels=["days"])
+        for days in PENDING_AGE_DAYS:
+            older.add_metric([str(days)], sum(1 for age in ages if age > days * 86400))
+        return [
+            GaugeMetricFamily("hrsync_integrations_needing_attention", "HR integrations whose last sync failed or "
+                              "whose credentials were saved unchecked", value=attention),
+            GaugeMetricFamily("hrsync_pending_changesets", "Change sets waiting for approval", value=len(ages)),
+            GaugeMetricFamily("hrsync_pending_changeset_oldest_age_seconds", "Age of the oldest change set waiting "
+                              "for approval (0 when none)", value=max(ages, default=0.0)),
+            older,
+        ]
+
+
+def queue_state(redis: Redis, namespace: str, name: str) -> tuple[int, float]:
+    """(jobs waiting, age in seconds of the oldest) of one of the installation's queues."""
+    queue = queueing.queue(redis, namespace, name)
+    count = queue.count
+    if not count:
+        return 0, 0.0
+    for job_id in queue.get_job_ids(0, 5):  # the first may have been taken meanwhile
+        try:
+            enqueued = Job.fetch(job_id, connection=redis, serializer=JSONSerializer).enqueued_at
+        except Exception:  # gone since: the next one is the oldest
+            continue
+        if enqueued is not None:
+            if enqueued.tzinfo is None:
+                enqueued = enqueued.replace(tzinfo=dt.timezone.utc)
+            return count, max(0.0, (dt.datetime.now(dt.timezone.utc) - enqueued).total_seconds())
+    return count, 0.0
