@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -109,17 +110,33 @@ class HrCalls:
             HR_RETRIES.labels(self.provider, reason).inc()
 
 
-def use_directory(directory: Path | None) -> None:
+# Which files this process writes: its pid, or (in a forked child that runs after its siblings, never beside them: an
+# RQ work horse) one name shared by every such child of the same parent (see use_directory).
+_identity: dict[str, str | None] = {"name": None}
+
+
+def _process_identifier() -> str:
+    return _identity["name"] or str(os.getpid())
+
+
+def use_directory(directory: Path | None, *, children_in_turn: bool = False) -> None:
     """Count into `directory` (multiprocess mode) from now on, in this process and the ones it forks.
 
     Processes started with PROMETHEUS_MULTIPROC_DIR are in this mode from the client's import on; this also serves
-    settings built in code (tests, the benchmark). Samples counted before, in this process, are dropped."""
+    settings built in code (tests, the benchmark). Samples counted before, in this process, are dropped.
+
+    `children_in_turn` (an RQ worker: one work horse at a time): the children this process forks write one file
+    between them, each opening it afresh, instead of a file per child (per job) that would pile up in the
+    directory and slow every scrape."""
     if directory is None:
         return
     directory.mkdir(parents=True, exist_ok=True)
-    if not publish_metrics_dir(directory) and values.ValueClass is not values.MutexValue:
+    if children_in_turn:
+        parent = os.getpid()
+        os.register_at_fork(after_in_child=lambda: _identity.update(name=f"{parent}-children"))
+    if not publish_metrics_dir(directory) and values.ValueClass is not values.MutexValue and not children_in_turn:
         return
-    values.ValueClass = values.MultiProcessValue()
+    values.ValueClass = values.MultiProcessValue(process_identifier=_process_identifier)
     for metric in _OWN:
         metric.clear()  # labelled children are made again, with the new value class, on next use
 
