@@ -4,7 +4,7 @@ Each benchmark appends its figures as JSON lines to docs/performance.jsonl (HRSY
 adds the machine (cores, RAM, versions, load before and after) and how long each benchmark took, and
 `bench.report` turns the file into docs/performance.md and docs/performance.png.
 
-    python -m bench.run [--only matching,fullsync,webhooks,apply] [--results docs/performance.jsonl] [--no-report]
+    python -m bench.run [--only matching,fullsync,webhooks,observability,apply] [--results docs/performance.jsonl] [--no-report]
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ BENCHMARKS: dict[str, list[str]] = {
                  "--databases", "sqlite,postgresql", "--repeat", "2", "--limited", "personio=50000",
                  "--latency", "0.15"],
     "webhooks": [],
+    # Metrics and JSON logging per webhook, in process (a minute).
+    "observability": [],
     "apply": ["--items", "10000", "--backends", "sqlite,postgresql"],
 }
 PACKAGES = ("sqlalchemy", "psycopg", "requests", "urllib3", "flask", "gunicorn", "redis", "rq", "rapidfuzz",

@@ -134,11 +134,10 @@ def _run(settings, services, sandbox, company, web, worker) -> None:
 
     samples = _samples(web)
     expected = {
-        ("hrsync_webhook_deliveries_total", "provider=bamboohr,outcome=scheduled"): 1,
-        ("hrsync_webhook_deliveries_total", "provider=bamboohr,outcome=duplicate"): 1,
-        ("hrsync_webhook_deliveries_total", "provider=bamboohr,outcome=unauthorized"): 1,
-        ("hrsync_webhook_deliveries_total", "provider=bamboohr,outcome=unknown_company"): 1,
-        ("hrsync_webhook_intake_seconds_count", "provider=bamboohr"): 4,
+        ("hrsync_webhook_delivery_seconds_count", "provider=bamboohr,outcome=scheduled"): 1,
+        ("hrsync_webhook_delivery_seconds_count", "provider=bamboohr,outcome=duplicate"): 1,
+        ("hrsync_webhook_delivery_seconds_count", "provider=bamboohr,outcome=unauthorized"): 1,
+        ("hrsync_webhook_delivery_seconds_count", "provider=bamboohr,outcome=unknown_company"): 1,
         ("hrsync_syncs_total", "trigger=webhook,mode=targeted,status=succeeded"): 1,
         ("hrsync_sync_duration_seconds_count", "mode=targeted"): 1,
         ("hrsync_sync_phase_seconds_count", "phase=fetch"): 1,
