@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from core.bootstrap import Services, build_services
 from core.links import LinkSigner
 from core.settings import Settings
-from webhook_app import body_limit, correlation, errors, health, metrics, security
+from webhook_app import body_limit, correlation, errors, health, labels, metrics, security
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -27,11 +27,12 @@ def create_app(settings: Settings | None = None, *, redis: Redis | None = None, 
         settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
     app.extensions["hrsync.links"] = LinkSigner.for_settings(settings)
     errors.register_error_handlers(app)
+    labels.register(app)  # the filters pages word codes with
     app.before_request(correlation.bind_request)  # first: the lines of every later hook carry the request's id
     app.before_request(body_limit.refuse_oversized)  # before any hook reads a form
-    app.after_request(security.api_headers)
     app.after_request(correlation.answer_request_id)
     _register_blueprints(app)
+    security.init_app(app, settings)  # CSRF on every form but the machine blueprints'; headers on every answer
     # Outside the fast path (installed by its blueprint), so that it also sees chunked bodies buffered.
     app.wsgi_app = body_limit.ChunkedBodies(app.wsgi_app, MAX_BODY_BYTES)
     if settings.trusted_proxies:

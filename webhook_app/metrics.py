@@ -7,14 +7,15 @@ from __future__ import annotations
 import hmac
 import ipaddress
 
-from flask import Blueprint, Response, current_app, request
+from flask import Response, current_app, request
 
 from core import metrics
 from core.errors import MetricsRefused
 from services.operations import state_collector
 from webhook_app.context import settings
+from webhook_app.security import MachineBlueprint
 
-bp = Blueprint("metrics", __name__)
+bp = MachineBlueprint("metrics", __name__)
 
 _STATE = "hrsync.metrics_state"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import g, jsonify
 
 from services import audit
 from webhook_app.api.docs import documented
@@ -10,8 +10,9 @@ from webhook_app.api.inputs import query
 from webhook_app.auth import require_company
 from webhook_app.context import services
 from webhook_app.schemas.changesets import AuditPageSchema, AuditQuerySchema
+from webhook_app.security import MachineBlueprint
 
-bp = Blueprint("api_audit", __name__, url_prefix="/api/v1")
+bp = MachineBlueprint("api_audit", __name__, url_prefix="/api/v1")
 
 
 @bp.get("/audit")

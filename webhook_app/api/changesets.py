@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import g, jsonify
 
 from domain.names import NameFormat
 from services import changesets
@@ -14,8 +14,9 @@ from webhook_app.api.inputs import ID, body
 from webhook_app.auth import require_company
 from webhook_app.context import client_address, link_signer, lockout, services
 from webhook_app.schemas.changesets import ApplyResultSchema, ApproveSchema, ChangeSetSchema
+from webhook_app.security import MachineBlueprint
 
-bp = Blueprint("api_changesets", __name__, url_prefix="/api/v1")
+bp = MachineBlueprint("api_changesets", __name__, url_prefix="/api/v1")
 
 
 @bp.get(f"/changesets/<{ID}:changeset_id>")

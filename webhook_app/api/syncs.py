@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import g, jsonify
 
 from services import syncs
 from webhook_app.api.docs import documented
@@ -11,8 +11,9 @@ from webhook_app.auth import require_company
 from webhook_app.bodies import load_body
 from webhook_app.context import link_signer, redis, services
 from webhook_app.schemas.syncs import SyncCreatedSchema, SyncRequestSchema, SyncSchema
+from webhook_app.security import MachineBlueprint
 
-bp = Blueprint("api_syncs", __name__, url_prefix="/api/v1")
+bp = MachineBlueprint("api_syncs", __name__, url_prefix="/api/v1")
 
 _SYNC = SyncSchema()
 
