@@ -85,10 +85,6 @@ def _status(settings, *args: str) -> subprocess.CompletedProcess:
     return done
 
 
-def _json_lines(text: str) -> list[dict]:
-    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
-
-
 def test_a_webhook_sync_and_approval_are_counted_logged_and_reported(settings, services, sandbox, tmp_path):
     with flushed_redis(REDIS_URL):
         company = add_company(services, sandbox, "bamboohr", people=3)
@@ -180,8 +176,9 @@ def _check_logs(web_log: str, worker_log: str, company) -> None:
     web_lines = [line for line in web_log.splitlines() if line.strip()]
     parsed = [json.loads(line) for line in web_lines]  # raises on a line that is not JSON
     assert all({"time", "level", "logger", "message"} <= set(entry) for entry in parsed)
-    worker_entries = _json_lines(worker_log)
+    worker_entries = [json.loads(line) for line in worker_log.splitlines() if line.strip()]  # its banner too
     assert worker_entries and all("correlation_id" in entry for entry in worker_entries)
+    assert worker_entries[0]["message"] == "hrsync worker operations-worker"
     traced = [entry["message"] for entry in [*parsed, *worker_entries] if entry.get("correlation_id") == DELIVERY_ID]
     sync_lines = [message for message in traced if message.startswith("sync ")]
     assert any(f"webhook delivery accepted for company {company.id}" in message for message in traced), traced
