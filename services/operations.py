@@ -9,7 +9,7 @@ from redis import Redis
 
 from core import queueing
 from core.bootstrap import Services
-from core.metrics import InstallationCollector, queue_state
+from core.state_gauges import InstallationCollector, queue_state
 from store.db import transaction
 from store.enums import IntegrationStatus, SyncStatus
 from store.repositories import operations

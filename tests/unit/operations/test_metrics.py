@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from core.metrics import InstallationCollector, WEBHOOK_REFUSALS, _OWN
+from core.metrics import WEBHOOK_REFUSALS, _OWN
+from core.state_gauges import InstallationCollector
 from providers.base import ProviderSettings
 from providers.http import make_session
 
