@@ -121,7 +121,7 @@ def approve_and_propose_again(services: Services, lockout: Lockout, redis: Redis
         return result, None
     try:
         with logs.bound(logs.correlation_id(), "approval"):
-            queued = queue_sync(services, redis, result.company_id, SyncMode.FULL)
+            queued = queue_sync(services, redis, result.company_id, SyncMode.FULL, requested_by=result.applied_by)
     except NotConfigured:
         return result, FollowUp(None, "This company has no HR integration any more, so no sync can propose "
                                       "them again.")

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from core import logs, metrics
+from core import errors, metrics
 from core.bootstrap import Services
 from domain.changeset import ChangeSet
 from domain.decisions import Decisions
@@ -18,6 +18,7 @@ from domain.employee import Employee
 from domain.matching import match
 from providers.base import HRProvider
 from providers.errors import ProviderError, ProviderUnavailable
+from services.sync_progress import LiveProgress, Phase
 from store.db import transaction
 from store.enums import SyncMode
 from store.repositories import changesets, companies, decisions, integrations, stakeholders, sync_runs
@@ -53,22 +54,38 @@ class _Plan:
     credentials: dict
     mapping: dict[str, str] | None
     cursor: str | None
+    trigger: str  # the row's (store.enums.SyncTrigger): the metrics' label
 
 
 def execute_sync(services: Services, sync_id: int, on_progress: OnProgress | None = None, *,
-                 will_retry: bool = False) -> SyncOutcome:
+                 will_retry: bool = False, live: LiveProgress | None = None) -> SyncOutcome:
     """Run sync `sync_id`; provider errors mark it failed (registry and pending set untouched) and re-raise.
 
-    With `will_retry` (a retry is scheduled), a transient provider error leaves the run queued instead.
+    With `will_retry` (a retry is scheduled), a transient provider error leaves the run queued instead. `live`
+    receives the phase and the fetched count for people following the sync (services.sync_progress).
     """
+    try:
+        return _execute(services, sync_id, on_progress, will_retry, live)
+    finally:
+        if live is not None:
+            live.clear()  # ended or back in the queue: the row tells which
+
+
+def _execute(services: Services, sync_id: int, on_progress: OnProgress | None, will_retry: bool,
+             live: LiveProgress | None) -> SyncOutcome:
     started = perf_counter()
     plan = _start(services, sync_id)
     provider = services.provider_factory(plan.provider, plan.credentials, plan.mapping)
+    if live is not None:
+        live.phase(Phase.FETCHING)
+        on_progress = _teed(on_progress, live)
     try:
         with _collector_paused():
-            employees, cursor_after = _fetch(services, provider, plan, sync_id, on_progress)
+            employees, cursor_after = _fetch(services, provider, plan, sync_id, on_progress, live)
             metrics.sync_phase("fetch", perf_counter() - started)
-            outcome = _record(services, sync_id, plan, provider, employees, cursor_after)
+            if live is not None:
+                live.phase(Phase.MATCHING)
+            outcome = _record(services, sync_id, plan, provider, employees, cursor_after, live)
     except ProviderUnavailable as error:
         if will_retry:
             _requeue(services, sync_id, plan.company_id, error)
@@ -88,7 +105,16 @@ def execute_sync(services: Services, sync_id: int, on_progress: OnProgress | Non
 
 
 def _ended(plan: _Plan, status: str, started: float) -> None:
-    metrics.sync_ended(logs.trigger(), plan.mode.value, status, perf_counter() - started)
+    metrics.sync_ended(plan.trigger, plan.mode.value, status, perf_counter() - started)
+
+
+def _teed(on_progress: OnProgress | None, live: LiveProgress) -> OnProgress:
+    def report(fetched: int, total: int | None) -> None:
+        live.fetched(fetched, total)
+        if on_progress is not None:
+            on_progress(fetched, total)
+
+    return report
 
 
 @contextmanager
@@ -114,21 +140,22 @@ def _start(services: Services, sync_id: int) -> _Plan:
         integration = integrations.get_integration(session, run.company_id)
         configured = integration is not None and integration.provider == run.provider
         if not configured:
-            sync_runs.fail_run(session, sync_id, f"{run.provider} is not configured for this company")
+            sync_runs.fail_run(session, sync_id, f"{run.provider} is not configured for this company",
+                               errors.NotConfigured.code)
         else:
             credentials = integrations.get_credentials(session, services.box, run.company_id)
             # Targeted syncs too: one may have to look for its change incrementally (_targeted).
             cursor = sync_runs.last_cursor(session, run.company_id) if run.mode is not SyncMode.FULL else None
     if not configured:
-        metrics.sync_ended(logs.trigger(), run.mode.value, "failed")
+        metrics.sync_ended(run.trigger.value, run.mode.value, "failed")
         raise ProviderError(f"{run.provider} is not configured for company {run.company_id}")
     log.info("sync %s (%s) of company %s started", sync_id, run.mode.value, run.company_id)
     return _Plan(run.company_id, run.provider, run.mode, run.remote_ids, credentials,
-                 integration.mapping, cursor)
+                 integration.mapping, cursor, run.trigger.value)
 
 
-def _fetch(services: Services, provider: HRProvider, plan: _Plan, sync_id: int,
-           on_progress: OnProgress | None) -> tuple[list[Employee], str | None]:
+def _fetch(services: Services, provider: HRProvider, plan: _Plan, sync_id: int, on_progress: OnProgress | None,
+           live: LiveProgress | None = None) -> tuple[list[Employee], str | None]:
     cursor_after: list[str] = []
     if plan.mode is SyncMode.FULL:
         stream = provider.iter_employees(progress=_progress_writer(services, sync_id, on_progress))
@@ -136,7 +163,7 @@ def _fetch(services: Services, provider: HRProvider, plan: _Plan, sync_id: int,
         stream = _incremental(provider, plan, (), cursor_after)
     else:
         stream = _targeted(provider, plan, cursor_after)
-    employees = list(_counted(stream, services, sync_id, on_progress))
+    employees = list(_counted(stream, services, sync_id, on_progress, live))
     return employees, (cursor_after[0] if cursor_after else None)
 
 
@@ -166,13 +193,15 @@ def _targeted(provider: HRProvider, plan: _Plan, cursor_after: list[str]) -> Ite
                     if employee.remote_id not in fetched)
 
 
-def _counted(stream: Iterator[Employee], services: Services, sync_id: int,
-             on_progress: OnProgress | None) -> Iterator[Employee]:
+def _counted(stream: Iterator[Employee], services: Services, sync_id: int, on_progress: OnProgress | None,
+             live: LiveProgress | None = None) -> Iterator[Employee]:
     count, written = 0, time.monotonic()
     for count, employee in enumerate(stream, start=1):
         if count % PROGRESS_EVERY == 0 and time.monotonic() - written >= PROGRESS_SECONDS:
             _write_progress(services, sync_id, count, None)
             written = time.monotonic()
+        if live is not None:
+            live.fetched(count)
         yield employee
     _write_progress(services, sync_id, count, None)
     if on_progress is not None:
@@ -195,7 +224,7 @@ def _write_progress(services: Services, sync_id: int, fetched: int, total: int |
 
 
 def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
-            employees: list[Employee], cursor_after: str | None) -> SyncOutcome:
+            employees: list[Employee], cursor_after: str | None, live: LiveProgress | None = None) -> SyncOutcome:
     """Match and store in one transaction: the change set appears whole or not at all."""
     owned = frozenset((plan.mapping or provider.default_mapping).values())
     targeted = plan.mode is not SyncMode.FULL
@@ -209,6 +238,8 @@ def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
         result = match(employees, registry, policy, known, scope="targeted" if targeted else "full")
         matched = perf_counter() - matching
         versions = stakeholders.versions(registry)
+        if live is not None:
+            live.phase(Phase.STORING)
         if targeted:
             fetched_ids = [employee.remote_id for employee in employees] + [
                 remote_id for remote_id in plan.remote_ids if remote_id != WHOLE_COMPANY]
@@ -228,11 +259,17 @@ def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
 
 def _fail(services: Services, sync_id: int, company_id: str, error: ProviderError) -> None:
     with transaction(services.session_factory) as session:
-        sync_runs.fail_run(session, sync_id, str(error))  # the integration needs attention now
+        # The integration needs attention now; the code tells what to do (services.sync_progress.ADVICE).
+        sync_runs.fail_run(session, sync_id, str(error), _code(error))
     log.warning("sync %s of company %s failed: %s", sync_id, company_id, error)
 
 
 def _requeue(services: Services, sync_id: int, company_id: str, error: ProviderError) -> None:
     with transaction(services.session_factory) as session:
-        sync_runs.requeue_run(session, sync_id, f"{error} (will retry)")
+        sync_runs.requeue_run(session, sync_id, f"{error} (will retry)", _code(error))
     log.warning("sync %s of company %s will be retried: %s", sync_id, company_id, error)
+
+
+def _code(error: ProviderError) -> str:
+    classified = errors.classify(error)
+    return classified.code if classified is not None else errors.ProviderFailed.code

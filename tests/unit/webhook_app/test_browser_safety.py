@@ -9,6 +9,7 @@ import pytest
 from flask import Blueprint, abort, render_template_string
 from werkzeug.exceptions import ServiceUnavailable
 
+from tests.pages import Page
 from webhook_app.errors import JSON_PREFIXES
 from webhook_app.security import HTML_HEADERS, MachineBlueprint
 
@@ -60,14 +61,14 @@ def test_a_new_html_form_is_protected_without_any_code_of_its_own(page_app):
     page = refused.get_data(as_text=True)
     assert refused.mimetype == "text/html" and "The form has expired" in page and in_the_products_look(page)
 
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/new-page").get_data(as_text=True))[1]
-    assert client.post("/new-page", data={"note": "mine", "csrf_token": token}).status_code == 200
+    form = Page(client.get("/new-page").get_data(as_text=True)).form()
+    assert client.post("/new-page", data=form.fields(note="mine")).status_code == 200
     assert page_app.extensions["test.posted"] == ["saved"]
 
 
 def test_a_forged_token_and_another_browsers_token_are_refused(page_app):
     client, other = page_app.test_client(), page_app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/new-page").get_data(as_text=True))[1]
+    token = Page(client.get("/new-page").get_data(as_text=True)).form().fields()["csrf_token"]
     assert other.post("/new-page", data={"csrf_token": token}).status_code == 400
     assert client.post("/new-page", data={"csrf_token": "forged"}).status_code == 400
     assert page_app.extensions["test.posted"] == []

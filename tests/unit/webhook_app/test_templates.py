@@ -12,6 +12,7 @@ from jinja2 import nodes
 
 from domain.changeset import ChangeKind, Reason
 from domain.names import NameFormat
+from tests.pages import Page
 from webhook_app import labels
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "webhook_app" / "templates"
@@ -66,11 +67,12 @@ FORM = """{% from "macros/forms.html" import form, input, select, button %}
 
 def test_the_form_macros_label_every_input_and_tie_help_and_errors_to_it(in_request):
     page = render_template_string(FORM)
-    assert re.search(r'<input type="hidden" name="csrf_token" value="[^"]+">', page)
+    form = Page(page).form()
+    assert form.method == "post" and form.action == "/save" and form.fields()["csrf_token"]
     assert '<label for="field-api_key">API key</label>' in page
-    key = re.search(r"<input id=\"field-api_key\"[^>]*>", page)[0]
-    assert 'value="k"' in key and " required" in key and 'maxlength="200"' in key and 'aria-invalid="true"' in key
-    assert 'aria-describedby="field-api_key-help field-api_key-error"' in key
+    key = form.field("api_key").attributes
+    assert (key["id"], key["value"], key["maxlength"], key["aria-invalid"]) == ("field-api_key", "k", "200", "true")
+    assert "required" in key and key["aria-describedby"] == "field-api_key-help field-api_key-error"
     assert '<span class="help" id="field-api_key-help">Under your name › API Keys</span>' in page
     assert '<span class="error-text" id="field-api_key-error">BambooHR refused this key</span>' in page
     assert '<label for="field-provider">HR system</label>' in page
@@ -81,9 +83,8 @@ def test_the_form_macros_label_every_input_and_tie_help_and_errors_to_it(in_requ
 def test_a_form_from_the_macro_passes_the_csrf_check(app):
     app.add_url_rule("/save", "save_form", lambda: render_template_string(FORM), methods=["GET", "POST"])
     client = app.test_client()
-    shown = client.get("/save").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', shown)[1]
-    assert client.post("/save", data={"csrf_token": token, "api_key": "x"}).status_code == 200
+    shown = Page(client.get("/save").get_data(as_text=True)).form()
+    assert client.post("/save", data=shown.fields(api_key="x")).status_code == 200
     assert client.post("/save", data={"api_key": "x"}).status_code == 400
 
 
