@@ -8,40 +8,31 @@ import json
 import fakeredis
 import pytest
 from click.testing import CliRunner
-from cryptography.fernet import Fernet
 from rq import Worker
 from rq.serializers import JSONSerializer
 
 from core import queueing
 from core.bootstrap import build_services
-from core.settings import Settings
 from hrsync.cli import main
 from services import operations
 from store.db import transaction
-from store.models import Base, ChangeSetRow
+from store.models import ChangeSetRow
 from store.repositories import companies, integrations, sync_runs
 from tests.approval_scenario import build_scenario
+from tests.plugin import make_test_settings
 
 APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
 
 
 @pytest.fixture
 def settings(tmp_path):
-    return Settings(database_url=f"sqlite:///{tmp_path / 'status.db'}", secret_key="s" * 32,
-                    encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path)
+    """A database file: `hrsync status` (run through click here) opens the same database from the environment."""
+    return make_test_settings(tmp_path, database_url=f"sqlite:///{tmp_path / 'status.db'}")
 
 
 @pytest.fixture
-def services(settings):
-    built = build_services(settings)
-    Base.metadata.create_all(built.engine)
-    yield built
-    built.dispose()
-
-
-@pytest.fixture
-def redis():
-    return fakeredis.FakeRedis()
+def redis(fake_redis):
+    return fake_redis
 
 
 def _worker(redis, settings) -> Worker:
