@@ -11,8 +11,9 @@ from redis import Redis
 from core import metrics
 from core.bootstrap import Services
 from core.coalescing import Intake
-from core.errors import OtherProvider, UnknownCompany, WebhookSecretNotSet, classify
-from providers import provider_class
+from core.errors import (NotFound, OtherProvider, UnknownCompany, WebhookSecretNotSet, WebhooksNotSupported,
+                         classify)
+from providers import PROVIDERS, describe, provider_class
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
 from services.intake import accept_notice
@@ -24,6 +25,17 @@ log = logging.getLogger(__name__)
 
 # Company ids are short; a longer one in a URL is nobody's (and not worth a query).
 MAX_COMPANY_ID = 64
+
+
+def check_supported(provider: str) -> None:
+    """Refuses the deliveries of an HR system hrsync does not know (NotFound) or whose webhooks it cannot verify
+    (WebhooksNotSupported)."""
+    description = PROVIDERS.get(provider)
+    if description is None:
+        raise NotFound()
+    if not description.webhooks.supported:
+        raise WebhooksNotSupported(f"hrsync accepts no {description.label} webhooks: "
+                                   f"{description.note or 'scheduled syncs keep its companies in step'}")
 
 
 def load_targets(services: Services, company_ids: list[str]) -> dict[str, Target]:
@@ -53,7 +65,7 @@ def load_target(services: Services, company_id: str, provider: str) -> Target:
 def verify(provider: str, body: bytes, headers: Mapping[str, str], secret: str) -> ChangeNotice:
     """The delivery's notice; raises the provider's WebhookRejected or MalformedWebhook (the signature is
     checked over the raw bytes)."""
-    return provider_class(provider).verify_webhook(body, headers, secret, time.time())
+    return describe(provider).verify_webhook(body, headers, secret, time.time())
 
 
 def authenticate(targets: WebhookTargets, provider: str, company_id: str, body: bytes,
@@ -66,16 +78,37 @@ def authenticate(targets: WebhookTargets, provider: str, company_id: str, body: 
             return verify(provider, body, headers, known.secret)
         except (WebhookRejected, MalformedWebhook):
             pass
-    return verify(provider, body, headers, targets.load(company_id, provider).secret)
+    try:
+        target = targets.load(company_id, provider)
+    except WebhookSecretNotSet:
+        # A delivery that asks only for a 2xx (an HR system's ping when a webhook is added) may come before the company
+        # has pasted the secret the HR system just showed: it is answered, and nothing is recorded.
+        acknowledged = _acknowledgement(provider, body, headers)
+        if acknowledged is None:
+            raise
+        return acknowledged
+    return verify(provider, body, headers, target.secret)
+
+
+def _acknowledgement(provider: str, body: bytes, headers: Mapping[str, str]) -> ChangeNotice | None:
+    """The notice of a delivery that needs no secret (`acknowledge_only`), else None."""
+    try:
+        notice = verify(provider, body, headers, "")
+    except (WebhookRejected, MalformedWebhook):
+        return None
+    return notice if notice.acknowledge_only else None
 
 
 def receive(targets: WebhookTargets, redis: Redis, namespace: str, provider: str, company_id: str, body: bytes,
-            headers: Mapping[str, str]) -> tuple[ChangeNotice, Intake]:
+            headers: Mapping[str, str]) -> tuple[ChangeNotice, Intake | None]:
     """Authenticate a delivery and accept it for the company's next targeted sync; counted whatever happens (a
     refusal by its reason). Raises the refusal."""
     started = time.perf_counter()
     try:
         notice = authenticate(targets, provider, company_id, body, headers)
+        if notice.acknowledge_only:  # the HR system checks that the URL answers: nothing to record
+            metrics.webhook(provider, "acknowledged", time.perf_counter() - started)
+            return notice, None
         intake = accept_notice(redis, namespace, company_id, notice)
     except Exception as error:
         refusal = classify(error)

@@ -9,6 +9,7 @@ import click
 
 from core import logs
 from core.settings import Settings, log_format_from_env
+from providers.registry import PROVIDERS
 
 
 # The loggers whose INFO lines `hrsync web` and `hrsync worker` print (other commands: WARNING and up).
@@ -35,15 +36,19 @@ class AppContext:
         return self._settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+_HELP = f"""hrsync keeps the stakeholder registry in step with the company's HR system
+({', '.join(d.label for d in PROVIDERS.values())}).
+
+Configuration comes from environment variables (see README): DATABASE_URL, REDIS_URL,
+SECRET_KEY, ENCRYPTION_KEYS, ...
+"""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=_HELP)
 @click.option("-v", "--verbose", is_flag=True, help="Log debug detail to stderr.")
 @click.pass_context
 def main(ctx: click.Context, verbose: bool) -> None:
-    """hrsync keeps the stakeholder registry in step with BambooHR and Personio.
-
-    Configuration comes from environment variables (see README): DATABASE_URL, REDIS_URL,
-    SECRET_KEY, ENCRYPTION_KEYS, ...
-    """
+    """The command line (its help text: _HELP, naming the registered HR systems)."""
     # A command's output is what it prints; warnings and errors go to stderr, progress detail only with -v; in
     # LOG_FORMAT's format (a wrong value is one `Error:` line, from the settings, when a command reads them).
     logs.configure(log_format_from_env(strict=False), logging.DEBUG if verbose else logging.WARNING, sys.stderr)

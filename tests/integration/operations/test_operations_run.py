@@ -158,7 +158,7 @@ def _labels_are_bounded(samples, company) -> None:
     values = {value for _name, labels in samples for _label, value in labels}
     forbidden = [company.id, f"Company {company.tenant.subdomain}", company.tenant.subdomain, "example", "@"]
     assert [value for value in values if any(word in value for word in forbidden)] == []
-    vocabulary = {"bamboohr", "personio", "hibob", "humaans", "scheduled", "joined", "duplicate", "unauthorized",
+    vocabulary = {"bamboohr", "personio", "hibob", "humaans", "scheduled", "joined", "duplicate", "acknowledged", "unauthorized",
                   "unknown_company", "webhook", "cron", "manual", "api", "console", "cli", "approval", "unknown", "full",
                   "targeted", "incremental", "succeeded", "failed", "retrying", "fetch", "match", "store",
                   "applied", "wrong_password", "locked", "sync", "default", "redis", "database", "1", "3", "7",
