@@ -4,7 +4,8 @@ Each benchmark appends its figures as JSON lines to docs/performance.jsonl (HRSY
 adds the machine (cores, RAM, versions, load before and after) and how long each benchmark took, and
 `bench.report` turns the file into docs/performance.md and docs/performance.png.
 
-    python -m bench.run [--only matching,fullsync,webhooks,apply,approve_page] [--results docs/performance.jsonl] [--no-report]
+    python -m bench.run [--only matching,fullsync,webhooks,observability,apply,approve_page] [--results docs/performance.jsonl]
+                        [--no-report]
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ BENCHMARKS: dict[str, list[str]] = {
                  "--case", "humaans=50000", "--databases", "sqlite,postgresql", "--repeat", "2", "--limited", "personio=50000",
                  "--latency", "0.15"],
     "webhooks": [],
+    # Metrics and JSON logging per webhook, in process (a minute).
+    "observability": [],
     "apply": ["--items", "10000", "--backends", "sqlite,postgresql"],
     # The approve page of a first import over HTTP: open the preview, approve all of it; main (before) vs now.
     "approve_page": ["--items", "20000", "--before", "main"],

@@ -8,6 +8,7 @@ from typing import Any, Callable, Mapping
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.metrics import HrCalls
 from core.settings import Settings
 from providers import describe, get_provider
 from providers.base import HRProvider, ProviderSettings
@@ -33,8 +34,9 @@ def provider_settings(settings: Settings, provider: str, pacer: Pacer | None = N
             "sandbox_base_url": settings.provider_urls.get(test_url.variable, test_url.default) if test_url else ""}
     if verifying:
         return ProviderSettings(**urls, max_retries=VERIFY_RETRIES,
-                                timeout=min(settings.provider_timeout, VERIFY_TIMEOUT), pacer=pacer)
-    return ProviderSettings(**urls, timeout=settings.provider_timeout, pacer=pacer)
+                                timeout=min(settings.provider_timeout, VERIFY_TIMEOUT), pacer=pacer,
+                                observer=HrCalls(provider))
+    return ProviderSettings(**urls, timeout=settings.provider_timeout, pacer=pacer, observer=HrCalls(provider))
 
 
 def make_pacer(settings: Settings, key_prefix: str = KEY_PREFIX) -> Pacer | None:

@@ -182,6 +182,17 @@ class WebhookRefused(Unauthorized):
     code = "webhook_rejected"
 
 
+class MetricsRefused(Unauthorized):
+    """`/metrics` without the metrics token, from an address not allowed (or neither is configured)."""
+
+    code = "metrics_refused"
+    message = ("send the metrics token as 'Authorization: Bearer <token>' (METRICS_TOKEN), or scrape from an "
+               "address in METRICS_ALLOW_FROM")
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "Bearer"}
+
+
 # 403: known, but not allowed to.
 
 class Forbidden(HrsyncError):

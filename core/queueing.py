@@ -17,6 +17,7 @@ from rq.job import Callback, Job, JobStatus
 from rq.rate_limit import RateLimit
 from rq.serializers import JSONSerializer
 
+from core import logs
 from core.namespace import key, rq_name
 
 SYNC_QUEUE, DEFAULT_QUEUE = "sync", "default"
@@ -73,25 +74,29 @@ def company_limit(namespace: str, company_id: str) -> RateLimit:
     return RateLimit(key=rq_name(namespace, f"company-{company_id}"), concurrency=1)
 
 
-def sync_job(redis: Redis, namespace: str, sync_id: int, company_id: str, retry: Retry | None = None) -> Job:
+def sync_job(redis: Redis, namespace: str, sync_id: int, company_id: str, retry: Retry | None = None,
+             origin: dict[str, str] | None = None) -> Job:
+    """`origin` (job meta: `correlation_id`, `trigger`): what the sync's log lines and metrics carry; by default
+    the caller's bound context (core.logs)."""
     return queue(redis, namespace).create_job(
         RUN_SYNC, args=(int(sync_id),), job_id=sync_job_id(namespace, sync_id),
         rate_limit=company_limit(namespace, company_id), retry=retry or retry_policy(), timeout=SYNC_TIMEOUT,
         result_ttl=RESULT_TTL, on_failure=Callback(ON_SYNC_FAILURE),
-        description=f"sync {sync_id} of company {company_id}")
+        description=f"sync {sync_id} of company {company_id}", meta=origin or logs.origin())
 
 
-def enqueue_sync(redis: Redis, namespace: str, sync_id: int, company_id: str, retry: Retry | None = None) -> Job:
+def enqueue_sync(redis: Redis, namespace: str, sync_id: int, company_id: str, retry: Retry | None = None,
+                 origin: dict[str, str] | None = None) -> Job:
     """Queue the sync now (it still waits for the company's running sync, if any)."""
-    return queue(redis, namespace).enqueue_job(sync_job(redis, namespace, sync_id, company_id, retry))
+    return queue(redis, namespace).enqueue_job(sync_job(redis, namespace, sync_id, company_id, retry, origin))
 
 
 def schedule_sync(redis: Redis, namespace: str, sync_id: int, company_id: str, delay: float, pipeline: Pipeline,
-                  retry: Retry | None = None) -> Job:
+                  retry: Retry | None = None, origin: dict[str, str] | None = None) -> Job:
     """Queue the sync `delay` seconds from now, as part of the caller's MULTI (the scheduler moves it)."""
     when = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=delay)
-    return queue(redis, namespace).schedule_job(sync_job(redis, namespace, sync_id, company_id, retry), when,
-                                                pipeline=pipeline)
+    return queue(redis, namespace).schedule_job(sync_job(redis, namespace, sync_id, company_id, retry, origin),
+                                                when, pipeline=pipeline)
 
 
 def enqueue_notification(redis: Redis, namespace: str, changeset_id: int, sync_id: int, *,
@@ -105,7 +110,7 @@ def enqueue_notification(redis: Redis, namespace: str, changeset_id: int, sync_i
         return None
     return queue(redis, namespace, DEFAULT_QUEUE).enqueue(
         NOTIFY_APPROVERS, int(changeset_id), int(sync_id), job_id=job_id,
-        retry=retry_policy(), job_timeout=NOTIFY_TIMEOUT, result_ttl=RESULT_TTL)
+        retry=retry_policy(), job_timeout=NOTIFY_TIMEOUT, result_ttl=RESULT_TTL, meta=logs.origin())
 
 
 def workers_running(redis: Redis, namespace: str) -> int:

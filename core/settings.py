@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 import os
 import re
@@ -16,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from core.errors import ConfigError
+from core.logs import LOG_FORMATS
 from providers.registry import url_settings
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,18 @@ class Settings:
     # Prefix of every Redis key, queue and job id; empty: derived from database_url when built. (A
     # dataclasses.replace() keeps it: pass namespace="" to derive it from the new database_url.)
     namespace: str = ""
+    # Log lines: "text" for people, "json" one object a line (core.logs).
+    log_format: str = "text"
+    # GET /metrics answers a request with this bearer token (compared in constant time, never logged) ...
+    metrics_token: str | None = field(default=None, repr=False)
+    # ... or one from these addresses or networks (parsed by ipaddress); neither: nobody reads it.
+    metrics_allow_from: tuple[str, ...] = ()
+    # prometheus-client's multiprocess directory, shared by the web processes and the workers of a machine; None:
+    # each process counts for itself (fine for one process: the demo, tests).
+    metrics_dir: Path | None = None
+    # How many reverse proxies in front of the web app may be believed about the client (X-Forwarded-For,
+    # -Proto): 0 trusts none (the app faces clients directly), 1 behind deploy/'s nginx.
+    trusted_proxies: int = 0
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.provider_urls) - set(PROVIDER_URLS))
@@ -66,6 +80,15 @@ class Settings:
             object.__setattr__(self, "namespace", derived_namespace(self.database_url))
         elif not NAMESPACE.fullmatch(self.namespace):
             raise ConfigError("HRSYNC_NAMESPACE may hold only letters, digits, '-' and '_' (at most 40)")
+        if self.log_format not in LOG_FORMATS:
+            raise ConfigError(f"LOG_FORMAT must be {' or '.join(LOG_FORMATS)}, not {self.log_format!r}")
+        for network in self.metrics_allow_from:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                raise ConfigError(f"METRICS_ALLOW_FROM: {network!r} is not an address or network") from None
+        if self.trusted_proxies < 0:
+            raise ConfigError("HRSYNC_TRUSTED_PROXIES must not be negative")
 
     def with_provider_urls(self, urls: Mapping[str, str]) -> "Settings":
         """These settings with the HR addresses among `urls` replaced (a sandbox's list may name more systems)."""
@@ -85,9 +108,12 @@ class Settings:
             "SYNC_DEBOUNCE_SECONDS": str(self.sync_debounce_seconds), "HRSYNC_ENV": self.env,
             "HRSYNC_INSTANCE_PATH": str(self.instance_path), "HRSYNC_PROVIDER_TIMEOUT": str(self.provider_timeout),
             "APPROVE_LINK_MAX_AGE": str(self.approve_link_max_age), "HRSYNC_PROVIDER_PACING": self.provider_pacing,
-            "HRSYNC_NAMESPACE": self.namespace,
+            "HRSYNC_NAMESPACE": self.namespace, "LOG_FORMAT": self.log_format,
+            "METRICS_ALLOW_FROM": ",".join(self.metrics_allow_from),
+            "HRSYNC_TRUSTED_PROXIES": str(self.trusted_proxies),
         }
-        optional = {"CRON_TOKEN": self.cron_token, "SMTP_URL": self.smtp_url}
+        optional = {"CRON_TOKEN": self.cron_token, "SMTP_URL": self.smtp_url, "METRICS_TOKEN": self.metrics_token,
+                    "PROMETHEUS_MULTIPROC_DIR": str(self.metrics_dir) if self.metrics_dir else None}
         env.update({name: value for name, value in optional.items() if value})
         return env
 
@@ -125,7 +151,34 @@ class Settings:
             approve_link_max_age=int(_number(env, "APPROVE_LINK_MAX_AGE", 7 * 24 * 3600)),
             provider_pacing=pacing,
             namespace=env.get("HRSYNC_NAMESPACE", "").strip(),
+            log_format=log_format_from_env(env),
+            metrics_token=env.get("METRICS_TOKEN") or None,
+            metrics_allow_from=tuple(part.strip() for part in env.get("METRICS_ALLOW_FROM", "").split(",")
+                                     if part.strip()),
+            metrics_dir=Path(env["PROMETHEUS_MULTIPROC_DIR"]) if env.get("PROMETHEUS_MULTIPROC_DIR") else None,
+            trusted_proxies=int(_number(env, "HRSYNC_TRUSTED_PROXIES", 0)),
         )
+
+
+def log_format_from_env(environ: Mapping[str, str] | None = None, *, strict: bool = True) -> str:
+    """LOG_FORMAT alone: the command line sets up logging before it reads (or needs) the other settings. Not
+    `strict`: a wrong value gives "text" (the settings refuse it once a command reads them)."""
+    env = os.environ if environ is None else environ
+    value = (env.get("LOG_FORMAT") or "text").strip().lower()
+    if value not in LOG_FORMATS:
+        if not strict:
+            return LOG_FORMATS[0]
+        raise ConfigError(f"LOG_FORMAT must be {' or '.join(LOG_FORMATS)}, not {value!r}")
+    return value
+
+
+def publish_metrics_dir(directory: Path) -> bool:
+    """Put `directory` in PROMETHEUS_MULTIPROC_DIR, where prometheus-client itself reads it (core.metrics); True if
+    that changed it."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR") == str(directory):
+        return False
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+    return True
 
 
 def derived_namespace(database_url: str) -> str:

@@ -30,6 +30,9 @@ class ProviderSettings:
     backoff_factor: float = 0.5
     # Keeps calls within the HR system's published rate limits (providers.pacing); None: unpaced.
     pacer: "Pacer | None" = None
+    # Told of every call's outcome (providers.http.ObservedSession): the final status ("error": no answer) and
+    # what was retried on the way (statuses, or "error"); None: nobody listens. The deployment's metrics.
+    observer: "Callable[[str, list[str]], None] | None" = None
 
 
 @dataclass(frozen=True, slots=True)

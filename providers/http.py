@@ -74,8 +74,33 @@ def make_retry(settings: ProviderSettings) -> Retry:
     )
 
 
+class ObservedSession(requests.Session):
+    """A session that tells `observer` how each call ended (the final status, or "error" when no answer came) and
+    what urllib3 retried on the way (each retried status, or "error" for a failed connection or read)."""
+
+    def __init__(self, observer) -> None:
+        super().__init__()
+        self._observer = observer
+
+    def send(self, request, **kwargs):
+        try:
+            response = super().send(request, **kwargs)
+        except requests.RequestException:
+            self._observer("error", [])  # urllib3's MaxRetryError keeps no history of what it retried
+            raise
+        self._observer(str(response.status_code), _retried(response.raw))
+        return response
+
+
+def _retried(raw) -> list[str]:
+    """What the urllib3 Retry of a response says was retried on the way to it."""
+    retries = getattr(raw, "retries", None)
+    history = getattr(retries, "history", None) or ()
+    return [str(entry.status) if entry.status else "error" for entry in history]
+
+
 def make_session(settings: ProviderSettings) -> requests.Session:
-    session = requests.Session()
+    session = ObservedSession(settings.observer) if settings.observer is not None else requests.Session()
     adapter = _TimeoutAdapter(settings.timeout, max_retries=make_retry(settings))
     session.mount("http://", adapter)
     session.mount("https://", adapter)

@@ -13,8 +13,9 @@ from redis import Redis
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from core import logs, metrics
 from core.bootstrap import Services
-from core.errors import (ChangeSetChanged, NotConfigured, NotPending, QueueUnavailable, RegistryConflict, WrongPassword,
+from core.errors import (ChangeSetChanged, Locked, NotConfigured, NotPending, QueueUnavailable, RegistryConflict, WrongPassword,
                          minutes)
 from core.lockout import Lockout
 from domain.names import NameFormat
@@ -88,8 +89,13 @@ def check_approver(services: Services, lockout: Lockout, request: ApprovalReques
     """The approver's account (the actor an apply records) once the password checks out; raises WrongPassword
     (counted), Locked, NotPending or store.NotFound, and nothing is applied."""
     stored = _pending(services, request)
-    attempt = lockout.reserve(stored.company_id, request.email, request.client)
+    try:
+        attempt = lockout.reserve(stored.company_id, request.email, request.client)
+    except Locked:
+        metrics.approval("locked")
+        raise
     if not _password_ok(services, stored.company_id, request):
+        metrics.approval("wrong_password")
         remaining = lockout.failed(attempt)
         if attempt.number == lockout.max_tries:
             _audit_lock(services, stored, request.email, lockout.lock_seconds)
@@ -123,7 +129,8 @@ def propose_again(services: Services, redis: Redis, result: ApplyResult) -> Foll
     if not result.with_outcome(Outcome.STALE):
         return None
     try:
-        queued = queue_sync(services, redis, result.company_id, SyncMode.FULL, requested_by=result.applied_by)
+        with logs.bound(logs.correlation_id(), "approval"):
+            queued = queue_sync(services, redis, result.company_id, SyncMode.FULL, requested_by=result.applied_by)
     except NotConfigured:
         return FollowUp(None, "This company has no HR integration any more, so no sync can propose them again.")
     except QueueUnavailable:
@@ -153,6 +160,7 @@ def apply_changeset(services: Services, request: ApprovalRequest, actor: str,
         # The rows were locked and checked, so only a writer outside the change set gets here.
         raise RegistryConflict() from None
     result = ApplyResult(stored.id, at, actor, name_format, tuple(outcomes), stored.company_id)
+    metrics.approval("applied")
     log.info("change set %s applied by %s: %s", stored.id, actor, result.counts())
     return result
 

@@ -24,7 +24,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Retry
 
-from core import coalescing, queueing
+from core import coalescing, logs, queueing
 from core.bootstrap import Services
 from core.coalescing import Intake
 from core.errors import QueueUnavailable
@@ -65,12 +65,15 @@ def accept_notice(redis: Redis, namespace: str, company_id: str, notice: ChangeN
 
 
 def schedule_companies(services: Services, redis: Redis, due: list[tuple[str, str]], *, debounce: float,
-                       retry: Retry | None = None) -> list[int]:
+                       retry: Retry | None = None, origins: dict[str, str] | None = None) -> list[int]:
     """For each (company, provider): commit a targeted sync row, then make it the company's pending sync with
     its job scheduled `debounce` seconds from now (or later: the provider's re-fetch delay, while its API may still
     serve the old values); returns the ids scheduled. A company another process scheduled first is skipped, its row
-    discarded. One transaction and one MULTI for the lot."""
-    namespace = services.settings.namespace
+    discarded. One transaction and one MULTI for the lot.
+
+    `origins`: company → the correlation id of the delivery that asked (core.logs), carried by the job."""
+    namespace, origins = services.settings.namespace, origins or {}
+    correlation = {company_id: origins.get(company_id) or logs.new_id() for company_id, _provider in due}
     with transaction(services.session_factory) as session:
         rows = [(company_id, sync_runs.create_run(session, company_id, provider, SyncMode.TARGETED,
                                                   trigger=SyncTrigger.WEBHOOK, requested_by=provider).id)
@@ -78,7 +81,8 @@ def schedule_companies(services: Services, redis: Redis, due: list[tuple[str, st
     delays = {company_id: max(debounce, _refetch_delay(provider)) for company_id, provider in due}
 
     def schedule_job(pipe, company_id: str, sync_id: int) -> None:
-        queueing.schedule_sync(redis, namespace, sync_id, company_id, delays[company_id], pipe, retry)
+        origin = {"correlation_id": correlation[company_id], "trigger": "webhook"}
+        queueing.schedule_sync(redis, namespace, sync_id, company_id, delays[company_id], pipe, retry, origin)
 
     try:
         won = coalescing.schedule(redis, namespace, rows, schedule_job)
@@ -88,10 +92,11 @@ def schedule_companies(services: Services, redis: Redis, due: list[tuple[str, st
         _settle(services, failed=[sync_id for _company, sync_id in rows])
         raise
     _settle(services, discarded=[sync_id for (_company, sync_id), ok in zip(rows, won) if not ok])
-    scheduled = [sync_id for (_company, sync_id), ok in zip(rows, won) if ok]
-    if scheduled:
-        log.info("targeted syncs %s scheduled in %s s", scheduled, debounce)
-    return scheduled
+    scheduled = [(company_id, sync_id) for (company_id, sync_id), ok in zip(rows, won) if ok]
+    for company_id, sync_id in scheduled:
+        with logs.bound(correlation[company_id], "webhook"):
+            log.info("targeted sync %s of company %s scheduled in %s s", sync_id, company_id, debounce)
+    return [sync_id for _company, sync_id in scheduled]
 
 
 def _refetch_delay(provider: str) -> float:
@@ -132,7 +137,7 @@ class IntakeScheduler:
                  grace: float = GRACE, idle_exit: float = IDLE_EXIT) -> None:
         self._services, self._redis, self._debounce = services, redis, debounce
         self._sweep_every, self._grace, self._idle_exit = sweep_every, grace, idle_exit
-        self._queue: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[str, str, str | None]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pid = 0
@@ -144,9 +149,10 @@ class IntakeScheduler:
         with self._lock:
             return self._thread is not None and self._thread.is_alive() and self._pid == os.getpid()
 
-    def submit(self, company_id: str, provider: str) -> None:
-        """Schedule the company's due sync soon (never raises: a failure leaves it to a later sweep)."""
-        self._queue.put((company_id, provider))
+    def submit(self, company_id: str, provider: str, correlation_id: str | None = None) -> None:
+        """Schedule the company's due sync soon (never raises: a failure leaves it to a later sweep); its job
+        carries `correlation_id` (the delivery's)."""
+        self._queue.put((company_id, provider, correlation_id))
         with self._lock:
             # A thread inherited through fork does not run; one that went idle has ended.
             if self._thread is None or not self._thread.is_alive() or self._pid != os.getpid():
@@ -160,7 +166,8 @@ class IntakeScheduler:
             due = self._take(max(0.0, next_sweep - time.monotonic()))
             if due:
                 last_work = time.monotonic()
-                self._guarded(schedule_companies, self._services, self._redis, due, debounce=self._debounce)
+                self._guarded(schedule_companies, self._services, self._redis, sorted(due),
+                              debounce=self._debounce, origins={company: cid for (company, _p), cid in due.items()})
             if time.monotonic() >= next_sweep:
                 if self._guarded(sweep, self._services, self._redis, debounce=self._debounce, grace=self._grace):
                     last_work = time.monotonic()
@@ -168,19 +175,21 @@ class IntakeScheduler:
             if time.monotonic() - last_work > self._idle_exit and self._retire():
                 return
 
-    def _take(self, timeout: float) -> list[tuple[str, str]]:
-        """What was submitted: waits up to `timeout` for the first, then takes what else is there (a burst's
-        companies are scheduled together)."""
+    def _take(self, timeout: float) -> dict[tuple[str, str], str | None]:
+        """What was submitted, (company, provider) → the first delivery's correlation id: waits up to `timeout`
+        for the first, then takes what else is there (a burst's companies are scheduled together)."""
         try:
-            due = {self._queue.get(timeout=timeout)}
+            first = self._queue.get(timeout=timeout)
         except queue.Empty:
-            return []
+            return {}
+        due = {first[:2]: first[2]}
         while len(due) < SCHEDULE_BATCH:
             try:
-                due.add(self._queue.get_nowait())
+                company_id, provider, correlation_id = self._queue.get_nowait()
             except queue.Empty:
                 break
-        return sorted(due)
+            due.setdefault((company_id, provider), correlation_id)
+        return due
 
     def _retire(self) -> bool:
         with self._lock:

@@ -7,7 +7,7 @@ import logging
 
 from redis import Redis
 
-from core import coalescing, queueing
+from core import coalescing, metrics, queueing
 from core.bootstrap import Services
 from domain.changeset import ACTIONABLE_KINDS
 from services.sync_progress import INTERNAL_ERROR, LiveProgress
@@ -74,8 +74,10 @@ def settle(services: Services, sync_id: int, reason: str, will_retry: bool, code
             run = sync_runs.get_run(session, sync_id)
             if run.status is SyncStatus.RUNNING and will_retry:
                 sync_runs.requeue_run(session, sync_id, f"{reason} (will retry)", code)
+                metrics.sync_ended(run.trigger.value, run.mode.value, "retrying")
             elif run.status in (SyncStatus.QUEUED, SyncStatus.RUNNING) and not will_retry:
                 sync_runs.fail_run(session, sync_id, reason, code)
+                metrics.sync_ended(run.trigger.value, run.mode.value, "failed")
     except Exception:  # reporting must not mask the job's own error
         log.exception("sync %s: could not record its state (%s)", sync_id, reason)
 

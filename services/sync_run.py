@@ -5,11 +5,12 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from time import perf_counter  # durations for the metrics (time.monotonic paces the progress rows)
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from core import errors
+from core import errors, metrics
 from core.bootstrap import Services
 from domain.changeset import ChangeSet
 from domain.decisions import Decisions
@@ -53,6 +54,7 @@ class _Plan:
     credentials: dict
     mapping: dict[str, str] | None
     cursor: str | None
+    trigger: str  # the row's (store.enums.SyncTrigger): the metrics' label
 
 
 def execute_sync(services: Services, sync_id: int, on_progress: OnProgress | None = None, *,
@@ -71,6 +73,7 @@ def execute_sync(services: Services, sync_id: int, on_progress: OnProgress | Non
 
 def _execute(services: Services, sync_id: int, on_progress: OnProgress | None, will_retry: bool,
              live: LiveProgress | None) -> SyncOutcome:
+    started = perf_counter()
     plan = _start(services, sync_id)
     provider = services.provider_factory(plan.provider, plan.credentials, plan.mapping)
     if live is not None:
@@ -79,20 +82,30 @@ def _execute(services: Services, sync_id: int, on_progress: OnProgress | None, w
     try:
         with _collector_paused():
             employees, cursor_after = _fetch(services, provider, plan, sync_id, on_progress, live)
+            metrics.sync_phase("fetch", perf_counter() - started)
             if live is not None:
                 live.phase(Phase.MATCHING)
-            return _record(services, sync_id, plan, provider, employees, cursor_after, live)
+            outcome = _record(services, sync_id, plan, provider, employees, cursor_after, live)
     except ProviderUnavailable as error:
         if will_retry:
             _requeue(services, sync_id, plan.company_id, error)
         else:
             _fail(services, sync_id, plan.company_id, error)
+        _ended(plan, "retrying" if will_retry else "failed", started)
         raise
     except ProviderError as error:
         _fail(services, sync_id, plan.company_id, error)
+        _ended(plan, "failed", started)
         raise
     finally:
         provider.close()
+    _ended(plan, "succeeded", started)
+    metrics.recorded(plan.provider, len(employees), outcome.counts)
+    return outcome
+
+
+def _ended(plan: _Plan, status: str, started: float) -> None:
+    metrics.sync_ended(plan.trigger, plan.mode.value, status, perf_counter() - started)
 
 
 def _teed(on_progress: OnProgress | None, live: LiveProgress) -> OnProgress:
@@ -134,9 +147,11 @@ def _start(services: Services, sync_id: int) -> _Plan:
             # Targeted syncs too: one may have to look for its change incrementally (_targeted).
             cursor = sync_runs.last_cursor(session, run.company_id) if run.mode is not SyncMode.FULL else None
     if not configured:
+        metrics.sync_ended(run.trigger.value, run.mode.value, "failed")
         raise ProviderError(f"{run.provider} is not configured for company {run.company_id}")
+    log.info("sync %s (%s) of company %s started", sync_id, run.mode.value, run.company_id)
     return _Plan(run.company_id, run.provider, run.mode, run.remote_ids, credentials,
-                 integration.mapping, cursor)
+                 integration.mapping, cursor, run.trigger.value)
 
 
 def _fetch(services: Services, provider: HRProvider, plan: _Plan, sync_id: int, on_progress: OnProgress | None,
@@ -213,12 +228,15 @@ def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
     """Match and store in one transaction: the change set appears whole or not at all."""
     owned = frozenset((plan.mapping or provider.default_mapping).values())
     targeted = plan.mode is not SyncMode.FULL
+    started = perf_counter()
     with transaction(services.session_factory) as session:
         registry = stakeholders.list_stakeholders(session, plan.company_id)
         policy = companies.policy_for(session, plan.company_id, plan.provider, owned,
                                       require_hire_date=provider.require_hire_date)
         known = Decisions.of(decisions.list_decisions(session, plan.company_id, plan.provider))
+        matching = perf_counter()
         result = match(employees, registry, policy, known, scope="targeted" if targeted else "full")
+        matched = perf_counter() - matching
         versions = stakeholders.versions(registry)
         if live is not None:
             live.phase(Phase.STORING)
@@ -233,7 +251,9 @@ def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
         counts = result.counts()
         sync_runs.succeed_run(session, sync_id, counts, cursor_after)
         integrations.mark_ok(session, plan.company_id)
-    log.info("sync %s of company %s: %s", sync_id, plan.company_id, counts)
+    metrics.sync_phase("match", matched)
+    metrics.sync_phase("store", perf_counter() - started - matched)
+    log.info("sync %s of company %s: %s; change set %s", sync_id, plan.company_id, counts, changeset_id)
     return SyncOutcome(sync_id, changeset_id, counts, result)
 
 

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Mapping
 
+from redis import Redis
+
+from core import metrics
 from core.bootstrap import Services
-from core.errors import NotFound, OtherProvider, UnknownCompany, WebhookSecretNotSet, WebhooksNotSupported
+from core.coalescing import Intake
+from core.errors import (NotFound, OtherProvider, UnknownCompany, WebhookSecretNotSet, WebhooksNotSupported,
+                         classify)
 from providers import PROVIDERS, describe, provider_class
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
+from services.intake import accept_notice
 from services.webhook_targets import Target, WebhookTargets
 from store.db import transaction
 from store.repositories import companies, integrations
+
+log = logging.getLogger(__name__)
 
 # Company ids are short; a longer one in a URL is nobody's (and not worth a query).
 MAX_COMPANY_ID = 64
@@ -88,6 +97,33 @@ def _acknowledgement(provider: str, body: bytes, headers: Mapping[str, str]) -> 
     except (WebhookRejected, MalformedWebhook):
         return None
     return notice if notice.acknowledge_only else None
+
+
+def receive(targets: WebhookTargets, redis: Redis, namespace: str, provider: str, company_id: str, body: bytes,
+            headers: Mapping[str, str]) -> tuple[ChangeNotice, Intake | None]:
+    """Authenticate a delivery and accept it for the company's next targeted sync; counted whatever happens (a
+    refusal by its reason). Raises the refusal."""
+    started = time.perf_counter()
+    try:
+        notice = authenticate(targets, provider, company_id, body, headers)
+        if notice.acknowledge_only:  # the HR system checks that the URL answers: nothing to record
+            metrics.webhook(provider, "acknowledged", time.perf_counter() - started)
+            return notice, None
+        intake = accept_notice(redis, namespace, company_id, notice)
+    except Exception as error:
+        refusal = classify(error)
+        metrics.webhook(provider, metrics.webhook_refusal(refusal.code if refusal else None),
+                        time.perf_counter() - started)
+        raise
+    accepted(provider, company_id, intake, time.perf_counter() - started)
+    return notice, intake
+
+
+def accepted(provider: str, company_id: str, intake: Intake, seconds: float) -> None:
+    """Count an accepted delivery (the route's and the fast path's); the first of a burst says so in the log."""
+    metrics.webhook(provider, intake.value, seconds)
+    if intake is Intake.SCHEDULED:
+        log.info("%s webhook delivery accepted for company %s: a targeted sync follows", provider, company_id)
 
 
 def targets_cache(services: Services) -> WebhookTargets:

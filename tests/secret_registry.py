@@ -19,11 +19,15 @@ from urllib.parse import quote
 
 from flask import request, request_finished
 
+from core import logs
+
 # Shorter test "secrets" ("pw", "s") would match innocent text; real ones are far longer.
 MIN_LENGTH = 8
 # Loggers whose INFO (and DEBUG) records the scan must see; others reach the recorder at WARNING and up.
 VERBOSE_LOGGERS = ("hrsync", "core", "services", "workers", "providers", "store", "webhook_app", "sandbox", "domain", "rq", "werkzeug")
 _FORMAT = logging.Formatter("%(levelname)s %(name)s: %(message)s")
+# LOG_FORMAT=json renders a record differently (escapes, extra fields): each record is scanned in both formats.
+_JSON_FORMAT = logs.json_formatter()
 
 
 class SecretRegistry:
@@ -96,11 +100,12 @@ class _RecordingHandler(logging.Handler):
         self.recorder = recorder
 
     def emit(self, record: logging.LogRecord) -> None:
-        try:
-            text = _FORMAT.format(record)  # message with its args, the exception and stack text
-        except Exception:  # a record whose args do not format: keep the raw parts
-            text = f"{record.msg!r} % {record.args!r}"
-        self.recorder.record(f"log {record.name}", text)
+        for suffix, formatter in (("", _FORMAT), (" (json)", _JSON_FORMAT)):
+            try:
+                text = formatter.format(record)  # message with its args, the exception and stack text
+            except Exception:  # a record whose args do not format: keep the raw parts
+                text = f"{record.msg!r} % {record.args!r}"
+            self.recorder.record(f"log {record.name}{suffix}", text)
 
 
 @dataclass(frozen=True)
@@ -114,8 +119,9 @@ class Leak:
 
 
 def find_leaks(secrets: Mapping[str, str], sources: Iterable[tuple[str, str]]) -> list[Leak]:
-    """Every place where a secret (or its URL-encoded form) occurs in the recorded texts."""
-    forms = {form: label for value, label in secrets.items() for form in {value, quote(value, safe="")}}
+    """Every place where a secret (or its URL-encoded or JSON-escaped form) occurs in the recorded texts."""
+    forms = {form: label for value, label in secrets.items()
+             for form in {value, quote(value, safe=""), json.dumps(value)[1:-1]}}
     leaks = []
     for origin, text in sources:
         for form, label in forms.items():

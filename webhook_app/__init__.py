@@ -17,4 +17,4 @@ def serve(settings, *, bind: str, workers: int, threads: int, read_timeout: floa
     from webhook_app.serving.server import serve as run  # gunicorn only for the process that serves
 
     run(lambda: create_app(settings), bind=bind, workers=workers, threads=threads, read_timeout=read_timeout,
-        before_serving=before_serving)
+        before_serving=before_serving, metrics_dir=settings.metrics_dir, log_format=settings.log_format)

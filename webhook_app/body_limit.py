@@ -15,6 +15,8 @@ from typing import Iterable
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from core import metrics
+
 
 class ChunkedBodies:
     """WSGI middleware: a chunked body becomes a buffered one with a Content-Length (over the cap: an empty body
@@ -35,6 +37,8 @@ class ChunkedBodies:
 def refuse_oversized() -> None:
     """The app's first before-request hook: 413 for a declared (or counted) length over the cap."""
     if (request.content_length or 0) > current_app.config["MAX_CONTENT_LENGTH"]:
+        if request.blueprint == "webhooks" and request.view_args:
+            metrics.webhook(request.view_args["provider"], "too_large")
         raise RequestEntityTooLarge()
 
 

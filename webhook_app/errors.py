@@ -12,7 +12,7 @@ from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 from core.errors import HTML, JSON, Conflict, HrsyncError, classify
 
-JSON_PREFIXES = ("/api/", "/webhooks/", "/cron/", "/healthz", "/readyz")
+JSON_PREFIXES = ("/api/", "/webhooks/", "/cron/", "/healthz", "/readyz", "/metrics")
 # An error never echoes unbounded input (20,000 unknown keys once came back as a 549 KB answer): the message is
 # cut, and `details` lists at most MAX_DETAILS entries in all, each key and text cut, "_more" counting the rest.
 MAX_MESSAGE = 500

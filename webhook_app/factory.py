@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 from redis import Redis
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.bootstrap import Services, build_services
 from core.links import LinkSigner
 from core.settings import Settings
-from webhook_app import body_limit, errors, health, labels, security
+from webhook_app import body_limit, correlation, errors, health, labels, metrics, security
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -27,17 +28,25 @@ def create_app(settings: Settings | None = None, *, redis: Redis | None = None, 
     app.extensions["hrsync.links"] = LinkSigner.for_settings(settings)
     errors.register_error_handlers(app)
     labels.register(app)  # the filters pages word codes with
-    app.before_request(body_limit.refuse_oversized)  # first: before any hook reads a form
+    app.before_request(correlation.bind_request)  # first: the lines of every later hook carry the request's id
+    app.before_request(body_limit.refuse_oversized)  # before any hook reads a form
+    app.after_request(correlation.answer_request_id)
     _register_blueprints(app)
     security.init_app(app, settings)  # CSRF on every form but the machine blueprints'; headers on every answer
-    # Outermost, so that the webhook fast path (installed by its blueprint) also sees chunked bodies buffered.
+    # Outside the fast path (installed by its blueprint), so that it also sees chunked bodies buffered.
     app.wsgi_app = body_limit.ChunkedBodies(app.wsgi_app, MAX_BODY_BYTES)
+    if settings.trusted_proxies:
+        # Outermost: the client's address and scheme as the trusted proxies saw them (the approval lockout's
+        # per-address ceiling, METRICS_ALLOW_FROM); what a client put in front of them is never believed.
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n)
     return app
 
 
 def _register_blueprints(app: Flask) -> None:
     # One line per blueprint module; each area's module owns its routes.
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)  # issue 18: operations
     from webhook_app import input_guard  # noqa: E402  (issue 7: hostile input; its check runs before every view)
     app.register_blueprint(input_guard.bp)
     from webhook_app import cron, webhooks  # noqa: E402  (issue 4: sync pipeline)

@@ -11,11 +11,13 @@ its effects are the route's own (same verification, same intake, same JSON); Fla
 from __future__ import annotations
 
 import io
+import time
 from typing import Callable, Iterable
 
 from flask import Flask
 from werkzeug.datastructures import EnvironHeaders
 
+from core import logs, metrics
 from core.coalescing import Intake
 from core.errors import QueueUnavailable
 from providers.base import ChangeNotice
@@ -36,14 +38,20 @@ class FastIntake:
         self._namespace = app.extensions["hrsync.services"].settings.namespace
 
     def __call__(self, environ: dict, start_response) -> Iterable[bytes]:
-        body = self._accepted(environ) if environ.get("PATH_INFO", "").startswith(self._prefix) else None
-        if body is None:
+        if not environ.get("PATH_INFO", "").startswith(self._prefix):
             return self.wsgi_app(environ, start_response)
-        start_response("202 ACCEPTED", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        correlation = logs.bind(logs.usable_request_id(environ.get("HTTP_X_REQUEST_ID")), "webhook")
+        body = self._accepted(environ, correlation)
+        if body is None:
+            environ["HTTP_X_REQUEST_ID"] = correlation  # the route's lines carry the same id
+            return self.wsgi_app(environ, start_response)
+        start_response("202 ACCEPTED", [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                                        ("X-Request-Id", correlation)])
         return [body]
 
-    def _accepted(self, environ: dict) -> bytes | None:
+    def _accepted(self, environ: dict, correlation: str) -> bytes | None:
         """The 202 body, or None: the route answers (the request's body is put back for it)."""
+        started = time.perf_counter()
         route = self._route(environ)
         if route is None:
             return None
@@ -58,13 +66,15 @@ class FastIntake:
         try:
             notice = webhooks.verify(provider, body, EnvironHeaders(environ), target.secret)
             if notice.acknowledge_only:
+                metrics.webhook(provider, "acknowledged", time.perf_counter() - started)
                 return self._answer(notice, None)
             intake = accept_notice(extensions["hrsync.redis"], self._namespace, company_id, notice)
         except (WebhookRejected, MalformedWebhook, QueueUnavailable):
             return None  # refused by the cached secret (rotated?) or Redis away: the route decides
+        webhooks.accepted(provider, company_id, intake, time.perf_counter() - started)
         if intake is Intake.SCHEDULED:
             scheduler: IntakeScheduler = extensions["hrsync.intake_scheduler"]
-            scheduler.submit(company_id, provider)
+            scheduler.submit(company_id, provider, correlation)
         return self._answer(notice, intake)
 
     def _route(self, environ: dict) -> tuple[str, str] | None:

@@ -15,12 +15,13 @@ from flask import Flask, Request, current_app, request
 from flask.sessions import SessionInterface
 from werkzeug.routing import AnyConverter
 
+from core import logs
 from core.bootstrap import Services
 from core.coalescing import Intake
 from providers.base import ChangeNotice
 from providers.registry import PROVIDERS
 from services import webhooks
-from services.intake import IntakeScheduler, accept_notice
+from services.intake import IntakeScheduler
 from webhook_app.context import redis, settings
 from webhook_app.security import MachineBlueprint
 from webhook_app.webhook_fastpath import FastIntake
@@ -68,12 +69,12 @@ def receive(provider: str, company_id: str):
     """Accept one delivery from a registered HR system for `company_id`: 202, or an error the sender retries."""
     webhooks.check_supported(provider)
     body = request.get_data(cache=False)  # the cap (MAX_CONTENT_LENGTH) answers 413 before this
-    notice = webhooks.authenticate(current_app.extensions[_TARGETS], provider, company_id, body, request.headers)
-    if notice.acknowledge_only:  # the HR system checks that the URL answers: nothing to record
+    notice, intake = webhooks.receive(current_app.extensions[_TARGETS], redis(), settings().namespace, provider,
+                                      company_id, body, request.headers)
+    if intake is None:  # acknowledged only: the HR system checked that the URL answers
         return current_app.response_class(_answer(notice, None), 202, mimetype="application/json")
-    intake = accept_notice(redis(), settings().namespace, company_id, notice)
     if intake is Intake.SCHEDULED:
-        current_app.extensions[_SCHEDULER].submit(company_id, provider)
+        current_app.extensions[_SCHEDULER].submit(company_id, provider, logs.correlation_id())
     return current_app.response_class(_answer(notice, intake), 202, mimetype="application/json")
 
 

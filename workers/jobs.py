@@ -11,7 +11,7 @@ from rq.exceptions import AbandonedJobError
 from rq.job import Job
 from sqlalchemy.exc import OperationalError
 
-from core import queueing
+from core import logs, queueing
 from providers import PROVIDERS, provider_class
 from providers.errors import ProviderError, ProviderUnavailable
 from services import notify, sync_lifecycle
@@ -25,7 +25,14 @@ TRANSIENT = (ProviderUnavailable, OperationalError, RedisConnectionError, RedisT
 
 def run_sync(sync_id: int) -> dict:
     """Run one sync row: claim coalesced ids (targeted), fetch, match, store; then notify approvers."""
-    context, job = runtime.current(), get_current_job()
+    job = get_current_job()
+    meta = job.meta if job is not None else {}
+    with logs.bound(meta.get("correlation_id"), meta.get("trigger") or "unknown"):
+        return _run_sync(sync_id, job)
+
+
+def _run_sync(sync_id: int, job: Job | None) -> dict:
+    context = runtime.current()
     redis = job.connection if job is not None else context.redis
     if job is not None:
         job.meta["pid"] = os.getpid()  # which process runs it: operators (and tests) can find it
@@ -52,8 +59,10 @@ def run_sync(sync_id: int) -> dict:
 
 def notify_approvers(changeset_id: int, sync_id: int) -> str:
     """Send the approve link of a change set to the company's approvers."""
-    context = runtime.current()
-    return notify.notify_approvers(context.services, context.link_signer(), changeset_id, sync_id)
+    context, job = runtime.current(), get_current_job()
+    meta = job.meta if job is not None else {}
+    with logs.bound(meta.get("correlation_id"), meta.get("trigger") or "unknown"):
+        return notify.notify_approvers(context.services, context.link_signer(), changeset_id, sync_id)
 
 
 def preload() -> None:

@@ -7,6 +7,7 @@ from typing import Callable
 
 from redis import Redis
 
+from core import metrics
 from core.bootstrap import build_services
 from core.settings import Settings
 from services import legacy
@@ -21,6 +22,8 @@ def run_worker(settings: Settings, *, burst: bool = False, maintenance_interval:
 
     An unreachable Redis is refused at once (the redis-py error, which core.errors.classify reads)."""
     runtime.configure(settings)
+    # The work horses it forks (one at a time) count into the web's directory, in one file between them.
+    metrics.use_directory(settings.metrics_dir, children_in_turn=True)
     jobs.preload()
     connection = Redis.from_url(settings.redis_url)
     connection.ping()

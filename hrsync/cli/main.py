@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from core.settings import Settings
+from core import logs
+from core.settings import Settings, log_format_from_env
 from providers.registry import PROVIDERS
 
 
@@ -48,9 +49,10 @@ SECRET_KEY, ENCRYPTION_KEYS, ...
 @click.pass_context
 def main(ctx: click.Context, verbose: bool) -> None:
     """The command line (its help text: _HELP, naming the registered HR systems)."""
-    # A command's output is what it prints; warnings and errors go to stderr, progress detail only with -v.
-    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    # A command's output is what it prints; warnings and errors go to stderr, progress detail only with -v; in
+    # LOG_FORMAT's format (a wrong value is one `Error:` line, from the settings, when a command reads them).
+    logs.configure(log_format_from_env(strict=False), logging.DEBUG if verbose else logging.WARNING, sys.stderr)
+    logs.bind(None, "cli")  # the command's correlation id: the syncs it queues carry it
     ctx.obj = AppContext(verbose)
 
 
@@ -64,7 +66,8 @@ def _register() -> None:
     main.add_command(demo_commands.sandbox)
 
     from hrsync.cli import changes_commands, company_commands, integration_commands, sync_commands  # issue 6
-    from hrsync.cli import syncs_commands
+    from hrsync.cli import status_commands, syncs_commands
+    main.add_command(status_commands.status)
     main.add_command(company_commands.company)
     main.add_command(integration_commands.integration)
     main.add_command(integration_commands.fields)

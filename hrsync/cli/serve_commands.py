@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
 from hrsync.cli.errors import user_errors
@@ -51,5 +53,10 @@ def worker(app, burst: bool, maintenance_interval: int, name: str | None) -> Non
 
     settings = app.settings
     require_schema(settings.database_url)
-    run_worker(settings, burst=burst, maintenance_interval=maintenance_interval, name=name, echo=click.echo,
+    echo = click.echo
+    if settings.log_format == "json":
+        # The banner goes with the log lines, one JSON object each, so that the output is all JSON.
+        app.log_progress()
+        echo = logging.getLogger("workers.banner").info
+    run_worker(settings, burst=burst, maintenance_interval=maintenance_interval, name=name, echo=echo,
                before_work=app.log_progress)

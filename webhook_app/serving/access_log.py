@@ -128,3 +128,18 @@ class RedactingLogger(Logger):
             self.info("closed a connection: the client stalled past the read timeout")
             return
         super().exception(msg, *args, **kwargs)
+
+
+def json_logger_class() -> type[RedactingLogger]:
+    """RedactingLogger writing one JSON object a line (LOG_FORMAT=json): the redacted access line or error message
+    as `message`, with the request's correlation id."""
+    from core import logs
+
+    class JsonRedactingLogger(RedactingLogger):
+        def setup(self, cfg) -> None:
+            super().setup(cfg)
+            for handler in [*self.error_log.handlers, *self.access_log.handlers]:
+                handler.setFormatter(logs.json_formatter())
+                handler.addFilter(logs.CorrelationFilter())
+
+    return JsonRedactingLogger

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import errno
 import socket
+from pathlib import Path
 from typing import Callable
 
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
 
+from core import logs, metrics
 from core.errors import HrsyncError
 
-from webhook_app.serving.access_log import ACCESS_LOG_FORMAT, RedactingLogger
+from webhook_app.serving.access_log import ACCESS_LOG_FORMAT, RedactingLogger, json_logger_class
 from webhook_app.serving.threads import worker_class
 
 
@@ -42,12 +44,18 @@ def check_bind(bind: str) -> None:
             raise CannotListen(f"cannot listen on {bind}: {reason.lower()}{hint}") from None
 
 
-def gunicorn_options(bind: str, workers: int, threads: int, read_timeout: float) -> dict:
+def gunicorn_options(bind: str, workers: int, threads: int, read_timeout: float,
+                     metrics_dir: Path | None = None, log_format: str = "text") -> dict:
+    def child_exit(_server, worker) -> None:
+        # prometheus-client's multiprocess mode: a dead worker's live gauges stop counting (its counters stay).
+        metrics.process_ended(worker.pid, metrics_dir)
+
     return {
         "bind": bind, "workers": workers, "threads": threads, "worker_class": worker_class(read_timeout),
-        "logger_class": RedactingLogger, "accesslog": "-", "access_log_format": ACCESS_LOG_FORMAT,
+        "logger_class": json_logger_class() if log_format == logs.JSON else RedactingLogger,
+        "accesslog": "-", "access_log_format": ACCESS_LOG_FORMAT,
         # No `gunicornc` control socket: every hrsync web on a machine would share its one default path.
-        "control_socket_disable": True,
+        "control_socket_disable": True, "child_exit": child_exit,
     }
 
 
@@ -67,10 +75,11 @@ class WebServer(BaseApplication):
 
 
 def serve(load_app: Callable[[], object], *, bind: str, workers: int, threads: int, read_timeout: float,
-          before_serving: Callable[[], None] | None = None) -> None:
+          before_serving: Callable[[], None] | None = None, metrics_dir: Path | None = None,
+          log_format: str = "text") -> None:
     """Serve until stopped: the address checked first (CannotListen), then gunicorn's workers, each building its
     app with `load_app`."""
     check_bind(bind)
     if before_serving is not None:
         before_serving()
-    WebServer(load_app, gunicorn_options(bind, workers, threads, read_timeout)).run()
+    WebServer(load_app, gunicorn_options(bind, workers, threads, read_timeout, metrics_dir, log_format)).run()

@@ -5,6 +5,8 @@ never reach it, while each request still has its line. The log is also captured 
 from __future__ import annotations
 
 import base64
+import dataclasses
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -26,7 +28,11 @@ def database_url(scratch_database):
     return migrated(scratch_database, "sqlite", "hrsync_access_log")
 
 
-def test_the_access_log_shows_every_request_and_none_of_its_secrets(settings, services, sandbox, redis, tmp_path):
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_the_access_log_shows_every_request_and_none_of_its_secrets(settings, services, sandbox, redis, tmp_path,
+                                                                    log_format):
+    """Both LOG_FORMATs: with json, every line of the server is one JSON object and the access line its message."""
+    settings = dataclasses.replace(settings, log_format=log_format)
     company = add_company(services, sandbox, "bamboohr", people=1)
     approve_token = LinkSigner(settings.secret_key, settings.approve_link_max_age, settings.public_base_url).token(424242)
     secret_registry.register("approve link token", approve_token)
@@ -47,9 +53,11 @@ def test_the_access_log_shows_every_request_and_none_of_its_secrets(settings, se
         requests.get(f"{base}/approvals/static/approvals.css",
                      headers={"Referer": f"{settings.public_base_url}/approvals/{approve_token}"}, timeout=30)
         requests.get(f"{base}{password_path}", timeout=30)
-        log = wait_until(lambda: (text := server.log()).count(" HTTP/1.1\" ") >= 6 and text, 30, "six access lines")
+        log = wait_until(lambda: (text := _messages(server.log(), log_format)).count(" HTTP/1.1\" ") >= 6 and text,
+                         30, "six access lines")
     finally:
         server.stop()
+    assert find_leaks({value: label for label, value in secrets.items()}, [("raw web log", server.log())]) == []
     assert find_leaks({value: label for label, value in secrets.items()}, [("web log", log)]) == []
     for line in ('"GET /api/v1/integration HTTP/1.1" 401', "- [redacted] [",
                  '"GET /api/v1/stakeholders?limit=1&access_token=[redacted] HTTP/1.1"',
@@ -59,3 +67,10 @@ def test_the_access_log_shows_every_request_and_none_of_its_secrets(settings, se
                  '"GET /set-password/[redacted] HTTP/1.1" 404'):
         assert line in log, line
     assert f'"{settings.public_base_url}/approvals/[redacted]"' in log
+
+
+def _messages(log: str, log_format: str) -> str:
+    """The log's text as a person reads it: the lines themselves, or (json) each line's message, one a line."""
+    if log_format == "text":
+        return log
+    return "\n".join(json.loads(line)["message"] for line in log.splitlines() if line.strip())

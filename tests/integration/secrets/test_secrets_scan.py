@@ -3,6 +3,7 @@ output of the whole run. The scan test is ordered last (tests/conftest.py); the 
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
 import subprocess
@@ -61,9 +62,18 @@ def test_the_scan_finds_a_secret_planted_in_a_log_line_an_error_body_and_a_subpr
     leaks = find_leaks(registry.secrets(), recorder.sources())
 
     assert sorted(leak.origin for leak in leaks) == [
-        "400 body of POST /api/leak", "file leaky-worker.log", "log workers.secret_scan_self_test"]
+        "400 body of POST /api/leak", "file leaky-worker.log", "log workers.secret_scan_self_test",
+        "log workers.secret_scan_self_test (json)"]
     assert all("<planted api key>" in leak.excerpt for leak in leaks)
     assert planted not in "\n".join(map(str, leaks))
+
+
+def test_the_scan_finds_a_secret_escaped_in_a_json_log_line(tmp_path):
+    """Invariant: LOG_FORMAT=json escapes quotes and backslashes; a secret holding them is still found there."""
+    registry = SecretRegistry()
+    registry.register("client secret", 'se"cr\\et-with-quote')
+    planted = json.dumps({"message": 'refused se"cr\\et-with-quote'})
+    assert [leak.origin for leak in find_leaks(registry.secrets(), [("log x (json)", planted)])] == ["log x (json)"]
 
 
 def test_the_scan_finds_a_url_encoded_secret_and_ignores_short_values(tmp_path):

@@ -128,3 +128,32 @@ def test_a_child_process_gets_the_same_namespace(tmp_path):
     parent = Settings.from_env({"DATABASE_URL": "postgresql://u:pw@db/hrsync"}, tmp_path)
     child = Settings.from_env({**parent.to_env(), "DATABASE_URL": "postgresql://u:pw@db.internal/hrsync"})
     assert child.namespace == parent.namespace  # passed on, not derived again from another spelling
+
+
+def test_operations_settings_default_to_text_logs_no_metrics_readers_and_no_trusted_proxy(tmp_path):
+    settings = Settings.from_env({}, tmp_path)
+    assert (settings.log_format, settings.metrics_token, settings.metrics_allow_from, settings.metrics_dir,
+            settings.trusted_proxies) == ("text", None, (), None, 0)
+
+
+def test_operations_settings_from_the_environment_survive_to_env(tmp_path):
+    """Issue 18: LOG_FORMAT, METRICS_TOKEN (hidden from repr), METRICS_ALLOW_FROM, PROMETHEUS_MULTIPROC_DIR and
+    HRSYNC_TRUSTED_PROXIES are read here and handed on to child processes."""
+    settings = Settings.from_env({"LOG_FORMAT": "JSON", "METRICS_TOKEN": "metrics-secret-token",
+                                  "METRICS_ALLOW_FROM": "10.0.0.0/8, 2001:db8::1", "HRSYNC_TRUSTED_PROXIES": "1",
+                                  "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}, tmp_path)
+    assert (settings.log_format, settings.metrics_token, settings.metrics_allow_from, settings.metrics_dir,
+            settings.trusted_proxies) == ("json", "metrics-secret-token", ("10.0.0.0/8", "2001:db8::1"),
+                                          tmp_path / "metrics", 1)
+    assert "metrics-secret-token" not in repr(settings)
+    assert Settings.from_env(settings.to_env()) == settings
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be text or json"),
+    ({"METRICS_ALLOW_FROM": "10.0.0.0/8,prometheus.internal"}, "METRICS_ALLOW_FROM: 'prometheus.internal'"),
+    ({"HRSYNC_TRUSTED_PROXIES": "-1"}, "HRSYNC_TRUSTED_PROXIES must not be negative"),
+])
+def test_wrong_operations_settings_are_refused_clearly(tmp_path, env, message):
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env, tmp_path)
