@@ -48,6 +48,10 @@ class Buckets:
         if first is not stakeholder:
             self._many.setdefault(key, [first]).append(stakeholder)
 
+    def has(self, key: str) -> bool:
+        """Whether some stakeholder has this key (without building a list)."""
+        return key in self._one
+
     def get(self, key: str | None) -> list[Stakeholder]:
         if not key:
             return []

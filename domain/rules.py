@@ -165,8 +165,9 @@ def email_conflict(subject: Subject, stakeholder: Stakeholder, index: Stakeholde
     mine = subject.employee.email
     if mine is None or mine == stakeholder.email:
         return None  # the common case, decided before any other work
-    mail = email_key(mine)
-    if mail is None or email_key(stakeholder.email) == mail:
+    mail = (mine.strip().casefold() or None) if mine.isascii() else email_key(mine)  # email_key, inlined
+    # Nearly always no unlinked row has the address at all: decided by one lookup.
+    if mail is None or not index.by_email.has(mail) or email_key(stakeholder.email) == mail:
         return None
     others = [s for s in index.by_email.get(mail) if s.id != stakeholder.id and not _taken(subject, s, claims)
               and decisions.allows(subject.remote_id, s.id)]
