@@ -47,9 +47,9 @@ def by_identifier(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
     """
     if subject.identifier is None:
         return None
-    carriers = _allowed(subject, index.carrying(subject.identifier), decisions)
+    carriers = _allowed(subject, index.carrying_key(subject.key), decisions)
     if not carriers:
-        near = _allowed(subject, index.carrying_but_zeros(subject.identifier), decisions)
+        near = _allowed(subject, index.carrying_but_zeros(subject.key), decisions)
         return Review(Reason.IDENTIFIER_LEADING_ZEROS, _ids(near)) if near else None
     if len(carriers) > 1 or carriers[0].linked:
         return Review(Reason.IDENTIFIER_CONFLICT, _ids(carriers))
@@ -77,7 +77,7 @@ def compatible(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -
     if stakeholder.unique_identifier == subject.identifier:
         return True
     theirs = identifier_key(stakeholder.unique_identifier)
-    return theirs is None or theirs == identifier_key(subject.identifier)
+    return theirs is None or theirs == subject.key
 
 
 def _namesakes(subject: Subject, index: StakeholderIndex, policy: SyncPolicy, decisions: Decisions,
@@ -190,8 +190,8 @@ def collision(subject: Subject, stakeholder: Stakeholder | None, index: Stakehol
         return None
     current = None if stakeholder is None else identifier_key(stakeholder.unique_identifier)
     # Another row with the same identifier in another case still clashes with the written one.
-    others = [s for s in index.carrying(wanted) if stakeholder is None or s.id != stakeholder.id]
-    moved_away = (current is not None and current != identifier_key(wanted)
+    others = [s for s in index.carrying_key(subject.key) if stakeholder is None or s.id != stakeholder.id]
+    moved_away = (current is not None and current != subject.key
                   and holders.get(current, subject.remote_id) != subject.remote_id)
     if not (others or moved_away):
         return None
