@@ -41,6 +41,8 @@ _SUFFIXES = frozenset(CONSTANTS.suffix_acronyms) | frozenset(CONSTANTS.suffix_no
 # Unicode's format characters (zero-width space and joiners, soft hyphen, bidi marks, BOM) are invisible
 # in every form and HR exports carry them; NFKC turns no-break and other wide spaces into plain ones.
 _FORMAT = "Cf"
+# A character beyond the first plane (a regex scan is cheaper than max() over the characters).
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 # Name parts repeat a lot (first names, family names), so their forms are cached; only short
 # texts, so that hostile 10k-character names cannot fill the memory of a long-running worker.
@@ -52,8 +54,11 @@ def visible_text(text: str) -> str:
     characters (zero-width space and joiners, soft hyphen, bidi marks, BOM). Applied before anything else."""
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFKC", text).translate(_invisible()[0])
-    if max(text) > "\uffff":  # beyond the first plane (emoji, rare scripts): asked character by character
+    text = unicodedata.normalize("NFKC", text)
+    table, pattern = _invisible()
+    if pattern.search(text):  # most accented text has nothing to delete: a scan, not a lookup per character
+        text = text.translate(table)
+    if _ASTRAL.search(text):  # beyond the first plane (emoji, rare scripts): asked character by character
         text = "".join(char for char in text if unicodedata.category(char) != _FORMAT)
     return text
 
