@@ -21,6 +21,10 @@ class NameFormat(StrEnum):
     LAST_COMMA_FIRST = "last_comma_first"
 
 
+# Members read in per-employee code, held here: in Python 3.11 every `Enum.MEMBER` goes through EnumType's
+# __getattr__ hook, several times slower than a global.
+_LAST_FIRST, _LAST_COMMA_FIRST = NameFormat.LAST_FIRST, NameFormat.LAST_COMMA_FIRST
+
 # Apostrophes vanish without a space, so "O'Brien" = "OBrien" (but "O Brien" stays two tokens).
 # The backtick is what unidecode makes of the Arabic ayn.
 _APOSTROPHES = re.compile(r"['`\u00b4\u2018\u2019\u02bc]")
@@ -287,9 +291,9 @@ def format_name(first: str | None, last: str | None, fmt: NameFormat) -> str:
     first_text, last_text = _clean(first), _clean(last)
     if not (first_text and last_text):
         return first_text or last_text
-    if fmt is NameFormat.LAST_COMMA_FIRST:
+    if fmt is _LAST_COMMA_FIRST:
         return f"{last_text}, {first_text}"
-    if fmt is NameFormat.LAST_FIRST:
+    if fmt is _LAST_FIRST:
         return f"{last_text} {first_text}"
     return f"{first_text} {last_text}"
 
