@@ -189,6 +189,8 @@ def collision(subject: Subject, stakeholder: Stakeholder | None, index: Stakehol
     if "unique_identifier" not in policy.owned_fields:
         return None
     current = None if stakeholder is None else identifier_key(stakeholder.unique_identifier)
+    if current is None and not (subject.key and index.by_identifier.has(subject.key)):
+        return None  # nothing moved away and nobody carries it (a row made by hand): no list to build
     # Another row with the same identifier in another case still clashes with the written one.
     others = [s for s in index.carrying_key(subject.key) if stakeholder is None or s.id != stakeholder.id]
     moved_away = (current is not None and current != subject.key
