@@ -112,7 +112,7 @@ def approve_and_propose_again(services: Services, lockout: Lockout, redis: Redis
     if not result.with_outcome(Outcome.STALE):
         return result, None
     try:
-        queued = queue_sync(services, redis, result.company_id, SyncMode.FULL)
+        queued = queue_sync(services, redis, result.company_id, SyncMode.FULL, requested_by=result.applied_by)
     except NotConfigured:
         return result, FollowUp(None, "This company has no HR integration any more, so no sync can propose "
                                       "them again.")

@@ -10,12 +10,13 @@ from domain.stakeholder import Stakeholder
 from store.db import transaction
 from store.enums import ChangeSetStatus
 from store.errors import NotFound
-from store.repositories import approvers, companies, stakeholders
+from store.repositories import approvers, changeset_lists, companies, stakeholders
+from store.repositories.changeset_lists import ChangeSetPage, ChangeSetSummary
 from store.repositories.changeset_reads import StoredChangeSet, StoredItem, load_changeset, pending_changeset_id
 from store.repositories.companies import Company
 
-__all__ = ["ChangeSetDetail", "PendingApproval", "StoredChangeSet", "StoredItem", "detail", "for_link",
-           "get_changeset", "newest", "pending_approvals", "pending_detail"]
+__all__ = ["ChangeSetDetail", "ChangeSetPage", "ChangeSetSummary", "PendingApproval", "StoredChangeSet", "StoredItem",
+           "detail", "for_link", "get_changeset", "list_changesets", "newest", "pending_approvals", "pending_detail"]
 
 # Bounds the walk along superseded_by (a chain is short; this only guards against a cycle).
 MAX_CHAIN = 100
@@ -44,6 +45,14 @@ def get_changeset(services: Services, changeset_id: int, company_id: str | None 
     """A change set with its items (only the company's when `company_id` is given); raises NotFound."""
     with transaction(services.session_factory) as session:
         return load_changeset(session, changeset_id, company_id)
+
+
+def list_changesets(services: Services, company_id: str, *, cursor: str | None = None, limit: int = 50,
+                    status: ChangeSetStatus | None = None) -> ChangeSetPage:
+    """One page of the company's change sets, newest first, each with its items counted per kind (`next`: the
+    cursor of older ones); optionally only those in `status`."""
+    with transaction(services.session_factory) as session:
+        return changeset_lists.list_page(session, company_id, cursor=cursor, limit=limit, status=status)
 
 
 def for_link(services: Services, changeset_id: int) -> ChangeSetDetail:

@@ -32,7 +32,7 @@ from providers.base import ChangeNotice
 from services.sync_run import WHOLE_COMPANY
 from services.syncs import UNQUEUED
 from store.db import transaction
-from store.enums import SyncMode
+from store.enums import SyncMode, SyncTrigger
 from store.repositories import integrations, sync_runs
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,8 @@ def schedule_companies(services: Services, redis: Redis, due: list[tuple[str, st
     scheduled first is skipped, its row discarded. One transaction and one MULTI for the lot."""
     namespace = services.settings.namespace
     with transaction(services.session_factory) as session:
-        rows = [(company_id, sync_runs.create_run(session, company_id, provider, SyncMode.TARGETED).id)
+        rows = [(company_id, sync_runs.create_run(session, company_id, provider, SyncMode.TARGETED,
+                                                  trigger=SyncTrigger.WEBHOOK, requested_by=provider).id)
                 for company_id, provider in due]
 
     def schedule_job(pipe, company_id: str, sync_id: int) -> None:

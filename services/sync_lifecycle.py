@@ -10,6 +10,7 @@ from redis import Redis
 from core import coalescing, queueing
 from core.bootstrap import Services
 from domain.changeset import ACTIONABLE_KINDS
+from services.sync_progress import INTERNAL_ERROR, LiveProgress
 from store.db import transaction
 from store.enums import SyncMode, SyncStatus
 from store.repositories import sync_runs
@@ -41,6 +42,13 @@ def claim(services: Services, redis: Redis, sync_id: int) -> bool:
     return bool(ids)
 
 
+def live_progress(services: Services, redis: Redis, sync_id: int) -> LiveProgress:
+    """Where the job reports its phase and count for people following the sync (services.sync_progress)."""
+    with transaction(services.session_factory) as session:
+        company_id = sync_runs.get_run(session, sync_id).company_id
+    return LiveProgress(redis, services.settings.namespace, sync_id, company_id)
+
+
 def notify_after(services: Services, redis: Redis, sync_id: int, changeset_id: int | None,
                  counts: dict[str, int]) -> None:
     """Queue the approvers' notice of a succeeded sync whose change set has something to apply."""
@@ -58,15 +66,16 @@ def done_already(services: Services, redis: Redis, sync_id: int) -> dict:
     return {"sync_id": sync_id, "changeset_id": run.changeset_id, "counts": {}}
 
 
-def settle(services: Services, sync_id: int, reason: str, will_retry: bool) -> None:
-    """Leave the row queued (a retry follows) or failed; best effort, the database may be the problem."""
+def settle(services: Services, sync_id: int, reason: str, will_retry: bool, code: str = INTERNAL_ERROR) -> None:
+    """Leave the row queued (a retry follows) or failed with `code` (services.sync_progress.ADVICE); best effort,
+    the database may be the problem."""
     try:
         with transaction(services.session_factory) as session:
             run = sync_runs.get_run(session, sync_id)
             if run.status is SyncStatus.RUNNING and will_retry:
-                sync_runs.requeue_run(session, sync_id, f"{reason} (will retry)")
+                sync_runs.requeue_run(session, sync_id, f"{reason} (will retry)", code)
             elif run.status in (SyncStatus.QUEUED, SyncStatus.RUNNING) and not will_retry:
-                sync_runs.fail_run(session, sync_id, reason)
+                sync_runs.fail_run(session, sync_id, reason, code)
     except Exception:  # reporting must not mask the job's own error
         log.exception("sync %s: could not record its state (%s)", sync_id, reason)
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
+from core import errors
 from core.bootstrap import Services
 from domain.changeset import ChangeSet
 from domain.decisions import Decisions
@@ -16,6 +17,7 @@ from domain.employee import Employee
 from domain.matching import match
 from providers.base import HRProvider
 from providers.errors import ProviderError, ProviderUnavailable
+from services.sync_progress import LiveProgress, Phase
 from store.db import transaction
 from store.enums import SyncMode
 from store.repositories import changesets, companies, decisions, integrations, stakeholders, sync_runs
@@ -54,17 +56,32 @@ class _Plan:
 
 
 def execute_sync(services: Services, sync_id: int, on_progress: OnProgress | None = None, *,
-                 will_retry: bool = False) -> SyncOutcome:
+                 will_retry: bool = False, live: LiveProgress | None = None) -> SyncOutcome:
     """Run sync `sync_id`; provider errors mark it failed (registry and pending set untouched) and re-raise.
 
-    With `will_retry` (a retry is scheduled), a transient provider error leaves the run queued instead.
+    With `will_retry` (a retry is scheduled), a transient provider error leaves the run queued instead. `live`
+    receives the phase and the fetched count for people following the sync (services.sync_progress).
     """
+    try:
+        return _execute(services, sync_id, on_progress, will_retry, live)
+    finally:
+        if live is not None:
+            live.clear()  # ended or back in the queue: the row tells which
+
+
+def _execute(services: Services, sync_id: int, on_progress: OnProgress | None, will_retry: bool,
+             live: LiveProgress | None) -> SyncOutcome:
     plan = _start(services, sync_id)
     provider = services.provider_factory(plan.provider, plan.credentials, plan.mapping)
+    if live is not None:
+        live.phase(Phase.FETCHING)
+        on_progress = _teed(on_progress, live)
     try:
         with _collector_paused():
-            employees, cursor_after = _fetch(services, provider, plan, sync_id, on_progress)
-            return _record(services, sync_id, plan, provider, employees, cursor_after)
+            employees, cursor_after = _fetch(services, provider, plan, sync_id, on_progress, live)
+            if live is not None:
+                live.phase(Phase.MATCHING)
+            return _record(services, sync_id, plan, provider, employees, cursor_after, live)
     except ProviderUnavailable as error:
         if will_retry:
             _requeue(services, sync_id, plan.company_id, error)
@@ -76,6 +93,15 @@ def execute_sync(services: Services, sync_id: int, on_progress: OnProgress | Non
         raise
     finally:
         provider.close()
+
+
+def _teed(on_progress: OnProgress | None, live: LiveProgress) -> OnProgress:
+    def report(fetched: int, total: int | None) -> None:
+        live.fetched(fetched, total)
+        if on_progress is not None:
+            on_progress(fetched, total)
+
+    return report
 
 
 @contextmanager
@@ -101,7 +127,8 @@ def _start(services: Services, sync_id: int) -> _Plan:
         integration = integrations.get_integration(session, run.company_id)
         configured = integration is not None and integration.provider == run.provider
         if not configured:
-            sync_runs.fail_run(session, sync_id, f"{run.provider} is not configured for this company")
+            sync_runs.fail_run(session, sync_id, f"{run.provider} is not configured for this company",
+                               errors.NotConfigured.code)
         else:
             credentials = integrations.get_credentials(session, services.box, run.company_id)
             # Targeted syncs too: one may have to look for its change incrementally (_targeted).
@@ -112,8 +139,8 @@ def _start(services: Services, sync_id: int) -> _Plan:
                  integration.mapping, cursor)
 
 
-def _fetch(services: Services, provider: HRProvider, plan: _Plan, sync_id: int,
-           on_progress: OnProgress | None) -> tuple[list[Employee], str | None]:
+def _fetch(services: Services, provider: HRProvider, plan: _Plan, sync_id: int, on_progress: OnProgress | None,
+           live: LiveProgress | None = None) -> tuple[list[Employee], str | None]:
     cursor_after: list[str] = []
     if plan.mode is SyncMode.FULL:
         stream = provider.iter_employees(progress=_progress_writer(services, sync_id, on_progress))
@@ -121,7 +148,7 @@ def _fetch(services: Services, provider: HRProvider, plan: _Plan, sync_id: int,
         stream = _incremental(provider, plan, (), cursor_after)
     else:
         stream = _targeted(provider, plan, cursor_after)
-    employees = list(_counted(stream, services, sync_id, on_progress))
+    employees = list(_counted(stream, services, sync_id, on_progress, live))
     return employees, (cursor_after[0] if cursor_after else None)
 
 
@@ -151,13 +178,15 @@ def _targeted(provider: HRProvider, plan: _Plan, cursor_after: list[str]) -> Ite
                     if employee.remote_id not in fetched)
 
 
-def _counted(stream: Iterator[Employee], services: Services, sync_id: int,
-             on_progress: OnProgress | None) -> Iterator[Employee]:
+def _counted(stream: Iterator[Employee], services: Services, sync_id: int, on_progress: OnProgress | None,
+             live: LiveProgress | None = None) -> Iterator[Employee]:
     count, written = 0, time.monotonic()
     for count, employee in enumerate(stream, start=1):
         if count % PROGRESS_EVERY == 0 and time.monotonic() - written >= PROGRESS_SECONDS:
             _write_progress(services, sync_id, count, None)
             written = time.monotonic()
+        if live is not None:
+            live.fetched(count)
         yield employee
     _write_progress(services, sync_id, count, None)
     if on_progress is not None:
@@ -180,7 +209,7 @@ def _write_progress(services: Services, sync_id: int, fetched: int, total: int |
 
 
 def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
-            employees: list[Employee], cursor_after: str | None) -> SyncOutcome:
+            employees: list[Employee], cursor_after: str | None, live: LiveProgress | None = None) -> SyncOutcome:
     """Match and store in one transaction: the change set appears whole or not at all."""
     owned = frozenset((plan.mapping or provider.default_mapping).values())
     targeted = plan.mode is not SyncMode.FULL
@@ -191,6 +220,8 @@ def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
         known = Decisions.of(decisions.list_decisions(session, plan.company_id, plan.provider))
         result = match(employees, registry, policy, known, scope="targeted" if targeted else "full")
         versions = stakeholders.versions(registry)
+        if live is not None:
+            live.phase(Phase.STORING)
         if targeted:
             fetched_ids = [employee.remote_id for employee in employees] + [
                 remote_id for remote_id in plan.remote_ids if remote_id != WHOLE_COMPANY]
@@ -208,11 +239,17 @@ def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
 
 def _fail(services: Services, sync_id: int, company_id: str, error: ProviderError) -> None:
     with transaction(services.session_factory) as session:
-        sync_runs.fail_run(session, sync_id, str(error))  # the integration needs attention now
+        # The integration needs attention now; the code tells what to do (services.sync_progress.ADVICE).
+        sync_runs.fail_run(session, sync_id, str(error), _code(error))
     log.warning("sync %s of company %s failed: %s", sync_id, company_id, error)
 
 
 def _requeue(services: Services, sync_id: int, company_id: str, error: ProviderError) -> None:
     with transaction(services.session_factory) as session:
-        sync_runs.requeue_run(session, sync_id, f"{error} (will retry)")
+        sync_runs.requeue_run(session, sync_id, f"{error} (will retry)", _code(error))
     log.warning("sync %s of company %s will be retried: %s", sync_id, company_id, error)
+
+
+def _code(error: ProviderError) -> str:
+    classified = errors.classify(error)
+    return classified.code if classified is not None else errors.ProviderFailed.code

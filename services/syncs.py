@@ -9,6 +9,7 @@ the reason, so nothing waits for a job never queued.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 from redis import Redis
@@ -24,17 +25,24 @@ from core import queueing
 from core.bootstrap import Services
 from core.errors import NotConfigured, QueueUnavailable, RequestInProgress, UnknownCompany
 from store.db import transaction
-from store.enums import SyncMode, SyncStatus
+from services import sync_progress
+from services.sync_progress import SyncProgress
+from store.enums import SyncMode, SyncStatus, SyncTrigger
 from store.errors import NotFound
-from store.models import SyncRunRow
+from store.models import SyncRunRow, utcnow
 from store.repositories import companies, integrations, sync_runs
 from store.repositories.companies import Company
-from store.repositories.sync_runs import SyncRun
+from store.repositories.sync_runs import SyncRun, SyncRunPage
+
+__all__ = ["ASKED_MODES", "QueuedSync", "SyncDetail", "SyncProgress", "SyncRun", "SyncRunPage", "SyncTrigger",
+           "active_syncs", "forget_jobs", "get_sync", "list_syncs", "progress", "progress_of", "queue_sync",
+           "recent_syncs", "request_sync", "resync", "sync_detail", "workers_running"]
 
 log = logging.getLogger(__name__)
 
 UNQUEUED = "could not be queued: Redis did not answer"
 LOST = "its job was lost from the queue (Redis lost its data); a newer sync replaces it"
+CRON_ACTOR = "cron"
 # The webhook intake keeps its own single pending (targeted) sync per company; these are the asked-for kinds.
 ASKED_MODES = (SyncMode.FULL, SyncMode.INCREMENTAL)
 # Checking for a waiting sync and queueing a new one happen under one per-company lock in Redis, so two
@@ -67,11 +75,14 @@ def request_sync(services: Services, redis: Redis, company_id: str, mode: SyncMo
 
 
 def queue_sync(services: Services, redis: Redis, company_id: str, mode: SyncMode | str = SyncMode.FULL,
-               *, retry: Retry | None = None) -> QueuedSync:
+               *, retry: Retry | None = None, trigger: SyncTrigger = SyncTrigger.MANUAL,
+               requested_by: str | None = None) -> QueuedSync:
     """The company's sync waiting in the queue, or a new one (row committed, then job queued).
 
-    A running sync does not count: what changed since it started needs the new one. Raises UnknownCompany,
-    NotConfigured (no integration) or QueueUnavailable.
+    A new one records `trigger` (a person — console, CLI or API — or cron) and who asked (`requested_by`: an
+    e-mail, an API token's prefix; never a secret); one already waiting keeps its own. A running sync does not
+    count: what changed since it started needs the new one. Raises UnknownCompany, NotConfigured (no
+    integration) or QueueUnavailable.
     """
     mode = SyncMode(mode)
     with transaction(services.session_factory) as session:
@@ -85,7 +96,8 @@ def queue_sync(services: Services, redis: Redis, company_id: str, mode: SyncMode
     if not acquired:
         raise RequestInProgress()
     try:
-        return _waiting(services, redis, company_id, mode) or _queue_new(services, redis, company_id, mode, retry)
+        return _waiting(services, redis, company_id, mode) or _queue_new(services, redis, company_id, mode, retry,
+                                                                         trigger, requested_by)
     finally:
         try:
             lock.release()
@@ -106,7 +118,7 @@ def _waiting(services: Services, redis: Redis, company_id: str, mode: SyncMode) 
     with transaction(services.session_factory) as session:
         for sync_id in set(queued) - set(alive):
             # Nothing would ever run it; under the lock no request is between committing a row and queueing it.
-            sync_runs.fail_run(session, sync_id, LOST)
+            sync_runs.fail_run(session, sync_id, LOST, sync_progress.JOB_LOST)
         for sync_id in alive:
             if sync_runs.widen_run(session, sync_id, mode):
                 log.info("sync %s of company %s was queued already: asked again (%s)", sync_id, company_id,
@@ -115,10 +127,12 @@ def _waiting(services: Services, redis: Redis, company_id: str, mode: SyncMode) 
     return None
 
 
-def _queue_new(services: Services, redis: Redis, company_id: str, mode: SyncMode, retry: Retry | None) -> QueuedSync:
+def _queue_new(services: Services, redis: Redis, company_id: str, mode: SyncMode, retry: Retry | None,
+               trigger: SyncTrigger, requested_by: str | None) -> QueuedSync:
     with transaction(services.session_factory) as session:
         provider = _provider(session, company_id)
-        sync_id = sync_runs.create_run(session, company_id, provider, mode).id
+        sync_id = sync_runs.create_run(session, company_id, provider, mode, trigger=trigger,
+                                       requested_by=requested_by).id
     try:
         queueing.enqueue_sync(redis, services.settings.namespace, sync_id, company_id, retry)
     except RedisError as error:
@@ -142,7 +156,7 @@ def _provider(session: Session, company_id: str) -> str:
 
 def _fail(services: Services, sync_id: int, reason: str) -> None:
     with transaction(services.session_factory) as session:
-        sync_runs.fail_run(session, sync_id, reason)
+        sync_runs.fail_run(session, sync_id, reason, QueueUnavailable.code)
 
 
 def resync(services: Services, redis: Redis, company_id: str | None, mode: SyncMode | str) -> list[QueuedSync]:
@@ -152,7 +166,8 @@ def resync(services: Services, redis: Redis, company_id: str | None, mode: SyncM
             company_ids = [company for company, _provider in integrations.companies_with_integration(session)]
     else:
         company_ids = [company_id]
-    return [queue_sync(services, redis, company, mode) for company in company_ids]
+    return [queue_sync(services, redis, company, mode, trigger=SyncTrigger.CRON, requested_by=CRON_ACTOR)
+            for company in company_ids]
 
 
 def get_sync(services: Services, sync_id: int, company_id: str | None = None) -> SyncRun:
@@ -167,10 +182,52 @@ def sync_detail(services: Services, sync_id: int) -> SyncDetail:
         return SyncDetail(run, companies.get_company(session, run.company_id))
 
 
-def recent_syncs(services: Services, company_id: str, limit: int, status: SyncStatus | None = None) -> list[SyncRun]:
-    """The company's syncs, newest first."""
+def recent_syncs(services: Services, company_id: str, limit: int, status: SyncStatus | None = None,
+                 trigger: SyncTrigger | None = None) -> list[SyncRun]:
+    """The company's syncs, newest first (optionally by status and trigger)."""
     with transaction(services.session_factory) as session:
-        return sync_runs.recent_runs(session, company_id, limit, status)
+        return sync_runs.recent_runs(session, company_id, limit, status, trigger)
+
+
+def list_syncs(services: Services, company_id: str, *, cursor: str | None = None, limit: int = 50,
+               status: SyncStatus | None = None, trigger: SyncTrigger | None = None) -> SyncRunPage:
+    """One page of the company's syncs, newest first (`next`: the cursor of older ones), by status and trigger."""
+    with transaction(services.session_factory) as session:
+        return sync_runs.list_page(session, company_id, cursor=cursor, limit=limit, status=status, trigger=trigger)
+
+
+def progress(services: Services, redis: Redis, company_id: str, sync_id: int) -> SyncProgress:
+    """How far the company's sync is, cheap enough to poll every second: one Redis read while it runs (the
+    worker's live phase and count), the sync row otherwise. Another company's sync is NotFound."""
+    try:
+        raw = redis.hgetall(sync_progress.progress_key(services.settings.namespace, sync_id))
+    except RedisError:
+        raw = {}  # the row still tells the status and the last counts written
+    live = sync_progress.live_from(raw, company_id, sync_id, time.time()) if raw else None
+    if live is not None:
+        return live
+    return sync_progress.from_row(get_sync(services, sync_id, company_id), utcnow())
+
+
+def progress_of(services: Services, redis: Redis, runs: list[SyncRun]) -> dict[int, SyncProgress]:
+    """The progress of each of these syncs (of one page): the running ones' live hashes in one round trip."""
+    running = [run for run in runs if run.status is SyncStatus.RUNNING]
+    raws: list[dict] = [{} for _ in running]
+    if running:
+        try:
+            pipe = redis.pipeline(transaction=False)
+            for run in running:
+                pipe.hgetall(sync_progress.progress_key(services.settings.namespace, run.id))
+            raws = pipe.execute()
+        except RedisError:
+            pass
+    now, found = time.time(), {}
+    for run, raw in zip(running, raws):
+        live = sync_progress.live_from(raw, run.company_id, run.id, now) if raw else None
+        if live is not None:
+            found[run.id] = live
+    at = utcnow()
+    return {run.id: found.get(run.id) or sync_progress.from_row(run, at) for run in runs}
 
 
 def active_syncs(services: Services, company_ids: list[str]) -> list[SyncRun]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from store import json_text
+from store.folding import SQLITE_FUNCTION, fold_text
 
 # Seconds a SQLite connection waits for another writer before "database is locked".
 SQLITE_BUSY_TIMEOUT = 30
@@ -64,6 +65,7 @@ def _sqlite_on_connect(wal: bool, foreign_keys: bool):
         # Let SQLAlchemy emit BEGIN itself: the sqlite3 module's legacy mode skips it for
         # SELECT and SAVEPOINT, which breaks repeatable reads and nested transactions.
         dbapi_connection.isolation_level = None
+        dbapi_connection.create_function(SQLITE_FUNCTION, 1, fold_text, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         if wal:

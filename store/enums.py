@@ -16,6 +16,14 @@ class SyncMode(StrEnum):
     TARGETED = "targeted"
 
 
+class SyncTrigger(StrEnum):
+    """What asked for a sync: a person (console, CLI or API), an HR system's webhook, or the cron route."""
+
+    MANUAL = "manual"
+    WEBHOOK = "webhook"
+    CRON = "cron"
+
+
 class SyncStatus(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"

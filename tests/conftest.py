@@ -7,6 +7,9 @@ import pytest
 
 from tests import secret_registry
 
+# Settings, services, Redis, cheap hashing, the app and its client for every tier: tests/plugin.py.
+pytest_plugins = ["tests.plugin"]
+
 SCAN_MARKER = "secret_scan"
 
 

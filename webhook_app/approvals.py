@@ -5,24 +5,18 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 
-from core.errors import ChangeSetChanged, HrsyncError, InvalidSelection, NotPending, WrongPassword, minutes
+from core.errors import ChangeSetChanged, HrsyncError, InvalidSelection, NotPending, WrongPassword
 from core.links import Link
 from services import approvals, changesets
 from services.changesets import ChangeSetDetail
 from store.enums import ChangeSetStatus
 from webhook_app import approvals_pages as pages
-from webhook_app import security
 from webhook_app.approvals_form import InvalidForm, read_form
-from webhook_app.approvals_view import FORMAT_LABELS, FormState, build_preview
+from webhook_app.approvals_view import FormState, build_preview
 from webhook_app.context import client_address, link_signer, lockout, redis, services
 from webhook_app.errors import message_page, sentence
-from webhook_app.security import csrf
 
 bp = Blueprint("approvals", __name__, static_folder="static", static_url_path="/approvals/static")
-bp.record_once(security.init_security)
-bp.after_request(security.html_headers)
-bp.add_app_template_filter(pages.when, "hrsync_when")
-bp.add_app_template_filter(minutes, "hrsync_minutes")
 
 
 @bp.get("/approvals/<token>")
@@ -36,8 +30,8 @@ def preview(token: str):
 
 @bp.post("/approvals/<token>")
 def submit(token: str):
-    """Apply the selected items once the approver's e-mail and password check out."""
-    csrf.protect()
+    """Apply the selected items once the approver's e-mail and password check out (the form's CSRF token is
+    checked app-wide before this runs)."""
     link, detail = _open(token)
     stored = detail.changeset
     if stored.status is not ChangeSetStatus.PENDING:
@@ -47,9 +41,8 @@ def submit(token: str):
     g.approval_form = submission.state
     result, follow_up = approvals.approve_and_propose_again(services(), lockout(), redis(),
                                                             submission.request(stored, client_address()))
-    return render_template("approvals_result.html", result=result, counts=result.counts(), token=token,
-                           company_name=detail.company.name, format_label=FORMAT_LABELS[result.name_format],
-                           follow_up=follow_up)
+    return render_template("approvals/result.html", result=result, counts=result.counts(), token=token,
+                           company_name=detail.company.name, follow_up=follow_up)
 
 
 @bp.errorhandler(CSRFError)
@@ -95,7 +88,7 @@ def _initial(detail: ChangeSetDetail) -> FormState:
 
 def _preview(detail: ChangeSetDetail, state: FormState, *, error: str | None = None, status: int = 200) -> Response:
     model = build_preview(detail)
-    html = render_template("approvals_preview.html", preview=model, form=state, error=error,
+    html = render_template("approvals/preview.html", preview=model, form=state, error=error,
                            company_name=model.company_name,
                            locked_for=lockout().client_locked_for(detail.changeset.company_id, client_address()),
                            action=url_for("approvals.submit", token=request.view_args["token"]))

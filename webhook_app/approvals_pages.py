@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Response, url_for
 
 from core.links import Link
@@ -12,6 +10,7 @@ from services.changesets import StoredChangeSet
 from store.enums import ChangeSetStatus
 from webhook_app.context import link_signer, services
 from webhook_app.errors import message_page
+from webhook_app.labels import when
 
 
 def status_page(stored: StoredChangeSet, link: Link, *, conflict: bool = False) -> Response:
@@ -27,10 +26,6 @@ def status_page(stored: StoredChangeSet, link: Link, *, conflict: bool = False) 
 
 def applied_text(stored: StoredChangeSet) -> str:
     return f"These changes were applied on {when(stored.applied_at)} by {stored.applied_by}."
-
-
-def when(moment: dt.datetime | None) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%d %B %Y at %H:%M UTC") if moment else "an unknown date"
 
 
 def _superseded(stored: StoredChangeSet, link: Link, conflict: bool) -> Response:

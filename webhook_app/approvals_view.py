@@ -1,4 +1,5 @@
-"""What the preview page shows: the change set by kind, with the stakeholders its items touch."""
+"""What the preview page shows: the change set by kind, with the stakeholders its items touch (codes, not words:
+the templates word them with the filters of webhook_app.labels)."""
 
 from __future__ import annotations
 
@@ -13,31 +14,6 @@ from domain.stakeholder import IDENTITY_FIELDS, SYNCED_FIELDS, Stakeholder
 from services.approvals import items_digest
 from services.changesets import ChangeSetDetail, StoredChangeSet
 
-FIELD_LABELS = {"name": "Name", "first_name": "First name", "last_name": "Last name",
-                "unique_identifier": "Identifier", "email": "E-mail", "street": "Street",
-                "postal_code": "Postal code", "city": "City", "country": "Country", "birth_date": "Birth date",
-                "nationality": "Nationality", "phone": "Phone", "group": "Group"}
-# What each reason code means, in the approver's words (the JSON API gives the code).
-REASONS = {"ambiguous_name": "Several stakeholders have this name",
-           "identifier_conflict": "The identifier clashes with another stakeholder's (it is linked to another "
-                                  "employee, or its own identifier differs)",
-           "identifier_name_mismatch": "The stakeholder with this identifier has another person's name: "
-                                       "a reused or mistyped number?",
-           "identifier_leading_zeros": "The identifier matches only if leading zeros are ignored (e.g. 0042 "
-                                       "and 42)",
-           "unmanaged_group": "The matching stakeholder is in a group the sync does not change by itself "
-                              "(investors, advisors, founders)",
-           "middle_name_conflict": "With the middle name this is one stakeholder, without it another",
-           "email_conflict": "The e-mail address belongs to a different stakeholder than the name",
-           "similar_name": "A stakeholder has a similar name (a typo, nickname, initials or other spelling)",
-           "email_only": "Only the e-mail address matches",
-           "duplicate_identifier": "Two employees in the HR system have this identifier",
-           "duplicate_remote_id": "The HR system listed this employee twice",
-           "contested_match": "Another employee matches the same stakeholder",
-           "no_hire_date": "No hire date in the HR system",
-           "terminated": "Terminated in the HR system"}
-FORMAT_LABELS = {NameFormat.FIRST_LAST: "First Last", NameFormat.LAST_FIRST: "Last First",
-                 NameFormat.LAST_COMMA_FIRST: "Last, First"}
 SECTIONS = (ChangeKind.CREATE, ChangeKind.UPDATE, ChangeKind.LINK, ChangeKind.LEAVER, ChangeKind.REVIEW,
             ChangeKind.SKIP)
 CHECKABLE = frozenset({ChangeKind.CREATE, ChangeKind.UPDATE, ChangeKind.LINK, ChangeKind.LEAVER})
@@ -60,7 +36,7 @@ class FormState:
 
 @dataclass(frozen=True)
 class Change:
-    label: str
+    field: str
     old: str | None
     new: str | None
     identity: bool
@@ -70,7 +46,7 @@ class Change:
 class Comparison:
     """One field of a review item: the employee's value and each candidate's (differs: True/False)."""
 
-    label: str
+    field: str
     employee: str | None
     candidates: tuple[tuple[str | None, bool], ...]
 
@@ -85,18 +61,13 @@ class Row:
     candidates: tuple[Stakeholder, ...] = ()
     comparison: tuple[Comparison, ...] = ()
 
-    @property
-    def reason(self) -> str:
-        code = self.item.reason.value if self.item.reason else ""
-        return REASONS.get(code, code.replace("_", " "))
-
 
 @dataclass(frozen=True)
 class Preview:
     changeset: StoredChangeSet
     company_name: str
     sections: dict[ChangeKind, list[Row]]
-    formats: tuple[tuple[str, str, str], ...]  # value, label, example
+    formats: tuple[tuple[NameFormat, str], ...]  # each format with an example name
     digest: str
 
     @property
@@ -123,12 +94,12 @@ def build_preview(detail: ChangeSetDetail) -> Preview:
     for entry in stored.items:
         sections[entry.item.kind].append(_row(entry.id, entry.item, known))
     first, last = _example(sections[ChangeKind.CREATE])
-    formats = tuple((fmt.value, FORMAT_LABELS[fmt], format_name(first, last, fmt)) for fmt in NameFormat)
+    formats = tuple((fmt, format_name(first, last, fmt)) for fmt in NameFormat)
     return Preview(stored, detail.company.name, sections, formats, items_digest(entry.id for entry in stored.items))
 
 
 def _row(item_id: int, item: ChangeItem, known: Mapping[int, Stakeholder]) -> Row:
-    changes = tuple(Change(FIELD_LABELS.get(name, name), change.old, change.new, name in IDENTITY_FIELDS)
+    changes = tuple(Change(name, change.old, change.new, name in IDENTITY_FIELDS)
                     for name, change in item.fields.items())
     if item.kind is ChangeKind.CREATE:
         return Row(item_id, item, changes=changes, names=_names(item))
@@ -165,6 +136,6 @@ def _compare(item: ChangeItem, candidates: tuple[Stakeholder, ...]) -> tuple[Com
         theirs = tuple(as_text(getattr(candidate, name)) for candidate in candidates)
         if mine is None and not any(theirs):
             continue
-        rows.append(Comparison(FIELD_LABELS[name], mine,
+        rows.append(Comparison(name, mine,
                                tuple((value, mine is not None and value != mine) for value in theirs)))
     return tuple(rows)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 
 from core.errors import CronDisabled, TokenRefused
 from services import syncs
 from webhook_app.bodies import load_body
 from webhook_app.context import redis, services, settings
 from webhook_app.schemas.cron import ResyncRequestSchema
+from webhook_app.security import MachineBlueprint
 
-bp = Blueprint("cron", __name__, url_prefix="/cron")
+bp = MachineBlueprint("cron", __name__, url_prefix="/cron")
 
 
 @bp.post("/resync")

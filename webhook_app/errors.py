@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import ClientDisconnected, HTTPException
 
 from core.errors import HTML, JSON, Conflict, HrsyncError, classify
@@ -18,6 +19,25 @@ MAX_MESSAGE = 500
 MAX_DETAILS = 20
 MAX_DETAIL_TEXT = 200
 MORE = "_more"
+# The page a browser gets for an HTTP error: a title and what to do (others: Werkzeug's name and description).
+HTTP_PAGES = {
+    400: ("The request was not understood", "The page sent something hrsync could not read. Go back, reload the "
+                                             "page and try again."),
+    403: ("You may not open this page", "Your sign-in does not give access to it. If you need it, ask an admin of "
+                                        "your company."),
+    404: ("Page not found", "There is no page at this address. Check the link, or open the newest link you were "
+                            "sent."),
+    405: ("This page does not take that request", "Open the page from its link, and use its own form."),
+    408: ("The request did not arrive in time", "The connection was too slow to send the form. Try again."),
+    410: ("This page is gone", "What it showed is no longer available. Open the newest link you were sent."),
+    413: ("The form is too large", "It sent more than 1 MiB. Send less at once."),
+    429: ("Too many requests", "Wait a moment, then try again."),
+    500: ("Something went wrong", "An unexpected error stopped this page; it has been logged. Try again in a "
+                                  "moment, and tell the operators of hrsync if it keeps happening."),
+    503: ("hrsync is unavailable for a moment", "Part of hrsync cannot be reached right now. Try again in a minute."),
+}
+EXPIRED_FORM = ("The form has expired", "This form was not sent from a current page of hrsync (or it was open too "
+                                        "long). Reload the page and try again.")
 
 
 def error_response(status: int, code: str, message: str, headers: dict | None = None,
@@ -64,7 +84,7 @@ def bounded_details(details: dict) -> dict:
 def message_page(title: str, message: str, status: int, *, link: tuple[str, str] | None = None,
                  headers: dict | None = None) -> Response:
     """A page with a title, a paragraph and optionally one link (text, href)."""
-    html = render_template("approvals_message.html", title=title, message=message, link=link)
+    html = render_template("message.html", title=title, message=message, link=link)
     return Response(html, status=status, mimetype="text/html", headers=headers)
 
 
@@ -87,6 +107,19 @@ def error_page(error: HrsyncError) -> Response:
     # A form refused for the state of things (someone else changed it meanwhile): the way back to it.
     back = ("Back to the page", request.path) if request.method == "POST" and isinstance(error, Conflict) else None
     return message_page(error.title, text, error.http_status, link=back, headers=error.headers())
+
+
+def http_page(status: int, headers: dict | None = None, *, fallback: tuple[str, str] | None = None) -> Response:
+    """The page for an HTTP error `status`, in the product's look."""
+    title, text = HTTP_PAGES.get(status) or fallback or ("Error", "Something went wrong.")
+    return message_page(title, text, status, headers=headers)
+
+
+def _page_for(error: HTTPException) -> Response:
+    # Its own headers (Allow on a 405, Retry-After on a 503) without its content type and length.
+    headers = {name: value for name, value in error.get_headers()
+               if name.lower() not in ("content-type", "content-length")}
+    return http_page(error.code or 500, headers, fallback=(error.name, sentence(error.description or "")))
 
 
 def _cut(text: str, limit: int) -> str:
@@ -123,7 +156,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if not _for_machines():
-            return error
+            return _page_for(error)
         message = error.description or error.name
         if error.code == 413:
             message = "request body is larger than 1 MiB"
@@ -138,7 +171,14 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.exception("unhandled error on %s %s", request.method, _route())
         if _for_machines():
             return error_response(500, "internal_error", "internal error; it has been logged")
-        return Response("Internal error; it has been logged.", status=500, mimetype="text/plain")
+        return http_page(500)
+
+    @app.errorhandler(CSRFError)
+    def form_expired(error: CSRFError):
+        # Pages only: the machine blueprints are exempt from the check (webhook_app.security).
+        if _for_machines():
+            return http_error(error)
+        return message_page(*EXPIRED_FORM, 400)
 
     @app.errorhandler(ClientDisconnected)
     def body_cut_short(error: ClientDisconnected):
@@ -149,4 +189,4 @@ def register_error_handlers(app: Flask) -> None:
         app.logger.info("%s %s: the client stalled while sending the body", request.method, _route())
         if _for_machines():
             return error_response(408, "request_timeout", "the request body did not arrive in time")
-        return Response("The request did not arrive in time.", status=408, mimetype="text/plain")
+        return http_page(408)

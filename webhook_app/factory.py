@@ -8,7 +8,7 @@ from redis import Redis
 from core.bootstrap import Services, build_services
 from core.links import LinkSigner
 from core.settings import Settings
-from webhook_app import body_limit, errors, health, security
+from webhook_app import body_limit, errors, health, labels, security
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -26,9 +26,10 @@ def create_app(settings: Settings | None = None, *, redis: Redis | None = None, 
         settings.redis_url, socket_connect_timeout=1, socket_timeout=2)
     app.extensions["hrsync.links"] = LinkSigner.for_settings(settings)
     errors.register_error_handlers(app)
+    labels.register(app)  # the filters pages word codes with
     app.before_request(body_limit.refuse_oversized)  # first: before any hook reads a form
-    app.after_request(security.api_headers)
     _register_blueprints(app)
+    security.init_app(app, settings)  # CSRF on every form but the machine blueprints'; headers on every answer
     # Outermost, so that the webhook fast path (installed by its blueprint) also sees chunked bodies buffered.
     app.wsgi_app = body_limit.ChunkedBodies(app.wsgi_app, MAX_BODY_BYTES)
     return app

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import current_app, jsonify
 
 from store import migrate
+from webhook_app.security import MachineBlueprint
 
-bp = Blueprint("health", __name__)
+bp = MachineBlueprint("health", __name__)
 
 
 @bp.get("/healthz")

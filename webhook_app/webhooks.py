@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Flask, Request, current_app, request
+from flask import Flask, Request, current_app, request
 from flask.sessions import SessionInterface
 
 from core.bootstrap import Services
@@ -20,9 +20,10 @@ from providers.base import ChangeNotice
 from services import webhooks
 from services.intake import IntakeScheduler, accept_notice
 from webhook_app.context import redis, settings
+from webhook_app.security import MachineBlueprint
 from webhook_app.webhook_fastpath import FastIntake
 
-bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+bp = MachineBlueprint("webhooks", __name__, url_prefix="/webhooks")
 
 _TARGETS, _SCHEDULER = "hrsync.webhook_targets", "hrsync.intake_scheduler"
 

@@ -15,6 +15,7 @@ from core import queueing
 from providers import PROVIDERS, provider_class
 from providers.errors import ProviderError, ProviderUnavailable
 from services import notify, sync_lifecycle
+from services.sync_progress import INTERRUPTED
 from services.sync_run import execute_sync
 from workers import runtime
 
@@ -32,12 +33,14 @@ def run_sync(sync_id: int) -> dict:
     if not sync_lifecycle.claim(context.services, redis, sync_id):
         return sync_lifecycle.done_already(context.services, redis, sync_id)
     will_retry = bool(job is not None and job.retries_left)
+    live = sync_lifecycle.live_progress(context.services, redis, sync_id)
     try:
-        outcome = execute_sync(context.services, sync_id, will_retry=will_retry)
+        outcome = execute_sync(context.services, sync_id, will_retry=will_retry, live=live)
     except ProviderError:
         raise  # execute_sync recorded it on the row
     except TRANSIENT as error:
-        sync_lifecycle.settle(context.services, sync_id, f"interrupted ({type(error).__name__})", will_retry)
+        sync_lifecycle.settle(context.services, sync_id, f"interrupted ({type(error).__name__})", will_retry,
+                              INTERRUPTED)
         raise
     except Exception as error:
         reason = f"internal error ({type(error).__name__}); see the worker log"
@@ -65,11 +68,11 @@ def on_sync_failure(job: Job, connection, exc_type, exc_value, traceback) -> Non
         job.retries_left = 0
     if isinstance(exc_value, AbandonedJobError) and not job.retries_left:
         sync_lifecycle.settle(runtime.current().services, int(job.args[0]),
-                              "the worker running it died; no retries left", False)
+                              "the worker running it died; no retries left", False, INTERRUPTED)
 
 
 def on_work_horse_killed(job: Job, retpid: int, ret_val: int, rusage) -> None:
     """Worker hook: a work horse killed (OOM, SIGKILL) is retried by RQ while retries are left."""
     if job.func_name == queueing.RUN_SYNC and not job.retries_left:
         sync_lifecycle.settle(runtime.current().services, int(job.args[0]),
-                              "the worker running it was killed; no retries left", False)
+                              "the worker running it was killed; no retries left", False, INTERRUPTED)

@@ -22,6 +22,7 @@ POLL_SECONDS = 0.5
 # While a followed sync waits in the queue, how often to check that a worker of this installation still runs.
 WORKER_CHECK_SECONDS = 5.0
 INTERRUPTED = 130  # the shell's exit status for Ctrl-C
+CLI_ACTOR = "command line"  # who asked, as the sync history shows it
 
 # How many workers of this installation are registered (None: not checked).
 WorkerCount = Callable[[], int]
@@ -52,7 +53,7 @@ def sync(app, company: str, full: bool, wait: bool, timeout: int) -> None:
         target = resolve_company(services, company)
         redis = Redis.from_url(app.settings.redis_url, socket_connect_timeout=2, socket_timeout=5)
         try:
-            queued = syncs.queue_sync(services, redis, target.id, mode)
+            queued = syncs.queue_sync(services, redis, target.id, mode, requested_by=CLI_ACTOR)
             sync_id = queued.id
             if queued.already_queued:
                 click.echo(f"sync {sync_id} of {target.name} was already queued: no second one queued")

@@ -14,8 +14,9 @@ from hrsync.cli.admin_support import opened_services, resolve_company
 from hrsync.cli.errors import user_errors
 from hrsync.cli.sync_commands import follow, worker_count
 from services import syncs as sync_service
+from services.sync_progress import ADVICE, DEFAULT_ADVICE
 from services.syncs import SyncRun
-from store.enums import SyncMode, SyncStatus
+from store.enums import SyncMode, SyncStatus, SyncTrigger
 
 ACTIVE = (SyncStatus.QUEUED, SyncStatus.RUNNING)
 
@@ -29,31 +30,36 @@ def syncs() -> None:
 @click.argument("company")
 @click.option("--status", type=click.Choice([status.value for status in SyncStatus]),
               help="Only the syncs in this state.")
+@click.option("--trigger", type=click.Choice([trigger.value for trigger in SyncTrigger]),
+              help="Only the syncs asked for this way: manual (a person, CLI or API), webhook or cron.")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000), help="How many, newest first.")
 @click.pass_obj
 @user_errors
-def list_syncs(app, company: str, status: str | None, limit: int) -> None:
+def list_syncs(app, company: str, status: str | None, trigger: str | None, limit: int) -> None:
     """List COMPANY's syncs, newest first.
 
-    Each with its status, mode, when it was queued, how long it ran, the employees fetched, the changes it
-    proposes and its error.
+    Each with its status, what triggered it (manual, webhook, cron), its mode, when it was queued, how long it
+    ran, the employees fetched, the changes it proposes and its error.
 
-    Example: hrsync syncs list "Acme GmbH" --status failed
+    Example: hrsync syncs list "Acme GmbH" --status failed --trigger cron
     """
     with opened_services(app) as services:
         target = resolve_company(services, company)
-        runs = sync_service.recent_syncs(services, target.id, limit, SyncStatus(status) if status else None)
+        runs = sync_service.recent_syncs(services, target.id, limit, SyncStatus(status) if status else None,
+                                         SyncTrigger(trigger) if trigger else None)
     if not runs:
-        click.echo(f"{target.name} has no {status + ' ' if status else ''}syncs")
+        asked = " ".join(word for word in (status, trigger) if word)
+        click.echo(f"{target.name} has no {asked + ' ' if asked else ''}syncs")
         return
     table = Table(title=f"Syncs of {target.name}, newest first", title_justify="left", box=box.SIMPLE_HEAD,
                   pad_edge=False, collapse_padding=True)
-    for column in ("id", "status", "mode", "queued (UTC)", "took", "fetched"):  # short: kept on one line
+    for column in ("id", "status", "trigger", "mode", "queued (UTC)", "took", "fetched"):  # short: one line
         table.add_column(column, no_wrap=True, justify="right" if column in ("id", "fetched") else "left")
     table.add_column("changes or error", ratio=1, overflow="fold")
     for run in runs:
-        table.add_row(str(run.id), run.status.value, _mode(run, short=True), f"{run.created_at:%Y-%m-%d %H:%M}",
-                      _took(run), str(run.fetched), run.error or _changes(run.counts))
+        table.add_row(str(run.id), run.status.value, run.trigger.value, _mode(run, short=True),
+                      f"{run.created_at:%Y-%m-%d %H:%M}", _took(run), str(run.fetched),
+                      run.error or _changes(run.counts))
     Console().print(table)
 
 
@@ -93,7 +99,9 @@ def show(app, sync_id: int, follow_it: bool, timeout: int) -> None:
 
 def describe(settings, run: SyncRun, company_name: str) -> list[str]:
     """The lines of `syncs show`."""
+    asked = f" ({run.requested_by})" if run.requested_by else ""
     lines = [f"sync {run.id} of {company_name} ({run.provider}): {run.status.value}",
+             f"trigger:  {run.trigger.value}{asked}",
              f"mode:     {_mode(run)}",
              f"queued:   {run.created_at:%Y-%m-%d %H:%M:%S} UTC"]
     if run.started_at:
@@ -107,6 +115,8 @@ def describe(settings, run: SyncRun, company_name: str) -> list[str]:
         lines.append(f"changes:  {_changes(run.counts) or 'none'}")
     if run.error:
         lines.append(f"error:    {run.error}")
+    if run.status is SyncStatus.FAILED:
+        lines.append(f"to do:    {ADVICE.get(run.error_code or '', DEFAULT_ADVICE)}")
     if run.changeset_id is not None and any(run.counts.values()):
         signer = LinkSigner.for_settings(settings)
         lines.append(f"change set {run.changeset_id}: hrsync changes show {run.changeset_id}")
@@ -115,11 +125,11 @@ def describe(settings, run: SyncRun, company_name: str) -> list[str]:
 
 
 def _mode(run: SyncRun, short: bool = False) -> str:
-    """full / incremental (cron, API or CLI), or targeted: the employees webhooks named."""
+    """full / incremental, or targeted: the employees webhooks named."""
     if run.mode is not SyncMode.TARGETED:
         return run.mode.value
     if short:
-        return f"webhook ({len(run.remote_ids)})" if run.remote_ids else "webhook"
+        return f"targeted ({len(run.remote_ids)})" if run.remote_ids else "targeted"
     named = f", {len(run.remote_ids)} employees named" if run.remote_ids else ""
     return f"targeted (webhook){named}"
 

@@ -12,7 +12,12 @@ from store.models.base import Base, UTCDateTime, utcnow
 
 class AuditRow(Base):
     __tablename__ = "audit_log"
-    __table_args__ = (Index(None, "company_id", "id"),)
+    __table_args__ = (
+        Index(None, "company_id", "id"),
+        # One stakeholder's history, one change set's entries: newest first without a scan of the company's log.
+        Index(None, "company_id", "stakeholder_id", "id"),
+        Index(None, "company_id", "change_set_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[str] = mapped_column(ForeignKey("companies.id", ondelete="CASCADE"))

@@ -20,6 +20,7 @@ class ChangeSetRow(Base):
     __table_args__ = (
         CheckConstraint(sql_in("status", ChangeSetStatus), name="status"),
         Index(None, "company_id", "status"),
+        Index(None, "company_id", "id"),  # the list, newest first
         # At most one pending change set per company: a second concurrent writer fails
         # instead of leaving two sets for the approver to choose between.
         Index("uq_change_sets_one_pending", "company_id", unique=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func, literal_column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.models.base import Base, UTCDateTime, utcnow
@@ -18,6 +18,8 @@ class StakeholderRow(Base):
         UniqueConstraint("company_id", "hr_provider", "hr_remote_id"),
         Index(None, "company_id", "group"),
         Index(None, "company_id", "id"),
+        # The console's list in name order without case (keyset pages): lower() is built in on both backends.
+        Index("ix_stakeholders_company_id_lower_name_id", "company_id", func.lower(literal_column("name")), "id"),
         # Empty strings would defeat the NULL rule above: the repositories store "" as NULL.
         CheckConstraint("unique_identifier IS NULL OR unique_identifier <> ''", name="identifier_not_empty"),
         CheckConstraint("(hr_provider IS NULL) = (hr_remote_id IS NULL)", name="link_complete"),

@@ -9,9 +9,8 @@ from typing import Any, Iterable
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from store.errors import InvalidCursor
 from store.models import AuditRow, utcnow
-from store.models.base import MAX_ID
+from store.paging import decode_id_cursor
 
 MAX_PAGE = 500
 
@@ -52,23 +51,19 @@ def append_many(session: Session, company_id: str, entries: Iterable[AuditEntry]
 
 
 def list_entries(session: Session, company_id: str, *, cursor: str | None = None,
-                 limit: int = 100, change_set_id: int | None = None) -> AuditPage:
-    """Newest first; `next` is the cursor of the following (older) page."""
+                 limit: int = 100, change_set_id: int | None = None, stakeholder_id: int | None = None) -> AuditPage:
+    """Newest first, optionally one change set's or one stakeholder's; `next` is the cursor of the older page."""
     limit = max(1, min(limit, MAX_PAGE))
     query = select(AuditRow).where(AuditRow.company_id == company_id)
     if change_set_id is not None:
         query = query.where(AuditRow.change_set_id == change_set_id)
+    if stakeholder_id is not None:
+        query = query.where(AuditRow.stakeholder_id == stakeholder_id)
     if cursor is not None:
-        query = query.where(AuditRow.id < _decode(cursor))
+        query = query.where(AuditRow.id < decode_id_cursor(cursor))
     rows = list(session.scalars(query.order_by(AuditRow.id.desc()).limit(limit + 1)))
     items = [_to_entry(row) for row in rows[:limit]]
     return AuditPage(items, str(items[-1].id) if len(rows) > limit else None)
-
-
-def _decode(cursor: str) -> int:
-    if not cursor.isascii() or not cursor.isdigit() or len(cursor) > 18 or int(cursor) > MAX_ID:
-        raise InvalidCursor("this page cursor was not issued by hrsync")
-    return int(cursor)
 
 
 def _to_entry(row: AuditRow) -> AuditEntry:

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import json
 from dataclasses import dataclass, fields
 from typing import Any, Iterable
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from domain.stakeholder import Stakeholder
 from store.errors import InvalidCursor, NotFound
+from store.folding import fold, fold_text
 from store.models import StakeholderRow
 from store.models.base import MAX_ID
+from store.paging import NOT_ISSUED, decode_id_cursor
 
 # Columns in the order of domain.Stakeholder's fields, so a row builds one positionally.
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in fields(Stakeholder))
@@ -70,6 +75,38 @@ def list_page(session: Session, company_id: str, *, cursor: str | None = None, l
     return StakeholderPage(items, str(items[-1].id) if len(rows) > limit else None)
 
 
+def search_page(session: Session, company_id: str, *, query: str | None = None, cursor: str | None = None,
+                limit: int = 50, group: str | None = None, linked: bool | None = None) -> StakeholderPage:
+    """One page in name order (without case, then by id), optionally only names containing `query` (without case,
+    `%` and `_` taken literally); `next` is the opaque cursor of the following page.
+
+    The order is the database's lower(name), which an index serves (SQLite's lower() folds ASCII letters only, so
+    "Özil" sorts under Ö there and under ö on PostgreSQL); a search for non-ASCII text compares through `fold`,
+    which folds every letter on both.
+    """
+    limit = max(1, min(limit, MAX_PAGE))
+    key = func.lower(StakeholderRow.name)
+    selected = _filtered(company_id, group, linked).add_columns(key.label("name_key"))
+    if query:
+        folded = fold_text(query)
+        compared = key if folded.isascii() else fold(StakeholderRow.name)
+        selected = selected.where(compared.like(literal("%" + _escape_like(folded) + "%"), escape="\\"))
+    if cursor is not None:
+        after_key, after_id = _decode_name_cursor(cursor)
+        selected = selected.where(or_(key > after_key, and_(key == after_key, StakeholderRow.id > after_id)))
+    rows = session.connection().execute(selected.order_by(key, StakeholderRow.id).limit(limit + 1)).all()
+    items = [Stakeholder(*row[:len(FIELD_NAMES)]) for row in rows[:limit]]
+    more = len(rows) > limit
+    return StakeholderPage(items, _name_cursor(rows[limit - 1].name_key, items[-1].id) if more else None)
+
+
+def group_counts(session: Session, company_id: str) -> dict[str | None, int]:
+    """Stakeholders per group (None: no group), for a filter's choices."""
+    query = (select(StakeholderRow.group, func.count()).where(StakeholderRow.company_id == company_id)
+             .group_by(StakeholderRow.group))
+    return {group: number for group, number in session.execute(query)}
+
+
 def snapshot(stakeholder: Stakeholder) -> dict[str, Any]:
     """JSON-ready values of a stakeholder (dates as ISO text), for the audit log and the API."""
     return {name: _jsonable(getattr(stakeholder, name)) for name in FIELD_NAMES}
@@ -87,9 +124,29 @@ def _filtered(company_id: str, group: str | None, linked: bool | None) -> Select
 
 
 def _decode_cursor(cursor: str) -> int:
-    if not cursor.isascii() or not cursor.isdigit() or len(cursor) > 18 or int(cursor) > MAX_ID:
-        raise InvalidCursor("this page cursor was not issued by hrsync")
-    return int(cursor)
+    return decode_id_cursor(cursor)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _name_cursor(name_key: str, stakeholder_id: int) -> str:
+    raw = json.dumps([name_key, stakeholder_id], ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_name_cursor(cursor: str) -> tuple[str, int]:
+    try:
+        if len(cursor) > 4096 or not cursor.isascii():
+            raise ValueError(cursor)
+        name_key, stakeholder_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, TypeError, binascii.Error):
+        raise InvalidCursor(NOT_ISSUED) from None
+    valid_id = isinstance(stakeholder_id, int) and not isinstance(stakeholder_id, bool) and 0 < stakeholder_id <= MAX_ID
+    if not isinstance(name_key, str) or not valid_id or "\x00" in name_key:
+        raise InvalidCursor(NOT_ISSUED)
+    return name_key, stakeholder_id
 
 
 def _jsonable(value: Any) -> Any:

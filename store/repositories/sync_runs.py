@@ -9,9 +9,10 @@ from typing import Iterable, Mapping
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from store.enums import SyncMode, SyncStatus
+from store.enums import SyncMode, SyncStatus, SyncTrigger
 from store.errors import InvalidTransition, NotFound
 from store.models import SyncRunRow, utcnow
+from store.paging import decode_id_cursor
 from store.repositories import integrations
 
 # A failed run may run again: RQ retries transient provider errors with the same sync id.
@@ -23,6 +24,7 @@ _ALLOWED = {
     SyncStatus.SUCCEEDED: set(),
 }
 ACTIVE = (SyncStatus.QUEUED.value, SyncStatus.RUNNING.value)
+MAX_PAGE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +45,24 @@ class SyncRun:
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
+    trigger: SyncTrigger = SyncTrigger.MANUAL
+    requested_by: str | None = None
+    error_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SyncRunPage:
+    items: list[SyncRun]
+    next: str | None
 
 
 def create_run(session: Session, company_id: str, provider: str, mode: SyncMode | str,
-               remote_ids: Iterable[str] = ()) -> SyncRun:
+               remote_ids: Iterable[str] = (), *, trigger: SyncTrigger | str = SyncTrigger.MANUAL,
+               requested_by: str | None = None) -> SyncRun:
+    """A queued run; `trigger` says what asked for it and `requested_by` who (never a secret)."""
     ids = sorted(set(remote_ids))
     row = SyncRunRow(company_id=company_id, provider=provider, mode=SyncMode(mode).value,
-                     remote_ids=ids or None)
+                     remote_ids=ids or None, trigger=SyncTrigger(trigger).value, requested_by=requested_by)
     session.add(row)
     session.flush()
     return _to_run(row)
@@ -63,7 +76,7 @@ def get_run(session: Session, run_id: int, company_id: str | None = None) -> Syn
 def start_run(session: Session, run_id: int) -> SyncRun:
     """Mark running and reset progress (a retried run starts its counts again)."""
     row = _transition(session, run_id, SyncStatus.RUNNING)
-    row.started_at, row.finished_at, row.error = utcnow(), None, None
+    row.started_at, row.finished_at, row.error, row.error_code = utcnow(), None, None, None
     row.fetched, row.matched, row.total = 0, 0, None
     return _to_run(row)
 
@@ -88,21 +101,22 @@ def succeed_run(session: Session, run_id: int, counts: Mapping[str, int],
     return _to_run(row)
 
 
-def fail_run(session: Session, run_id: int, error: str) -> SyncRun:
-    """Mark failed with a reason a person can read; `error` must hold no secret.
+def fail_run(session: Session, run_id: int, error: str, error_code: str | None = None) -> SyncRun:
+    """Mark failed with a reason a person can read (and its code in core.errors, when known); `error` must hold
+    no secret.
 
     Whatever the cause, the company's integration then needs attention (until a sync succeeds).
     """
     row = _transition(session, run_id, SyncStatus.FAILED)
-    row.error, row.finished_at = error, utcnow()
+    row.error, row.error_code, row.finished_at = error, error_code, utcnow()
     integrations.record_sync_failure(session, row.company_id, row.provider, error, row.finished_at)
     return _to_run(row)
 
 
-def requeue_run(session: Session, run_id: int, reason: str) -> SyncRun:
+def requeue_run(session: Session, run_id: int, reason: str, error_code: str | None = None) -> SyncRun:
     """Back to queued after a transient error, a retry being scheduled; `reason` must hold no secret."""
     row = _transition(session, run_id, SyncStatus.QUEUED)
-    row.error, row.finished_at = reason, None
+    row.error, row.error_code, row.finished_at = reason, error_code, None
     return _to_run(row)
 
 
@@ -137,12 +151,31 @@ def active_runs(session: Session, company_id: str) -> list[SyncRun]:
     return [_to_run(row) for row in session.scalars(query)]
 
 
-def recent_runs(session: Session, company_id: str, limit: int, status: SyncStatus | None = None) -> list[SyncRun]:
-    """The company's latest syncs, newest first (optionally only those in `status`)."""
+def recent_runs(session: Session, company_id: str, limit: int, status: SyncStatus | None = None,
+                trigger: SyncTrigger | None = None) -> list[SyncRun]:
+    """The company's latest syncs, newest first (optionally only those in `status`, or asked this way)."""
     query = select(SyncRunRow).where(SyncRunRow.company_id == company_id)
     if status is not None:
         query = query.where(SyncRunRow.status == status.value)
+    if trigger is not None:
+        query = query.where(SyncRunRow.trigger == SyncTrigger(trigger).value)
     return [_to_run(row) for row in session.scalars(query.order_by(SyncRunRow.id.desc()).limit(limit))]
+
+
+def list_page(session: Session, company_id: str, *, cursor: str | None = None, limit: int = 50,
+              status: SyncStatus | None = None, trigger: SyncTrigger | None = None) -> SyncRunPage:
+    """One page of the company's syncs, newest first; `next` is the cursor of the following (older) page."""
+    limit = max(1, min(limit, MAX_PAGE))
+    query = select(SyncRunRow).where(SyncRunRow.company_id == company_id)
+    if status is not None:
+        query = query.where(SyncRunRow.status == SyncStatus(status).value)
+    if trigger is not None:
+        query = query.where(SyncRunRow.trigger == SyncTrigger(trigger).value)
+    if cursor is not None:
+        query = query.where(SyncRunRow.id < decode_id_cursor(cursor))
+    rows = list(session.scalars(query.order_by(SyncRunRow.id.desc()).limit(limit + 1)))
+    items = [_to_run(row) for row in rows[:limit]]
+    return SyncRunPage(items, str(items[-1].id) if len(rows) > limit else None)
 
 
 def last_cursor(session: Session, company_id: str) -> str | None:
@@ -179,4 +212,6 @@ def _to_run(row: SyncRunRow) -> SyncRun:
         fetched=row.fetched, matched=row.matched, total=row.total, counts=dict(row.counts or {}),
         error=row.error, changeset_id=row.changeset_id, cursor_after=row.cursor_after,
         created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at,
+        trigger=SyncTrigger(row.trigger or SyncTrigger.MANUAL.value), requested_by=row.requested_by,
+        error_code=row.error_code,
     )

@@ -7,18 +7,10 @@ from pathlib import Path
 
 import pytest
 import requests
-from argon2 import PasswordHasher
-from cryptography.fernet import Fernet
 from werkzeug.serving import make_server
 
-from core.settings import Settings
-from store import passwords
-from store.db import make_engine
-from store.models import Base
-from tests import secret_registry
-from tests.real_services import flushed_redis, redis_url
+from tests.plugin import flushed_redis, make_test_settings, redis_url
 from webhook_app import create_app
-from core.bootstrap import build_services
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -35,15 +27,6 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
-    passwords.dummy_hash.cache_clear()
-    yield
-    passwords.dummy_hash.cache_clear()
-
-
 @pytest.fixture
 def redis_db():
     with flushed_redis(REDIS_URL) as client:
@@ -51,15 +34,16 @@ def redis_db():
 
 
 @pytest.fixture
-def live_app(tmp_path, redis_db):
+def settings(tmp_path):
+    # Served over plain HTTP: the session cookie (and with it the CSRF token) must not be Secure.
+    return make_test_settings(tmp_path, database_url=f"sqlite:///{tmp_path / 'hrsync.db'}",
+                              secret_key="e2e-" + "k" * 40, redis_url=REDIS_URL, public_base_url="http://localhost:8000",
+                              cron_token=None, sync_debounce_seconds=5.0)
+
+
+@pytest.fixture
+def live_app(settings, services, redis_db):
     """The real WSGI app served by werkzeug in a thread; yields (base URL, services)."""
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'hrsync.db'}", secret_key="e2e-" + "k" * 40,
-                        encryption_keys=(Fernet.generate_key().decode(),), redis_url=REDIS_URL,
-                        instance_path=tmp_path)
-    secret_registry.register("settings key", settings.secret_key, *settings.encryption_keys)
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    services = build_services(settings, engine=engine)
     server = make_server("127.0.0.1", 0, create_app(settings, redis=redis_db, services=services), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-app", daemon=True)
     thread.start()
@@ -68,7 +52,6 @@ def live_app(tmp_path, redis_db):
     yield base_url, services
     server.shutdown()
     thread.join(timeout=10)
-    services.dispose()
 
 
 def _wait_until_ready(base_url: str) -> None:

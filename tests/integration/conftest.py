@@ -1,4 +1,5 @@
-"""Shared fixtures of the integration tier: scratch databases on SQLite and PostgreSQL, cheap hashing."""
+"""Shared fixtures of the integration tier: scratch databases on SQLite and PostgreSQL, migrated (so `services`
+keeps their schema rather than creating tables from the models)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,9 @@ import secrets
 from contextlib import contextmanager
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from store import passwords
-from tests.real_services import BACKENDS
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -50,8 +48,7 @@ def scratch_database(tmp_path_factory):
         context.__exit__(None, None, None)
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    """argon2 at production cost makes each company creation slow; the logic under test is the same."""
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
+@pytest.fixture
+def tables_from_models() -> bool:
+    """The tier's databases are migrated (`store.migrate.upgrade`): their schema is the migrations'."""
+    return False

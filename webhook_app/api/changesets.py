@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import g, jsonify
 
 from domain.names import NameFormat
 from services import changesets
@@ -10,12 +10,27 @@ from services.apply_selection import Selection
 from services.approvals import ApplyResult, ApprovalRequest, approve
 from services.changesets import StoredChangeSet, StoredItem
 from webhook_app.api.docs import documented
-from webhook_app.api.inputs import ID, body
+from webhook_app.api.inputs import ID, body, query
 from webhook_app.auth import require_company
 from webhook_app.context import client_address, link_signer, lockout, services
-from webhook_app.schemas.changesets import ApplyResultSchema, ApproveSchema, ChangeSetSchema
+from webhook_app.schemas.changesets import (ApplyResultSchema, ApproveSchema, ChangeSetPageSchema,
+                                            ChangeSetQuerySchema, ChangeSetSchema)
+from webhook_app.security import MachineBlueprint
 
-bp = Blueprint("api_changesets", __name__, url_prefix="/api/v1")
+bp = MachineBlueprint("api_changesets", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/changesets")
+@documented(query=ChangeSetQuerySchema, response=ChangeSetPageSchema, errors=(422,))
+@require_company
+def list_changesets():
+    """The caller's change sets, newest first, each with its items counted per kind; optionally by status. Pass
+    `next` back as `cursor` for older ones."""
+    args = query(ChangeSetQuerySchema())
+    page = changesets.list_changesets(services(), g.company_id, cursor=args.get("cursor"), limit=args["limit"],
+                                      status=args.get("status"))
+    return jsonify(ChangeSetPageSchema().dump({"items": [summary_document(s) for s in page.items],
+                                               "next": page.next}))
 
 
 @bp.get(f"/changesets/<{ID}:changeset_id>")
@@ -50,6 +65,13 @@ def changeset_document(stored: StoredChangeSet) -> dict:
         "superseded_by": stored.superseded_by, "applied_at": stored.applied_at, "applied_by": stored.applied_by,
         "counts": stored.counts(), "items": [_item(entry) for entry in stored.items],
     }
+
+
+def summary_document(summary: changesets.ChangeSetSummary) -> dict:
+    return {"id": summary.id, "status": summary.status.value, "sync_id": summary.sync_run_id,
+            "created_at": summary.created_at, "approve_url": link_signer().url(summary.id),
+            "superseded_by": summary.superseded_by, "applied_at": summary.applied_at,
+            "applied_by": summary.applied_by, "counts": summary.counts, "total": summary.total}
 
 
 def result_document(result: ApplyResult) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import g, jsonify
 
 from services import integration as setup
 from services import mapping as mapping_setup
@@ -14,8 +14,9 @@ from webhook_app.auth import require_company
 from webhook_app.context import services
 from webhook_app.schemas.integration import (FieldsSchema, IntegrationSchema, IntegrationUpdateSchema,
                                              MappingSchema, MappingUpdateSchema, WebhookSecretSchema)
+from webhook_app.security import MachineBlueprint
 
-bp = Blueprint("integration_api", __name__, url_prefix="/api/v1/integration")
+bp = MachineBlueprint("integration_api", __name__, url_prefix="/api/v1/integration")
 
 
 @bp.get("")

@@ -10,11 +10,12 @@ from importlib import metadata
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.yaml_utils import load_operations_from_docstring
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Flask, current_app, jsonify
 
 from webhook_app.api.docs import AUTH_ERRORS, EVERY_ROUTE_ERRORS, ApiDoc, documented
 from webhook_app.schemas.integration import BambooHRCredentialsSchema, PersonioCredentialsSchema
 from webhook_app.schemas.strict import ErrorSchema
+from webhook_app.security import MachineBlueprint
 
 API_PREFIX = "/api/v1/"
 OPENAPI_VERSION = "3.0.3"
@@ -26,7 +27,7 @@ _DESCRIPTION = ("hrsync's admin API. Send the company API token (printed by `hrs
                 "`Authorization: Bearer <token>`; a token only ever sees its own company. Errors are "
                 '`{"error": {"code", "message"}}`.')
 
-bp = Blueprint("openapi", __name__)
+bp = MachineBlueprint("openapi", __name__)
 
 
 @bp.get("/api/v1/openapi.json")

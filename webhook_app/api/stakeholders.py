@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import g, jsonify
 
 from domain.stakeholder import Stakeholder
 from services import stakeholders
@@ -12,8 +12,9 @@ from webhook_app.auth import require_company
 from webhook_app.context import services
 from webhook_app.schemas.stakeholders import (StakeholderCreateSchema, StakeholderPageSchema, StakeholderQuerySchema,
                                               StakeholderSchema)
+from webhook_app.security import MachineBlueprint
 
-bp = Blueprint("stakeholders_api", __name__, url_prefix="/api/v1/stakeholders")
+bp = MachineBlueprint("stakeholders_api", __name__, url_prefix="/api/v1/stakeholders")
 
 
 @bp.get("")

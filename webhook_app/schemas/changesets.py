@@ -9,7 +9,7 @@ from domain.names import NameFormat
 from services.apply_plan import Outcome
 from services.apply_selection import CHOICES
 from store.models.base import MAX_ID
-from webhook_app.schemas.strict import StrictSchema
+from webhook_app.schemas.strict import CURSOR_PATTERN, StrictSchema
 
 STATUSES = ("pending", "applied", "superseded", "expired")
 # Bounds a request body can ask for; the 1 MiB body cap comes first anyway.
@@ -102,6 +102,8 @@ class AuditQuerySchema(StrictSchema):
                                                     "hrsync"), metadata={"description": "`next` of the previous page"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
     change_set_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    stakeholder_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                                    metadata={"description": "only this stakeholder's history"})
 
 
 class AuditEntrySchema(Schema):
@@ -119,3 +121,31 @@ class AuditEntrySchema(Schema):
 class AuditPageSchema(Schema):
     items = fields.List(fields.Nested(AuditEntrySchema))
     next = fields.String(allow_none=True, metadata={"description": "pass as `cursor` for older entries"})
+
+
+class ChangeSetQuerySchema(StrictSchema):
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "only change sets in this "
+                                                                                       "state"})
+    cursor = fields.String(validate=validate.Regexp(CURSOR_PATTERN, error="this page cursor was not issued by hrsync"),
+                           metadata={"description": "`next` of the previous page"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class ChangeSetSummarySchema(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
+    sync_id = fields.Integer(required=True)
+    created_at = fields.DateTime(required=True)
+    approve_url = fields.String(required=True, metadata={"description": "signed, expiring link to the preview"})
+    superseded_by = fields.Integer(required=True, allow_none=True)
+    applied_at = fields.DateTime(required=True, allow_none=True)
+    applied_by = fields.String(required=True, allow_none=True)
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True,
+                         metadata={"description": "items per kind, every kind"})
+    total = fields.Integer(required=True, metadata={"description": "items in all"})
+
+
+class ChangeSetPageSchema(Schema):
+    items = fields.List(fields.Nested(ChangeSetSummarySchema), required=True)
+    next = fields.String(required=True, allow_none=True,
+                         metadata={"description": "pass as `cursor` for older change sets"})

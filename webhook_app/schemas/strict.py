@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields
 
-
+# An id cursor as the store issues it: documented as this pattern so that a client (or schemathesis) never guesses
+# one the store refuses for its form; one beyond any stored id is still refused (422).
+CURSOR_PATTERN = r"^[0-9]{1,10}$"
 
 class StrictBoolean(fields.Boolean):
     """JSON `true`/`false` only: "true", 1 or "yes" are refused rather than guessed (1 == True in Python)."""

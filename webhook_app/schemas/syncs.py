@@ -6,8 +6,13 @@ from marshmallow import Schema, fields, validate
 
 from webhook_app.schemas.strict import StrictSchema
 
+from services.sync_progress import Phase
+from store.enums import SyncStatus, SyncTrigger
+from webhook_app.schemas.strict import CURSOR_PATTERN
+
 REQUESTABLE_MODES = ("full", "incremental")
-STATUSES = ("queued", "running", "succeeded", "failed")
+STATUSES = tuple(status.value for status in SyncStatus)
+TRIGGERS = tuple(trigger.value for trigger in SyncTrigger)
 
 
 class SyncRequestSchema(StrictSchema):
@@ -17,9 +22,13 @@ class SyncRequestSchema(StrictSchema):
 
 
 class SyncProgressSchema(Schema):
+    phase = fields.String(required=True, validate=validate.OneOf([phase.value for phase in Phase]),
+                          metadata={"description": "queued, fetching, matching, storing, done or failed"})
     fetched = fields.Integer(metadata={"description": "employees fetched so far"})
     matched = fields.Integer(metadata={"description": "employees matched against the registry"})
     total = fields.Integer(allow_none=True, metadata={"description": "employees to fetch, when known"})
+    elapsed_seconds = fields.Float(allow_none=True, metadata={
+        "description": "since it started while it runs, how long it took once ended; null while queued"})
 
 
 class SyncCreatedSchema(Schema):
@@ -35,12 +44,31 @@ class SyncSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     mode = fields.String(required=True, validate=validate.OneOf((*REQUESTABLE_MODES, "targeted")),
                          metadata={"description": "targeted: the employees named by webhooks"})
+    trigger = fields.String(required=True, validate=validate.OneOf(TRIGGERS), metadata={
+        "description": "manual: a person asked (console, CLI or API); webhook: the HR system; cron: POST /cron/resync"})
+    requested_by = fields.String(required=True, allow_none=True, metadata={
+        "description": "who asked, when known: an e-mail, an API token's prefix, cron, the HR system"})
     progress = fields.Nested(SyncProgressSchema, required=True)
     counts = fields.Dict(keys=fields.String(), values=fields.Integer(),
                          metadata={"description": "items per kind, once succeeded"})
     error = fields.String(allow_none=True, metadata={"description": "why it failed (or will retry)"})
+    error_code = fields.String(allow_none=True, metadata={"description": "the error's code, e.g. provider_auth_failed"})
+    advice = fields.String(allow_none=True, metadata={"description": "what to do about the failure"})
     changeset_id = fields.Integer(allow_none=True)
     approve_url = fields.String(allow_none=True, metadata={"description": "signed, expiring approve link"})
     created_at = fields.DateTime(required=True)
     started_at = fields.DateTime(allow_none=True)
     finished_at = fields.DateTime(allow_none=True)
+
+
+class SyncQuerySchema(StrictSchema):
+    status = fields.String(validate=validate.OneOf(STATUSES), metadata={"description": "only syncs in this state"})
+    trigger = fields.String(validate=validate.OneOf(TRIGGERS), metadata={"description": "only syncs asked this way"})
+    cursor = fields.String(validate=validate.Regexp(CURSOR_PATTERN, error="this page cursor was not issued by hrsync"),
+                           metadata={"description": "`next` of the previous page"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+
+
+class SyncPageSchema(Schema):
+    items = fields.List(fields.Nested(SyncSchema), required=True)
+    next = fields.String(required=True, allow_none=True, metadata={"description": "pass as `cursor` for older syncs"})

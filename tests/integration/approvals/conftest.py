@@ -6,17 +6,12 @@ import threading
 
 import pytest
 import requests
-from cryptography.fernet import Fernet
 from werkzeug.serving import make_server
 
-from core.settings import Settings
-from store import migrate
-from store.db import make_engine
-from tests import secret_registry
-from tests.real_services import BACKENDS, flushed_redis, redis_url
-from webhook_app import create_app
 from core import namespace
-from core.bootstrap import build_services
+from store import migrate
+from tests.plugin import BACKENDS, flushed_redis, make_test_settings, redis_url
+from webhook_app import create_app
 
 REDIS_URL = redis_url(2)  # db 2 belongs to the approval tests
 
@@ -34,13 +29,10 @@ def backend(database_url) -> str:
 
 
 @pytest.fixture
-def services(database_url, tmp_path):
-    settings = Settings(database_url=database_url, secret_key="it-" + "k" * 40, redis_url=REDIS_URL,
-                        encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path)
-    secret_registry.register("settings key", settings.secret_key, *settings.encryption_keys)
-    built = build_services(settings, engine=make_engine(database_url))
-    yield built
-    built.dispose()
+def settings(database_url, tmp_path):
+    # Served over plain HTTP: the session cookie (and with it the CSRF token) must not be Secure.
+    return make_test_settings(tmp_path, database_url=database_url, secret_key="it-" + "k" * 40, redis_url=REDIS_URL,
+                              public_base_url="http://localhost:8000", cron_token=None, sync_debounce_seconds=5.0)
 
 
 @pytest.fixture

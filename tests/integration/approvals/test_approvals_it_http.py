@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 import requests
 
@@ -12,12 +10,11 @@ from store.enums import ChangeSetStatus
 from store.repositories import audit, stakeholders
 from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario
+from tests.pages import Page
 from core.lockout import LOCK_SECONDS, MAX_TRIES
 from core.links import LinkSigner
 
 EMAIL, PASSWORD = "cfo@acme.example", "correct horse battery staple"
-_HIDDEN = re.compile(r'<input type="hidden" name="(csrf_token|items_digest)" value="([^"]*)">')
-_CHECKED = re.compile(r'<input type="checkbox" name="include" value="(\d+)"[^>]*?\schecked>')
 
 
 @pytest.fixture
@@ -39,8 +36,7 @@ def browser():
 
 
 def form_of(page: str, **fields) -> dict:
-    return dict(_HIDDEN.findall(page)) | {"include": _CHECKED.findall(page), "name_format": "first_last",
-                                          "email": EMAIL} | fields
+    return Page(page).form().fields(**({"name_format": "first_last", "email": EMAIL} | fields))
 
 
 def test_apply_through_the_page(browser, page_url, services, scenario):

@@ -11,7 +11,7 @@ from redis import Redis
 
 from store.db import make_engine, transaction
 from store.repositories import companies, integrations, sync_runs
-from tests.real_services import redis_url
+from tests.plugin import redis_url
 from webhook_app import create_app
 from core import queueing
 from core.bootstrap import build_services

@@ -21,7 +21,7 @@ from cryptography.fernet import Fernet
 from openapi_spec_validator import validate
 
 from tests import secret_registry
-from tests.real_services import redis_url
+from tests.plugin import redis_url
 
 BIN = Path(sys.executable).parent
 HRSYNC = str(BIN / "hrsync")
@@ -157,9 +157,10 @@ def test_sync_waits_for_the_worker_and_reports_counts_and_link(flow):
 def test_syncs_list_and_show_report_the_finished_sync(flow, hrsync):
     sync_id = re.search(r"sync (\d+) \(full\) of Acme GmbH queued", flow["synced"].stdout)[1]
     listed = hrsync("syncs", "list", "Acme GmbH").stdout
-    assert re.search(rf"^\s*{sync_id}\s+succeeded\s+full\s.*\s60\s+create \d+", listed, re.M), listed
+    assert re.search(rf"^\s*{sync_id}\s+succeeded\s+manual\s+full\s.*\s60\s+create \d+", listed, re.M), listed
     shown = hrsync("syncs", "show", sync_id, "--follow").stdout  # finished already: shown at once
     assert shown.startswith(f"sync {sync_id} of Acme GmbH (bamboohr): succeeded")
+    assert "trigger:  manual (command line)" in shown
     assert f"change set {flow['changeset']}: hrsync changes show {flow['changeset']}" in shown
 
 

@@ -18,7 +18,7 @@ from core.settings import Settings
 from store.db import transaction
 from store.repositories import companies, integrations
 from tests import secret_registry
-from tests.real_services import flushed_redis, redis_url
+from tests.plugin import flushed_redis, redis_url
 from core import queueing
 from workers.worker import make_worker
 from core.bootstrap import build_services

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 import redis
 import requests
-from tests.real_services import redis_url
+from tests.plugin import redis_url
 from tests.unit.webhook_app.approvals_client import Approver
 
 HRSYNC = str(Path(sys.executable).with_name("hrsync"))

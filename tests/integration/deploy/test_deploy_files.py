@@ -153,9 +153,13 @@ def test_the_access_log_leaves_out_approve_tokens_and_query_strings(nginx, stand
     https(nginx, "GET", f"/approvals/{token}/apply")
     https(nginx, "GET", "/approvals/static/approve.css")
 
-    lines = wait_until(lambda: [line for line in nginx.access_log.read_text().splitlines()
-                                if "/approvals/" in line][-3:] if nginx.access_log.exists() else None,
-                       what="the access log lines")
+    def logged():
+        # nginx writes a line after its answer has gone out: wait for all three, not the first one.
+        found = [line for line in nginx.access_log.read_text().splitlines()
+                 if "/approvals/" in line] if nginx.access_log.exists() else []
+        return found[-3:] if len(found) >= 3 else None
+
+    lines = wait_until(logged, what="the three access log lines")
 
     log = "\n".join(lines)
     assert token not in log and "query-secret-value" not in log and "?" not in log

@@ -12,10 +12,10 @@ from redis import Redis
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 from store import migrate
-from core.bootstrap import build_services
 
 from tests.integration.pipeline.pipeline_env import PrivateRedis, WorkerProcess
 from tests.integration.pipeline.pipeline_support import make_settings
+from tests.plugin import open_services
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +58,9 @@ def settings(database_url, sandbox, folder, redis_server):
 
 @pytest.fixture(scope="module")
 def services(settings):
-    built = build_services(settings)
-    yield built
-    built.dispose()
+    """The module's own (its worker and database outlive each test)."""
+    with open_services(settings, tables_from_models=False) as built:
+        yield built
 
 
 @pytest.fixture(scope="module")

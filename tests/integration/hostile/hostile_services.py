@@ -14,8 +14,7 @@ from sandbox.state import SandboxState
 from store import migrate
 from tests.integration.pipeline.pipeline_env import WebServer, WorkerProcess
 from tests.integration.pipeline.pipeline_support import make_settings
-from core.bootstrap import build_services
-from tests.real_services import BACKENDS, flushed_redis, redis_url
+from tests.plugin import BACKENDS, flushed_redis, open_services, redis_url
 
 REDIS_URL = redis_url(5)  # the hostile-input tests' own db index
 
@@ -51,9 +50,9 @@ def settings(database_url, sandbox, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def services(settings):
-    built = build_services(settings)
-    yield built
-    built.dispose()
+    """The module's own (its database and app are shared by the module's tests)."""
+    with open_services(settings, tables_from_models=False) as built:
+        yield built
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,7 @@ from core.settings import Settings
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 from store import migrate
-from tests.real_services import BACKENDS, flushed_redis
-from core.bootstrap import build_services
+from tests.plugin import BACKENDS, flushed_redis
 
 from pipeline_env import WebServer, WorkerProcess
 from pipeline_support import REDIS_URL, make_settings
@@ -40,13 +39,6 @@ def database_url(request, scratch_database):
 @pytest.fixture
 def settings(database_url, sandbox, tmp_path, redis):
     return make_settings(database_url, sandbox, tmp_path / "instance")
-
-
-@pytest.fixture
-def services(settings):
-    built = build_services(settings)
-    yield built
-    built.dispose()
 
 
 @pytest.fixture

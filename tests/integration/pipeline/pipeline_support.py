@@ -18,7 +18,7 @@ from store.models import ChangeSetRow, SyncRunRow
 from store.repositories import changesets, companies, integrations, stakeholder_writes, sync_runs
 from store.repositories.changeset_reads import load_changeset
 from tests import secret_registry
-from tests.real_services import redis_url
+from tests.plugin import redis_url
 
 REDIS_URL = redis_url(1)  # this suite's own db index (issue 5 uses 2, issue 6 uses 3)
 CRON_TOKEN = "cron-" + "t" * 24

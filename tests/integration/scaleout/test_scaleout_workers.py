@@ -19,7 +19,6 @@ from sandbox.state import SandboxState
 from store import migrate
 from store.enums import ChangeSetStatus, SyncStatus
 from core import queueing
-from core.bootstrap import build_services
 from services.syncs import request_sync
 
 from tests.integration.pipeline.pipeline_env import PrivateRedis, WorkerProcess, wait_until
@@ -53,12 +52,10 @@ def sandbox():
 
 
 @pytest.fixture
-def services(scratch_database, sandbox, tmp_path, redis_server):
+def settings(scratch_database, sandbox, tmp_path, redis_server):
     url = scratch_database("postgresql", prefix="hrsync_scaleout")
     migrate.upgrade(url)
-    built = build_services(make_settings(url, sandbox, tmp_path / "instance", redis_url=redis_server.url))
-    yield built
-    built.dispose()
+    return make_settings(url, sandbox, tmp_path / "instance", redis_url=redis_server.url)
 
 
 @pytest.fixture

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 
 import pytest
-from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from store import migrate
-from store.crypto import SecretBox
 from store.db import make_engine, make_session_factory, transaction
 from store.models import Base
 from store.repositories import companies
-from tests.real_services import BACKENDS
+from tests.plugin import BACKENDS
 
 
 @pytest.fixture(scope="session")
@@ -57,16 +55,6 @@ def _truncate(engine) -> None:
 def session(session_factory):
     with transaction(session_factory) as session:
         yield session
-
-
-@pytest.fixture
-def encryption_key():
-    return Fernet.generate_key().decode()
-
-
-@pytest.fixture
-def box(encryption_key):
-    return SecretBox([encryption_key])
 
 
 @pytest.fixture

@@ -18,9 +18,8 @@ from store.enums import ChangeSetStatus, IntegrationStatus, SyncStatus
 from store.repositories import (companies, integrations, stakeholder_writes, stakeholders,
                                 sync_runs)
 from store.repositories.changeset_reads import load_changeset, pending_changeset_id
-from core.bootstrap import build_services
 from services.sync_run import execute_sync
-from tests.real_services import BACKENDS
+from tests.plugin import BACKENDS
 
 
 @pytest.fixture(scope="module")
@@ -31,16 +30,12 @@ def sandbox():
 
 
 @pytest.fixture(params=BACKENDS)
-def services(request, scratch_database, sandbox, tmp_path):
+def settings(request, scratch_database, sandbox, tmp_path):
     url = scratch_database(request.param)
     migrate.upgrade(url)
-    settings = Settings(database_url=url, secret_key="s" * 32,
-                        encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path,
-                        bamboohr_base_url=sandbox.bamboohr_base_url,
-                        personio_base_url=sandbox.personio_base_url, provider_timeout=5)
-    built = build_services(settings)
-    yield built
-    built.dispose()
+    return Settings(database_url=url, secret_key="s" * 32, encryption_keys=(Fernet.generate_key().decode(),),
+                    instance_path=tmp_path, bamboohr_base_url=sandbox.bamboohr_base_url,
+                    personio_base_url=sandbox.personio_base_url, provider_timeout=5)
 
 
 def _company(services, provider, credentials, mapping=None):

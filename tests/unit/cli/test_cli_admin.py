@@ -8,7 +8,6 @@ import re
 import fakeredis
 import pytest
 import redis
-from argon2 import PasswordHasher
 from click.testing import CliRunner
 from cryptography.fernet import Fernet
 
@@ -19,7 +18,6 @@ from hrsync.cli.errors import UserError
 from hrsync.cli.sync_commands import follow, report
 from core.settings import Settings
 from rich.console import Console
-from store import passwords
 from store.db import transaction
 from store.repositories import companies, integrations, stakeholders, sync_runs, tokens
 from tests.unit.webhook_app.admin_fakes import FakeHR
@@ -27,12 +25,6 @@ from core.bootstrap import build_services
 from services.sync_run import execute_sync
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from core import queueing
 from workers.worker import make_worker
 from core.bootstrap import build_services
 
-from tests.unit.cli.test_cli_admin import (cheap_password_hashing, cli, company, env, fake_redis, hr,  # noqa: F401
+from tests.unit.cli.test_cli_admin import (cli, company, env, fake_redis, hr,  # noqa: F401
                                            one_line_error, settings, synced)
 
 
@@ -60,10 +60,12 @@ def history(synced, settings):
     services, succeeded = synced
     with transaction(services.session_factory) as session:
         company_id = sync_runs.get_run(session, succeeded).company_id
-        failed = sync_runs.create_run(session, company_id, "personio", "incremental").id
+        failed = sync_runs.create_run(session, company_id, "personio", "incremental", trigger="cron",
+                                      requested_by="cron").id
         sync_runs.start_run(session, failed)
-        sync_runs.fail_run(session, failed, "Personio rejected the client id p")
-        queued = sync_runs.create_run(session, company_id, "personio", "targeted", ["7", "9"]).id
+        sync_runs.fail_run(session, failed, "Personio rejected the client id p", "provider_auth_failed")
+        queued = sync_runs.create_run(session, company_id, "personio", "targeted", ["7", "9"], trigger="webhook",
+                                      requested_by="personio").id
     return company_id, succeeded, failed, queued
 
 
@@ -72,7 +74,7 @@ def wide(monkeypatch):
     monkeypatch.setenv("COLUMNS", "160")  # one table row per line
 
 
-def test_syncs_list_shows_the_newest_first_with_status_mode_counts_and_error(cli, history, wide):
+def test_syncs_list_shows_the_newest_first_with_status_trigger_mode_counts_and_error(cli, history, wide):
     company_id, succeeded, failed, queued = history
 
     result = cli("syncs", "list", "Acme GmbH")
@@ -81,7 +83,8 @@ def test_syncs_list_shows_the_newest_first_with_status_mode_counts_and_error(cli
     rows = [line.split() for line in result.output.splitlines() if re.match(r"^\s*\d+\s", line)]
     assert [(int(row[0]), row[1]) for row in rows] == [(queued, "queued"), (failed, "failed"),
                                                        (succeeded, "succeeded")]
-    assert rows[0][2:4] == ["webhook", "(2)"] and rows[2][2] == "full"
+    assert [row[2] for row in rows] == ["webhook", "cron", "manual"]
+    assert rows[0][3:5] == ["targeted", "(2)"] and rows[1][3] == "incremental" and rows[2][3] == "full"
     assert " ".join(rows[1]).endswith("Personio rejected the client id p")
     assert " ".join(rows[2]).endswith(" 2 create 2")  # fetched, then the changes
 
@@ -93,6 +96,10 @@ def test_syncs_list_filters_by_status_and_limits(cli, history, wide):
     newest = cli("syncs", "list", company_id, "--limit", "1").output
     assert re.search(rf"^\s*{queued}\s+queued", newest, re.M) and not re.search(rf"^\s*{failed}\s", newest, re.M)
     assert cli("syncs", "list", company_id, "--status", "running").output.strip() == "Acme GmbH has no running syncs"
+    crons = cli("syncs", "list", company_id, "--trigger", "cron").output
+    assert re.search(rf"^\s*{failed}\s+failed\s+cron", crons, re.M) and not re.search(rf"^\s*{queued}\s", crons, re.M)
+    assert cli("syncs", "list", company_id, "--trigger", "cron", "--status", "queued").output.strip() == (
+        "Acme GmbH has no queued cron syncs")
 
 
 def test_syncs_show_describes_one_sync_with_its_approve_link(cli, history):
@@ -106,6 +113,8 @@ def test_syncs_show_describes_one_sync_with_its_approve_link(cli, history):
     assert "mode:     full" in shown.output and "changes:  create 2" in shown.output
     assert re.search(r"approve at https://hrsync\.example/approvals/\S+", shown.output)
     assert "error:    Personio rejected the client id p" in broken.output
+    assert "trigger:  cron (cron)" in broken.output and "trigger:  manual" in shown.output
+    assert "to do:    Check the credentials" in broken.output and "to do:" not in shown.output
 
 
 def test_syncs_show_follow_of_a_finished_sync_returns_at_once(cli, history):

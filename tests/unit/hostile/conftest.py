@@ -1,26 +1,19 @@
-"""Fixtures of the hostile-input unit tests: the app on in-memory SQLite + fakeredis, a company with a BambooHR
-integration (webhook secret set), a pending change set to approve, and a snapshot of everything stored."""
+"""Fixtures of the hostile-input unit tests: the app on in-memory SQLite + fakeredis (tests/plugin.py) with a fake HR
+system, a company with a BambooHR integration (webhook secret set), a pending change set to approve, and a snapshot
+of everything stored."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import fakeredis
 import pytest
-from argon2 import PasswordHasher
-from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from core.settings import Settings
-from store import passwords
-from store.db import make_engine
 from store.models import Base
-from tests import secret_registry
 from tests.approval_scenario import build_scenario
+from tests.plugin import make_test_settings
 from tests.unit.webhook_app.admin_fakes import FakeHR
 from tests.unit.webhook_app.webhook_senders import configure
-from webhook_app import create_app
-from core.bootstrap import build_services
 
 APPROVER_EMAIL = "cfo@hostile.example"
 APPROVER_PASSWORD = "hostile-approver-password-1"
@@ -44,36 +37,14 @@ class Target:
         return {"Authorization": f"Bearer {CRON_TOKEN}"}
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
+@pytest.fixture
+def settings(tmp_path):
+    return make_test_settings(tmp_path, secret_key="hostile-" + "k" * 32, cron_token=CRON_TOKEN)
 
 
 @pytest.fixture
-def services(tmp_path):
-    settings = Settings(database_url="sqlite://", secret_key="hostile-" + "k" * 32,
-                        encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path,
-                        cron_token=CRON_TOKEN, public_base_url="https://hrsync.test", sync_debounce_seconds=0)
-    secret_registry.register("settings key or token", settings.secret_key, CRON_TOKEN, *settings.encryption_keys)
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    built = build_services(settings, engine=engine)
-    built.provider_factory = FakeHR().factory  # a body that got through validation would never reach a network
-    yield built
-    built.dispose()
-
-
-@pytest.fixture
-def fake_redis():
-    return fakeredis.FakeRedis()
-
-
-@pytest.fixture
-def client(services, fake_redis):
-    app = create_app(services.settings, redis=fake_redis, services=services)
-    app.config["TESTING"] = True
-    return app.test_client()
+def provider_factory():
+    return FakeHR().factory  # a body that got through validation would never reach a network
 
 
 @pytest.fixture

@@ -164,7 +164,7 @@ def test_redis_away_the_process_paces_itself_and_says_so(clock, caplog):
 
 
 def test_a_real_redis_keeps_the_budget_between_clients(clock):
-    from tests.real_services import flushed_redis, redis_url
+    from tests.plugin import flushed_redis, redis_url
 
     with flushed_redis(redis_url(7)) as client:
         first = Pacer.shared(redis_url(7), sleep=clock.sleep, clock=clock.time)
@@ -185,7 +185,7 @@ def test_every_provider_a_process_builds_draws_on_its_one_pacer(tmp_path):
     from cryptography.fernet import Fernet
 
     from core.settings import Settings
-    from tests.real_services import redis_url
+    from tests.plugin import redis_url
     from core.bootstrap import build_services
 
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'pace.db'}", secret_key="s" * 32,

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import html
-import re
-
-_HIDDEN = re.compile(r'<input type="hidden" name="(?P<name>[a-z_]+)" value="(?P<value>[^"]*)">')
-_CHECKED = re.compile(r'<input type="checkbox" name="include" value="(?P<value>\d+)"[^>]*?\schecked>')
-_RADIO = re.compile(r'<input type="radio" name="(?P<name>[a-z_0-9-]+)" value="(?P<value>[^"]*)"\s*checked>')
+from tests.pages import Page
 
 
 class Approver:
@@ -21,10 +16,10 @@ class Approver:
         return response
 
     def form(self) -> dict:
-        """The form as the page shows it: hidden fields, checked boxes and radios, e-mail and password."""
-        fields = {match["name"]: html.unescape(match["value"]) for match in _HIDDEN.finditer(self.page)}
-        fields |= {match["name"]: html.unescape(match["value"]) for match in _RADIO.finditer(self.page)}
-        fields["include"] = [match["value"] for match in _CHECKED.finditer(self.page)]
+        """The form as the page shows it: hidden fields, checked boxes and radios, with the approver's e-mail and
+        password (no form on the page: those alone)."""
+        page = Page(self.page)
+        fields = page.form().fields() if page.forms else {"include": []}
         return fields | {"email": self.email, "password": self.password}
 
     def submit(self, *, uncheck=(), **changes):

@@ -15,16 +15,6 @@ APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery s
 
 
 @pytest.fixture
-def scenario(services):
-    return build_scenario(services.session_factory, APPROVER_EMAIL, APPROVER_PASSWORD)
-
-
-@pytest.fixture
-def auth(scenario):
-    return {"Authorization": f"Bearer {scenario.api_token}"}
-
-
-@pytest.fixture
 def applied(client, scenario, auth):
     response = client.post(f"/api/v1/changesets/{scenario.changeset_id}/approve", headers=auth,
                            json={"email": APPROVER_EMAIL, "password": APPROVER_PASSWORD})

@@ -17,16 +17,6 @@ ITEM_KEYS = {"id", "kind", "remote_id", "employee_name", "stakeholder_id", "reas
              "resolution"}
 
 
-@pytest.fixture
-def scenario(services):
-    return build_scenario(services.session_factory, APPROVER_EMAIL, APPROVER_PASSWORD)
-
-
-@pytest.fixture
-def auth(scenario):
-    return {"Authorization": f"Bearer {scenario.api_token}"}
-
-
 def approve(client, scenario, auth, **body):
     body = {"email": APPROVER_EMAIL, "password": APPROVER_PASSWORD} | body
     return client.post(f"/api/v1/changesets/{scenario.changeset_id}/approve", json=body, headers=auth)

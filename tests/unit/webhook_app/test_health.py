@@ -20,11 +20,6 @@ def settings(tmp_path):
                     encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path)
 
 
-@pytest.fixture
-def redis_server():
-    return fakeredis.FakeServer()
-
-
 def make_client(settings, redis_server, engine=None):
     app = create_app(settings, redis=fakeredis.FakeRedis(server=redis_server), engine=engine)
     return app.test_client()

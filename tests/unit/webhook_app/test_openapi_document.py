@@ -60,7 +60,8 @@ def test_every_documented_route_is_served(app, document):
 def test_every_api_route_is_documented(app, document):
     assert real_operations(app) == documented_operations(document)
     assert {("/api/v1/integration", "put"), ("/api/v1/integration/mapping", "put"),
-            ("/api/v1/stakeholders", "post"), ("/api/v1/openapi.json", "get")} <= real_operations(app)
+            ("/api/v1/stakeholders", "post"), ("/api/v1/openapi.json", "get"), ("/api/v1/syncs", "get"),
+            ("/api/v1/changesets", "get")} <= real_operations(app)
 
 
 def test_a_route_added_later_appears_with_its_parameters(settings, services, fake_redis):
@@ -144,6 +145,9 @@ def test_real_answers_conform_to_the_document(client, company, document, fake_hr
         ("/api/v1/audit", "get", lambda: client.get("/api/v1/audit", headers=auth)),
         ("/api/v1/syncs", "post", lambda: client.post("/api/v1/syncs", json={"mode": "full"}, headers=auth)),
         ("/api/v1/syncs/{sync_id}", "get", lambda: client.get("/api/v1/syncs/1", headers=auth)),
+        ("/api/v1/syncs", "get", lambda: client.get("/api/v1/syncs?trigger=manual", headers=auth)),
+        ("/api/v1/syncs", "get", lambda: client.get("/api/v1/syncs?status=sometimes", headers=auth)),
+        ("/api/v1/changesets", "get", lambda: client.get("/api/v1/changesets?status=pending", headers=auth)),
         ("/api/v1/changesets/{changeset_id}", "get", lambda: client.get("/api/v1/changesets/4711", headers=auth)),
         ("/api/v1/integration", "put",
          lambda: client.put("/api/v1/integration", json={"settings": {"name_format": 1}}, headers=auth)),
@@ -155,7 +159,7 @@ def test_real_answers_conform_to_the_document(client, company, document, fake_hr
         answer = call()
         assert_conforms(document, path, method, answer)
         statuses.append(answer.status_code)
-    assert statuses == [200, 200, 200, 200, 200, 200, 201, 200, 200, 202, 200, 404, 422, 401, 200]
+    assert statuses == [200, 200, 200, 200, 200, 200, 201, 200, 200, 202, 200, 200, 422, 200, 404, 422, 401, 200]
 
 
 def test_every_operation_states_its_answer_and_schema(document):

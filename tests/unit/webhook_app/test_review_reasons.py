@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.changeset import Reason
-from webhook_app.approvals_view import REASONS
+from webhook_app.labels import REASONS
 
 
 def test_every_reason_code_has_words_for_the_approver():

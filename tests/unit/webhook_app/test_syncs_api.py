@@ -13,8 +13,8 @@ from workers.jobs import run_sync
 
 from webhook_senders import configure
 
-FIELDS = {"id", "status", "mode", "progress", "counts", "error", "changeset_id", "approve_url", "created_at",
-          "started_at", "finished_at"}
+FIELDS = {"id", "status", "mode", "trigger", "requested_by", "progress", "counts", "error", "error_code", "advice",
+          "changeset_id", "approve_url", "created_at", "started_at", "finished_at"}
 
 
 @pytest.fixture
@@ -50,7 +50,10 @@ def test_posting_queues_a_sync_and_get_shows_it(client, configured):
 
     assert set(document) == FIELDS
     assert document["status"] == "queued" and document["mode"] == "incremental"
-    assert document["progress"] == {"fetched": 0, "matched": 0, "total": None}
+    assert document["progress"] == {"phase": "queued", "fetched": 0, "matched": 0, "total": None,
+                                    "elapsed_seconds": None}
+    assert document["trigger"] == "manual" and document["requested_by"].startswith("api token ")
+    assert configured.token not in document["requested_by"]
     assert document["changeset_id"] is None and document["approve_url"] is None
 
 
@@ -113,6 +116,8 @@ def test_a_failed_sync_shows_a_readable_error(client, configured, services, fake
                        error=ProviderAuthError("BambooHR rejected the API key for subdomain acme"))
     document = client.get(f"/api/v1/syncs/{sync_id}", headers=configured.auth).get_json()
     assert document["status"] == "failed" and "rejected the API key" in document["error"]
+    assert document["error_code"] == "provider_auth_failed" and "credentials" in document["advice"]
+    assert document["progress"]["phase"] == "failed" and document["progress"]["elapsed_seconds"] >= 0
     assert "bamboo-api-key-secret" not in str(document)
 
 
@@ -138,3 +143,42 @@ def _run_with_empty_hr(services, fake_redis, sync_id, error=None):
         pass
     with transaction(services.session_factory) as session:
         return sync_runs.get_run(session, sync_id)
+
+
+def test_the_list_is_newest_first_paged_and_filtered_by_status_and_trigger(client, configured, services,
+                                                                           fake_redis):
+    first = client.post("/api/v1/syncs", headers=configured.auth).get_json()["sync_id"]
+    _run_with_empty_hr(services, fake_redis, first,
+                       error=ProviderAuthError("BambooHR rejected the API key for subdomain acme"))
+    cron = client.post("/cron/resync", headers={"Authorization": "Bearer cron-token-for-tests"})
+    [second] = cron.get_json()["sync_ids"]
+
+    listed = client.get("/api/v1/syncs", headers=configured.auth, query_string={"limit": 1})
+    older = client.get("/api/v1/syncs", headers=configured.auth,
+                       query_string={"limit": 1, "cursor": listed.get_json()["next"]})
+    failed = client.get("/api/v1/syncs?status=failed", headers=configured.auth).get_json()
+    crons = client.get("/api/v1/syncs?trigger=cron", headers=configured.auth).get_json()
+    failed_cron = client.get("/api/v1/syncs?trigger=cron&status=failed", headers=configured.auth).get_json()
+
+    assert listed.status_code == 200 and set(listed.get_json()["items"][0]) == FIELDS
+    assert [item["id"] for item in listed.get_json()["items"] + older.get_json()["items"]] == [second, first]
+    assert older.get_json()["next"] is None
+    assert [(i["id"], i["error_code"], i["trigger"]) for i in failed["items"]] == [
+        (first, "provider_auth_failed", "manual")]
+    assert [(i["id"], i["requested_by"]) for i in crons["items"]] == [(second, "cron")]
+    assert failed_cron["items"] == [] and failed_cron["next"] is None
+
+
+@pytest.mark.parametrize("query", ["status=done", "trigger=person", "limit=0", "limit=501", "cursor=abc",
+                                   "cursor=2147483648", "colour=red"])
+def test_list_queries_not_understood_are_422(client, configured, query):
+    response = client.get(f"/api/v1/syncs?{query}", headers=configured.auth)
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "invalid_request"
+
+
+def test_the_list_shows_only_the_callers_syncs(client, configured, other_company, services):
+    configure(services, other_company.id, "bamboohr")
+    mine = client.post("/api/v1/syncs", headers=configured.auth).get_json()["sync_id"]
+    client.post("/api/v1/syncs", headers=other_company.auth)
+    assert [i["id"] for i in client.get("/api/v1/syncs", headers=configured.auth).get_json()["items"]] == [mine]
+    assert client.get("/api/v1/syncs").status_code == 401

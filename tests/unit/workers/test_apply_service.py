@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import fakeredis
 import pytest
-from argon2 import PasswordHasher
-from cryptography.fernet import Fernet
 
 from domain.decisions import DecisionKind, ReviewDecision
 from domain.names import NameFormat
-from core.settings import Settings
-from store import passwords
-from store.db import make_engine, transaction
+from store.db import transaction
 from store.enums import ChangeSetStatus
 from store.errors import NotFound
-from store.models import Base
 from store.repositories import audit, changesets, decisions, stakeholder_writes, stakeholders
 from store.repositories.changeset_reads import load_changeset
 from tests.approval_scenario import build_scenario, employees, record_sync
@@ -23,45 +18,14 @@ from core.errors import ChangeSetChanged, InvalidSelection, Locked, LockoutUnava
 from core.lockout import COMMAND_LINE, LOCK_SECONDS, MAX_TRIES, Lockout
 from services.apply_plan import Outcome
 from services.apply_selection import Selection
-from core.bootstrap import build_services
 
 EMAIL, PASSWORD = "cfo@acme.example", "correct horse battery staple"
 CLIENT = "203.0.113.7"
 
 
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", lambda: cheap)
-    passwords.dummy_hash.cache_clear()
-    yield
-    passwords.dummy_hash.cache_clear()
-
-
-@pytest.fixture
-def services(tmp_path):
-    settings = Settings(database_url="sqlite://", secret_key="s" * 32,
-                        encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path)
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    built = build_services(settings, engine=engine)
-    yield built
-    built.dispose()
-
-
-@pytest.fixture
-def redis_server():
-    return fakeredis.FakeServer()
-
-
 @pytest.fixture
 def lockout(redis_server):
     return Lockout(fakeredis.FakeRedis(server=redis_server))
-
-
-@pytest.fixture
-def scenario(services):
-    return build_scenario(services.session_factory, EMAIL, PASSWORD)
 
 
 def request_for(scenario, **options) -> ApprovalRequest:

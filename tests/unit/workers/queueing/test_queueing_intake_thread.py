@@ -9,28 +9,18 @@ import threading
 import time
 
 import pytest
-from cryptography.fernet import Fernet
 
-from core.settings import Settings
-from store.db import make_engine
-from store.models import Base
 from core import coalescing
-from core.bootstrap import build_services
 from services.intake import IntakeScheduler
+from tests.plugin import make_test_settings
 
 from pipeline_fakes import NAMESPACE as NS, get_run, make_company
 
 
 @pytest.fixture
-def services(tmp_path, hr):
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'intake.db'}", secret_key="k" * 32,
-                        encryption_keys=(Fernet.generate_key().decode(),), instance_path=tmp_path,
-                        sync_debounce_seconds=0, namespace=NS)
-    engine = make_engine(settings.database_url)
-    Base.metadata.create_all(engine)
-    built = build_services(settings, engine=engine, provider_factory=hr.factory)
-    yield built
-    built.dispose()
+def settings(tmp_path):
+    return make_test_settings(tmp_path, database_url=f"sqlite:///{tmp_path / 'intake.db'}", secret_key="k" * 32,
+                              namespace=NS)
 
 
 def _pending_sync(redis, company_id: str, timeout: float = 10.0) -> int:

@@ -1,0 +1,103 @@
+"""The words pages show for the product's codes, as Jinja filters registered app-wide: a template writes
+`{{ change.field | field_label }}` or `{{ kind | kind_label }}`, and no view or template keeps a label table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Callable
+
+from flask import Flask
+
+from core.errors import minutes
+from domain.names import NameFormat
+from providers import PROVIDERS, provider_class
+
+FIELDS = {"name": "Name", "first_name": "First name", "last_name": "Last name", "unique_identifier": "Identifier",
+          "email": "E-mail", "street": "Street", "postal_code": "Postal code", "city": "City", "country": "Country",
+          "birth_date": "Birth date", "nationality": "Nationality", "phone": "Phone", "group": "Group"}
+# What each reason code means, in the approver's words (the JSON API gives the code).
+REASONS = {"ambiguous_name": "Several stakeholders have this name",
+           "identifier_conflict": "The identifier clashes with another stakeholder's (it is linked to another "
+                                  "employee, or its own identifier differs)",
+           "identifier_name_mismatch": "The stakeholder with this identifier has another person's name: "
+                                       "a reused or mistyped number?",
+           "identifier_leading_zeros": "The identifier matches only if leading zeros are ignored (e.g. 0042 "
+                                       "and 42)",
+           "unmanaged_group": "The matching stakeholder is in a group the sync does not change by itself "
+                              "(investors, advisors, founders)",
+           "middle_name_conflict": "With the middle name this is one stakeholder, without it another",
+           "email_conflict": "The e-mail address belongs to a different stakeholder than the name",
+           "similar_name": "A stakeholder has a similar name (a typo, nickname, initials or other spelling)",
+           "email_only": "Only the e-mail address matches",
+           "duplicate_identifier": "Two employees in the HR system have this identifier",
+           "duplicate_remote_id": "The HR system listed this employee twice",
+           "contested_match": "Another employee matches the same stakeholder",
+           "no_hire_date": "No hire date in the HR system",
+           "terminated": "Terminated in the HR system"}
+NAME_FORMATS = {NameFormat.FIRST_LAST: "First Last", NameFormat.LAST_FIRST: "Last First",
+                NameFormat.LAST_COMMA_FIRST: "Last, First"}
+# A change set's kinds of item, as its sections are titled.
+KINDS = {"create": "New stakeholders", "update": "Updates", "link": "Links", "leaver": "Leavers",
+         "review": "To review", "skip": "Skipped"}
+# What an apply did, counted (services.approvals.ApplyResult.counts).
+APPLIED = {"create": "created", "update": "updated", "link": "linked", "leaver": "moved to leavers",
+           "decided": "answered: not the same person / ignored", "excluded": "left out by you",
+           "unresolved": "reviews left for later", "skipped": "skipped", "stale": "changed since the preview",
+           "conflict": "refused"}
+# What became of one item of an apply.
+OUTCOMES = {"applied": "applied", "decided": "decision saved", "excluded": "left out", "unresolved": "left for later",
+            "skipped": "skipped", "stale": "not applied: changed", "conflict": "not applied: refused"}
+
+
+def _code(value: object) -> str:
+    return value.value if isinstance(value, Enum) else "" if value is None else str(value)
+
+
+def field_label(name: str) -> str:
+    return FIELDS.get(name, name)
+
+
+def reason_label(reason: object) -> str:
+    code = _code(reason)
+    return REASONS.get(code, code.replace("_", " "))
+
+
+def format_label(name_format: object) -> str:
+    code = _code(name_format)
+    return next((label for fmt, label in NAME_FORMATS.items() if fmt.value == code), code)
+
+
+def kind_label(kind: object) -> str:
+    code = _code(kind)
+    return KINDS.get(code, code)
+
+
+def applied_label(key: object) -> str:
+    code = _code(key)
+    return APPLIED.get(code, code)
+
+
+def outcome_label(outcome: object) -> str:
+    code = _code(outcome)
+    return OUTCOMES.get(code, code)
+
+
+def provider_label(name: str) -> str:
+    return provider_class(name).label if name in PROVIDERS else name
+
+
+def when(moment: dt.datetime | None) -> str:
+    """A moment as pages show it: "02 December 2026 at 10:39 UTC"."""
+    return moment.astimezone(dt.timezone.utc).strftime("%d %B %Y at %H:%M UTC") if moment else "an unknown date"
+
+
+FILTERS: dict[str, Callable] = {
+    "field_label": field_label, "reason_label": reason_label, "format_label": format_label,
+    "kind_label": kind_label, "applied_label": applied_label, "outcome_label": outcome_label,
+    "provider_label": provider_label, "hrsync_when": when, "hrsync_minutes": minutes,
+}
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters.update(FILTERS)
