@@ -220,9 +220,8 @@ class FuzzyIndex:
         for key in keys:
             for stakeholder in self._blocks.get(key, ()):
                 seen[stakeholder.id] = stakeholder
-        own = self._variants
-        scores = [(s, best_similarity(variants, own[s.id])) for s in seen.values()]
-        hits = [Scored(s, score) for s, score in scores if score >= threshold]  # most candidates score below
+        scored = [Scored(s, best_similarity(variants, self._variants[s.id])) for s in seen.values()]
+        hits = [hit for hit in scored if hit.score >= threshold]
         return sorted(hits, key=lambda hit: (-hit.score, hit.stakeholder.id))
 
     def _respelled_keys(self, tokens: Tokens) -> set[str]:
