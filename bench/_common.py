@@ -114,10 +114,19 @@ def tenant_names(size: int, limited: bool = False) -> tuple[str, str]:
     return f"bench{suffix}", f"bench-client-{suffix}"
 
 
+def tenant_key(provider: str, size: int, limited: bool = False) -> str:
+    """The sandbox tenant of `provider` with `size` people (its subdomain, client id, service user or company)."""
+    subdomain, client_id = tenant_names(size, limited)
+    return {"bamboohr": subdomain, "personio": client_id, "hibob": f"SERVICE-{subdomain}",
+            "humaans": f"company-{subdomain}"}[provider]
+
+
 Cases = dict[str, list[int]]  # provider → employee counts
 
 
 def serve_sandbox(cases: Cases, conn: Any, limited: Cases | None = None, latency: float = 0.0) -> None:
+    from sandbox.hibob_tenant import add_hibob_tenant
+    from sandbox.humaans_tenant import add_humaans_tenant
     from sandbox.server import SandboxServer
     from sandbox.state import SandboxState
 
@@ -126,6 +135,10 @@ def serve_sandbox(cases: Cases, conn: Any, limited: Cases | None = None, latency
         state.add_bamboohr_tenant(tenant_names(size)[0], API_KEY, people=size, seed=size)
     unlimited = {size: state.add_personio_tenant(tenant_names(size)[1], CLIENT_SECRET, people=size, seed=size + 1)
                  for size in cases.get("personio", [])}
+    for size in cases.get("hibob", []):
+        add_hibob_tenant(state, tenant_key("hibob", size), API_KEY, people=size, seed=size + 2)
+    for size in cases.get("humaans", []):
+        add_humaans_tenant(state, tenant_key("humaans", size), people=size, seed=size + 3).grant(token=API_KEY)
     # The very same people (the registry is seeded from the unlimited twin) behind Personio's published limits
     # and a real server's latency.
     for size in (limited or {}).get("personio", []):
@@ -152,21 +165,24 @@ def sandbox_process(ctx: Any, cases: Cases, limited: Cases | None = None, latenc
 
 
 def provider_settings(provider: str, url: str):
+    """The provider's base URL (its registry setting) pointing at the sandbox served at `url`."""
     from providers.base import ProviderSettings
+    from providers.registry import describe
+    from sandbox.systems import settings_for
 
-    base = f"{url}/bamboohr/{{subdomain}}" if provider == "bamboohr" else f"{url}/personio"
-    return ProviderSettings(base_url=base, timeout=120)
+    return ProviderSettings(base_url=settings_for(url)[describe(provider).base_url.variable], timeout=120)
 
 
 def credentials(provider: str, size: int, limited: bool = False) -> dict[str, str]:
-    subdomain, client_id = tenant_names(size, limited)
-    if provider == "bamboohr":
-        return {"subdomain": subdomain, "api_key": API_KEY}
-    return {"client_id": client_id, "client_secret": CLIENT_SECRET}
+    key = tenant_key(provider, size, limited)
+    return {"bamboohr": {"subdomain": key, "api_key": API_KEY},
+            "personio": {"client_id": key, "client_secret": CLIENT_SECRET},
+            "hibob": {"service_user_id": key, "service_user_token": API_KEY},
+            "humaans": {"access_token": API_KEY}}[provider]
 
 
 def mapping_for(provider: str) -> dict[str, str] | None:
-    """The field mapping every benchmark uses: the demo's for Personio, the default for BambooHR."""
+    """The field mapping every benchmark uses: the demo's for Personio, the default for the others."""
     return PERSONIO_MAPPING if provider == "personio" else None
 
 
@@ -189,13 +205,17 @@ def download(provider: str, url: str, size: int, mapping: dict[str, str] | None 
     from providers.personio_paging import page_shape
     from providers.wire_json import decode, shaped_decoder
 
-    # Personio's client builds only the mapped attributes of a listing page; BambooHR's decodes the whole report.
+    # Personio's client builds only the mapped attributes of a listing page; BambooHR's decodes the whole report;
+    # HiBob's only the requested fields' slash keys; Humaans' only the mapped keys of a page.
     shape = page_shape((DEFAULT_MAPPING if mapping is None else mapping).keys()) if provider == "personio" else None
-    parse_body = decode if shape is None else shaped_decoder(shape)
+    parse_body = {"hibob": _hibob_parser, "humaans": _humaans_parser}.get(provider, lambda _mapping: (
+        decode if shape is None else shaped_decoder(shape)))(mapping)
     session = requests.Session()
     start = time.perf_counter()
-    bodies = (_bamboohr_bodies(session, url, size, mapping) if provider == "bamboohr"
-              else _personio_bodies(session, url, size, limited))
+    bodies = {"bamboohr": lambda: _bamboohr_bodies(session, url, size, mapping),
+              "personio": lambda: _personio_bodies(session, url, size, limited),
+              "hibob": lambda: _hibob_bodies(session, url, size, mapping),
+              "humaans": lambda: _humaans_bodies(session, url, size, mapping)}[provider]()
     seconds = time.perf_counter() - start
     start = time.perf_counter()
     for body in bodies:
@@ -235,6 +255,63 @@ def _personio_bodies(session, url: str, size: int, limited: bool = False) -> lis
                                headers=headers)
         response.raise_for_status()
         bodies.append(response.content)
+    return bodies
+
+
+def _hibob_parser(mapping: dict[str, str] | None):
+    from providers.hibob_client import ID_FIELD, search_shape
+    from providers.hibob_mapping import DEFAULT_MAPPING, requested_fields
+    from providers.wire_json import decode, shaped_decoder
+
+    shape = search_shape([ID_FIELD, *requested_fields(DEFAULT_MAPPING if mapping is None else mapping)])
+    return decode if shape is None else shaped_decoder(shape)
+
+
+def _hibob_bodies(session, url: str, size: int, mapping: dict[str, str] | None) -> list[bytes]:
+    """What HiBob's client asks: the fields metadata, then one search of everyone (display texts when a mapped field
+    is a list)."""
+    from providers.hibob_client import FIELDS_PATH, ID_FIELD, SEARCH_PATH
+    from providers.hibob_mapping import DEFAULT_MAPPING, LIST_TYPES, requested_fields
+
+    base, auth, mapped = f"{url}/hibob", (tenant_key("hibob", size), API_KEY), DEFAULT_MAPPING if mapping is None \
+        else mapping
+    catalogue = session.get(base + FIELDS_PATH, auth=auth)
+    catalogue.raise_for_status()
+    types = {item["id"]: item.get("type") for item in catalogue.json()}
+    body: dict[str, Any] = {"fields": list(dict.fromkeys([ID_FIELD, *requested_fields(mapped)])), "showInactive": True}
+    if any(types.get(key) in LIST_TYPES for key in mapped):
+        body["humanReadable"] = "APPEND"
+    answer = session.post(base + SEARCH_PATH, data=json.dumps(body).encode(), auth=auth,
+                          headers={"Content-Type": "application/json"})
+    answer.raise_for_status()
+    return [catalogue.content, answer.content]
+
+
+def _humaans_parser(mapping: dict[str, str] | None):
+    from providers.humaans_client import _shaped
+    from providers.humaans_mapping import CUSTOM_PREFIX, DEFAULT_MAPPING, read_keys
+
+    keys = [k for k in read_keys(DEFAULT_MAPPING if mapping is None else mapping) if not k.startswith(CUSTOM_PREFIX)]
+    return _shaped(keys)
+
+
+def _humaans_bodies(session, url: str, size: int, mapping: dict[str, str] | None) -> list[bytes]:
+    """What Humaans' client asks: every page of people, then the pages of new hires and offboarded people."""
+    from providers.humaans import NOT_ACTIVE
+    from providers.humaans_client import PAGE_SIZE, PEOPLE_PATH
+
+    headers, bodies = {"Authorization": f"Bearer {API_KEY}"}, []
+    for params in ({}, NOT_ACTIVE):
+        skip = 0
+        while True:
+            answer = session.get(f"{url}/humaans{PEOPLE_PATH}", params={**params, "$limit": PAGE_SIZE, "$skip": skip},
+                                 headers=headers)
+            answer.raise_for_status()
+            bodies.append(answer.content)
+            page = answer.json()
+            skip += len(page["data"])
+            if not page["data"] or skip >= page["total"]:
+                break
     return bodies
 
 

@@ -204,6 +204,23 @@ def apply(rows: list[dict]) -> list[str]:
             "with the production argon2 cost, then applied in one transaction (bench/apply.py).", ""]
 
 
+def approve_page(rows: list[dict]) -> list[str]:
+    if not rows:
+        return []
+    body = [(r["side"], r["code"], f"{r['items']:,}", f"{r['open_s']:.2f}", f"{r.get('first_open_s', 0):.2f}",
+             f"{r['page_bytes'] / 1e6:.2f}",
+             f"{r['approve_s']:.2f}", f"{r.get('reviews_s', 0):.2f}", f"{r.get('apply_s', r['approve_s']):.2f}",
+             f"{r['largest_form_bytes'] / 1e3:.1f}", _load(r["load"])) for r in rows]
+    header = ("", "code", "items", "open s", "first open s", "page MB", "approve all s", "reviews s", "apply s",
+              "largest form kB", "load")
+    return ["## The approve page", "", *_table(header, body), "",
+            "A first import (bench.apply's mix) opened and approved through the page over HTTP, as a browser does "
+            "(bench/approve_page.py): before is `main` when the benchmark ran, after is this checkout. Open: the "
+            "median of three, the first in a fresh process beside it. Approving all "
+            "answers every review (a page of reviews at a time after; all in the one form before), then sends the "
+            "password and waits for the page that says what was applied.", ""]
+
+
 def machine_section(machine: dict, runs: list[dict], finished: list[dict]) -> list[str]:
     packages = ", ".join(f"{name} {version}" for name, version in sorted(machine.get("packages", {}).items()))
     lines = ["## Machine and run", "",

@@ -47,10 +47,10 @@ def settings_for(database_url: str, url: str, encryption_key: str, pacing: str =
     """Settings of the measured processes. Against the unlimited sandbox the clients run unpaced (`off`); against
     the rate-limited one they pace as in production (`local`: the sync is the only process of its credential)."""
     from core.settings import Settings
+    from sandbox.systems import settings_for as sandbox_settings
 
     return Settings(database_url=database_url, secret_key="s" * 32, encryption_keys=(encryption_key,),
-                    bamboohr_base_url=f"{url}/bamboohr/{{subdomain}}", personio_base_url=f"{url}/personio",
-                    provider_timeout=120, provider_pacing=pacing)
+                    provider_timeout=120, provider_pacing=pacing).with_provider_urls(sandbox_settings(url))
 
 
 # -- the measured sync (a fresh process) -------------------------------------------------------------
@@ -323,7 +323,7 @@ def parse_cases(values: list[str]) -> dict[str, list[int]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", action="append", metavar="PROVIDER=SIZES",
-                        help="e.g. personio=10000,50000,100000 (repeatable; default: both providers, all sizes)")
+                        help="e.g. personio=10000,50000,100000 (repeatable; default: BambooHR and Personio, all sizes)")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=2,
                         help=f"download and sync runs at {TARGET_SIZE:,} employees, alternating; the best counts")

@@ -23,6 +23,7 @@ LIMITED_RATIO = 1.05
 MATCH_SIZE, MATCH_SECONDS, MATCH_PEAK_MB = 100_000, 2.0, 500.0
 WEBHOOK_RATIO, WEBHOOK_P99_MS, WEBHOOK_P95_S = 0.60, 50.0, 3.0
 APPLY_SECONDS = 10.0
+APPROVE_PAGE_OPEN_SECONDS = 1.0
 
 
 def load(path: Path) -> dict[str, list[dict[str, Any]]]:
@@ -68,6 +69,11 @@ def target_rows(records: dict[str, list[dict]]) -> list[tuple[str, str, str, str
     for apply in (r for r in records["apply"] if r["end_to_end"]):
         rows.append((f"Approve + apply {apply['items']:,} items, {apply['database']}", f"≤ {APPLY_SECONDS:.0f} s",
                      f"{apply['seconds']:.2f} s", verdict(apply["seconds"] <= APPLY_SECONDS)))
+    for page in (r for r in records["approve_page"] if r["side"] == "after"):
+        rows.append((f"Open the approve page of a {page['items']:,}-item change set",
+                     f"≤ {APPROVE_PAGE_OPEN_SECONDS:.0f} s",
+                     f"{page['open_s']:.2f} s ({page['page_bytes'] / 1e3:.0f} kB)",
+                     verdict(page["open_s"] <= APPROVE_PAGE_OPEN_SECONDS)))
     return rows
 
 
@@ -175,6 +181,7 @@ def document(records: dict[str, list[dict]], plotted: bool, image: str) -> str:
               *text.fetch(records["fetch"]),
               *text.matching(records["matching"], records["machine_reference"]),
               *text.webhooks(records["webhooks"]), *text.apply(records["apply"]),
+              *text.approve_page(records["approve_page"]),
               *text.machine_section(machine, records["run"], records["finished"])]
     return "\n".join(lines).rstrip() + "\n"
 

@@ -4,7 +4,7 @@ Each benchmark appends its figures as JSON lines to docs/performance.jsonl (HRSY
 adds the machine (cores, RAM, versions, load before and after) and how long each benchmark took, and
 `bench.report` turns the file into docs/performance.md and docs/performance.png.
 
-    python -m bench.run [--only matching,fullsync,webhooks,apply] [--results docs/performance.jsonl] [--no-report]
+    python -m bench.run [--only matching,fullsync,webhooks,apply,approve_page] [--results docs/performance.jsonl] [--no-report]
 """
 
 from __future__ import annotations
@@ -26,14 +26,16 @@ DOCS = ROOT / "docs"
 # name → module arguments. The full-sync run also records the fetch figures (same sandbox, same processes).
 BENCHMARKS: dict[str, list[str]] = {
     "matching": ["10000", "50000", "100000"],
-    # Personio (500 paginated requests at 50k) at every size; BambooHR (one report) at the target size; both
-    # against an unlimited sandbox, the clients unpaced. Then the realistic case: 50k Personio employees behind
-    # Personio's published limits with a per-request latency (about four minutes).
-    "fullsync": ["--case", "personio=10000,50000,100000", "--case", "bamboohr=50000",
-                 "--databases", "sqlite,postgresql", "--repeat", "2", "--limited", "personio=50000",
+    # Personio (500 paginated requests at 50k) at every size; BambooHR (one report), HiBob (one search) and Humaans
+    # (pages of 100) at the target size; all against an unlimited sandbox, the clients unpaced. Then the realistic
+    # case: 50k Personio employees behind Personio's published limits with a per-request latency (about four minutes).
+    "fullsync": ["--case", "personio=10000,50000,100000", "--case", "bamboohr=50000", "--case", "hibob=50000",
+                 "--case", "humaans=50000", "--databases", "sqlite,postgresql", "--repeat", "2", "--limited", "personio=50000",
                  "--latency", "0.15"],
     "webhooks": [],
     "apply": ["--items", "10000", "--backends", "sqlite,postgresql"],
+    # The approve page of a first import over HTTP: open the preview, approve all of it; main (before) vs now.
+    "approve_page": ["--items", "20000", "--before", "main"],
 }
 PACKAGES = ("sqlalchemy", "psycopg", "requests", "urllib3", "flask", "gunicorn", "redis", "rq", "rapidfuzz",
             "werkzeug", "matplotlib")

@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             migrate.upgrade(db_url)
             settings = Settings(database_url=db_url, secret_key="b" * 32,
                                 encryption_keys=(Fernet.generate_key().decode(),), redis_url=redis_url,
-                                bamboohr_base_url=sandbox.bamboohr_base_url, sync_debounce_seconds=1,
+                                provider_urls={"BAMBOOHR_BASE_URL": sandbox.bamboohr_base_url}, sync_debounce_seconds=1,
                                 instance_path=workdir / "instance", env="test")
             services = build_services(settings)
             try:

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.settings import Settings
-from providers import get_provider
+from providers import describe, get_provider
 from providers.base import HRProvider, ProviderSettings
 from providers.pacing import KEY_PREFIX, Pacer
 from store.crypto import SecretBox
@@ -26,11 +26,15 @@ VERIFY_TIMEOUT = 10.0
 
 def provider_settings(settings: Settings, provider: str, pacer: Pacer | None = None, *,
                       verifying: bool = False) -> ProviderSettings:
-    base_urls = {"bamboohr": settings.bamboohr_base_url, "personio": settings.personio_base_url}
+    """The provider's addresses (its settings in the registry) and the deployment's timeouts and pacer."""
+    description = describe(provider)
+    test_url = description.test_base_url
+    urls = {"base_url": settings.provider_urls.get(description.base_url.variable, description.base_url.default),
+            "sandbox_base_url": settings.provider_urls.get(test_url.variable, test_url.default) if test_url else ""}
     if verifying:
-        return ProviderSettings(base_url=base_urls.get(provider, ""), max_retries=VERIFY_RETRIES,
+        return ProviderSettings(**urls, max_retries=VERIFY_RETRIES,
                                 timeout=min(settings.provider_timeout, VERIFY_TIMEOUT), pacer=pacer)
-    return ProviderSettings(base_url=base_urls.get(provider, ""), timeout=settings.provider_timeout, pacer=pacer)
+    return ProviderSettings(**urls, timeout=settings.provider_timeout, pacer=pacer)
 
 
 def make_pacer(settings: Settings, key_prefix: str = KEY_PREFIX) -> Pacer | None:

@@ -24,9 +24,10 @@ from redis.client import Pipeline
 from redis.commands.core import Script
 
 from core.namespace import key
+from providers.registry import PROVIDERS
 
-# Personio retries a failed delivery for days, BambooHR for hours: remember deliveries longer.
-SEEN_TTL = 8 * 24 * 3600
+# A delivery is recognised as a repeat for as long as any registered HR system retries one, and two days more.
+SEEN_TTL = int(max([d.webhooks.retry_seconds for d in PROVIDERS.values()], default=0) + 2 * 24 * 3600)
 # A safety net only: the sync's job clears the flag when it starts.
 PENDING_TTL = 6 * 3600
 CLAIM_TTL = 8 * 24 * 3600

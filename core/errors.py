@@ -217,6 +217,13 @@ class OtherProvider(NotConfigured):
     hints: Mapping[str, str] = {}
 
 
+class WebhooksNotSupported(NotFound):
+    """A delivery for an HR system whose webhooks hrsync does not accept (the registry says it has none)."""
+
+    code = "webhooks_not_supported"
+    message = "hrsync accepts no webhooks from this HR system; scheduled syncs keep its companies in step"
+
+
 class WebhookSecretNotSet(Conflict):
     code = "webhook_secret_not_set"
     message = "no webhook secret is configured for this company; create one in the integration settings"
@@ -275,6 +282,14 @@ class ChangeSetChanged(Conflict):
 
     code = "changeset_changed"
     message = "the change set was updated by a newer sync since the page was opened; review it again"
+
+
+class ChoicesChanged(Conflict):
+    """An approver's choices changed since the page they applied from was drawn (another tab, or they were lost)."""
+
+    code = "choices_changed"
+    message = ("your choices for this change set changed since this page was loaded (in another tab?); check them "
+               "and apply again")
 
 
 class RegistryConflict(Conflict):

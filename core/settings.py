@@ -7,7 +7,7 @@ import logging
 import os
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
@@ -16,11 +16,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from core.errors import ConfigError
+from providers.registry import url_settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_BAMBOOHR_BASE_URL = "https://{subdomain}.bamboohr.com/api"
-DEFAULT_PERSONIO_BASE_URL = "https://api.personio.de"
+# The HR systems' addresses (BASE_URL variables and their defaults), as the provider registry describes them.
+PROVIDER_URLS: Mapping[str, str] = url_settings()
 # It becomes part of RQ job ids, which allow letters, digits, `-` and `_` only.
 NAMESPACE = re.compile(r"[A-Za-z0-9_-]{1,40}")
 # How calls to the HR systems are paced within their published limits (providers.pacing): budgets shared through
@@ -39,8 +40,8 @@ class Settings:
     redis_url: str = field(default="redis://localhost:6379/0", repr=False)
     cron_token: str | None = field(default=None, repr=False)
     public_base_url: str = "http://localhost:8000"
-    bamboohr_base_url: str = DEFAULT_BAMBOOHR_BASE_URL
-    personio_base_url: str = DEFAULT_PERSONIO_BASE_URL
+    # Variable (a provider's `…_BASE_URL`) → address; the ones not given keep the registry's defaults.
+    provider_urls: Mapping[str, str] = field(default_factory=dict)
     smtp_url: str | None = field(default=None, repr=False)
     sync_debounce_seconds: float = 5.0
     env: str = "development"
@@ -55,10 +56,21 @@ class Settings:
     namespace: str = ""
 
     def __post_init__(self) -> None:
+        unknown = sorted(set(self.provider_urls) - set(PROVIDER_URLS))
+        if unknown:
+            raise ConfigError(f"no HR system has the setting {', '.join(unknown)}")
+        urls = {name: str(self.provider_urls.get(name) or default).rstrip("/")
+                for name, default in PROVIDER_URLS.items()}
+        object.__setattr__(self, "provider_urls", urls)
         if not self.namespace:
             object.__setattr__(self, "namespace", derived_namespace(self.database_url))
         elif not NAMESPACE.fullmatch(self.namespace):
             raise ConfigError("HRSYNC_NAMESPACE may hold only letters, digits, '-' and '_' (at most 40)")
+
+    def with_provider_urls(self, urls: Mapping[str, str]) -> "Settings":
+        """These settings with the HR addresses among `urls` replaced (a sandbox's list may name more systems)."""
+        known = {name: value for name, value in urls.items() if name in PROVIDER_URLS}
+        return replace(self, provider_urls={**self.provider_urls, **known})
 
     @property
     def production(self) -> bool:
@@ -69,7 +81,7 @@ class Settings:
         env = {
             "DATABASE_URL": self.database_url, "REDIS_URL": self.redis_url, "SECRET_KEY": self.secret_key,
             "ENCRYPTION_KEYS": ",".join(self.encryption_keys), "PUBLIC_BASE_URL": self.public_base_url,
-            "BAMBOOHR_BASE_URL": self.bamboohr_base_url, "PERSONIO_BASE_URL": self.personio_base_url,
+            **self.provider_urls,
             "SYNC_DEBOUNCE_SECONDS": str(self.sync_debounce_seconds), "HRSYNC_ENV": self.env,
             "HRSYNC_INSTANCE_PATH": str(self.instance_path), "HRSYNC_PROVIDER_TIMEOUT": str(self.provider_timeout),
             "APPROVE_LINK_MAX_AGE": str(self.approve_link_max_age), "HRSYNC_PROVIDER_PACING": self.provider_pacing,
@@ -104,8 +116,7 @@ class Settings:
             redis_url=env.get("REDIS_URL", "redis://localhost:6379/0"),
             cron_token=env.get("CRON_TOKEN") or None,
             public_base_url=env.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/"),
-            bamboohr_base_url=env.get("BAMBOOHR_BASE_URL", DEFAULT_BAMBOOHR_BASE_URL).rstrip("/"),
-            personio_base_url=env.get("PERSONIO_BASE_URL", DEFAULT_PERSONIO_BASE_URL).rstrip("/"),
+            provider_urls={name: env[name] for name in PROVIDER_URLS if env.get(name)},
             smtp_url=env.get("SMTP_URL") or None,
             sync_debounce_seconds=_number(env, "SYNC_DEBOUNCE_SECONDS", 5.0),
             env=mode,

@@ -67,8 +67,8 @@ class Employee:
     termination_date: dt.date | None = None
     status: EmploymentStatus = EmploymentStatus.UNKNOWN
     extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    # HR records the person as terminated in a way of its own (BambooHR's employment status "Terminated",
-    # Personio's status "inactive"), which holds even when the termination date cannot be read (a field the
+    # HR records the person as terminated in a way of its own (an employment status "Terminated", a status
+    # "inactive"), which holds even when the termination date cannot be read (a field the
     # credential may not see).
     marked_terminated: bool = False
 

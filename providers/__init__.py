@@ -1,5 +1,5 @@
-"""HR system clients behind one interface; `get_provider` picks one by name."""
+"""HR system clients behind one interface; the registry describes each one and `get_provider` builds it."""
 
-from providers.registry import PROVIDERS, get_provider, provider_class
+from providers.registry import PROVIDERS, describe, get_provider, provider_class
 
-__all__ = ["PROVIDERS", "get_provider", "provider_class"]
+__all__ = ["PROVIDERS", "describe", "get_provider", "provider_class"]

@@ -13,6 +13,7 @@ from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMappin
                             SourceField)
 from providers.bamboohr_client import ID_BATCH, BambooHRClient
 from providers.bamboohr_mapping import DEFAULT_MAPPING, clean, employee_reader, requested_fields
+from providers.description import CredentialField, ProviderDescription, UrlSetting, Webhooks, WebhookSecret
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable
 
 log = logging.getLogger(__name__)
@@ -24,13 +25,38 @@ _BEGINNING = dt.datetime(2011, 1, 1, tzinfo=dt.timezone.utc)
 CURSOR_OVERLAP = dt.timedelta(seconds=30)
 _PROGRESS_EVERY = 100
 
+DESCRIPTION = ProviderDescription(
+    name="bamboohr",
+    label="BambooHR",
+    target="providers.bamboohr:BambooHRProvider",
+    credentials=(
+        CredentialField("subdomain", "Subdomain", "acme for https://acme.bamboohr.com", max_length=253,
+                        example="acme"),
+        CredentialField("api_key", "API key", "in BambooHR: your name (top right) › API Keys › Add New Key; the key "
+                                              "is shown once", secret=True),
+    ),
+    webhooks=Webhooks(
+        WebhookSecret.PASTED, secret_label="webhook private key",
+        secret_help="Account Settings > Webhooks > Private Key",
+        setup="In BambooHR (Account Settings > Webhooks > Add Webhook): paste the URL, choose JSON, monitor the fields "
+              "you sync, and press Generate next to Private Key.",
+        retry_seconds=bamboohr_webhook.RETRY_SPAN_SECONDS),
+    base_url=UrlSetting("BAMBOOHR_BASE_URL", "https://{subdomain}.bamboohr.com/api",
+                        "the API's address; {subdomain} is filled in per company"),
+    # SPEC §4's BambooHR rule (from the reference product): only employees with a hire date sync.
+    require_hire_date=True,
+    verification="GET /v1/meta/fields with the key (BambooHR's connection test)",
+    changed_since=True,
+)
+
 
 class BambooHRProvider:
     """One company's BambooHR connection (subdomain + API key). Constructing it does no I/O."""
 
-    name: ClassVar[str] = "bamboohr"
-    label: ClassVar[str] = "BambooHR"
-    require_hire_date: ClassVar[bool] = True
+    description: ClassVar[ProviderDescription] = DESCRIPTION
+    name: ClassVar[str] = DESCRIPTION.name
+    label: ClassVar[str] = DESCRIPTION.label
+    require_hire_date: ClassVar[bool] = DESCRIPTION.require_hire_date
     default_mapping: ClassVar[FieldMapping] = DEFAULT_MAPPING
 
     def __init__(self, credentials: Mapping[str, str], settings: ProviderSettings,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Mapping, Protocol
+from typing import TYPE_CHECKING, Callable, ClassVar, Iterable, Iterator, Mapping, Protocol, Sequence
 
 from domain.employee import Employee
 
@@ -85,12 +85,13 @@ class HRProvider(Protocol):
     require_hire_date: ClassVar[bool]
     default_mapping: ClassVar[FieldMapping]
 
-    def verify_credentials(self) -> None:
+    def verify_credentials(self) -> "Sequence[str] | None":
         """One cheap authenticated call proving that the credentials open this company's HR data.
 
         Raises ProviderAuthError (credentials refused), ProviderUnavailable (unreachable, 5xx) or
         ProviderError (an answer, but not the company's: e.g. no company at that address); each
-        message names what to fix and holds no secret.
+        message names what to fix and holds no secret. Returns warnings (none, or None, when all is well):
+        what the credentials open but cannot see (leavers, private fields), each saying what to change.
         """
 
     def iter_employees(self, progress: Progress | None = None) -> Iterator[Employee]:

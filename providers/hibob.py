@@ -12,8 +12,9 @@ from domain.employee import Employee
 from providers import hibob_webhook
 from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMapping, Progress, ProviderSettings,
                             SourceField)
+from providers.description import CredentialField, ProviderDescription, UrlSetting, Webhooks, WebhookSecret
 from providers.errors import ProviderAuthError, ProviderError
-from providers.hibob_client import MAX_FIELDS, HiBobClient
+from providers.hibob_client import CHECKLIST, ENVIRONMENTS, MAX_FIELDS, HiBobClient
 from providers.hibob_mapping import (ACCESS_FIELD, DEFAULT_MAPPING, ID_FIELD, LIST_TYPES, FieldInfo, PresenceTracker,
                                      RecordMapper, effective_mapping, read_field, remote_id_of, requested_fields,
                                      to_text)
@@ -28,16 +29,50 @@ _PROGRESS_EVERY = 1000
 # A company this large with nobody Inactive most likely hides its leavers (a population of "Everyone").
 POPULATION_HINT_FROM = 20
 
+_SERVICE_USERS = "Bob › Settings › Integrations › Automation › Service users"
+DESCRIPTION = ProviderDescription(
+    name="hibob",
+    label="HiBob",
+    target="providers.hibob:HiBobProvider",
+    credentials=(
+        CredentialField("service_user_id", "Service user ID",
+                        f"{_SERVICE_USERS} › create one and copy its ID; then {CHECKLIST}"),
+        CredentialField("service_user_token", "Service user token",
+                        f"{_SERVICE_USERS}: shown when the service user is created (employee API tokens were retired "
+                        "in 2024)", secret=True),
+        CredentialField("environment", "Bob environment",
+                        "production, or sandbox for a service user of Bob's sandbox", required=False,
+                        choices=ENVIRONMENTS),
+    ),
+    webhooks=Webhooks(
+        WebhookSecret.PASTED, secret_label="webhook secret key",
+        secret_help="shown in Bob when the webhook is added",
+        setup="In Bob (Settings › Integrations › Webhooks): add a webhook with this URL and the employee events "
+              "(created, updated, left, lifecycle), and copy the secret key Bob shows.",
+        retry_seconds=hibob_webhook.RETRY_SPAN_SECONDS,
+        # HiBob may serve the old value for up to 20 s after a change (research/hibob.md [D7]).
+        refetch_delay=20.0),
+    base_url=UrlSetting("HIBOB_BASE_URL", "https://api.hibob.com", "the API's address"),
+    test_base_url=UrlSetting("HIBOB_SANDBOX_BASE_URL", "",
+                             "Bob's sandbox API, for service users created there; empty: derived from HIBOB_BASE_URL"),
+    # The start date is required in Bob, but a permission group may hide it: skipping everyone would be worse.
+    require_hire_date=False,
+    verification="GET /v1/company/people/fields (proves the credentials), then one search of everyone's id and "
+                 "status and the mapped fields of 25 employees (proves data access, finds hidden categories)",
+    changed_since=False,
+)
+
 
 class HiBobProvider:
     """One company's HiBob service user (id + token, HTTP Basic). Constructing it does no I/O."""
 
-    name: ClassVar[str] = "hibob"
-    label: ClassVar[str] = "HiBob"
-    require_hire_date: ClassVar[bool] = False
+    description: ClassVar[ProviderDescription] = DESCRIPTION
+    name: ClassVar[str] = DESCRIPTION.name
+    label: ClassVar[str] = DESCRIPTION.label
+    require_hire_date: ClassVar[bool] = DESCRIPTION.require_hire_date
     default_mapping: ClassVar[FieldMapping] = DEFAULT_MAPPING
     # HiBob may serve the old value for up to 20 s after a change ([D7]): a webhook's re-fetch waits this long.
-    refetch_delay: ClassVar[float] = 20.0
+    refetch_delay: ClassVar[float] = DESCRIPTION.webhooks.refetch_delay
 
     def __init__(self, credentials: Mapping[str, str], settings: ProviderSettings,
                  mapping: FieldMapping | None = None, *,

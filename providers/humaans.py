@@ -12,6 +12,7 @@ import requests
 from domain.employee import Employee
 from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMapping, Progress, ProviderSettings,
                             SourceField)
+from providers.description import CredentialField, ProviderDescription, UrlSetting, Webhooks, WebhookSecret
 from providers.errors import ProviderError, WebhookRejected
 from providers.humaans_client import (CUSTOM_FIELDS_PATH, CUSTOM_VALUES_PATH, ME_PATH, PAGE_SIZE, PEOPLE_PATH,
                                       HumaansClient)
@@ -28,16 +29,37 @@ PRIVATE_PROBES = ("personalEmail", "birthday", "address")
 # Custom values of up to this many people are read person by person; more, field by field.
 FEW_PEOPLE = 10
 
+DESCRIPTION = ProviderDescription(
+    name="humaans",
+    label="Humaans",
+    target="providers.humaans:HumaansProvider",
+    credentials=(
+        CredentialField("access_token", "API access token",
+                        "an Owner or Admin creates it: menu next to your name › API access tokens › Generate new "
+                        "token, with the scopes View public data (public:read) and View public and private data "
+                        "(private:read); it is shown once", secret=True),
+    ),
+    # Humaans publishes no webhook format: hrsync guesses no signature scheme (research/humaans.md §6).
+    webhooks=Webhooks(WebhookSecret.NONE),
+    base_url=UrlSetting("HUMAANS_BASE_URL", "https://app.humaans.io", "the app's address (the client adds /api)"),
+    require_hire_date=False,
+    verification="GET /api/me, then one page of people and the count of new hires and offboarded people (warns on "
+                 "a token without private:read or of a member with the user role)",
+    changed_since=False,
+    note="Humaans publishes no webhook format hrsync could verify: scheduled syncs keep Humaans companies in step",
+)
+
 
 class HumaansProvider:
     """One company's Humaans access token (a bearer token). Constructing it does no I/O."""
 
-    name: ClassVar[str] = "humaans"
-    label: ClassVar[str] = "Humaans"
-    require_hire_date: ClassVar[bool] = False
+    description: ClassVar[ProviderDescription] = DESCRIPTION
+    name: ClassVar[str] = DESCRIPTION.name
+    label: ClassVar[str] = DESCRIPTION.label
+    require_hire_date: ClassVar[bool] = DESCRIPTION.require_hire_date
     default_mapping: ClassVar[FieldMapping] = DEFAULT_MAPPING
     # No confirmed webhook format: the console tells Humaans companies that scheduled syncs keep them in step.
-    webhooks_supported: ClassVar[bool] = False
+    webhooks_supported: ClassVar[bool] = DESCRIPTION.webhooks.supported
 
     def __init__(self, credentials: Mapping[str, str], settings: ProviderSettings,
                  mapping: FieldMapping | None = None, *,

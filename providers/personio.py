@@ -12,12 +12,13 @@ import requests
 from domain.employee import Employee
 from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMapping, Progress,
                             ProviderSettings, SourceField)
+from providers.description import CredentialField, ProviderDescription, UrlSetting, Webhooks, WebhookSecret
 from providers.errors import ProviderAuthError
 from providers.personio_client import EMPLOYEES_PATH, Page, PersonioClient, RepeatedPage
 from providers.personio_mapping import (DEFAULT_MAPPING, AbsenceTracker, attributes_of,
                                         RecordMapper, remote_id_of)
 from providers.personio_paging import PAGE_SIZE
-from providers.personio_webhook import verify_webhook
+from providers.personio_webhook import RETRY_SPAN_SECONDS, verify_webhook
 
 log = logging.getLogger(__name__)
 
@@ -27,13 +28,34 @@ log = logging.getLogger(__name__)
 CURSOR_OVERLAP = dt.timedelta(minutes=15)
 UPDATED_SINCE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
+_WHERE = "Personio › Settings › Integrations › API credentials"
+DESCRIPTION = ProviderDescription(
+    name="personio",
+    label="Personio",
+    target="providers.personio:PersonioProvider",
+    credentials=(
+        CredentialField("client_id", "Client ID", f"{_WHERE}: create one and tick the employee attributes to sync"),
+        CredentialField("client_secret", "Client secret", f"{_WHERE}: shown with the client ID", secret=True),
+    ),
+    webhooks=Webhooks(
+        # Personio sends back verbatim a token we choose (auth_type=TOKEN): hrsync generates it.
+        WebhookSecret.GENERATED, secret_label="webhook token",
+        setup="In Personio, create a webhook (POST /v2/webhooks) with this url, auth_type TOKEN, this token, and the "
+              "events person.* and employment.*.",
+        retry_seconds=RETRY_SPAN_SECONDS, signed=False),
+    base_url=UrlSetting("PERSONIO_BASE_URL", "https://api.personio.de", "the API's address"),
+    verification="POST /v1/auth, then one employee (limit=1): the credential may read employees",
+    changed_since=True,
+)
+
 
 class PersonioProvider:
     """One company's Personio connection. Constructing it does no I/O; one token serves the whole sync."""
 
-    name: ClassVar[str] = "personio"
-    label: ClassVar[str] = "Personio"
-    require_hire_date: ClassVar[bool] = False
+    description: ClassVar[ProviderDescription] = DESCRIPTION
+    name: ClassVar[str] = DESCRIPTION.name
+    label: ClassVar[str] = DESCRIPTION.label
+    require_hire_date: ClassVar[bool] = DESCRIPTION.require_hire_date
     default_mapping: ClassVar[FieldMapping] = DEFAULT_MAPPING
 
     def __init__(self, credentials: Mapping[str, str], settings: ProviderSettings,

@@ -16,6 +16,9 @@ from providers.errors import MalformedWebhook, WebhookRejected
 AUTH_HEADER = "authorization"
 BEARER = b"Bearer "
 REQUIRED_KEYS = ("company_id", "event_name", "occurred_at", "payload")
+# Personio retries a failed delivery with growing gaps for up to 3 days per its docs, 6 days per its June 2024
+# changelog (research/personio.md §5): the longer one counts.
+RETRY_SPAN_SECONDS = 6 * 24 * 3600.0
 
 # Events that concern one person's record. Every other event (absence-period.*, attendance-period.*,
 # document.*, anything new), and a person event whose payload holds no id where we look, becomes a notice

@@ -1,28 +1,55 @@
-"""The provider registry: name → class, and a factory that fails clearly on unknown names."""
+"""The provider registry: one description per HR system (providers.description), and the factory.
+
+Everything outside `providers/` that differs by HR system reads it: adding one is a provider module with its
+`DESCRIPTION` and a line in `_MODULES`.
+"""
 
 from __future__ import annotations
 
+import importlib
 from typing import Mapping
 
 from providers.base import HRProvider, ProviderSettings
+from providers.description import ProviderDescription
 from providers.errors import UnknownProvider
 
-# Imported lazily so that importing the registry stays cheap and cycle-free.
-PROVIDERS: dict[str, str] = {
-    "bamboohr": "providers.bamboohr:BambooHRProvider",
-    "personio": "providers.personio:PersonioProvider",
-}
+# The modules of the registered providers, each holding its DESCRIPTION; in the order people see them listed.
+_MODULES = (
+    "providers.bamboohr",
+    "providers.personio",
+    "providers.hibob",
+    "providers.humaans",
+)
 
 
-def provider_class(name: str) -> type[HRProvider]:
+def _load() -> dict[str, ProviderDescription]:
+    found = [importlib.import_module(module).DESCRIPTION for module in _MODULES]
+    return {description.name: description for description in found}
+
+
+PROVIDERS: Mapping[str, ProviderDescription] = _load()
+
+
+def describe(name: str) -> ProviderDescription:
+    """The provider's description; raises UnknownProvider (naming the known ones) for another name."""
     try:
-        target = PROVIDERS[name]
+        return PROVIDERS[name]
     except KeyError:
         known = ", ".join(sorted(PROVIDERS))
         raise UnknownProvider(f"unknown HR provider {name!r} (known: {known})") from None
-    module_name, _, attr = target.partition(":")
-    module = __import__(module_name, fromlist=[attr])
-    return getattr(module, attr)
+
+
+def provider_class(name: str) -> type[HRProvider]:
+    return describe(name).provider_class()
+
+
+def url_settings() -> dict[str, str]:
+    """Every HR address setting (variable → default), the base URLs and the test environments' alike."""
+    settings = {}
+    for description in PROVIDERS.values():
+        for setting in filter(None, (description.base_url, description.test_base_url)):
+            settings[setting.variable] = setting.default
+    return settings
 
 
 def get_provider(name: str, credentials: Mapping[str, str], settings: ProviderSettings,

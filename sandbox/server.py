@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -13,10 +12,9 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from sandbox import webhooks
 from sandbox.app import create_sandbox_app
-from sandbox.hibob_tenant import add_hibob_tenant
-from sandbox.humaans_tenant import add_humaans_tenant
 from sandbox.state import SandboxState
-from sandbox.tenants import BambooHRTenant, PersonioTenant
+from sandbox.systems import SYSTEMS, settings_for
+from sandbox.tenants import BambooHRTenant, PersonioTenant, Tenant
 
 
 class QuietHandler(WSGIRequestHandler):
@@ -48,6 +46,11 @@ class SandboxServer:
         if self._server is None:
             raise RuntimeError("the sandbox server is not running")
         return f"http://{self._host}:{self._server.port}"
+
+    @property
+    def settings(self) -> dict[str, str]:
+        """hrsync's address settings (variable → URL) pointing every faked HR system here."""
+        return settings_for(self.url)
 
     @property
     def bamboohr_base_url(self) -> str:
@@ -114,39 +117,41 @@ class SandboxServer:
         return webhooks.send_personio(tenant, target_url, token, person_id, event, **options)
 
 
+def default_tenants(employees: int, seed: int = 1, *, rate_limited: bool = True,
+                    state: SandboxState | None = None) -> tuple[SandboxState, dict[str, Tenant]]:
+    """One tenant of every faked system (sandbox.systems; kind → tenant), `employees` people each, fresh secrets, the
+    n-th system's people from seed + n; by default they enforce the systems' published rate limits, as the real
+    ones do."""
+    state = state if state is not None else SandboxState()
+    tenants = {kind: system.add_tenant(state, employees, seed + offset, rate_limited)
+               for offset, (kind, system) in enumerate(SYSTEMS.items())}
+    return state, tenants
+
+
 def default_state(employees: int, seed: int = 1, *,
                   rate_limited: bool = True) -> tuple[SandboxState, BambooHRTenant, PersonioTenant]:
     """One BambooHR company (`acme`) and one Personio credential, `employees` people each, fresh secrets; by
     default they enforce the systems' published rate limits, as the real ones do."""
     state = SandboxState()
-    bamboo = state.add_bamboohr_tenant("acme", f"sandbox-{secrets.token_hex(16)}", employees, seed,
-                                       rate_limited=rate_limited)
-    perso = state.add_personio_tenant("sandbox-client", f"sandbox-{secrets.token_hex(16)}", employees, seed + 1,
-                                      rate_limited=rate_limited)
+    bamboo = SYSTEMS["bamboohr"].add_tenant(state, employees, seed, rate_limited)
+    perso = SYSTEMS["personio"].add_tenant(state, employees, seed + 1, rate_limited)
     return state, bamboo, perso
 
 
 def serve(port: int = 8081, employees: int = 100, *, host: str = "127.0.0.1", seed: int = 1,
           echo: Callable[[str], None] = print, rate_limited: bool = True) -> None:
-    """`hrsync sandbox`: serve a default BambooHR, Personio, HiBob and Humaans tenant until interrupted."""
-    state, bamboo, perso = default_state(employees, seed, rate_limited=rate_limited)
-    bob = add_hibob_tenant(state, f"SERVICE-{secrets.randbelow(10**6):06d}", f"sandbox-{secrets.token_hex(16)}",
-                           employees, seed + 2, rate_limited=rate_limited)
-    humaans = add_humaans_tenant(state, "sandbox-company", employees, seed + 3, rate_limited=rate_limited)
+    """`hrsync sandbox`: serve a default tenant of every faked HR system until interrupted."""
+    state, tenants = default_tenants(employees, seed, rate_limited=rate_limited)
     server = make_server(host, port, create_sandbox_app(state), threaded=True, request_handler=QuietHandler)
     url = f"http://{host}:{server.port}"
     # These are throwaway sandbox credentials; printing them is the point of this command.
     echo(f"hrsync sandbox on {url} ({employees} employees per tenant); Ctrl-C stops it")
-    echo(f"  BambooHR  BAMBOOHR_BASE_URL={url}/bamboohr/{{subdomain}}  subdomain={bamboo.subdomain}"
-         f"  api_key={bamboo.api_key}")
-    echo(f"  Personio  PERSONIO_BASE_URL={url}/personio  client_id={perso.client_id}"
-         f"  client_secret={perso.client_secret}")
-    echo(f"  HiBob     base URL {url}/hibob  service_user_id={bob.service_user_id}  service_user_token={bob.token}")
-    echo(f"  Humaans   base URL {url}/humaans  access_token={humaans.grant()}")
+    for kind, system in SYSTEMS.items():
+        tenant = tenants[kind]
+        echo(f"  {system.label:<9} {system.banner(url, tenant, system.credentials(tenant))}")
     echo(f"  control   {url}/_sandbox/tenants")
-    echo("  rate limits " + ("as published (Personio: 300 listing requests a minute in bursts of 15; HiBob: 50 "
-                             "searches a minute; BambooHR: a guessed 20 per 5 s; Humaans: a guessed 12 per 2 s)"
-                             if rate_limited else "off"))
+    limits = "; ".join(f"{system.label}: {system.limits}" for system in SYSTEMS.values() if system.limits)
+    echo("  rate limits " + (f"as published ({limits})" if rate_limited else "off"))
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from domain.apply import SKIP, Resolution, apply_items
 from domain.changeset import ChangeItem, ChangeKind
@@ -31,6 +31,26 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"
     STALE = "stale"
     CONFLICT = "conflict"
+
+
+class Phase(StrEnum):
+    """How far an apply got, for a progress view (in order)."""
+
+    WAITING = "waiting"  # for the change set's row lock (another approver's apply)
+    READING = "reading"
+    LOCKING = "locking"
+    DECIDING = "deciding"  # item by item: done / total
+    WRITING = "writing"  # creates, updates, decisions, resolutions, audit: done / total steps
+    COMMITTING = "committing"
+
+
+Progress = Callable[[Phase, int, int], None]
+# Items decided between two progress reports.
+PROGRESS_EVERY = 500
+
+
+def no_progress(phase: Phase, done: int, total: int) -> None:
+    """The default listener: nobody watches."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +85,16 @@ def claimed_values(stored: StoredChangeSet) -> tuple[set[str], set[str]]:
 
 
 def build_plan(stored: StoredChangeSet, selection: Selection, current: Mapping[int, Stakeholder],
-               holders: Iterable[Stakeholder], name_format: NameFormat, policy: SyncPolicy) -> Plan:
+               holders: Iterable[Stakeholder], name_format: NameFormat, policy: SyncPolicy,
+               progress: Progress = no_progress) -> Plan:
     planner = _Planner(selection, ClaimIndex([*current.values(), *holders], policy.provider),
                        name_format, policy)
-    for entry in stored.items:
+    total = len(stored.items)
+    for done, entry in enumerate(stored.items):
+        if done % PROGRESS_EVERY == 0:
+            progress(Phase.DECIDING, done, total)
         planner.plan.outcomes.append(planner.outcome(entry))
+    progress(Phase.DECIDING, total, total)
     return planner.plan
 
 

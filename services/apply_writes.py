@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from domain.changeset import ChangeKind
 from domain.stakeholder import Stakeholder
-from services.apply_plan import ItemOutcome, Outcome, Plan
+from services.apply_plan import ItemOutcome, Outcome, Phase, Plan, Progress, no_progress
 from store.errors import StaleVersion
 from store.models import StakeholderRow
 from store.repositories import audit, changesets, decisions, stakeholder_writes
@@ -67,20 +67,29 @@ def find_holders(session: Session, company_id: str, provider: str, identifiers: 
             *_rows(session, company_id, wanted - known.keys(), lock=False).values()]
 
 
+WRITE_STEPS = 5
+
+
 def write_plan(session: Session, stored: StoredChangeSet, plan: Plan, actor: str,
-               at: dt.datetime) -> list[ItemOutcome]:
+               at: dt.datetime, progress: Progress = no_progress) -> list[ItemOutcome]:
     """Creates, updates, decisions, item resolutions and audit entries; outcomes with real ids."""
+    progress(Phase.WRITING, 0, WRITE_STEPS)
     created = _create(session, stored.company_id, plan.creates, at)
+    progress(Phase.WRITING, 1, WRITE_STEPS)
     updated = _update(session, stored.company_id, plan.updates, at)
+    progress(Phase.WRITING, 2, WRITE_STEPS)
     real_ids = {temp.id: row.id for temp, row in zip(plan.creates, created)}
     outcomes = [dataclasses.replace(outcome, stakeholder_id=real_ids.get(outcome.stakeholder_id,
                                                                          outcome.stakeholder_id))
                 for outcome in plan.outcomes]
     for decision in dict.fromkeys(plan.decisions):
         decisions.save_decision(session, stored.company_id, stored.provider, decision, actor, at)
+    progress(Phase.WRITING, 3, WRITE_STEPS)
     changesets.set_resolutions(session, stored.id, _resolutions(outcomes))
+    progress(Phase.WRITING, 4, WRITE_STEPS)
     audit.append_many(session, stored.company_id,
                       _audit_entries(stored, outcomes, created, updated, plan, actor, at))
+    progress(Phase.WRITING, WRITE_STEPS, WRITE_STEPS)
     return outcomes
 
 

@@ -21,7 +21,7 @@ from domain.names import NameFormat
 from domain.policy import SyncPolicy
 from providers import provider_class
 from providers.errors import UnknownProvider
-from services.apply_plan import ItemOutcome, Outcome, Plan, build_plan, claimed_values
+from services.apply_plan import ItemOutcome, Outcome, Phase, Plan, Progress, build_plan, claimed_values, no_progress
 from services.apply_selection import Selection, touched_ids, validate_selection
 from services.apply_writes import find_holders, lock_stakeholders, write_plan
 from services.syncs import queue_sync
@@ -81,6 +81,12 @@ class ApplyResult:
 def approve(services: Services, lockout: Lockout, request: ApprovalRequest) -> ApplyResult:
     """Check the password (counting tries per approver account), then apply; raises a core.errors refusal (nothing
     applied) or store.NotFound. Only a pending change set takes tries: an old link cannot be used to lock anyone out."""
+    return apply_changeset(services, request, actor=check_approver(services, lockout, request))
+
+
+def check_approver(services: Services, lockout: Lockout, request: ApprovalRequest) -> str:
+    """The approver's account (the actor an apply records) once the password checks out; raises WrongPassword
+    (counted), Locked, NotPending or store.NotFound, and nothing is applied."""
     stored = _pending(services, request)
     attempt = lockout.reserve(stored.company_id, request.email, request.client)
     if not _password_ok(services, stored.company_id, request):
@@ -92,7 +98,7 @@ def approve(services: Services, lockout: Lockout, request: ApprovalRequest) -> A
                         request.client, lockout.lock_seconds)
         raise WrongPassword(remaining, lockout.lock_seconds)
     lockout.succeeded(attempt)
-    return apply_changeset(services, request, actor=approvers.normalise_email(request.email))
+    return approvers.normalise_email(request.email)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,31 +115,40 @@ def approve_and_propose_again(services: Services, lockout: Lockout, redis: Redis
     """`approve`, then queue the sync that proposes again the items that changed since the preview: the password
     was just checked (a link alone never starts one), and a sync already queued is the one that will do it."""
     result = approve(services, lockout, request)
+    return result, propose_again(services, redis, result)
+
+
+def propose_again(services: Services, redis: Redis, result: ApplyResult) -> FollowUp | None:
+    """After an apply that left stale items: the full sync that proposes them again (or why there is none)."""
     if not result.with_outcome(Outcome.STALE):
-        return result, None
+        return None
     try:
         queued = queue_sync(services, redis, result.company_id, SyncMode.FULL, requested_by=result.applied_by)
     except NotConfigured:
-        return result, FollowUp(None, "This company has no HR integration any more, so no sync can propose "
-                                      "them again.")
+        return FollowUp(None, "This company has no HR integration any more, so no sync can propose them again.")
     except QueueUnavailable:
-        return result, FollowUp(None, "A fresh sync could not be queued just now; the next scheduled sync "
-                                      "proposes them again.")
-    return result, FollowUp(queued.id, already_queued=queued.already_queued)
+        return FollowUp(None, "A fresh sync could not be queued just now; the next scheduled sync proposes them "
+                              "again.")
+    return FollowUp(queued.id, already_queued=queued.already_queued)
 
 
-def apply_changeset(services: Services, request: ApprovalRequest, actor: str) -> ApplyResult:
-    """Everything in one transaction, the change set row locked first: a second approver waits, then fails."""
+def apply_changeset(services: Services, request: ApprovalRequest, actor: str,
+                    progress: Progress = no_progress) -> ApplyResult:
+    """Everything in one transaction, the change set row locked first: a second approver waits, then fails.
+    `progress(phase, done, total)` hears how far it got (for a progress view; the transaction stays one)."""
     try:
         with transaction(services.session_factory) as session:
             at = utcnow()
+            progress(Phase.WAITING, 0, 0)
             try:
                 changesets.mark_applied(session, request.changeset_id, actor, at)
             except InvalidTransition:
                 raise _not_pending(load_changeset(session, request.changeset_id, with_items=False)) from None
+            progress(Phase.READING, 0, 0)
             stored = load_changeset(session, request.changeset_id)
-            plan, name_format = _plan(session, stored, request)
-            outcomes = write_plan(session, stored, plan, actor, at)
+            plan, name_format = _plan(session, stored, request, progress)
+            outcomes = write_plan(session, stored, plan, actor, at, progress)
+            progress(Phase.COMMITTING, len(outcomes), len(outcomes))
     except (DuplicateStakeholder, StaleVersion, IntegrityError):
         # The rows were locked and checked, so only a writer outside the change set gets here.
         raise RegistryConflict() from None
@@ -142,16 +157,18 @@ def apply_changeset(services: Services, request: ApprovalRequest, actor: str) ->
     return result
 
 
-def _plan(session: Session, stored: StoredChangeSet, request: ApprovalRequest) -> tuple[Plan, NameFormat]:
+def _plan(session: Session, stored: StoredChangeSet, request: ApprovalRequest,
+          progress: Progress) -> tuple[Plan, NameFormat]:
     """Check the request against the items, lock what it touches, and decide every item."""
     _check_items(stored, request)
     validate_selection(stored, request.selection)
     policy = _policy(session, stored)
     name_format = request.name_format or policy.name_format
+    progress(Phase.LOCKING, 0, len(stored.items))
     current = lock_stakeholders(session, stored.company_id, touched_ids(stored, request.selection))
     identifiers, remote_ids = claimed_values(stored)
     holders = find_holders(session, stored.company_id, stored.provider, identifiers, remote_ids, current)
-    return build_plan(stored, request.selection, current, holders, name_format, policy), name_format
+    return build_plan(stored, request.selection, current, holders, name_format, policy, progress), name_format
 
 
 def _pending(services: Services, request: ApprovalRequest) -> StoredChangeSet:
@@ -183,8 +200,17 @@ def _audit_lock(services: Services, stored: StoredChangeSet, email: str, seconds
 
 
 def items_digest(item_ids: Iterable[int]) -> str:
-    """A short fingerprint of a change set's item ids (a merge replaces items, so their ids change)."""
-    return hashlib.sha256(",".join(map(str, sorted(item_ids))).encode()).hexdigest()[:32]
+    """A short fingerprint of a change set's item ids (a merge replaces items, so their ids change).
+
+    Taken from how many there are, the smallest, the largest and their sum — what the database sums up for a
+    page without reading every id (changeset_reads.item_id_figures): ids only grow, so a merge that adds items
+    raises the largest, and one that removes items lowers the count."""
+    ids = list(item_ids)
+    return digest_of_figures(len(ids), min(ids, default=0), max(ids, default=0), sum(ids))
+
+
+def digest_of_figures(count: int, smallest: int, largest: int, total: int) -> str:
+    return hashlib.sha256(f"{count}:{smallest}:{largest}:{total}".encode()).hexdigest()[:32]
 
 
 def _check_items(stored: StoredChangeSet, request: ApprovalRequest) -> None:

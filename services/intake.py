@@ -29,6 +29,7 @@ from core.bootstrap import Services
 from core.coalescing import Intake
 from core.errors import QueueUnavailable
 from providers.base import ChangeNotice
+from providers.registry import PROVIDERS
 from services.sync_run import WHOLE_COMPANY
 from services.syncs import UNQUEUED
 from store.db import transaction
@@ -48,8 +49,8 @@ def accept_notice(redis: Redis, namespace: str, company_id: str, notice: ChangeN
     """Record an authenticated webhook for the company's next targeted sync. Raises QueueUnavailable.
 
     An event that names no employee is never dropped (SPEC §5): it asks that sync for an incremental fetch
-    of the company (`services.sync_run.WHOLE_COMPANY`). Its payload keys are logged, never its values: Personio
-    does not publish what each event carries, and the log is how we learn it.
+    of the company (`services.sync_run.WHOLE_COMPANY`). Its payload keys are logged, never its values: not every
+    HR system publishes what each event carries, and the log is how we learn it.
     """
     remote_ids = notice.remote_ids
     if not remote_ids:
@@ -66,16 +67,18 @@ def accept_notice(redis: Redis, namespace: str, company_id: str, notice: ChangeN
 def schedule_companies(services: Services, redis: Redis, due: list[tuple[str, str]], *, debounce: float,
                        retry: Retry | None = None) -> list[int]:
     """For each (company, provider): commit a targeted sync row, then make it the company's pending sync with
-    its job scheduled `debounce` seconds from now; returns the ids scheduled. A company another process
-    scheduled first is skipped, its row discarded. One transaction and one MULTI for the lot."""
+    its job scheduled `debounce` seconds from now (or later: the provider's re-fetch delay, while its API may still
+    serve the old values); returns the ids scheduled. A company another process scheduled first is skipped, its row
+    discarded. One transaction and one MULTI for the lot."""
     namespace = services.settings.namespace
     with transaction(services.session_factory) as session:
         rows = [(company_id, sync_runs.create_run(session, company_id, provider, SyncMode.TARGETED,
                                                   trigger=SyncTrigger.WEBHOOK, requested_by=provider).id)
                 for company_id, provider in due]
+    delays = {company_id: max(debounce, _refetch_delay(provider)) for company_id, provider in due}
 
     def schedule_job(pipe, company_id: str, sync_id: int) -> None:
-        queueing.schedule_sync(redis, namespace, sync_id, company_id, debounce, pipe, retry)
+        queueing.schedule_sync(redis, namespace, sync_id, company_id, delays[company_id], pipe, retry)
 
     try:
         won = coalescing.schedule(redis, namespace, rows, schedule_job)
@@ -89,6 +92,11 @@ def schedule_companies(services: Services, redis: Redis, due: list[tuple[str, st
     if scheduled:
         log.info("targeted syncs %s scheduled in %s s", scheduled, debounce)
     return scheduled
+
+
+def _refetch_delay(provider: str) -> float:
+    description = PROVIDERS.get(provider)
+    return description.webhooks.refetch_delay if description else 0.0
 
 
 def sweep(services: Services, redis: Redis, *, debounce: float, grace: float = GRACE) -> list[int]:

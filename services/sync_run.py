@@ -160,8 +160,8 @@ def _incremental(provider: HRProvider, plan: _Plan, known: Iterable[str], cursor
 
 
 def _targeted(provider: HRProvider, plan: _Plan, cursor_after: list[str]) -> Iterator[Employee]:
-    """The named employees — and, when a webhook named nobody or named an id the HR system does not know (a
-    Personio v2 person id read through v1), what changed since the cursor: such a change is never skipped."""
+    """The named employees — and, when a webhook named nobody or named an id the HR system does not know (an id of
+    another kind, as the provider's fetch report says), what changed since the cursor: such a change is never skipped."""
     named = [remote_id for remote_id in plan.remote_ids if remote_id != WHOLE_COMPANY]
     if WHOLE_COMPANY in plan.remote_ids:
         yield from _incremental(provider, plan, named, cursor_after)

@@ -6,8 +6,8 @@ import time
 from typing import Mapping
 
 from core.bootstrap import Services
-from core.errors import OtherProvider, UnknownCompany, WebhookSecretNotSet
-from providers import provider_class
+from core.errors import NotFound, OtherProvider, UnknownCompany, WebhookSecretNotSet, WebhooksNotSupported
+from providers import PROVIDERS, describe, provider_class
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
 from services.webhook_targets import Target, WebhookTargets
@@ -16,6 +16,17 @@ from store.repositories import companies, integrations
 
 # Company ids are short; a longer one in a URL is nobody's (and not worth a query).
 MAX_COMPANY_ID = 64
+
+
+def check_supported(provider: str) -> None:
+    """Refuses the deliveries of an HR system hrsync does not know (NotFound) or whose webhooks it cannot verify
+    (WebhooksNotSupported)."""
+    description = PROVIDERS.get(provider)
+    if description is None:
+        raise NotFound()
+    if not description.webhooks.supported:
+        raise WebhooksNotSupported(f"hrsync accepts no {description.label} webhooks: "
+                                   f"{description.note or 'scheduled syncs keep its companies in step'}")
 
 
 def load_targets(services: Services, company_ids: list[str]) -> dict[str, Target]:
@@ -45,7 +56,7 @@ def load_target(services: Services, company_id: str, provider: str) -> Target:
 def verify(provider: str, body: bytes, headers: Mapping[str, str], secret: str) -> ChangeNotice:
     """The delivery's notice; raises the provider's WebhookRejected or MalformedWebhook (the signature is
     checked over the raw bytes)."""
-    return provider_class(provider).verify_webhook(body, headers, secret, time.time())
+    return describe(provider).verify_webhook(body, headers, secret, time.time())
 
 
 def authenticate(targets: WebhookTargets, provider: str, company_id: str, body: bytes,
@@ -58,7 +69,25 @@ def authenticate(targets: WebhookTargets, provider: str, company_id: str, body: 
             return verify(provider, body, headers, known.secret)
         except (WebhookRejected, MalformedWebhook):
             pass
-    return verify(provider, body, headers, targets.load(company_id, provider).secret)
+    try:
+        target = targets.load(company_id, provider)
+    except WebhookSecretNotSet:
+        # A delivery that asks only for a 2xx (an HR system's ping when a webhook is added) may come before the company
+        # has pasted the secret the HR system just showed: it is answered, and nothing is recorded.
+        acknowledged = _acknowledgement(provider, body, headers)
+        if acknowledged is None:
+            raise
+        return acknowledged
+    return verify(provider, body, headers, target.secret)
+
+
+def _acknowledgement(provider: str, body: bytes, headers: Mapping[str, str]) -> ChangeNotice | None:
+    """The notice of a delivery that needs no secret (`acknowledge_only`), else None."""
+    try:
+        notice = verify(provider, body, headers, "")
+    except (WebhookRejected, MalformedWebhook):
+        return None
+    return notice if notice.acknowledge_only else None
 
 
 def targets_cache(services: Services) -> WebhookTargets:

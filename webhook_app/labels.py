@@ -40,6 +40,9 @@ NAME_FORMATS = {NameFormat.FIRST_LAST: "First Last", NameFormat.LAST_FIRST: "Las
 # A change set's kinds of item, as its sections are titled.
 KINDS = {"create": "New stakeholders", "update": "Updates", "link": "Links", "leaver": "Leavers",
          "review": "To review", "skip": "Skipped"}
+# One item of a change set, by its kind (a row of a list of items).
+ITEM_KINDS = {"create": "new stakeholder", "update": "update", "link": "link", "leaver": "leaver",
+              "review": "review", "skip": "skipped"}
 # What an apply did, counted (services.approvals.ApplyResult.counts).
 APPLIED = {"create": "created", "update": "updated", "link": "linked", "leaver": "moved to leavers",
            "decided": "answered: not the same person / ignored", "excluded": "left out by you",
@@ -48,6 +51,12 @@ APPLIED = {"create": "created", "update": "updated", "link": "linked", "leaver":
 # What became of one item of an apply.
 OUTCOMES = {"applied": "applied", "decided": "decision saved", "excluded": "left out", "unresolved": "left for later",
             "skipped": "skipped", "stale": "not applied: changed", "conflict": "not applied: refused"}
+
+# How far an apply got (services.apply_plan.Phase), for its progress page.
+PHASES = {"": "Starting", "waiting": "Waiting for the change set (another approval may be finishing)",
+          "reading": "Reading the change set", "locking": "Locking the stakeholders it changes",
+          "deciding": "Checking each item against the registry", "writing": "Writing to the registry",
+          "committing": "Saving everything at once"}
 
 
 def _code(value: object) -> str:
@@ -73,6 +82,11 @@ def kind_label(kind: object) -> str:
     return KINDS.get(code, code)
 
 
+def item_kind_label(kind: object) -> str:
+    code = _code(kind)
+    return ITEM_KINDS.get(code, code)
+
+
 def applied_label(key: object) -> str:
     code = _code(key)
     return APPLIED.get(code, code)
@@ -81,6 +95,20 @@ def applied_label(key: object) -> str:
 def outcome_label(outcome: object) -> str:
     code = _code(outcome)
     return OUTCOMES.get(code, code)
+
+
+def phase_label(phase: object) -> str:
+    code = _code(phase)
+    return PHASES.get(code, code.replace("_", " "))
+
+
+def progress_figures(progress) -> str:
+    """The figures of an apply's progress (services.apply_runs.ApplyProgress) in words."""
+    if progress.phase == "deciding":
+        return f"{progress.done:,} of {progress.total:,} items checked"
+    if progress.phase == "writing":
+        return f"step {progress.done} of {progress.total}"
+    return ""
 
 
 def provider_label(name: str) -> str:
@@ -94,8 +122,9 @@ def when(moment: dt.datetime | None) -> str:
 
 FILTERS: dict[str, Callable] = {
     "field_label": field_label, "reason_label": reason_label, "format_label": format_label,
-    "kind_label": kind_label, "applied_label": applied_label, "outcome_label": outcome_label,
-    "provider_label": provider_label, "hrsync_when": when, "hrsync_minutes": minutes,
+    "kind_label": kind_label, "item_kind_label": item_kind_label, "applied_label": applied_label,
+    "outcome_label": outcome_label, "provider_label": provider_label, "hrsync_when": when, "hrsync_minutes": minutes,
+    "phase_label": phase_label, "progress_figures": progress_figures,
 }
 
 

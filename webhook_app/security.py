@@ -9,9 +9,10 @@ from flask_wtf.csrf import CSRFProtect
 from core.settings import Settings
 from webhook_app.errors import JSON_PREFIXES
 
-# No inline script or style anywhere: pages load stylesheets and scripts served by the app itself.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+# No inline script or style anywhere: pages load stylesheets and scripts served by the app itself, and scripts
+# talk to the app only (the approve page saves choices and follows an apply's progress).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+                           "img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 HTML_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     # The approve link is a credential in the URL: it must not leak to another site as a Referer.
@@ -22,7 +23,7 @@ HTML_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 
-# Every /api answer, errors included: one of them shows a one-time Personio webhook token, none may be cached,
+# Every /api answer, errors included: one of them shows a one-time webhook token, none may be cached,
 # and none may be sniffed into something a browser would run.
 API_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 API_PREFIX = "/api/"

@@ -20,10 +20,9 @@ from core.coalescing import Intake
 from core.errors import QueueUnavailable
 from providers.base import ChangeNotice
 from providers.errors import MalformedWebhook, WebhookRejected
+from providers.registry import PROVIDERS
 from services import webhooks
 from services.intake import IntakeScheduler, accept_notice
-
-PROVIDERS = frozenset({"bamboohr", "personio"})
 
 # (the verified notice, what the intake did) → the route's 202 body.
 Answer = Callable[[ChangeNotice, "Intake | None"], bytes]
@@ -58,6 +57,8 @@ class FastIntake:
             return None
         try:
             notice = webhooks.verify(provider, body, EnvironHeaders(environ), target.secret)
+            if notice.acknowledge_only:
+                return self._answer(notice, None)
             intake = accept_notice(extensions["hrsync.redis"], self._namespace, company_id, notice)
         except (WebhookRejected, MalformedWebhook, QueueUnavailable):
             return None  # refused by the cached secret (rotated?) or Redis away: the route decides
@@ -72,7 +73,10 @@ class FastIntake:
         if environ.get("REQUEST_METHOD") != "POST" or environ.get("QUERY_STRING") or not path.isascii():
             return None
         parts = path[len(self._prefix):].split("/")
-        if len(parts) != 2 or parts[0] not in PROVIDERS or not parts[1] or "\x00" in parts[1]:
+        if len(parts) != 2 or not parts[1] or "\x00" in parts[1]:
+            return None
+        description = PROVIDERS.get(parts[0])
+        if description is None or not description.webhooks.supported:
             return None
         return parts[0], parts[1]
 

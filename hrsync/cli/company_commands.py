@@ -6,6 +6,7 @@ import click
 
 from hrsync.cli.admin_support import opened_services, read_secret
 from hrsync.cli.errors import user_errors
+from providers.registry import PROVIDERS
 from services import companies
 
 
@@ -35,4 +36,4 @@ def create(app, name: str, approver: str) -> None:
     click.echo(f"API token:  {created.api_token}")
     click.echo("The token is shown this once (only its hash is stored): keep it in a password manager. "
                "It authenticates /api/v1 as 'Authorization: Bearer <token>'.")
-    click.echo(f"Next: hrsync integration set {created.company_id} --provider bamboohr|personio …")
+    click.echo(f"Next: hrsync integration set {created.company_id} --provider {'|'.join(PROVIDERS)} …")

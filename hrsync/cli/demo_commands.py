@@ -17,7 +17,7 @@ from hrsync.cli.errors import user_errors
 def demo(app, employees: int, serve: bool) -> None:
     """Run the main job on embedded defaults, start to finish, in well under a minute.
 
-    A sandbox BambooHR and Personio, SQLite under instance/demo (wiped each run), Redis at
+    Sandbox HR systems, SQLite under instance/demo (wiped each run), Redis at
     REDIS_URL if it answers (else an in-process fake), the web app and a worker in this process:
     two companies set up through the admin API, a cron resync, signed webhooks, the change sets
     as tables, and one approved with the approver's password. `--serve` then serves that database
@@ -43,7 +43,7 @@ def demo(app, employees: int, serve: bool) -> None:
               help="Port on 127.0.0.1 (0 picks a free one).")
 @click.option("--seed", default=1, show_default=True, help="Seed of the generated people.")
 def sandbox(employees: int, port: int, seed: int) -> None:
-    """Serve a fake BambooHR and Personio (real wire formats) on loopback until Ctrl-C.
+    """Serve fake HR systems (real wire formats, one tenant each) on loopback until Ctrl-C.
 
     Example: hrsync sandbox --employees 500 --port 8081
     """

@@ -9,24 +9,63 @@ from rich.table import Table
 from core.errors import NotConfigured
 from hrsync.cli.admin_support import opened_services, read_secret, resolve_company
 from hrsync.cli.errors import UserError, user_errors
-from providers.registry import provider_class
+from providers.description import CredentialField, ProviderDescription, WebhookSecret
+from providers.registry import PROVIDERS, describe, provider_class
 from services import integration as setup
 from services import mapping as mapping_setup
 from services.integration import IntegrationState
 from services.mapping import parse_pairs
 
-# Which option carries each credential, and whether it is a secret (prompted for when left out).
-CREDENTIAL_OPTIONS = {
-    "bamboohr": (("subdomain", "--subdomain", False), ("api_key", "--api-key", True)),
-    "personio": (("client_id", "--client-id", False), ("client_secret", "--client-secret", True)),
-}
-SETUP_HINTS = {
-    "bamboohr": ("In BambooHR (Account Settings > Webhooks > Add Webhook): paste the URL, choose JSON, monitor the "
-                 "fields you sync, and press Generate next to Private Key. Then hand that key to hrsync:\n"
-                 "  hrsync integration webhook-secret {company}   (asks for the key)"),
-    "personio": ("In Personio, create a webhook (POST /v2/webhooks) with this url, auth_type TOKEN, this token, "
-                 "and the events person.* and employment.*."),
-}
+def _credential_fields() -> dict[str, list[tuple[ProviderDescription, CredentialField]]]:
+    """Every credential field of every provider, by key: one option each (providers may share one)."""
+    found: dict[str, list[tuple[ProviderDescription, CredentialField]]] = {}
+    for description in PROVIDERS.values():
+        for spec in description.credentials:
+            found.setdefault(spec.key, []).append((description, spec))
+    return found
+
+
+CREDENTIAL_FIELDS = _credential_fields()
+
+
+def credential_options(command):
+    """One option per credential field of the registered providers, its help from their descriptions."""
+    for key, owners in reversed(CREDENTIAL_FIELDS.items()):
+        helps = [f"{d.label} {f.label}: {f.help}" for d, f in owners]
+        secret = any(f.secret for _, f in owners)
+        choices = owners[0][1].choices if len(owners) == 1 else ()
+        text = "; ".join(helps) + (" (better: leave it out and type it at the prompt)" if secret else "")
+        command = click.option(owners[0][1].option, key, help=text,
+                               type=click.Choice(choices) if choices else None)(command)
+    return command
+
+
+def setup_hint(description: ProviderDescription) -> str:
+    """What to do in the HR system once connected (`{company}` is filled in)."""
+    webhooks = description.webhooks
+    if webhooks.secret is WebhookSecret.PASTED:
+        return (f"{webhooks.setup} Then hand that key to hrsync:\n"
+                "  hrsync integration webhook-secret {company}   (asks for the key)")
+    return webhooks.setup
+
+
+def _example() -> str:
+    first = next(iter(PROVIDERS.values()))
+    shown = next((f for f in first.credentials if not f.secret), None)
+    option = f" {shown.option} {shown.example or shown.key}" if shown else ""
+    return f"hrsync integration set co_0123456789abcdef --provider {first.name}{option}"
+
+
+_SET_HELP = f"""Connect COMPANY to its HR system and/or change its sync settings.
+
+New credentials are checked with one call to the HR system first: refused ones, or ones that
+cannot be checked because the HR system does not answer, are not saved (--no-verify saves them
+unchecked). They are stored encrypted and never shown again. A secret left out is asked for at a
+hidden prompt (or read from stdin when that is not a terminal). Prints the webhook URL to paste
+into the HR system, and the webhook token where hrsync generates it, this once.
+
+Example: {_example()}
+"""
 
 
 @click.group()
@@ -34,13 +73,10 @@ def integration() -> None:
     """A company's HR integration: provider, credentials, settings, webhook secret."""
 
 
-@integration.command("set")
+@integration.command("set", help=_SET_HELP)
 @click.argument("company")
-@click.option("--provider", type=click.Choice(sorted(CREDENTIAL_OPTIONS)), help="The HR system.")
-@click.option("--subdomain", help="BambooHR: acme for https://acme.bamboohr.com.")
-@click.option("--api-key", help="BambooHR API key (better: leave it out and type it at the prompt).")
-@click.option("--client-id", help="Personio API credential: client id.")
-@click.option("--client-secret", help="Personio API credential: client secret (better: at the prompt).")
+@click.option("--provider", type=click.Choice(sorted(PROVIDERS)), help="The HR system.")
+@credential_options
 @click.option("--name-format", type=click.Choice(["first_last", "last_first", "last_comma_first"]),
               help="Display name of new stakeholders.")
 @click.option("--termination-policy", type=click.Choice(["propose_group", "ignore"]),
@@ -57,19 +93,8 @@ def integration() -> None:
               help="Check new credentials with one call to the HR system before saving them.")
 @click.pass_obj
 @user_errors
-def set_integration(app, company: str, provider: str | None, subdomain, api_key, client_id, client_secret,
-                    verify: bool, **settings) -> None:
-    """Connect COMPANY to BambooHR or Personio and/or change its sync settings.
-
-    New credentials are checked with one call to the HR system first: refused ones, or ones that
-    cannot be checked because the HR system does not answer, are not saved (--no-verify saves them
-    unchecked). They are stored encrypted and never shown again. A secret left out is asked for at a
-    hidden prompt (or read from stdin when that is not a terminal). Prints the webhook URL to paste
-    into the HR system, and for Personio the webhook token, this once.
-
-    Example: hrsync integration set co_0123456789abcdef --provider bamboohr --subdomain acme
-    """
-    given = {"subdomain": subdomain, "api_key": api_key, "client_id": client_id, "client_secret": client_secret}
+def set_integration(app, company: str, provider: str | None, verify: bool, **settings) -> None:
+    given = {key: settings.pop(key) for key in CREDENTIAL_FIELDS}
     settings["managed_groups"] = [group for group in settings["managed_groups"] if group.strip()] if (
         settings["managed_groups"]) else None
     changes = {name: value for name, value in settings.items() if value is not None}
@@ -104,22 +129,26 @@ def show(app, company: str) -> None:
 @click.pass_obj
 @user_errors
 def webhook_secret(app, company: str) -> None:
-    """Personio: make a new webhook token (printed once). BambooHR: store the private key BambooHR generated.
+    """Make a new webhook token (printed once) where hrsync generates it; else store the key the HR system generated.
 
     Example: hrsync integration webhook-secret co_0123456789abcdef
     """
     with opened_services(app) as services:
         target = resolve_company(services, company)
-        provider = setup.read_state(services, target.id).integration
-        if provider is None:
+        integration_row = setup.read_state(services, target.id).integration
+        if integration_row is None:
             raise NotConfigured()
-        key = None if setup.GENERATES_SECRET[provider.provider] else read_secret("BambooHR webhook private key")
+        description = describe(integration_row.provider)
+        pasted = description.webhooks.secret is WebhookSecret.PASTED
+        key = read_secret(f"{description.label} {description.webhooks.secret_label}") if pasted else None
         state = setup.rotate_webhook_secret(services, target.id, key)
     if state.webhook_secret is not None:
         click.echo(f"webhook token (shown once): {state.webhook_secret}")
-        click.echo("Replace the token of the company's Personio webhook with it; the old one stops working now.")
+        click.echo(f"Replace the token of the company's {description.label} webhook with it; the old one stops "
+                   "working now.")
     else:
-        click.echo("BambooHR's private key is stored (encrypted); deliveries signed with it are accepted.")
+        click.echo(f"{description.label}'s {description.webhooks.secret_label} is stored (encrypted); deliveries "
+                   "signed with it are accepted.")
 
 
 @click.command()
@@ -187,18 +216,19 @@ def show_mapping(app, company: str) -> None:
 
 
 def _credentials(provider: str, given: dict) -> dict[str, str]:
-    options = CREDENTIAL_OPTIONS[provider]
-    foreign = [k for k, v in given.items() if v is not None and k not in {key for key, _, _ in options}]
+    description = describe(provider)
+    foreign = [k for k, v in given.items() if v is not None and k not in {f.key for f in description.credentials}]
     if foreign:
         raise UserError(f"--{foreign[0].replace('_', '-')} is not a {provider} credential")
     credentials = {}
-    for key, option, secret in options:
-        value = given[key]
-        if value is None and secret:
-            value = read_secret(f"{provider_class(provider).label} {option.removeprefix('--').replace('-', ' ')}")
-        if value is None:
-            raise UserError(f"{provider} needs {option}")
-        credentials[key] = value
+    for spec in description.credentials:
+        value = given[spec.key]
+        if value is None and spec.secret:
+            value = read_secret(f"{description.label} {spec.option.removeprefix('--').replace('-', ' ')}")
+        if value is None and spec.required:
+            raise UserError(f"{provider} needs {spec.option}")
+        if value is not None:
+            credentials[spec.key] = value
     return credentials
 
 
@@ -212,15 +242,20 @@ def _print_state(state: IntegrationState, fresh: bool) -> None:
         if current.last_error:
             when = f" ({current.last_error_at:%Y-%m-%d %H:%M} UTC)" if current.last_error_at else ""
             click.echo(f"  last error:  {current.last_error}{when}")
-        click.echo(f"  webhook URL: {state.webhook_url}")
+        if state.webhook_url is None:
+            click.echo("  webhooks:    none")
+        else:
+            click.echo(f"  webhook URL: {state.webhook_url}")
         if state.webhook_secret is not None:
             click.echo(f"  webhook token (shown once): {state.webhook_secret}")
-        elif not current.has_webhook_secret:
+        elif state.webhook_url is not None and not current.has_webhook_secret:
             click.echo("  webhook secret: not set yet")
+    for note in state.notes:
+        click.echo(f"  note:        {note}")
     settings = company.settings()
     click.echo("  settings:    " + ", ".join(f"{name}={_shown(value)}" for name, value in settings.items()))
-    if fresh and current is not None:
-        click.echo(SETUP_HINTS[current.provider].format(company=company.id))
+    if fresh and current is not None and state.webhook_url is not None:
+        click.echo(setup_hint(describe(current.provider)).format(company=company.id))
 
 
 def _shown(value) -> str:

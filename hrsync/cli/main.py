@@ -8,6 +8,7 @@ import sys
 import click
 
 from core.settings import Settings
+from providers.registry import PROVIDERS
 
 
 # The loggers whose INFO lines `hrsync web` and `hrsync worker` print (other commands: WARNING and up).
@@ -34,15 +35,19 @@ class AppContext:
         return self._settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+_HELP = f"""hrsync keeps the stakeholder registry in step with the company's HR system
+({', '.join(d.label for d in PROVIDERS.values())}).
+
+Configuration comes from environment variables (see README): DATABASE_URL, REDIS_URL,
+SECRET_KEY, ENCRYPTION_KEYS, ...
+"""
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=_HELP)
 @click.option("-v", "--verbose", is_flag=True, help="Log debug detail to stderr.")
 @click.pass_context
 def main(ctx: click.Context, verbose: bool) -> None:
-    """hrsync keeps the stakeholder registry in step with BambooHR and Personio.
-
-    Configuration comes from environment variables (see README): DATABASE_URL, REDIS_URL,
-    SECRET_KEY, ENCRYPTION_KEYS, ...
-    """
+    """The command line (its help text: _HELP, naming the registered HR systems)."""
     # A command's output is what it prints; warnings and errors go to stderr, progress detail only with -v.
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")

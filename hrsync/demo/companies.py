@@ -10,6 +10,7 @@ import requests
 from core.bootstrap import Services
 from core.errors import HrsyncError
 from hrsync.demo.seed import seed_registry
+from providers.registry import describe
 from services import companies, stakeholders
 
 # A throwaway local database: the password is printed so that the approve page can be tried in a browser.
@@ -77,10 +78,11 @@ def connect(base_url: str, company: DemoCompany) -> str:
             company.webhook_secret = answer["webhook"]["secret"]  # Personio: hrsync generated the token
             done = "webhook token generated"
         else:
-            # BambooHR generates the private key of a webhook; the sandbox plays BambooHR here.
+            # BambooHR and HiBob generate a webhook's key; the sandbox plays the HR system here.
+            webhooks = describe(company.provider).webhooks
             company.webhook_secret = secrets.token_hex(16)
             client.call("PUT", "/integration", {"webhook_secret": company.webhook_secret})
-            done = "BambooHR's webhook private key stored"
+            done = f"{describe(company.provider).label}'s {webhooks.secret_label} stored"
         if company.mapping:
             rows = [{"source": source, "target": target} for source, target in company.mapping.items()]
             client.call("PUT", "/integration/mapping", {"mapping": rows})

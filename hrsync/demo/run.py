@@ -23,6 +23,8 @@ from hrsync.demo.companies import DEMO_PASSWORD, PERSONIO_MAPPING, DemoCompany, 
 from hrsync.demo.infra import AppServer, WorkerThread, demo_folder, demo_redis, forget_demo_jobs
 from hrsync.demo.report import print_changeset, print_summary
 from providers.pacing import Pacer
+from sandbox.hibob_tenant import add_hibob_tenant
+from sandbox.hibob_webhooks import send_hibob
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
 from services import changesets, syncs
@@ -40,8 +42,7 @@ def demo_settings(base: Settings, sandbox: SandboxServer) -> Settings:
     settings = demo_folder(base)
     shutil.rmtree(settings.instance_path, ignore_errors=True)
     settings.instance_path.mkdir(parents=True)
-    return dataclasses.replace(settings, bamboohr_base_url=sandbox.bamboohr_base_url,
-                               personio_base_url=sandbox.personio_base_url, cron_token=secrets.token_urlsafe(24),
+    return dataclasses.replace(settings.with_provider_urls(sandbox.settings), cron_token=secrets.token_urlsafe(24),
                                sync_debounce_seconds=1.0)
 
 
@@ -54,10 +55,15 @@ def run_demo(base: Settings, employees: int = 300, console: Console | None = Non
                                        rate_limited=True)
     perso = state.add_personio_tenant("globex-client", "sandbox-" + secrets.token_hex(16), employees, seed=12,
                                       rate_limited=True)
+    bob = add_hibob_tenant(state, "SERVICE-INITECH", "sandbox-" + secrets.token_hex(16), employees, seed=13,
+                           rate_limited=True)
     acme = DemoCompany("Acme GmbH", "bamboohr", "cfo@acme.example",
                        {"subdomain": bamboo.subdomain, "api_key": bamboo.api_key})
+    initech = DemoCompany("Initech SE", "hibob", "cfo@initech.example",
+                          {"service_user_id": bob.service_user_id, "service_user_token": bob.token})
     globex = DemoCompany("Globex AG", "personio", "cfo@globex.example",
                          {"client_id": perso.client_id, "client_secret": perso.client_secret}, PERSONIO_MAPPING)
+    demo_companies = (acme, initech, globex)  # the last one's change set is left for the browser
     with SandboxServer(state) as sandbox, _quiet_logs():
         settings = demo_settings(base, sandbox)
         upgrade(settings.database_url)
@@ -67,16 +73,16 @@ def run_demo(base: Settings, employees: int = 300, console: Console | None = Non
             app = create_app(settings, redis=redis, services=services)
             with AppServer(app) as web, WorkerThread(services, redis) as worker:
                 _intro(console, settings, sandbox, web, fake, employees)
-                _set_up(console, services, web.url, (acme, globex))
-                _cron_resync(console, services, web.url, settings, worker, (acme, globex))
-                _webhooks(console, services, sandbox, web.url, worker, bamboo, perso, acme, globex)
-                counts = {c.name: print_changeset(console, services, c) for c in (acme, globex)}
+                _set_up(console, services, web.url, demo_companies)
+                _cron_resync(console, services, web.url, settings, worker, demo_companies)
+                _webhooks(console, services, sandbox, web.url, worker, (bamboo, perso, bob), (acme, globex, initech))
+                counts = {c.name: print_changeset(console, services, c) for c in demo_companies}
                 applied = _approve(console, services, redis, acme)
         finally:
             if not fake:
                 forget_demo_jobs(redis, services)
             services.dispose()
-    print_summary(console, settings, (acme, globex), counts, applied)
+    print_summary(console, settings, demo_companies, counts, applied)
     return counts
 
 
@@ -88,7 +94,7 @@ def _intro(console, settings, sandbox, web, fake: bool, employees: int) -> None:
                       "(development only — queues vanish when the demo ends)[/]")
     else:
         console.print(f"queue: Redis at {settings.redis_url}")
-    console.print(f"sandbox HR server (fake BambooHR + Personio, {employees} employees each) at {sandbox.url}")
+    console.print(f"sandbox HR server (fake BambooHR, Personio and HiBob, {employees} employees each) at {sandbox.url}")
     console.print(f"hrsync web app served in-process at {web.url}; a worker thread runs the queued jobs")
 
 
@@ -118,8 +124,17 @@ def _cron_resync(console, services, base_url, settings, worker, demo_companies) 
         console.print(f"sync {run.id}: {run.fetched} employees fetched and matched → change set {run.changeset_id}")
 
 
-def _webhooks(console, services, sandbox, base_url, worker, bamboo, perso, acme, globex) -> None:
+def _webhooks(console, services, sandbox, base_url, worker, tenants, demo_companies) -> None:
     console.rule("Webhooks: the HR systems report changes")
+    (bamboo, perso, bob), (acme, globex, initech) = tenants, demo_companies
+    # First, as HiBob's targeted sync waits 20 s for HiBob's API to serve the change: the others run meanwhile.
+    renamed = _first_active(initech.employees)
+    sandbox.state.update_person(bob, renamed.remote_id, last_name=f"{renamed.last_name}-Lindqvist")
+    ping, *answers = send_hibob(bob, f"{base_url}/webhooks/hibob/{initech.company_id}", initech.webhook_secret,
+                                [renamed.remote_id], ping=True)
+    console.print(f"HiBob: a new webhook's \"Ping test\" → {_accepted(ping)} (acknowledged)")
+    console.print(f"HiBob: {renamed.display_name} married → signed employee.updated → {_accepted(answers[-1])} "
+                  "(re-fetched after 20 s)")
     mover = _first_active(acme.employees)
     sandbox.state.update_person(bamboo, mover.remote_id, city="Zürich", zipcode="8001")
     answer = sandbox.send_bamboohr_webhook(bamboo, f"{base_url}/webhooks/bamboohr/{acme.company_id}",
@@ -131,7 +146,7 @@ def _webhooks(console, services, sandbox, base_url, worker, bamboo, perso, acme,
                                            globex.webhook_secret, leaver.remote_id)
     console.print(f"Personio: {leaver.display_name} leaves on {LEAVING_ON} → person.updated with the token → "
                   f"{_accepted(answer)}")
-    _wait(services, worker, [acme.company_id, globex.company_id])
+    _wait(services, worker, [c.company_id for c in demo_companies])
     console.print("targeted syncs fetched just those people and merged them into the pending change sets")
 
 

@@ -36,7 +36,8 @@ def seed_registry(employees: list[Employee], provider: str, seed: int = 7) -> li
     """Stakeholder values exercising every change kind once this HR data is synced."""
     rng = random.Random(seed)
     rows: list[dict[str, Any]] = [dict(values) for values in NON_EMPLOYEES]
-    for position, employee in enumerate(sorted(employees, key=lambda e: int(e.remote_id))):
+    # By length, then text: numerically for the digit ids most HR systems use, and defined for Humaans' letters too.
+    for position, employee in enumerate(sorted(employees, key=lambda e: (len(e.remote_id), e.remote_id))):
         if employee.hire_date is None and provider == "bamboohr":
             continue  # BambooHR people without a hire date were never imported
         linked = {"hr_provider": provider, "hr_remote_id": employee.remote_id}

@@ -112,7 +112,7 @@ def update_settings(session: Session, company_id: str, **changes: Any) -> Compan
 
 def policy_for(session: Session, company_id: str, provider: str, owned_fields: Iterable[str],
                *, require_hire_date: bool = False) -> SyncPolicy:
-    """The matching policy of a company for one provider (`require_hire_date`: BambooHR's rule)."""
+    """The matching policy of a company for one provider (`require_hire_date`: the provider's hire-date rule)."""
     company = get_company(session, company_id)
     return SyncPolicy(
         provider=provider,

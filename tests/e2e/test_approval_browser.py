@@ -33,7 +33,7 @@ def test_approve_in_the_browser(live_app, browser_page: Page, artifacts):
     expect(page.get_by_role("heading", name="Changes from BambooHR")).to_be_visible()
     expect(page.get_by_text(HOSTILE).first).to_be_visible()  # HR text shows as text, never runs
 
-    first_new = page.locator("#create .js-name").first
+    first_new = page.locator("#create .js-name").filter(has_text="Neumann")  # rows are sorted by name
     expect(first_new).to_have_text("Eva Neumann")  # the company's format until the approver picks another
     apply_button = page.locator("button.js-apply")
     expect(apply_button).to_have_text("Apply 5 changes")  # 2 new, 1 update, 1 link, 1 leaver

@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
+from sandbox.server import SandboxServer
+
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -46,6 +48,13 @@ def scratch_database(tmp_path_factory):
     yield make
     for context in reversed(opened):
         context.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    """The sandbox HR systems over HTTP on a free port, one per module (its tests add tenants of their own)."""
+    with SandboxServer() as server:
+        yield server
 
 
 @pytest.fixture

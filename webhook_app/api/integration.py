@@ -31,12 +31,12 @@ def get_integration():
 @documented(body=IntegrationUpdateSchema, response=IntegrationSchema, errors=(400, 409, 415, 422, 503))
 @require_company
 def put_integration():
-    """Set the provider with its credentials, settings and/or BambooHR's webhook key.
+    """Set the provider with its credentials, settings and/or the webhook key the HR system generated.
 
     New credentials are checked with one call to the HR system before they are saved: refused → 422
     `credentials_rejected`; HR system unreachable → 503 `provider_unavailable` (`"verify": false` saves
-    them unchecked). A new Personio integration answers with its generated webhook token in
-    `webhook.secret`, this once.
+    them unchecked). A new integration with an HR system whose webhook token hrsync generates answers with
+    that token in `webhook.secret`, this once.
     """
     data = body(IntegrationUpdateSchema())
     state = setup.configure(services(), g.company_id, provider=data.get("provider"),
@@ -50,7 +50,7 @@ def put_integration():
             errors=(400, 409, 415, 422))
 @require_company
 def rotate_webhook_secret():
-    """Replace the webhook secret: generated for Personio (shown once), BambooHR's new private key stored."""
+    """Replace the webhook secret: a new token hrsync generates (shown once), or the HR system's new key stored."""
     data = body(WebhookSecretSchema(), optional=True)
     state = setup.rotate_webhook_secret(services(), g.company_id, data.get("secret"))
     return jsonify(IntegrationSchema().dump(_view(state)))
@@ -60,7 +60,7 @@ def rotate_webhook_secret():
 @documented(response=FieldsSchema, errors=(409, 502, 503))
 @require_company
 def get_fields():
-    """Source fields of the HR system (Load Personio fields); `readable` false where the credential cannot see."""
+    """Source fields of the HR system ("Load fields"); `readable` false where the credential cannot see."""
     provider, fields, mapping = mapping_setup.load_fields(services(), g.company_id)
     rows = [{"key": f.key, "label": f.label, "type": f.type, "readable": f.readable,
              "mapped_to": mapping.get(f.key)} for f in fields]
@@ -89,7 +89,7 @@ def put_mapping():
 def _view(state: IntegrationState) -> dict:
     integration, company = state.integration, state.company
     webhook = None
-    if integration is not None:
+    if integration is not None and state.webhook_url is not None:
         webhook = {"url": state.webhook_url, "secret_set": integration.has_webhook_secret}
         if state.webhook_secret is not None:
             webhook["secret"] = state.webhook_secret
@@ -101,6 +101,7 @@ def _view(state: IntegrationState) -> dict:
         "last_error_at": integration.last_error_at if integration else None,
         "credentials_set": integration is not None,
         "webhook": webhook,
+        **({"notes": list(state.notes)} if state.notes else {}),
         "settings": {name: _plain(value) for name, value in company.settings().items() if name != "employee_group"},
     }
 

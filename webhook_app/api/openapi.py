@@ -13,7 +13,7 @@ from apispec.yaml_utils import load_operations_from_docstring
 from flask import Flask, current_app, jsonify
 
 from webhook_app.api.docs import AUTH_ERRORS, EVERY_ROUTE_ERRORS, ApiDoc, documented
-from webhook_app.schemas.integration import BambooHRCredentialsSchema, PersonioCredentialsSchema
+from webhook_app.schemas.integration import CREDENTIAL_SCHEMAS, credentials_component
 from webhook_app.schemas.strict import ErrorSchema
 from webhook_app.security import MachineBlueprint
 
@@ -47,8 +47,8 @@ def build_document(app: Flask, server_url: str | None = None) -> dict:
                    servers=[{"url": server_url or app.extensions["hrsync.services"].settings.public_base_url}])
     spec.components.security_scheme(SECURITY, {"type": "http", "scheme": "bearer"})
     spec.components.schema("Error", schema=ErrorSchema)
-    spec.components.schema("BambooHRCredentials", schema=BambooHRCredentialsSchema)
-    spec.components.schema("PersonioCredentials", schema=PersonioCredentialsSchema)
+    for name, schema in CREDENTIAL_SCHEMAS.items():
+        spec.components.schema(credentials_component(name), schema=schema)
     for path, (parameters, operations) in sorted(api_paths(app).items()):
         spec.path(path=path, operations=operations, parameters=parameters)
     return spec.to_dict()

@@ -6,26 +6,46 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from domain.names import NameFormat
 from domain.policy import TerminationPolicy
+from providers.description import CredentialField, ProviderDescription, WebhookSecret
 from providers.registry import PROVIDERS
 from webhook_app.schemas.strict import StrictSchema, strict_boolean
 
 PROVIDER = validate.OneOf(sorted(PROVIDERS))
 SECRET = validate.Length(min=16, max=512)
-_TEXT = validate.Length(min=1, max=512)
 
 
-class BambooHRCredentialsSchema(StrictSchema):
-    subdomain = fields.String(required=True, validate=validate.Length(min=1, max=253),
-                              metadata={"example": "acme", "description": "acme for https://acme.bamboohr.com"})
-    api_key = fields.String(required=True, load_only=True, validate=_TEXT)
+def credential_field(spec: CredentialField) -> fields.String:
+    """One credential as the API takes it: text within its length (and choices), a secret write-only."""
+    checks = [validate.Length(min=1, max=spec.max_length)]
+    if spec.choices:
+        checks.append(validate.OneOf(spec.choices))
+    metadata = {"description": f"{spec.label}: {spec.help}"}
+    if spec.example:
+        metadata["example"] = spec.example
+    if spec.choices and not spec.required:
+        metadata["default"] = spec.choices[0]
+    return fields.String(required=spec.required, load_only=spec.secret, validate=checks, metadata=metadata)
 
 
-class PersonioCredentialsSchema(StrictSchema):
-    client_id = fields.String(required=True, validate=_TEXT)
-    client_secret = fields.String(required=True, load_only=True, validate=_TEXT)
+def credentials_schema(description: ProviderDescription) -> type[StrictSchema]:
+    """The provider's credentials as a schema named after it (`<label>Credentials` in the OpenAPI document)."""
+    return StrictSchema.from_dict({spec.key: credential_field(spec) for spec in description.credentials},
+                                  name=f"{description.schema_name}CredentialsSchema")
 
 
-CREDENTIAL_SCHEMAS = {"bamboohr": BambooHRCredentialsSchema, "personio": PersonioCredentialsSchema}
+CREDENTIAL_SCHEMAS: dict[str, type[StrictSchema]] = {name: credentials_schema(d) for name, d in PROVIDERS.items()}
+_CREDENTIALS_TEXT = ", ".join(f"{name}: {' + '.join(f.key for f in d.credentials)}" for name, d in PROVIDERS.items())
+_PASTED = [f"{d.label}'s {d.webhooks.secret_label}" for d in PROVIDERS.values()
+           if d.webhooks.secret is WebhookSecret.PASTED]
+_GENERATED = [d.label for d in PROVIDERS.values() if d.webhooks.secret is WebhookSecret.GENERATED]
+_SECRET_TEXT = "write-only; " + "; ".join(filter(None, [
+    f"the key the HR system generated ({', '.join(_PASTED)})" if _PASTED else "",
+    f"hrsync generates the token of {', '.join(_GENERATED)}" if _GENERATED else ""]))
+
+
+def credentials_component(name: str) -> str:
+    """The OpenAPI component of a provider's credentials."""
+    return f"{PROVIDERS[name].schema_name}Credentials"
 
 
 class SettingsSchema(StrictSchema):
@@ -49,12 +69,10 @@ class IntegrationUpdateSchema(StrictSchema):
 
     provider = fields.String(validate=PROVIDER)
     credentials = fields.Dict(keys=fields.String(), load_only=True, metadata={
-        "description": "write-only; bamboohr: subdomain + api_key, personio: client_id + client_secret",
-        "oneOf": [{"$ref": "#/components/schemas/BambooHRCredentials"},
-                  {"$ref": "#/components/schemas/PersonioCredentials"}]})
+        "description": f"write-only; {_CREDENTIALS_TEXT}",
+        "oneOf": [{"$ref": f"#/components/schemas/{credentials_component(name)}"} for name in PROVIDERS]})
     settings = fields.Nested(SettingsSchema)
-    webhook_secret = fields.String(load_only=True, validate=SECRET, metadata={
-        "description": "write-only; BambooHR's webhook private key (Personio tokens are generated)"})
+    webhook_secret = fields.String(load_only=True, validate=SECRET, metadata={"description": _SECRET_TEXT})
     verify = strict_boolean(load_only=True, metadata={
         "description": "default true: new credentials are checked with one call to the HR system before they "
                        "are saved; false saves them unchecked (status needs_attention until a sync)"})
@@ -73,7 +91,7 @@ class IntegrationUpdateSchema(StrictSchema):
 class WebhookSchema(StrictSchema):
     url = fields.String(required=True, metadata={
         "description": "paste into the HR system's webhook settings",
-        "example": "https://hrsync.example.com/webhooks/personio/co_0123456789abcdef"})
+        "example": f"https://hrsync.example.com/webhooks/{next(iter(PROVIDERS))}/co_0123456789abcdef"})
     secret_set = fields.Boolean(required=True)
     secret = fields.String(metadata={"description": "present only in the answer that generated it: shown once"})
 
@@ -87,12 +105,17 @@ class IntegrationSchema(StrictSchema):
         "description": "why the status is needs_attention: the last failed sync's error, or unverified credentials"})
     last_error_at = fields.DateTime(required=True, allow_none=True, metadata={"description": "when, in UTC"})
     credentials_set = fields.Boolean(required=True)
-    webhook = fields.Nested(WebhookSchema, required=True, allow_none=True)
+    webhook = fields.Nested(WebhookSchema, required=True, allow_none=True, metadata={
+        "description": "null without an integration, or for an HR system whose webhooks hrsync does not accept"})
+    notes = fields.List(fields.String(), metadata={
+        "description": "what to know: what the credentials cannot see (in the answer that checked them), how a "
+                       "company whose HR system sends no webhooks is kept in step"})
     settings = fields.Nested(SettingsSchema, required=True)
 
 
 class WebhookSecretSchema(StrictSchema):
-    """POST /integration/webhook-secret: no body generates one (Personio); BambooHR's key is sent."""
+    """POST /integration/webhook-secret: no body generates one (where hrsync generates the token); the key an HR
+    system generated is sent."""
 
     secret = fields.String(load_only=True, validate=SECRET)
 

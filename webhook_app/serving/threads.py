@@ -2,7 +2,7 @@
 
 Sync workers serve one request each, and a client that sends half its headers (or promises a body it never
 sends) holds one until gunicorn kills it: two such sockets took a two-worker `hrsync web` offline, and webhooks
-missed Personio's 3-second limit. Threads let the other requests through meanwhile, and the read timeout ends
+missed the 3 seconds an HR system waits for an answer. Threads let the other requests through meanwhile, and the read timeout ends
 the stalled ones. The app is thread-safe (it is served threaded in the tests too): its Redis client and
 SQLAlchemy engine pool connections, its caches and the intake scheduler take locks. Behind a buffering proxy
 (README) slow clients never reach gunicorn at all; this is the defence when they do.

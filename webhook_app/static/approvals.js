@@ -1,5 +1,9 @@
 "use strict";
+// The approve page's only script (served by the app; the policy allows no inline script). Without it the page
+// still works: choices are saved by the form's buttons, and the progress page reloads itself.
 document.addEventListener("DOMContentLoaded", function () {
+  var numbers = new Intl.NumberFormat("en-GB");
+
   // Live example of the chosen name format: each new stakeholder's name is rendered server-side in every
   // format (data-first_last, data-last_first, data-last_comma_first); this only shows the chosen one.
   function showFormat() {
@@ -15,20 +19,88 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   showFormat();
 
-  // The apply button counts what it writes, as the server does (approvals_view.Preview.changes_to_apply):
-  // checked items, and reviews answered with a stakeholder or "create".
+  // Each choice is saved on the server as it is made (services/approval_choices.py keeps them per change set),
+  // one request after the other; the apply button waits until the last is saved, then counts what it writes.
+  var form = document.getElementById("approval");
   var button = document.querySelector(".js-apply");
-  function countChanges() {
-    var checked = document.querySelectorAll("input[name='include']:checked").length;
-    var answered = Array.prototype.filter.call(
-      document.querySelectorAll("input[type='radio'][name^='resolve-']:checked"),
-      function (radio) { return radio.value === "create" || /^[0-9]+$/.test(radio.value); }).length;
-    var total = checked + answered;
-    button.textContent = "Apply " + total + (total === 1 ? " change" : " changes");
+  var status = document.querySelector(".js-status");
+  if (form && button) {
+    var pending = Promise.resolve();
+    var inFlight = 0;
+    var field = function (name) { return form.querySelector("input[name='" + name + "']"); };
+
+    var save = function (fields) {
+      inFlight += 1;
+      button.disabled = true;
+      pending = pending.then(function () {
+        var body = new URLSearchParams();
+        body.append("csrf_token", field("csrf_token").value);
+        fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
+        return fetch(form.getAttribute("data-choices"), {
+          method: "POST", body: body, credentials: "same-origin", headers: {"Accept": "application/json"}
+        }).then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.json();
+        }).then(function (answer) {
+          field("choices_version").value = answer.version;
+          button.textContent = "Apply " + numbers.format(answer.to_apply) +
+            (answer.to_apply === 1 ? " change" : " changes");
+          document.querySelectorAll(".js-selected").forEach(function (counter) {
+            var kind = counter.getAttribute("data-kind");
+            if (kind in answer.selected) { counter.textContent = numbers.format(answer.selected[kind]); }
+          });
+          document.querySelectorAll(".js-answered").forEach(function (counter) {
+            counter.textContent = numbers.format(answer.answered);
+          });
+          if (status) { status.textContent = ""; }
+        }).catch(function () {
+          if (status) { status.textContent = "Your last choice could not be saved. Reload the page and try again."; }
+        });
+      }).then(function () {
+        inFlight -= 1;
+        if (inFlight === 0) { button.disabled = false; }
+      });
+    };
+
+    // One click applies: the button says so until the next page arrives.
+    form.addEventListener("submit", function (event) {
+      var by = event.submitter;
+      if (!by || by === button || by.classList.contains("default-apply")) {
+        window.setTimeout(function () { button.disabled = true; button.textContent = "Applying…"; }, 0);
+      }
+    });
+
+    form.addEventListener("change", function (event) {
+      var input = event.target;
+      if (input.name === "include") {
+        save([["shown", input.value]].concat(input.checked ? [["include", input.value]] : []));
+      } else if (input.name.indexOf("resolve-") === 0 && input.checked) {
+        save([["shown", input.name.slice("resolve-".length)], [input.name, input.value]]);
+      } else if (input.name === "name_format" && input.checked) {
+        save([["name_format", input.value]]);
+      }
+    });
   }
-  if (button) {
-    document.querySelectorAll("input[name='include'], input[type='radio'][name^='resolve-']").forEach(
-      function (input) { input.addEventListener("change", countChanges); });
-    countChanges();
+
+  // The progress page: follow the apply without reloading, then open what was applied.
+  var card = document.querySelector(".js-progress");
+  if (card) {
+    var poll = function () {
+      fetch(card.getAttribute("data-status"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (response) { return response.json(); })
+        .then(function (answer) {
+          if (answer.state === "done") { window.location.replace(answer.next); return; }
+          if (answer.state !== "queued" && answer.state !== "running") { window.location.reload(); return; }
+          card.querySelector(".js-phase").textContent = answer.label;
+          var bar = card.querySelector(".js-bar");
+          bar.value = answer.percent;
+          bar.textContent = answer.percent + " %";
+          card.querySelector(".js-figures").textContent = answer.figures;
+          card.querySelector(".js-elapsed").textContent = Math.round(answer.elapsed);
+          window.setTimeout(poll, 700);
+        })
+        .catch(function () { window.setTimeout(poll, 2000); });
+    };
+    window.setTimeout(poll, 500);
   }
 });

@@ -20,7 +20,7 @@ from tests.plugin import redis_url
 from tests.unit.webhook_app.approvals_client import Approver
 
 HRSYNC = str(Path(sys.executable).with_name("hrsync"))
-SUMMARY = re.compile(r"^(Acme GmbH|Globex AG)\s+create (\d+) · update (\d+) · link (\d+) · review (\d+) · "
+SUMMARY = re.compile(r"^(Acme GmbH|Globex AG|Initech SE)\s+create (\d+) · update (\d+) · link (\d+) · review (\d+) · "
                      r"leaver (\d+) · skip (\d+)$", re.MULTILINE)
 REAL_REDIS = redis_url(3)  # this suite's own db index, flushed before use
 NO_REDIS = "redis://127.0.0.1:1/0"  # nothing listens: the demo falls back to its in-process fake
@@ -121,7 +121,7 @@ def test_demo_succeeds_and_summarises_both_companies(two_runs):
     first, instance = two_runs.first, two_runs.instance
     assert first.returncode == 0, first.stderr
     counts = summary(first)
-    assert set(counts) == {"Acme GmbH", "Globex AG"}
+    assert set(counts) == {"Acme GmbH", "Initech SE", "Globex AG"}
     for create, update, link, review, leaver, _skip in counts.values():
         assert min(create, update, link, review, leaver) > 0, counts  # every actionable kind shows up
     assert (instance / "demo" / "hrsync.db").exists()
@@ -131,8 +131,10 @@ def test_demo_succeeds_and_summarises_both_companies(two_runs):
 def test_demo_goes_through_cron_webhooks_and_an_approval(two_runs):
     out = two_runs.first.stdout
     assert f"queue: Redis at {REAL_REDIS}" in out
-    assert re.search(r"202 Accepted: full syncs \[\d+, \d+\] queued", out)
-    assert out.count("→ 202 Accepted") == 2  # the signed BambooHR and the token-carrying Personio delivery
+    assert re.search(r"202 Accepted: full syncs \[\d+, \d+, \d+\] queued", out)
+    # HiBob's ping and its signed event, the signed BambooHR and the token-carrying Personio delivery
+    assert out.count("→ 202 Accepted") == 4
+    assert re.search(r'HiBob: a new webhook\'s "Ping test" → 202 Accepted \(acknowledged\)', out)
     assert re.search(r"BambooHR: .* moved to Zürich", out)
     applied = re.search(r"Acme GmbH: applied — created (\d+), updated (\d+), linked (\d+), leavers (\d+)", out)
     create, update, link, _review, leaver, _skip = summary(two_runs.first)["Acme GmbH"]
@@ -200,5 +202,5 @@ def test_demo_succeeds_while_a_worker_of_another_installation_runs_on_the_same_r
         by_hand.wait(timeout=30)
         client.flushdb()
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    assert set(summary(run)) == {"Acme GmbH", "Globex AG"}
+    assert set(summary(run)) == {"Acme GmbH", "Initech SE", "Globex AG"}
     assert "Job OK" not in (tmp_path / "worker.log").read_text()  # the other installation's worker ran nothing

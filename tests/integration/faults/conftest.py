@@ -9,19 +9,11 @@ import secrets
 import pytest
 from redis import Redis
 
-from sandbox.server import SandboxServer
-from sandbox.state import SandboxState
 from store import migrate
 
 from tests.integration.pipeline.pipeline_env import PrivateRedis, WorkerProcess
 from tests.integration.pipeline.pipeline_support import make_settings
 from tests.plugin import open_services
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer(SandboxState()) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -9,20 +9,12 @@ import secrets
 
 import pytest
 
-from sandbox.server import SandboxServer
-from sandbox.state import SandboxState
 from store import migrate
 from tests.integration.pipeline.pipeline_env import WebServer, WorkerProcess
 from tests.integration.pipeline.pipeline_support import make_settings
 from tests.plugin import BACKENDS, flushed_redis, open_services, redis_url
 
 REDIS_URL = redis_url(5)  # the hostile-input tests' own db index
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer(SandboxState()) as server:
-        yield server
 
 
 @pytest.fixture

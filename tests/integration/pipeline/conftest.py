@@ -8,19 +8,11 @@ import secrets
 import pytest
 
 from core.settings import Settings
-from sandbox.server import SandboxServer
-from sandbox.state import SandboxState
 from store import migrate
 from tests.plugin import BACKENDS, flushed_redis
 
 from pipeline_env import WebServer, WorkerProcess
 from pipeline_support import REDIS_URL, make_settings
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer(SandboxState()) as server:
-        yield server
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ def make_settings(database_url: str, sandbox: SandboxServer, instance, redis_url
     settings = Settings(database_url=database_url, secret_key="s" * 32,
                         encryption_keys=(Fernet.generate_key().decode(),), redis_url=redis_url,
                         cron_token=CRON_TOKEN, public_base_url="http://hrsync.test",
-                        bamboohr_base_url=sandbox.bamboohr_base_url, personio_base_url=sandbox.personio_base_url,
-                        sync_debounce_seconds=debounce, instance_path=instance, provider_timeout=10)
+                        sync_debounce_seconds=debounce, instance_path=instance,
+                        provider_timeout=10).with_provider_urls(sandbox.settings)
     secret_registry.register("settings key or token", settings.secret_key, CRON_TOKEN, *settings.encryption_keys)
     return settings
 

@@ -13,16 +13,9 @@ import pytest
 from providers.bamboohr import CURSOR_OVERLAP, BambooHRProvider, parse_cursor
 from providers.base import ProviderSettings
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable, WebhookRejected
-from sandbox.server import SandboxServer
 
 API_KEY = "key-123-acme"
 REPORT = "/v1/reports/custom"
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer() as server:
-        yield server
 
 
 @pytest.fixture

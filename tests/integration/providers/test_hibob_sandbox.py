@@ -15,7 +15,6 @@ from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailab
 from providers.hibob import HiBobProvider
 from providers.pacing import Budget, Pacer
 from sandbox.hibob_tenant import add_hibob_tenant, set_lifecycle
-from sandbox.server import SandboxServer
 from tests import secret_registry
 
 TOKEN = "bob-service-token-9f2c4e"
@@ -24,12 +23,6 @@ TODAY = dt.date.today()
 SEARCH = ("POST", "/v1/people/search")
 FIELDS = ("GET", "/v1/company/people/fields")
 _ids = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer() as server:
-        yield server
 
 
 @pytest.fixture

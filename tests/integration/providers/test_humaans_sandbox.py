@@ -15,17 +15,10 @@ from providers.humaans import HumaansProvider
 from providers.humaans_client import PAGE_SIZE
 from providers.pacing import Pacer
 from sandbox.humaans_tenant import add_humaans_tenant
-from sandbox.server import SandboxServer
 from tests import secret_registry
 
 PEOPLE = ("GET", "/api/people")
 _ids = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -14,19 +14,12 @@ from providers.base import ProviderSettings
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable, WebhookRejected
 from providers.personio import PersonioProvider
 from providers.personio_client import PAGE_SIZE
-from sandbox.server import SandboxServer
 
 SECRET = "sandbox-secret-9f2c"
 _ids = itertools.count(1)
 
 AUTH = ("POST", "/v1/auth")
 LIST = ("GET", "/v1/company/employees")
-
-
-@pytest.fixture(scope="module")
-def sandbox():
-    with SandboxServer() as server:
-        yield server
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
 """Secrets at rest on real services: the fixtures of tests/integration/hostile/hostile_services.py."""
 
 from tests.integration.hostile.hostile_services import (  # noqa: F401  (fixtures)
-    database_url, redis, run_worker, sandbox, services, settings, web)
+    database_url, redis, run_worker, services, settings, web)

@@ -10,8 +10,6 @@ from cryptography.fernet import Fernet
 
 from core.settings import Settings
 from providers.errors import ProviderAuthError
-from sandbox.server import SandboxServer
-from sandbox.state import SandboxState
 from store import migrate
 from store.db import transaction
 from store.enums import ChangeSetStatus, IntegrationStatus, SyncStatus
@@ -22,20 +20,14 @@ from services.sync_run import execute_sync
 from tests.plugin import BACKENDS
 
 
-@pytest.fixture(scope="module")
-def sandbox():
-    state = SandboxState()
-    with SandboxServer(state) as server:
-        yield server
-
-
 @pytest.fixture(params=BACKENDS)
 def settings(request, scratch_database, sandbox, tmp_path):
     url = scratch_database(request.param)
     migrate.upgrade(url)
     return Settings(database_url=url, secret_key="s" * 32, encryption_keys=(Fernet.generate_key().decode(),),
-                    instance_path=tmp_path, bamboohr_base_url=sandbox.bamboohr_base_url,
-                    personio_base_url=sandbox.personio_base_url, provider_timeout=5)
+                    instance_path=tmp_path, provider_urls={"BAMBOOHR_BASE_URL": sandbox.bamboohr_base_url,
+                                                           "PERSONIO_BASE_URL": sandbox.personio_base_url},
+                    provider_timeout=5)
 
 
 def _company(services, provider, credentials, mapping=None):

@@ -17,7 +17,7 @@ def test_the_banner_names_what_the_worker_uses_and_no_secret():
                                      f"?sslmode=require&password={PASSWORD}",
                         secret_key="s" * 40, encryption_keys=(Fernet.generate_key().decode(),),
                         redis_url=f"redis://:{REDIS_PASSWORD}@cache.internal:6380/4",
-                        personio_base_url=f"https://user:{PASSWORD}@personio.example")
+                        provider_urls={"PERSONIO_BASE_URL": f"https://user:{PASSWORD}@personio.example"})
     redis = Redis.from_url(settings.redis_url).connection_pool.connection_kwargs
     lines = banner(settings, "worker-7", redis, ["sync", "default"])
     text = "\n".join(lines)

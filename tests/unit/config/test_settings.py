@@ -17,8 +17,8 @@ def test_defaults_follow_the_spec(tmp_path):
     assert settings.redis_url == "redis://localhost:6379/0"
     assert settings.cron_token is None
     assert settings.public_base_url == "http://localhost:8000"
-    assert settings.bamboohr_base_url == "https://{subdomain}.bamboohr.com/api"
-    assert settings.personio_base_url == "https://api.personio.de"
+    assert settings.provider_urls["BAMBOOHR_BASE_URL"] == "https://{subdomain}.bamboohr.com/api"
+    assert settings.provider_urls["PERSONIO_BASE_URL"] == "https://api.personio.de"
     assert settings.smtp_url is None
     assert settings.sync_debounce_seconds == 5.0
     assert settings.env == "development"
@@ -47,7 +47,7 @@ def test_environment_values_win(tmp_path):
     assert settings.encryption_keys == (KEY_A, KEY_B)
     assert settings.public_base_url == "https://hrsync.example"
     assert settings.sync_debounce_seconds == 1.5
-    assert settings.bamboohr_base_url == "http://127.0.0.1:8081/bamboohr/{subdomain}"
+    assert settings.provider_urls["BAMBOOHR_BASE_URL"] == "http://127.0.0.1:8081/bamboohr/{subdomain}"
     assert not (tmp_path / "secret_key").exists()
 
 

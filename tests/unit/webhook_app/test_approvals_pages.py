@@ -56,7 +56,8 @@ def person(services, scenario, key):
 
 
 @pytest.mark.parametrize("header, value", [
-    ("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    ("Content-Security-Policy", "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+                                "img-src 'self'; "
                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
     ("Referrer-Policy", "no-referrer"),
     ("X-Frame-Options", "DENY"),
