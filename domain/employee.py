@@ -40,6 +40,11 @@ MAPPABLE_FIELDS: tuple[str, ...] = (
 DATE_FIELDS = frozenset({"birth_date", "hire_date", "termination_date"})
 
 
+# Members read in per-employee code, held here: in Python 3.11 every `Enum.MEMBER` goes through EnumType's
+# __getattr__ hook, several times slower than a global.
+_INACTIVE = EmploymentStatus.INACTIVE
+
+
 @dataclass(frozen=True, slots=True)
 class Employee:
     """One HR record. `None` means the HR data did not say (absent, empty or unreadable)."""
@@ -71,8 +76,7 @@ class Employee:
     def terminated(self) -> bool:
         """A leaver: inactive *and* a termination signal — a termination date, or HR marking the person
         terminated (future hires are inactive too, with neither)."""
-        return self.status is EmploymentStatus.INACTIVE and (self.termination_date is not None
-                                                              or self.marked_terminated)
+        return self.status is _INACTIVE and (self.termination_date is not None or self.marked_terminated)
 
     @property
     def display_name(self) -> str:

@@ -48,6 +48,10 @@ class Buckets:
         if first is not stakeholder:
             self._many.setdefault(key, [first]).append(stakeholder)
 
+    def has(self, key: str) -> bool:
+        """Whether some stakeholder has this key (without building a list)."""
+        return key in self._one
+
     def get(self, key: str | None) -> list[Stakeholder]:
         if not key:
             return []
@@ -119,9 +123,13 @@ class StakeholderIndex:
         """The stakeholders whose identifier is this one, case and spacing aside."""
         return self.by_identifier.get(identifier_key(identifier))
 
-    def carrying_but_zeros(self, identifier: str | None) -> list[Stakeholder]:
-        """The stakeholders whose identifier is this one only once leading zeros are dropped on both."""
-        key = identifier_key(identifier)
+    def carrying_key(self, key: str | None) -> list[Stakeholder]:
+        """`carrying` for an identifier already keyed (Subject.key)."""
+        return self.by_identifier.get(key)
+
+    def carrying_but_zeros(self, key: str | None) -> list[Stakeholder]:
+        """The stakeholders whose identifier is this one (keyed: Subject.key) only once leading zeros are
+        dropped on both."""
         if key is None or (key[0] != "0" and not self.by_zeros._one):
             return []  # no leading zeros on either side: the common case
         bare = zeros_key(key)

@@ -99,7 +99,7 @@ def _follow_links(subjects: list[Subject], run: _Run, items: list[ChangeItem]) -
     quiet = not run.policy.use_preferred_name
     unlinked = []
     for subject in subjects:
-        employee, remote_id, identifier, terminated, _ = subject
+        employee, remote_id, identifier, terminated, _, _ = subject
         stakeholder = linked_to(remote_id)  # rule 1, inlined: this loop sees every employee
         if stakeholder is None:
             unlinked.append(subject)

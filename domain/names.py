@@ -21,6 +21,10 @@ class NameFormat(StrEnum):
     LAST_COMMA_FIRST = "last_comma_first"
 
 
+# Members read in per-employee code, held here: in Python 3.11 every `Enum.MEMBER` goes through EnumType's
+# __getattr__ hook, several times slower than a global.
+_LAST_FIRST, _LAST_COMMA_FIRST = NameFormat.LAST_FIRST, NameFormat.LAST_COMMA_FIRST
+
 # Apostrophes vanish without a space, so "O'Brien" = "OBrien" (but "O Brien" stays two tokens).
 # The backtick is what unidecode makes of the Arabic ayn.
 _APOSTROPHES = re.compile(r"['`\u00b4\u2018\u2019\u02bc]")
@@ -41,6 +45,8 @@ _SUFFIXES = frozenset(CONSTANTS.suffix_acronyms) | frozenset(CONSTANTS.suffix_no
 # Unicode's format characters (zero-width space and joiners, soft hyphen, bidi marks, BOM) are invisible
 # in every form and HR exports carry them; NFKC turns no-break and other wide spaces into plain ones.
 _FORMAT = "Cf"
+# A character beyond the first plane (a regex scan is cheaper than max() over the characters).
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 # Name parts repeat a lot (first names, family names), so their forms are cached; only short
 # texts, so that hostile 10k-character names cannot fill the memory of a long-running worker.
@@ -52,8 +58,11 @@ def visible_text(text: str) -> str:
     characters (zero-width space and joiners, soft hyphen, bidi marks, BOM). Applied before anything else."""
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFKC", text).translate(_invisible()[0])
-    if max(text) > "\uffff":  # beyond the first plane (emoji, rare scripts): asked character by character
+    text = unicodedata.normalize("NFKC", text)
+    table, pattern = _invisible()
+    if pattern.search(text):  # most accented text has nothing to delete: a scan, not a lookup per character
+        text = text.translate(table)
+    if _ASTRAL.search(text):  # beyond the first plane (emoji, rare scripts): asked character by character
         text = "".join(char for char in text if unicodedata.category(char) != _FORMAT)
     return text
 
@@ -282,9 +291,9 @@ def format_name(first: str | None, last: str | None, fmt: NameFormat) -> str:
     first_text, last_text = _clean(first), _clean(last)
     if not (first_text and last_text):
         return first_text or last_text
-    if fmt is NameFormat.LAST_COMMA_FIRST:
+    if fmt is _LAST_COMMA_FIRST:
         return f"{last_text}, {first_text}"
-    if fmt is NameFormat.LAST_FIRST:
+    if fmt is _LAST_FIRST:
         return f"{last_text} {first_text}"
     return f"{first_text} {last_text}"
 

@@ -47,9 +47,9 @@ def by_identifier(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
     """
     if subject.identifier is None:
         return None
-    carriers = _allowed(subject, index.carrying(subject.identifier), decisions)
+    carriers = _allowed(subject, index.carrying_key(subject.key), decisions)
     if not carriers:
-        near = _allowed(subject, index.carrying_but_zeros(subject.identifier), decisions)
+        near = _allowed(subject, index.carrying_but_zeros(subject.key), decisions)
         return Review(Reason.IDENTIFIER_LEADING_ZEROS, _ids(near)) if near else None
     if len(carriers) > 1 or carriers[0].linked:
         return Review(Reason.IDENTIFIER_CONFLICT, _ids(carriers))
@@ -77,7 +77,7 @@ def compatible(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -
     if stakeholder.unique_identifier == subject.identifier:
         return True
     theirs = identifier_key(stakeholder.unique_identifier)
-    return theirs is None or theirs == identifier_key(subject.identifier)
+    return theirs is None or theirs == subject.key
 
 
 def _namesakes(subject: Subject, index: StakeholderIndex, policy: SyncPolicy, decisions: Decisions,
@@ -165,8 +165,9 @@ def email_conflict(subject: Subject, stakeholder: Stakeholder, index: Stakeholde
     mine = subject.employee.email
     if mine is None or mine == stakeholder.email:
         return None  # the common case, decided before any other work
-    mail = email_key(mine)
-    if mail is None or email_key(stakeholder.email) == mail:
+    mail = (mine.strip().casefold() or None) if mine.isascii() else email_key(mine)  # email_key, inlined
+    # Nearly always no unlinked row has the address at all: decided by one lookup.
+    if mail is None or not index.by_email.has(mail) or email_key(stakeholder.email) == mail:
         return None
     others = [s for s in index.by_email.get(mail) if s.id != stakeholder.id and not _taken(subject, s, claims)
               and decisions.allows(subject.remote_id, s.id)]
@@ -188,9 +189,11 @@ def collision(subject: Subject, stakeholder: Stakeholder | None, index: Stakehol
     if "unique_identifier" not in policy.owned_fields:
         return None
     current = None if stakeholder is None else identifier_key(stakeholder.unique_identifier)
+    if current is None and not (subject.key and index.by_identifier.has(subject.key)):
+        return None  # nothing moved away and nobody carries it (a row made by hand): no list to build
     # Another row with the same identifier in another case still clashes with the written one.
-    others = [s for s in index.carrying(wanted) if stakeholder is None or s.id != stakeholder.id]
-    moved_away = (current is not None and current != identifier_key(wanted)
+    others = [s for s in index.carrying_key(subject.key) if stakeholder is None or s.id != stakeholder.id]
+    moved_away = (current is not None and current != subject.key
                   and holders.get(current, subject.remote_id) != subject.remote_id)
     if not (others or moved_away):
         return None

@@ -7,7 +7,7 @@ from typing import Iterable
 from domain.changeset import ChangeItem, Reason
 from domain.decisions import Decisions
 from domain.employee import Employee
-from domain.index import StakeholderIndex, identifier_key
+from domain.index import StakeholderIndex
 from domain.items import review_item, skip_item
 from domain.policy import SyncPolicy
 from domain.subject import Subject
@@ -39,16 +39,14 @@ def screen(employees: Iterable[Employee], index: StakeholderIndex, policy: SyncP
         if remote_id in seen:
             twice.add(remote_id)
         seen.add(remote_id)
-        identifier = subject.identifier
-        if identifier is not None:  # identifier_key, inlined for the common ASCII case: this loop sees everyone
-            identifier = identifier.casefold() if identifier.isascii() else identifier_key(identifier)
+        identifier = subject.key
         # An identifier shared by several records, not by one record sent twice.
         if identifier is not None and holders.setdefault(identifier, remote_id) != remote_id:
             shared.add(identifier)
     if not (twice or shared):
         return items, eligible, holders
     return items + _duplicates(eligible, twice, shared, index, policy), \
-        [s for s in eligible if s.remote_id not in twice and identifier_key(s.identifier) not in shared], holders
+        [s for s in eligible if s.remote_id not in twice and s.key not in shared], holders
 
 
 def _duplicates(eligible: list[Subject], twice: set[str], shared: set[str], index: StakeholderIndex,
@@ -59,7 +57,7 @@ def _duplicates(eligible: list[Subject], twice: set[str], shared: set[str], inde
             linked = index.linked_to(subject.remote_id)
             candidates = (linked.id,) if linked else ()
             items.append(review_item(subject, Reason.DUPLICATE_REMOTE_ID, candidates, policy))
-        elif identifier_key(subject.identifier) in shared:
+        elif subject.key in shared:
             carriers = tuple(s.id for s in index.carrying(subject.identifier))
             items.append(review_item(subject, Reason.DUPLICATE_IDENTIFIER, carriers, policy))
     return items

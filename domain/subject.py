@@ -6,6 +6,7 @@ import datetime as dt
 from typing import NamedTuple
 
 from domain.employee import Employee
+from domain.index import identifier_key
 
 
 class Subject(NamedTuple):
@@ -20,12 +21,15 @@ class Subject(NamedTuple):
     identifier: str | None  # stripped; compared through index.identifier_key (case aside)
     terminated: bool  # a leaver (Employee.terminated)
     termination_date: dt.date | None  # set only for a terminated employee, and then only when HR gave one
+    key: str | None  # identifier_key(identifier), worked out once: several rules look the identifier up
 
     @classmethod
     def of(cls, employee: Employee) -> "Subject":
-        identifier = employee.unique_identifier
+        identifier, key = employee.unique_identifier, None
         if identifier is not None:
             identifier = identifier.strip() or None
+            if identifier is not None:  # identifier_key, inlined for the common ASCII case
+                key = identifier.casefold() if identifier.isascii() else identifier_key(identifier)
         terminated = employee.terminated
         return cls(employee, employee.remote_id, identifier, terminated,
-                   employee.termination_date if terminated else None)
+                   employee.termination_date if terminated else None, key)
