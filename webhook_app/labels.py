@@ -57,6 +57,14 @@ PHASES = {"": "Starting", "waiting": "Waiting for the change set (another approv
           "reading": "Reading the change set", "locking": "Locking the stakeholders it changes",
           "deciding": "Checking each item against the registry", "writing": "Writing to the registry",
           "committing": "Saving everything at once"}
+# What asked for a sync, how it stands, how far it got (services.sync_progress.Phase).
+TRIGGERS = {"manual": "Asked for by a person", "webhook": "HR system webhook", "cron": "Schedule"}
+SYNC_STATUSES = {"queued": "Waiting", "running": "Running", "succeeded": "Finished", "failed": "Failed"}
+SYNC_PHASES = {"queued": "Waiting for a worker", "fetching": "Reading employees from the HR system",
+               "matching": "Matching them with the stakeholders", "storing": "Saving the proposed changes",
+               "done": "Done", "failed": "Failed"}
+CHANGESET_STATUSES = {"pending": "Waiting for approval", "applied": "Applied", "superseded": "Replaced by a newer one",
+                      "expired": "Expired"}
 
 
 def _code(value: object) -> str:
@@ -111,6 +119,38 @@ def progress_figures(progress) -> str:
     return ""
 
 
+def trigger_label(trigger: object) -> str:
+    code = _code(trigger)
+    return TRIGGERS.get(code, code)
+
+
+def sync_status_label(status: object) -> str:
+    code = _code(status)
+    return SYNC_STATUSES.get(code, code)
+
+
+def sync_phase_label(phase: object) -> str:
+    code = _code(phase)
+    return SYNC_PHASES.get(code, code)
+
+
+def changeset_status_label(status: object) -> str:
+    code = _code(status)
+    return CHANGESET_STATUSES.get(code, code)
+
+
+def duration(seconds: float | None) -> str:
+    """"4 s", "2 min 05 s", "1 h 03 min": how long something took; "—" when unknown."""
+    if seconds is None:
+        return "—"
+    whole = max(0, int(round(seconds)))
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+
+
 def provider_label(name: str) -> str:
     return provider_class(name).label if name in PROVIDERS else name
 
@@ -124,7 +164,9 @@ FILTERS: dict[str, Callable] = {
     "field_label": field_label, "reason_label": reason_label, "format_label": format_label,
     "kind_label": kind_label, "item_kind_label": item_kind_label, "applied_label": applied_label,
     "outcome_label": outcome_label, "provider_label": provider_label, "hrsync_when": when, "hrsync_minutes": minutes,
-    "phase_label": phase_label, "progress_figures": progress_figures,
+    "phase_label": phase_label, "progress_figures": progress_figures, "trigger_label": trigger_label,
+    "sync_status_label": sync_status_label, "sync_phase_label": sync_phase_label,
+    "changeset_status_label": changeset_status_label, "duration": duration,
 }
 
 

@@ -19,6 +19,7 @@ class NavItem:
 # In the order of the page list; an area that is not registered yet is simply not shown.
 NAV = (
     NavItem("console.home", "Overview"),
+    NavItem("syncs_pages.list_syncs", "Syncs"),
     NavItem("users.list_users", "Users", admin_only=True),
 )
 
