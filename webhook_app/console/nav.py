@@ -20,6 +20,7 @@ class NavItem:
 NAV = (
     NavItem("console.home", "Overview"),
     NavItem("syncs_pages.list_syncs", "Syncs"),
+    NavItem("changesets_pages.list_changesets", "Change sets"),
     NavItem("users.list_users", "Users", admin_only=True),
 )
 

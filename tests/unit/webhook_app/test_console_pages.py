@@ -128,3 +128,60 @@ def test_no_sync_yet(client, services):
 def test_the_list_pages_need_signing_in(client):
     answer = client.get("/console/syncs")
     assert answer.status_code == 303 and answer.headers["Location"].startswith("/login")
+
+
+# Change sets (page 8)
+
+@pytest.fixture
+def superseded(services, scenario):
+    """The scenario's first change set replaced by a newer pending one; returns the newer one's id."""
+    from tests.approval_scenario import employees, record_sync
+    return record_sync(services.session_factory, scenario.company_id, employees())
+
+
+def test_change_sets_are_listed_with_counts_status_and_links(admin, scenario, superseded):
+    page = _ok(admin, "/console/changesets")
+    assert ("/console/changesets", "Change sets") in page.links
+    assert "Waiting for approval" in page.plain and f"Replaced by a newer one by #{superseded}" in page.plain
+    assert "1 new stakeholder, 1 update, 1 link, 1 leaver, 1 review, 1 skipped" in page.plain
+    opens = [href for href, _ in page.links if href.endswith("/open")]
+    assert opens == [f"/console/changesets/{superseded}/open"]  # only the pending one is approved from here
+    only = _ok(admin, "/console/changesets?status=superseded")
+    assert [href for href, _ in only.links if href.endswith("/open")] == []
+    assert "Replaced by a newer one by" in only.plain
+    assert "No change set has this status" in _ok(admin, "/console/changesets?status=applied").plain
+
+
+def test_a_pending_change_set_opens_its_approve_page_which_still_asks_for_the_password(admin, scenario, superseded):
+    answer = admin.client.get(f"/console/changesets/{superseded}/open")
+    assert answer.status_code == 303 and answer.headers["Location"].startswith("/approvals/")
+    response, page = admin.open(answer.headers["Location"])
+    assert response.status_code == 200
+    assert any(control.name == "password" for form in page.forms for control in form.controls)
+
+
+def test_change_sets_page_and_paging(admin, services, scenario):
+    from tests.approval_scenario import employees, record_sync
+    for _ in range(26):
+        record_sync(services.session_factory, scenario.company_id, employees())
+    first = _ok(admin, "/console/changesets?status=superseded")
+    older = [href for href, text in first.links if text == "Older →"]
+    assert len(older) == 1 and "status=superseded" in older[0]
+    assert "← Newest" in _ok(admin, older[0]).plain
+
+
+def test_another_companys_change_set_is_not_found(admin, theirs):
+    assert admin.client.get(f"/console/changesets/{theirs.changeset_id}/open").status_code == 404
+
+
+def test_an_approver_views_and_opens_change_sets(approver, scenario):
+    assert f"#{scenario.changeset_id}" in _ok(approver, "/console/changesets").plain
+    assert approver.client.get(f"/console/changesets/{scenario.changeset_id}/open").status_code == 303
+
+
+def test_no_change_set_yet(client, services):
+    from tests.unit.webhook_app.conftest import make_company
+    make_company(services, "Initech", "boss@initech.example")
+    console = Console(client)
+    assert console.sign_in("boss@initech.example", APPROVER_PASSWORD).status_code == 303
+    assert "No change set yet" in _ok(console, "/console/changesets").plain
