@@ -66,6 +66,13 @@ SYNC_PHASES = {"queued": "Waiting for a worker", "fetching": "Reading employees 
 CHANGESET_STATUSES = {"pending": "Waiting for approval", "applied": "Applied", "superseded": "Replaced by a newer one",
                       "expired": "Expired"}
 
+# What an audit entry did, where the code alone does not say it well.
+ACTIONS = {"create_stakeholder": "Added the stakeholder", "update_stakeholder": "Updated the stakeholder",
+           "link_stakeholder": "Linked to the HR system", "leaver": "Moved to leavers",
+           "save_decision": "Answered a review", "lock_approval": "Approving locked after wrong passwords",
+           "add_user": "Added a user", "remove_user": "Removed a user", "change_role": "Changed a role",
+           "reset_password": "Reset a password"}
+
 
 def _code(value: object) -> str:
     return value.value if isinstance(value, Enum) else "" if value is None else str(value)
@@ -139,6 +146,16 @@ def changeset_status_label(status: object) -> str:
     return CHANGESET_STATUSES.get(code, code)
 
 
+def action_label(action: object) -> str:
+    """An audit entry's action in words: "update_stakeholder" → "Update stakeholder"."""
+    return ACTIONS.get(_code(action), _code(action).replace("_", " ").capitalize())
+
+
+def value_label(value: object) -> str:
+    """A stakeholder field's value as the audit log shows it ("empty" for none)."""
+    return "empty" if value is None or value == "" else str(value)
+
+
 def duration(seconds: float | None) -> str:
     """"4 s", "2 min 05 s", "1 h 03 min": how long something took; "—" when unknown."""
     if seconds is None:
@@ -167,6 +184,7 @@ FILTERS: dict[str, Callable] = {
     "phase_label": phase_label, "progress_figures": progress_figures, "trigger_label": trigger_label,
     "sync_status_label": sync_status_label, "sync_phase_label": sync_phase_label,
     "changeset_status_label": changeset_status_label, "duration": duration,
+    "action_label": action_label, "value_label": value_label,
 }
 
 

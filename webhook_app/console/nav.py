@@ -21,6 +21,7 @@ NAV = (
     NavItem("console.home", "Overview"),
     NavItem("syncs_pages.list_syncs", "Syncs"),
     NavItem("changesets_pages.list_changesets", "Change sets"),
+    NavItem("stakeholders_pages.list_stakeholders", "Stakeholders"),
     NavItem("users.list_users", "Users", admin_only=True),
 )
 

@@ -185,3 +185,56 @@ def test_no_change_set_yet(client, services):
     console = Console(client)
     assert console.sign_in("boss@initech.example", APPROVER_PASSWORD).status_code == 303
     assert "No change set yet" in _ok(console, "/console/changesets").plain
+
+
+# Stakeholders (page 9)
+
+def _people(page):
+    return [href for href, _ in page.links if href.startswith("/console/stakeholders/")]
+
+
+def test_stakeholders_are_searched_by_name_filtered_by_group_and_link(admin, scenario):
+    page = _ok(admin, "/console/stakeholders")
+    assert ("/console/stakeholders", "Stakeholders") in page.links and "Anna Müller" in page.plain
+    assert len(_people(page)) == 6
+    dora = _ok(admin, "/console/stakeholders?q=dora+stein")
+    assert sorted(_people(dora)) == sorted(f"/console/stakeholders/{scenario.person(k)}" for k in ("dora", "dora2"))
+    advisors = _ok(admin, "/console/stakeholders?q=dora&group=Advisors")
+    assert _people(advisors) == [f"/console/stakeholders/{scenario.person('dora2')}"]
+    linked = _ok(admin, "/console/stakeholders?linked=linked")
+    assert set(_people(linked)) == {f"/console/stakeholders/{scenario.person(k)}" for k in ("anna", "carl")}
+    assert len(_people(_ok(admin, "/console/stakeholders?linked=unlinked"))) == 4
+    assert "No stakeholder matches" in _ok(admin, "/console/stakeholders?q=nobody+at+all").plain
+
+
+def test_stakeholders_are_paged(admin, services, scenario):
+    from services import stakeholders
+    for number in range(25):
+        stakeholders.create_stakeholder(services, scenario.company_id, {"first_name": "Zed", "last_name": f"{number:02d}"},
+                                        actor=APPROVER_EMAIL, detail="test")
+    first = _ok(admin, "/console/stakeholders?linked=unlinked")
+    older = [href for href, text in first.links if text == "Older →"]
+    assert len(_people(first)) == 25 and len(older) == 1 and "linked=unlinked" in older[0]
+    rest = _ok(admin, older[0])
+    assert len(_people(rest)) == 4 and set(_people(rest)).isdisjoint(_people(first))
+
+
+def test_a_stakeholders_page_shows_its_fields_and_audit_history(admin, client, scenario):
+    answer = client.post(f"/api/v1/changesets/{scenario.changeset_id}/approve",
+                         headers={"Authorization": f"Bearer {scenario.api_token}"},
+                         json={"email": APPROVER_EMAIL, "password": APPROVER_PASSWORD})
+    assert answer.status_code == 200, answer.get_json()
+    page = _ok(admin, f"/console/stakeholders/{scenario.person('anna')}")
+    assert "Anna Müller" in page.plain and "History" in page.plain
+    assert "City: Bern → Zürich" in page.plain and APPROVER_EMAIL in page.plain
+    fresh = _ok(admin, f"/console/stakeholders/{scenario.person('investor')}")
+    assert "No change recorded" in fresh.plain
+
+
+def test_another_companys_stakeholder_is_not_found(admin, theirs):
+    assert admin.open(f"/console/stakeholders/{theirs.person('anna')}")[0].status_code == 404
+
+
+def test_an_approver_views_stakeholders(approver, scenario):
+    assert "Anna Müller" in _ok(approver, "/console/stakeholders").plain
+    assert _ok(approver, f"/console/stakeholders/{scenario.person('anna')}")
