@@ -22,6 +22,7 @@ NAV = (
     NavItem("syncs_pages.list_syncs", "Syncs"),
     NavItem("changesets_pages.list_changesets", "Change sets"),
     NavItem("stakeholders_pages.list_stakeholders", "Stakeholders"),
+    NavItem("audit_pages.audit_log", "Audit log"),
     NavItem("users.list_users", "Users", admin_only=True),
 )
 

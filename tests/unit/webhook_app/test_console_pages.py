@@ -238,3 +238,53 @@ def test_another_companys_stakeholder_is_not_found(admin, theirs):
 def test_an_approver_views_stakeholders(approver, scenario):
     assert "Anna Müller" in _ok(approver, "/console/stakeholders").plain
     assert _ok(approver, f"/console/stakeholders/{scenario.person('anna')}")
+
+
+# Audit log (page 10)
+
+def _approve(client, scenario, changeset_id):
+    answer = client.post(f"/api/v1/changesets/{changeset_id}/approve",
+                         headers={"Authorization": f"Bearer {scenario.api_token}"},
+                         json={"email": APPROVER_EMAIL, "password": APPROVER_PASSWORD})
+    assert answer.status_code == 200, answer.get_json()
+
+
+def test_the_audit_log_shows_who_applied_what_before_and_after(admin, client, scenario):
+    _approve(client, scenario, scenario.changeset_id)
+    page = _ok(admin, "/console/audit")
+    assert ("/console/audit", "Audit log") in page.links
+    assert "Updated the stakeholder" in page.plain and "City: Bern → Zürich" in page.plain
+    assert "Added the stakeholder" in page.plain and "Name: empty → Eva Neumann" in page.plain
+    assert f"change set #{scenario.changeset_id}" in page.plain and APPROVER_EMAIL in page.plain
+    assert f"/console/stakeholders/{scenario.person('anna')}" in [href for href, _ in page.links]
+
+
+def test_the_audit_log_filters_by_stakeholder_and_change_set_and_pages(admin, client, services, scenario):
+    _approve(client, scenario, scenario.changeset_id)
+    anna = _ok(admin, f"/console/audit?stakeholder_id={scenario.person('anna')}")
+    assert "Stakeholder: Anna Müller" in anna.plain and "Eva Neumann" not in anna.plain
+    by_set = _ok(admin, f"/console/audit?change_set_id={scenario.changeset_id}")
+    assert "City: Bern → Zürich" in by_set.plain
+    users.add_user(services, scenario.company_id, CLERK, "approver", actor=APPROVER_EMAIL)
+    assert "Added a user" not in by_set.plain and "Added a user" in _ok(admin, "/console/audit").plain
+    from services import stakeholders
+    for number in range(25):
+        stakeholders.create_stakeholder(services, scenario.company_id, {"first_name": "Zed", "last_name": f"{number}"},
+                                        actor=APPROVER_EMAIL, detail="test")
+    first = _ok(admin, "/console/audit")
+    older = [href for href, text in first.links if text == "Older →"]
+    assert len(older) == 1 and "← Newest" in _ok(admin, older[0]).plain
+
+
+def test_the_audit_log_refuses_another_companys_ids(admin, theirs):
+    assert admin.open(f"/console/audit?stakeholder_id={theirs.person('anna')}")[0].status_code == 404
+    assert admin.open(f"/console/audit?change_set_id={theirs.changeset_id}")[0].status_code == 404
+
+
+def test_an_approver_views_the_audit_log_and_an_empty_one_is_worded_for_people(approver, client, services):
+    assert "Added a user" in _ok(approver, "/console/audit").plain
+    from tests.unit.webhook_app.conftest import make_company
+    make_company(services, "Initech", "boss@initech.example")
+    console = Console(client)
+    assert console.sign_in("boss@initech.example", APPROVER_PASSWORD).status_code == 303
+    assert "Nothing recorded yet" in _ok(console, "/console/audit").plain
