@@ -156,6 +156,19 @@ def value_label(value: object) -> str:
     return "empty" if value is None or value == "" else str(value)
 
 
+def counts_text(counts: dict) -> str:
+    """Items counted per kind in words, in the kinds' order: "120 new stakeholders, 1 update"; "" for none."""
+    parts = []
+    for kind in list(KINDS) + sorted(set(counts) - set(KINDS)):
+        count = counts.get(kind) or 0
+        if count:
+            word = item_kind_label(kind)
+            if count != 1 and kind != "skip":
+                word = word[:-1] + "ies" if word.endswith("y") else word + "s"
+            parts.append(f"{count:,} {word}")
+    return ", ".join(parts)
+
+
 def duration(seconds: float | None) -> str:
     """"4 s", "2 min 05 s", "1 h 03 min": how long something took; "—" when unknown."""
     if seconds is None:
@@ -184,7 +197,7 @@ FILTERS: dict[str, Callable] = {
     "phase_label": phase_label, "progress_figures": progress_figures, "trigger_label": trigger_label,
     "sync_status_label": sync_status_label, "sync_phase_label": sync_phase_label,
     "changeset_status_label": changeset_status_label, "duration": duration,
-    "action_label": action_label, "value_label": value_label,
+    "action_label": action_label, "counts_text": counts_text, "value_label": value_label,
 }
 
 

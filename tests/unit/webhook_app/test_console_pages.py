@@ -73,7 +73,7 @@ def test_the_sync_history_shows_trigger_who_status_counts_and_the_error_with_adv
     page = _ok(admin, "/console/syncs")
     assert ("/console/syncs", "Syncs") in page.links
     assert "HR system webhook" in page.plain and "Asked for by a person" in page.plain
-    assert "3 new stakeholder, 1 update" in page.plain
+    assert "3 new stakeholders, 1 update" in page.plain
     assert "BambooHR refused the API key" in page.plain and "Check the credentials" in page.plain
     runs = [href for href, _ in page.links if href.startswith("/console/syncs/")]
     assert runs[:2] == [f"/console/syncs/{failed}", f"/console/syncs/{hook}"]  # newest first
