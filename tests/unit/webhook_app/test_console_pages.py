@@ -105,7 +105,8 @@ def test_a_sync_page_shows_progress_and_reloads_itself_while_it_runs(admin, serv
     assert "http-equiv" not in done.text and "Check the credentials" in done.plain
 
 
-def test_another_companys_sync_is_not_found(admin, services, theirs):
+def test_another_companys_sync_is_not_found(admin, services, scenario, theirs):
+    assert admin.open(f"/console/syncs/{_run(services, scenario.company_id)}")[0].status_code == 200
     foreign = _run(services, theirs.company_id)
     assert admin.open(f"/console/syncs/{foreign}")[0].status_code == 404
     assert f"/console/syncs/{foreign}" not in admin.open("/console/syncs")[1].text
@@ -170,7 +171,8 @@ def test_change_sets_page_and_paging(admin, services, scenario):
     assert "← Newest" in _ok(admin, older[0]).plain
 
 
-def test_another_companys_change_set_is_not_found(admin, theirs):
+def test_another_companys_change_set_is_not_found(admin, scenario, theirs):
+    assert admin.client.get(f"/console/changesets/{scenario.changeset_id}/open").status_code == 303
     assert admin.client.get(f"/console/changesets/{theirs.changeset_id}/open").status_code == 404
 
 
@@ -231,7 +233,8 @@ def test_a_stakeholders_page_shows_its_fields_and_audit_history(admin, client, s
     assert "No change recorded" in fresh.plain
 
 
-def test_another_companys_stakeholder_is_not_found(admin, theirs):
+def test_another_companys_stakeholder_is_not_found(admin, scenario, theirs):
+    assert admin.open(f"/console/stakeholders/{scenario.person('anna')}")[0].status_code == 200
     assert admin.open(f"/console/stakeholders/{theirs.person('anna')}")[0].status_code == 404
 
 
@@ -276,7 +279,9 @@ def test_the_audit_log_filters_by_stakeholder_and_change_set_and_pages(admin, cl
     assert len(older) == 1 and "← Newest" in _ok(admin, older[0]).plain
 
 
-def test_the_audit_log_refuses_another_companys_ids(admin, theirs):
+def test_the_audit_log_refuses_another_companys_ids(admin, scenario, theirs):
+    assert admin.open(f"/console/audit?stakeholder_id={scenario.person('anna')}")[0].status_code == 200
+    assert admin.open(f"/console/audit?change_set_id={scenario.changeset_id}")[0].status_code == 200
     assert admin.open(f"/console/audit?stakeholder_id={theirs.person('anna')}")[0].status_code == 404
     assert admin.open(f"/console/audit?change_set_id={theirs.changeset_id}")[0].status_code == 404
 
