@@ -15,6 +15,7 @@ bp = Blueprint("audit_pages", __name__, url_prefix="/console/audit")
 @bp.get("")
 @auth.signed_in
 def audit_log():
+    """The company's audit log, newest first, optionally one stakeholder's or one change set's entries."""
     user = auth.current_user()
     stakeholder_id, change_set_id = listing.number("stakeholder_id"), listing.number("change_set_id")
     person = stakeholders.get_stakeholder(services(), user.company_id, stakeholder_id) if stakeholder_id else None

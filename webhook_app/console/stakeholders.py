@@ -21,6 +21,7 @@ SHOWN = ("first_name", "last_name", "unique_identifier", "email", "group", "stre
 @bp.get("")
 @auth.signed_in
 def list_stakeholders():
+    """The registry in name order: searched by name, by group, linked or not, 25 a page."""
     user = auth.current_user()
     query = request.args.get("q", "").strip()[:200]
     groups = [entry.group for entry in stakeholders.groups(services(), user.company_id) if entry.group]

@@ -212,7 +212,8 @@ def test_stakeholders_are_searched_by_name_filtered_by_group_and_link(admin, sce
 def test_stakeholders_are_paged(admin, services, scenario):
     from services import stakeholders
     for number in range(25):
-        stakeholders.create_stakeholder(services, scenario.company_id, {"first_name": "Zed", "last_name": f"{number:02d}"},
+        stakeholders.create_stakeholder(services, scenario.company_id,
+                                        {"first_name": "Zed", "last_name": f"{number:02d}"},
                                         actor=APPROVER_EMAIL, detail="test")
     first = _ok(admin, "/console/stakeholders?linked=unlinked")
     older = [href for href, text in first.links if text == "Older →"]
