@@ -294,3 +294,16 @@ def test_an_approver_views_the_audit_log_and_an_empty_one_is_worded_for_people(a
     console = Console(client)
     assert console.sign_in("boss@initech.example", APPROVER_PASSWORD).status_code == 303
     assert "Nothing recorded yet" in _ok(console, "/console/audit").plain
+
+
+def test_the_approve_page_opened_from_the_console_has_the_signed_in_users_email(admin, approver, scenario):
+    for console, email in ((admin, APPROVER_EMAIL), (approver, CLERK)):
+        location = console.client.get(f"/console/changesets/{scenario.changeset_id}/open").headers["Location"]
+        page = console.open(location)[1]
+        assert [c.value for f in page.forms for c in f.controls if c.name == "email"][0] == email
+
+
+def test_an_approve_link_of_another_company_is_not_filled_with_the_signed_in_users_email(admin, settings, theirs):
+    from core.links import LinkSigner
+    page = admin.open(f"/approvals/{LinkSigner.for_settings(settings).token(theirs.changeset_id)}")[1]
+    assert [c.value for f in page.forms for c in f.controls if c.name == "email"][0] == ""
