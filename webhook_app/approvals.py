@@ -21,6 +21,7 @@ from webhook_app import approvals_pages as pages
 from webhook_app import labels
 from webhook_app.approvals_form import InvalidForm, read_page, read_submission
 from webhook_app.approvals_summary import FILTER_NAMES, FILTERS, ROWS, Summary, count_outcomes
+from webhook_app.console import auth as console_auth
 from webhook_app.approvals_view import CHECKABLE, FormState, Where, build_preview
 from webhook_app.context import client_address, link_signer, lockout, redis, services, settings
 from webhook_app.errors import message_page, sentence
@@ -199,6 +200,13 @@ def _initial(overview: ChangeSetOverview) -> FormState:
     return FormState(overview.company.name_format)
 
 
+def _console_email(overview: ChangeSetOverview) -> str:
+    """The e-mail of a signed-in console user of the change set's company (who came from the Change sets page), to
+    fill the form with; the password is asked all the same."""
+    user = console_auth.current_user()
+    return user.email if user is not None and user.company_id == overview.company.id else ""
+
+
 def _preview_url(token: str, where: Where) -> str:
     return url_for("approvals.preview", token=token, **where.args()) + _anchor(where)
 
@@ -222,7 +230,7 @@ def _preview(overview: ChangeSetOverview, state: FormState | None = None, *, err
     choices = approval_choices.load(_draft(overview), shown, tolerant=True)
     model = build_preview(overview, where, pages_of, choices)
     if state is None:
-        state = FormState(choices.name_format or overview.company.name_format)
+        state = FormState(choices.name_format or overview.company.name_format, _console_email(overview))
     html = render_template("approvals/preview.html", preview=model, form=state,
                            error=error, company_name=model.company_name, where=where,
                            locked_for=lockout().client_locked_for(overview.changeset.company_id, client_address()),

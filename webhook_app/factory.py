@@ -63,7 +63,14 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(approvals.bp)
     app.register_blueprint(changesets_api.bp)
     app.register_blueprint(audit_api.bp)
-    from webhook_app.console import shell, signin, users  # noqa: E402  (issue 15: the console)
+    from webhook_app.console import changesets as changesets_pages  # noqa: E402  (issue 15: the console)
+    from webhook_app.console import shell, signin, syncs as syncs_pages, users  # noqa: E402
+    from webhook_app.console import stakeholders as stakeholders_pages  # noqa: E402
+    from webhook_app.console import audit as audit_pages  # noqa: E402
     app.register_blueprint(shell.bp)
+    app.register_blueprint(syncs_pages.bp)
+    app.register_blueprint(changesets_pages.bp)
+    app.register_blueprint(stakeholders_pages.bp)
+    app.register_blueprint(audit_pages.bp)
     app.register_blueprint(signin.bp)
     app.register_blueprint(users.bp)

@@ -57,6 +57,21 @@ PHASES = {"": "Starting", "waiting": "Waiting for the change set (another approv
           "reading": "Reading the change set", "locking": "Locking the stakeholders it changes",
           "deciding": "Checking each item against the registry", "writing": "Writing to the registry",
           "committing": "Saving everything at once"}
+# What asked for a sync, how it stands, how far it got (services.sync_progress.Phase).
+TRIGGERS = {"manual": "Asked for by a person", "webhook": "HR system webhook", "cron": "Schedule"}
+SYNC_STATUSES = {"queued": "Waiting", "running": "Running", "succeeded": "Finished", "failed": "Failed"}
+SYNC_PHASES = {"queued": "Waiting for a worker", "fetching": "Reading employees from the HR system",
+               "matching": "Matching them with the stakeholders", "storing": "Saving the proposed changes",
+               "done": "Done", "failed": "Failed"}
+CHANGESET_STATUSES = {"pending": "Waiting for approval", "applied": "Applied", "superseded": "Replaced by a newer one",
+                      "expired": "Expired"}
+
+# What an audit entry did, where the code alone does not say it well.
+ACTIONS = {"create_stakeholder": "Added the stakeholder", "update_stakeholder": "Updated the stakeholder",
+           "link_stakeholder": "Linked to the HR system", "leaver": "Moved to leavers",
+           "save_decision": "Answered a review", "lock_approval": "Approving locked after wrong passwords",
+           "add_user": "Added a user", "remove_user": "Removed a user", "change_role": "Changed a role",
+           "reset_password": "Reset a password"}
 
 
 def _code(value: object) -> str:
@@ -111,6 +126,61 @@ def progress_figures(progress) -> str:
     return ""
 
 
+def trigger_label(trigger: object) -> str:
+    code = _code(trigger)
+    return TRIGGERS.get(code, code)
+
+
+def sync_status_label(status: object) -> str:
+    code = _code(status)
+    return SYNC_STATUSES.get(code, code)
+
+
+def sync_phase_label(phase: object) -> str:
+    code = _code(phase)
+    return SYNC_PHASES.get(code, code)
+
+
+def changeset_status_label(status: object) -> str:
+    code = _code(status)
+    return CHANGESET_STATUSES.get(code, code)
+
+
+def action_label(action: object) -> str:
+    """An audit entry's action in words: "update_stakeholder" → "Update stakeholder"."""
+    return ACTIONS.get(_code(action), _code(action).replace("_", " ").capitalize())
+
+
+def value_label(value: object) -> str:
+    """A stakeholder field's value as the audit log shows it ("empty" for none)."""
+    return "empty" if value is None or value == "" else str(value)
+
+
+def counts_text(counts: dict) -> str:
+    """Items counted per kind in words, in the kinds' order: "120 new stakeholders, 1 update"; "" for none."""
+    parts = []
+    for kind in list(KINDS) + sorted(set(counts) - set(KINDS)):
+        count = counts.get(kind) or 0
+        if count:
+            word = item_kind_label(kind)
+            if count != 1 and kind != "skip":
+                word = word[:-1] + "ies" if word.endswith("y") else word + "s"
+            parts.append(f"{count:,} {word}")
+    return ", ".join(parts)
+
+
+def duration(seconds: float | None) -> str:
+    """"4 s", "2 min 05 s", "1 h 03 min": how long something took; "—" when unknown."""
+    if seconds is None:
+        return "—"
+    whole = max(0, int(round(seconds)))
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min {whole % 60:02d} s"
+    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+
+
 def provider_label(name: str) -> str:
     return provider_class(name).label if name in PROVIDERS else name
 
@@ -124,7 +194,10 @@ FILTERS: dict[str, Callable] = {
     "field_label": field_label, "reason_label": reason_label, "format_label": format_label,
     "kind_label": kind_label, "item_kind_label": item_kind_label, "applied_label": applied_label,
     "outcome_label": outcome_label, "provider_label": provider_label, "hrsync_when": when, "hrsync_minutes": minutes,
-    "phase_label": phase_label, "progress_figures": progress_figures,
+    "phase_label": phase_label, "progress_figures": progress_figures, "trigger_label": trigger_label,
+    "sync_status_label": sync_status_label, "sync_phase_label": sync_phase_label,
+    "changeset_status_label": changeset_status_label, "duration": duration,
+    "action_label": action_label, "counts_text": counts_text, "value_label": value_label,
 }
 
 

@@ -19,6 +19,10 @@ class NavItem:
 # In the order of the page list; an area that is not registered yet is simply not shown.
 NAV = (
     NavItem("console.home", "Overview"),
+    NavItem("syncs_pages.list_syncs", "Syncs"),
+    NavItem("changesets_pages.list_changesets", "Change sets"),
+    NavItem("stakeholders_pages.list_stakeholders", "Stakeholders"),
+    NavItem("audit_pages.audit_log", "Audit log"),
     NavItem("users.list_users", "Users", admin_only=True),
 )
 
