@@ -14,6 +14,7 @@ from providers.base import ProviderSettings
 from providers.errors import ProviderAuthError, ProviderError, ProviderUnavailable, WebhookRejected
 from providers.personio import PersonioProvider
 from providers.personio_client import PAGE_SIZE
+from sandbox.throttle import PERSONIO_BURST, PERSONIO_PER_SECOND, TokenBucket
 
 SECRET = "sandbox-secret-9f2c"
 _ids = itertools.count(1)
@@ -349,6 +350,9 @@ def test_a_full_fetch_of_more_than_fifteen_pages_under_personios_limits_gets_no_
 def test_without_the_pacer_the_same_fetch_is_refused_past_the_burst(sandbox, tenant_for, provider_for):
     """What the sandbox's limits catch: the unpaced client's 16th request in a second is a 429 (no Retry-After)."""
     tenant = tenant_for(people=PAGE_SIZE * 17 + 5, rate_limited=True)
+    # The bucket's clock stands still: under load the unpaced requests can be slower than its refill of 5 a
+    # second, and then none would be refused although the client never paced itself.
+    tenant.limits.listing = TokenBucket(PERSONIO_BURST, PERSONIO_PER_SECOND, clock=lambda: 0.0)
     provider = provider_for(tenant, max_retries=0)
 
     with pytest.raises(ProviderUnavailable):
