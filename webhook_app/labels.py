@@ -78,6 +78,14 @@ def _code(value: object) -> str:
     return value.value if isinstance(value, Enum) else "" if value is None else str(value)
 
 
+def _table_label(table: dict[str, str]):
+    """A filter: a code (or enum member) in words from `table`, the code itself where the table has none."""
+    def label(value: object) -> str:
+        code = _code(value)
+        return table.get(code, code)
+    return label
+
+
 def field_label(name: str) -> str:
     return FIELDS.get(name, name)
 
@@ -92,24 +100,16 @@ def format_label(name_format: object) -> str:
     return next((label for fmt, label in NAME_FORMATS.items() if fmt.value == code), code)
 
 
-def kind_label(kind: object) -> str:
-    code = _code(kind)
-    return KINDS.get(code, code)
+kind_label = _table_label(KINDS)
 
 
-def item_kind_label(kind: object) -> str:
-    code = _code(kind)
-    return ITEM_KINDS.get(code, code)
+item_kind_label = _table_label(ITEM_KINDS)
 
 
-def applied_label(key: object) -> str:
-    code = _code(key)
-    return APPLIED.get(code, code)
+applied_label = _table_label(APPLIED)
 
 
-def outcome_label(outcome: object) -> str:
-    code = _code(outcome)
-    return OUTCOMES.get(code, code)
+outcome_label = _table_label(OUTCOMES)
 
 
 def phase_label(phase: object) -> str:
@@ -126,24 +126,16 @@ def progress_figures(progress) -> str:
     return ""
 
 
-def trigger_label(trigger: object) -> str:
-    code = _code(trigger)
-    return TRIGGERS.get(code, code)
+trigger_label = _table_label(TRIGGERS)
 
 
-def sync_status_label(status: object) -> str:
-    code = _code(status)
-    return SYNC_STATUSES.get(code, code)
+sync_status_label = _table_label(SYNC_STATUSES)
 
 
-def sync_phase_label(phase: object) -> str:
-    code = _code(phase)
-    return SYNC_PHASES.get(code, code)
+sync_phase_label = _table_label(SYNC_PHASES)
 
 
-def changeset_status_label(status: object) -> str:
-    code = _code(status)
-    return CHANGESET_STATUSES.get(code, code)
+changeset_status_label = _table_label(CHANGESET_STATUSES)
 
 
 def action_label(action: object) -> str:
