@@ -19,6 +19,10 @@ class NavItem:
 # In the order of the page list; an area that is not registered yet is simply not shown.
 NAV = (
     NavItem("console.home", "Overview"),
+    NavItem("integration_pages.integration", "HR integration", admin_only=True),
+    NavItem("integration_pages.fields", "Fields and mapping", admin_only=True),
+    NavItem("settings_pages.sync_settings", "Sync settings", admin_only=True),
+    NavItem("webhooks_pages.webhooks", "Webhooks", admin_only=True),
     NavItem("syncs_pages.list_syncs", "Syncs"),
     NavItem("changesets_pages.list_changesets", "Change sets"),
     NavItem("stakeholders_pages.list_stakeholders", "Stakeholders"),
