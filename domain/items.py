@@ -68,16 +68,18 @@ def matched(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -> C
 
 
 def in_full_order(items: list[ChangeItem]) -> list[ChangeItem]:
-    """Items in change-set order already, so that ChangeSet.of's stable sort only confirms it.
+    """Items in ChangeSet.of's order (kind, remote id, stakeholder id), so the change set is made without it.
 
-    Only a remote id that HR sent twice gives two items one sort key; those are put in content
-    order, so that the change set never depends on the order HR listed them in. Sorting by the
-    remote id alone and then grouping by kind is several times cheaper than sorting by tuples.
+    Only a remote id that HR sent twice gives two items one remote id; those are put in stakeholder
+    id and then content order, so that the change set never depends on the order HR listed them in.
+    Sorting by the remote id alone and then grouping by kind is several times cheaper than sorting
+    by tuples.
     """
     per_remote_id = Counter(item.remote_id for item in items)
     if len(per_remote_id) < len(items):
         twice = [item for item in items if per_remote_id[item.remote_id] > 1]
-        items = [item for item in items if per_remote_id[item.remote_id] == 1] + sorted(twice, key=_content)
+        items = [item for item in items if per_remote_id[item.remote_id] == 1] + sorted(
+            twice, key=lambda item: (item.stakeholder_id or 0, _content(item)))
     by_kind: dict[ChangeKind, list[ChangeItem]] = {kind: [] for kind in ChangeKind}
     for item in sorted(items, key=attrgetter("remote_id")):
         by_kind[item.kind].append(item)

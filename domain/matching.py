@@ -45,7 +45,7 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
         unlinked = _follow_links(subjects, run, items)
         outcomes, claims = _settle(unlinked, run)
         items.extend(_decide(unlinked, outcomes, claims, run))
-        return ChangeSet.of(in_full_order(items))
+        return ChangeSet(tuple(in_full_order(items)))  # already in ChangeSet.of's order: not sorted again
 
 
 @dataclass(frozen=True, slots=True)

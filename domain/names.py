@@ -288,7 +288,8 @@ def _without_titles(text: str) -> tuple[str, ...] | None:
 
 def format_name(first: str | None, last: str | None, fmt: NameFormat) -> str:
     """Display name in one of the formats; a missing part is left out (no dangling comma)."""
-    first_text, last_text = _clean(first), _clean(last)
+    # _clean, inlined: this runs for every item of a sync
+    first_text, last_text = " ".join((first or "").split()), " ".join((last or "").split())
     if not (first_text and last_text):
         return first_text or last_text
     if fmt is _LAST_COMMA_FIRST:
