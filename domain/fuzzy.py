@@ -265,10 +265,12 @@ class FuzzyIndex:
             respelled = self._respellings.get(token)
             if respelled is None:  # first names and surnames recur across a sync's queries
                 respelled = self._respellings[token] = self._typos.near(token) | relatives(token)
-            for word in respelled:
+            for word in respelled:  # plain loops: one or two other words, a generator each would cost more
                 if word:
-                    keys.update(f"{word} {other[0]}" for other in others)
-                    keys.update(f"{other} {word[0]}" for other in others)
+                    initial = word[0]
+                    for other in others:
+                        keys.add(f"{word} {other[0]}")
+                        keys.add(f"{other} {initial}")
         return keys
 
 

@@ -176,7 +176,7 @@ def name_key(first: str | None, last: str | None) -> str:
 
 def stakeholder_name_keys(name: str | None, first: str | None, last: str | None) -> tuple[str, ...]:
     """A stakeholder's keys: from first and last name when both are set, else from its display name."""
-    if _present(first) and _present(last):
+    if first and last and first.strip() and last.strip():  # _present, inlined: this runs for every unlinked row
         return name_keys(first, last)
     return name_keys(name)
 
