@@ -54,6 +54,8 @@ def save_integration():
     flash(f"Connected to {label}: it accepted the credentials, and they are saved.")
     for note in state.notes:
         flash(sentence(note), "warn")
+    if describe(provider).webhooks.supported and _url_if_registered(WEBHOOKS):
+        flash("Next, set up webhooks on the Webhooks page, so that changes reach hrsync as they happen.")
     return redirect(url_for(".integration"), 303)
 
 

@@ -81,6 +81,11 @@ def test_choosing_a_provider_by_link_selects_it_without_javascript(admin):
     select = page.form_to(PAGE).field("provider")
     assert [value for value, selected in select.options if selected] == ["personio"]
     assert "/console/integration?provider=hibob" in [href for href, _ in page.links]
+    html = admin.client.get(f"{PAGE}?provider=personio").get_data(as_text=True)
+    assert 'data-provider="personio" id="fields-personio">' in html  # shown…
+    assert 'data-provider="bamboohr" id="fields-bamboohr" hidden>' in html  # …the others not
+    everything = admin.client.get(PAGE).get_data(as_text=True)
+    assert "hidden>" not in everything  # nothing chosen yet: every system's fields show
     ignored = admin.open(f"{PAGE}?provider=nonsense")[1].form_to(PAGE).field("provider")
     assert [value for value, selected in ignored.options if selected] == [""]  # "Choose your HR system"
 
@@ -371,3 +376,16 @@ def test_an_integration_needing_attention_keeps_its_status_until_good_credential
         integrations.mark_needs_attention(session, company.id, "refused")
     connect(admin, subdomain="acme", api_key="")
     assert stored(services, company.id)[0].status is IntegrationStatus.OK
+
+
+def test_the_pages_are_built_from_the_shared_macros(personio):
+    """What keeps them usable at 390 px: inputs as the forms macro writes them (label, help, error), the mapping in
+    the tables macro's box that scrolls inside its card, cards for sections."""
+    html = personio.client.get(PAGE).get_data(as_text=True)
+    credential_fields = sum(len(description.credentials) for description in PROVIDERS.values())
+    assert html.count('<div class="form-field') == credential_fields + 1  # and the HR system dropdown
+    assert html.count('<section id="status" class="card">') == 1
+    load(personio)
+    html = personio.client.get(FIELDS).get_data(as_text=True)
+    assert '<div class="table-scroll">\n  <table class="mapping">' in html
+    assert 'name="csrf_token"' in html.split('action="/console/integration/fields"')[1].split("</form>")[0]
