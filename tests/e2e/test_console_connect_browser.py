@@ -176,7 +176,15 @@ def test_personio_maps_a_custom_attribute(live_app, page: Page, sandbox, worker,
     city = page.get_by_label("hrsync field for Ort")  # Personio's custom attribute dynamic_1006
     expect(city).to_have_value("")
     expect(page.get_by_label("hrsync field for First name")).to_have_value("first_name")  # the default, pre-filled
-    city.select_option(label="City")
+    city.select_option(label="First name")  # a slip: first name twice is refused on the row it concerns
+    page.get_by_role("button", name="Save the mapping").click()
+    expect(page.get_by_role("alert")).to_contain_text("The mapping was not saved: see Ort below")
+    page.get_by_role("alert").get_by_role("link", name="Ort").click()
+    expect(page.get_by_label("hrsync field for Ort")).to_be_in_viewport()
+    expect(page.locator("tr.invalid")).to_contain_text("Ort")
+    expect(page.locator("tr.invalid .error-text")).to_contain_text("First name is mapped from both")
+    _screenshots(page, artifacts, "console-fields-refused")
+    page.get_by_label("hrsync field for Ort").select_option(label="City")
     _screenshots(page, artifacts, "console-fields")
     page.get_by_role("button", name="Save the mapping").click()
     expect(page.get_by_role("status")).to_contain_text("The mapping is saved")

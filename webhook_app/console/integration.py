@@ -196,7 +196,8 @@ def _rows(description: ProviderDescription, loaded, current: dict[str, str],
     listed = {row["key"] for row in rows}
     rows += [{"key": key, "label": key, "type": None, "readable": False, "listed": False}
              for key in current if key not in listed]
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
+        row["id"] = f"map-{number}"
         row["target"] = (chosen.get(row["key"], "") if chosen is not None else current.get(row["key"], ""))
     return rows
 

@@ -320,7 +320,8 @@ def test_a_refused_mapping_shows_on_its_row_and_saves_nothing(personio, services
     refused = page_of(answer)
     control = rows_of(refused)[row]
     assert control.attributes.get("aria-invalid") == "true"
-    assert message in refused.plain and "The mapping was not saved" in refused.plain
+    assert message in refused.plain and "The mapping was not saved: see" in refused.plain
+    assert f"#{control.attributes['id']}" in [href for href, _ in refused.links]  # the alert leads to the row
     error_id = control.attributes["aria-describedby"]
     assert f'id="{error_id}">{escape(message)}' in answer.get_data(as_text=True)
     assert mapping.read_mapping(services, company.id).default is True  # nothing saved
