@@ -22,8 +22,6 @@ from webhook_app.labels import field_label
 
 bp = Blueprint("integration_pages", __name__, url_prefix="/console/integration")
 
-# Page 5's "Sync now" (its own blueprint): the button shows once that page is registered.
-SYNC_NOW = "syncs_pages.sync_now"
 # Page 4, where webhooks are set up (linked once registered).
 WEBHOOKS = "webhooks_pages.webhooks"
 # A field left out of the mapping.
@@ -138,7 +136,7 @@ def _integration_page(*, chosen: str | None = None, form: dict | None = None, er
         choice_options=lambda spec: [(choice, choice) for choice in spec.choices], sentence=sentence,
         current=saved.provider, values=values, secrets_set=saved.secrets_set, errors=errors or {},
         last_success=succeeded[0] if succeeded else None, input_name=_input_name,
-        sync_now=_url_if_registered(SYNC_NOW), webhooks_page=_url_if_registered(WEBHOOKS))
+        webhooks_page=_url_if_registered(WEBHOOKS))
     return Response(html, status=status, mimetype="text/html")
 
 
