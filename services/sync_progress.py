@@ -21,6 +21,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from core import errors
+from domain.changeset import ACTIONABLE_KINDS
 from core.namespace import key
 from store.enums import SyncStatus
 from store.repositories.sync_runs import SyncRun
@@ -90,6 +91,12 @@ class SyncProgress:
     @property
     def ended(self) -> bool:
         return self.phase in (Phase.DONE, Phase.FAILED)
+
+    @property
+    def proposes_changes(self) -> bool:
+        """It succeeded with a change set holding something to approve (not only skipped people)."""
+        return (self.phase is Phase.DONE and self.changeset_id is not None
+                and any(self.counts.get(kind, 0) for kind in ACTIONABLE_KINDS))
 
 
 def progress_key(namespace: str, sync_id: int) -> str:

@@ -36,7 +36,7 @@ from store.repositories.sync_runs import SyncRun, SyncRunPage
 
 __all__ = ["ASKED_MODES", "QueuedSync", "SyncDetail", "SyncProgress", "SyncRun", "SyncRunPage", "SyncTrigger",
            "active_syncs", "forget_jobs", "get_sync", "list_syncs", "progress", "progress_of", "queue_sync",
-           "recent_syncs", "request_sync", "resync", "sync_detail", "workers_running"]
+           "recent_syncs", "request_sync", "resync", "sync_detail", "sync_now", "worker_missing", "workers_running"]
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,8 @@ class QueuedSync:
 
     id: int
     already_queued: bool = False
+    # It was running already (only sync_now leads to a running sync rather than queueing another).
+    already_running: bool = False
 
 
 def request_sync(services: Services, redis: Redis, company_id: str, mode: SyncMode | str = SyncMode.FULL,
@@ -159,6 +161,21 @@ def _fail(services: Services, sync_id: int, reason: str) -> None:
         sync_runs.fail_run(session, sync_id, reason, QueueUnavailable.code)
 
 
+def sync_now(services: Services, redis: Redis, company_id: str, *, requested_by: str) -> QueuedSync:
+    """A person's "Sync now": the company's full sync already running, else its queued one, else a new one.
+
+    A person pressing the button while a full sync reads everyone wants that sync's result, not a second one
+    behind it (unlike cron or the API, which ask for what changed since). Raises as queue_sync does.
+    """
+    with transaction(services.session_factory) as session:
+        running = [run.id for run in sync_runs.active_runs(session, company_id)
+                   if run.status is SyncStatus.RUNNING and run.mode is SyncMode.FULL]
+    if running:
+        return QueuedSync(running[0], already_queued=True, already_running=True)
+    return queue_sync(services, redis, company_id, SyncMode.FULL, trigger=SyncTrigger.MANUAL,
+                      requested_by=requested_by)
+
+
 def resync(services: Services, redis: Redis, company_id: str | None, mode: SyncMode | str) -> list[QueuedSync]:
     """Cron: the queued sync of the company named, or of every company with an integration (see queue_sync)."""
     if company_id is None:
@@ -239,6 +256,15 @@ def active_syncs(services: Services, company_ids: list[str]) -> list[SyncRun]:
 def workers_running(services: Services, redis: Redis) -> int:
     """How many workers of this installation are registered (see core.queueing.workers_running)."""
     return queueing.workers_running(redis, services.settings.namespace)
+
+
+def worker_missing(services: Services, redis: Redis) -> bool:
+    """True when Redis answers and no worker is registered: queued syncs wait until one starts. False when
+    Redis does not answer (nothing is known; the sync's own row tells what happens)."""
+    try:
+        return workers_running(services, redis) == 0
+    except RedisError:
+        return False
 
 
 def forget_jobs(services: Services, redis: Redis) -> None:

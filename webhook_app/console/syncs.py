@@ -1,20 +1,25 @@
-"""The Syncs pages: the company's sync history (newest first, by status and trigger) and one sync in detail, with
-its live progress while it runs."""
+"""The Syncs pages: the company's sync history (newest first, by status and trigger), one sync in detail with its
+live progress while it runs, and "Sync now" (admins), which follows its sync until the preview opens."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 
+from core.errors import NotConfigured, ProviderAuthFailed, ProviderFailed, QueueUnavailable
 from services import syncs
 from store.enums import SyncStatus, SyncTrigger
 from webhook_app.console import auth, listing
 from webhook_app.context import redis, services
+from webhook_app.errors import sentence
 from webhook_app.labels import sync_status_label, trigger_label
 
 bp = Blueprint("syncs_pages", __name__, url_prefix="/console/syncs")
 
 # How often a running sync's page reloads itself (seconds).
 REFRESH_SECONDS = 2
+INTEGRATION_PAGE = "integration_pages.integration"
+# Failures fixed on the HR integration page.
+SETTINGS_FAILURES = frozenset({ProviderAuthFailed.code, ProviderFailed.code, NotConfigured.code})
 
 
 @bp.get("")
@@ -34,12 +39,55 @@ def list_syncs():
                                                status=status and status.value, trigger=trigger and trigger.value))
 
 
+@bp.post("/now")
+@auth.admin_only
+def sync_now():
+    """Read every employee now: the company's full sync (the one already running or queued, else a new one), then
+    its page, which follows it until the preview opens."""
+    user = auth.current_user()
+    queued = syncs.sync_now(services(), redis(), user.company_id, requested_by=user.email)
+    if queued.already_running:
+        flash("A sync of all employees was already running: this is it. Its preview opens when it ends.")
+    elif queued.already_queued:
+        flash("A sync was already waiting to start: this is it (it reads all employees). Its preview opens when "
+              "it ends.")
+    return redirect(url_for("syncs_pages.sync_detail", sync_id=queued.id, follow=1), 303)
+
+
 @bp.get("/<int:sync_id>")
 @auth.signed_in
 def sync_detail(sync_id: int):
-    """One sync; while queued or running the page reloads itself until it ends."""
+    """One sync; while queued or running the page reloads itself until it ends. Followed from Sync now
+    (`follow=1`), a sync that ends with changes to approve opens their preview."""
     user = auth.current_user()
     run = syncs.get_sync(services(), sync_id, user.company_id)
     progress = syncs.progress(services(), redis(), user.company_id, sync_id)
+    follow = request.args.get("follow") == "1"
+    if follow and progress.proposes_changes:
+        return redirect(url_for("changesets_pages.open_changeset", changeset_id=progress.changeset_id), 303)
+    waiting = progress.status is SyncStatus.QUEUED and syncs.worker_missing(services(), redis())
     return render_template("console/sync.html", company_name=user.company_name, run=run, progress=progress,
-                           refresh=None if progress.ended else REFRESH_SECONDS)
+                           refresh=None if progress.ended else REFRESH_SECONDS, follow=follow,
+                           no_worker=waiting, integration_url=_integration_page(user, progress.error_code))
+
+
+@bp.errorhandler(NotConfigured)
+def not_connected(error: NotConfigured) -> Response:
+    """Sync now without an HR system: nothing queued, the history says what to do first."""
+    flash("Connect your HR system on the HR integration page first; then Sync now reads its employees.", "error")
+    return redirect(url_for("syncs_pages.list_syncs"), 303)
+
+
+@bp.errorhandler(QueueUnavailable)
+def not_queued(error: QueueUnavailable) -> Response:
+    """Redis down, or another request for this company's sync at this very moment: nothing was started."""
+    flash(sentence(error.message) + " Nothing was started.", "error")
+    return redirect(url_for("syncs_pages.list_syncs"), 303)
+
+
+def _integration_page(user, error_code: str | None) -> str | None:
+    """Where an admin fixes what made a sync fail (credentials refused, a request refused, no HR system): the HR
+    integration page, once it exists."""
+    if (user.is_admin and error_code in SETTINGS_FAILURES and INTEGRATION_PAGE in current_app.view_functions):
+        return url_for(INTEGRATION_PAGE)
+    return None
