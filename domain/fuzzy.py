@@ -75,7 +75,7 @@ def similarity(a: Tokens, b: Tokens) -> float:
     score = fuzz.ratio(joined_a, joined_b)
     if score == 100:
         return score
-    if len(set(a) & set(b)) >= 2:
+    if len(a) > 1 and len(b) > 1 and len(set(a) & set(b)) >= 2:
         score = max(score, fuzz.token_set_ratio(joined_a, joined_b))
     if max(len(a), len(b)) > _MAX_BLOCK_TOKENS:
         return score  # nobody's nickname hides in a hostile wall of words; spare the quadratic scan
