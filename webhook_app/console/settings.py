@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
+from providers.description import ProviderOption
+from providers.registry import describe
 from services import integration as setup
 from webhook_app.console import auth, settings_form
 from webhook_app.console.settings_form import SettingsForm
@@ -26,12 +28,25 @@ def sync_settings():
 def save_sync_settings():
     """Save them all at once; a refused field is shown on the form and nothing is saved."""
     user = auth.current_user()
+    state = setup.read_state(services(), user.company_id)
     settings, form = settings_form.check(settings_form.read(request.form))
     if settings is None:
-        return _page(form, setup.read_state(services(), user.company_id), status=422)
-    setup.configure(services(), user.company_id, settings=settings)
+        return _page(form, state, status=422)
+    # The HR system's own options (its description's): a box each, unticked is off.
+    options = {option.key: settings_form.option_name(option.key) in request.form
+               for option, _ in setup.option_choices(state.integration)}
+    setup.configure(services(), user.company_id, settings=settings, options=options or None)
     flash("Sync settings saved. The next sync uses them.")
     return redirect(url_for("settings_pages.sync_settings"), 303)
+
+
+def _options(form: SettingsForm, state: setup.IntegrationState) -> list[tuple[ProviderOption, str, bool]]:
+    """The HR system's options with their field names, ticked as stored (as sent, after a refusal)."""
+    chosen = setup.option_choices(state.integration)
+    if form.errors:
+        return [(option, name, name in request.form) for option, _ in chosen
+                for name in [settings_form.option_name(option.key)]]
+    return [(option, settings_form.option_name(option.key), on) for option, on in chosen]
 
 
 def _page(form: SettingsForm, state: setup.IntegrationState, status: int = 200) -> Response:
@@ -39,5 +54,6 @@ def _page(form: SettingsForm, state: setup.IntegrationState, status: int = 200) 
                            company=state.company, integration=state.integration,
                            name_examples=settings_form.name_examples(),
                            termination_choices=settings_form.termination_choices(),
-                           example=settings_form.EXAMPLE)
+                           example=settings_form.EXAMPLE, options=_options(form, state),
+                           provider=describe(state.integration.provider) if state.integration else None)
     return Response(html, status=status, mimetype="text/html")

@@ -74,6 +74,11 @@ def check(sent: dict[str, Any]) -> tuple[dict[str, Any] | None, SettingsForm]:
         return None, SettingsForm(sent, refused)
 
 
+def option_name(key: str) -> str:
+    """The form field of a provider option (apart from the settings' own names)."""
+    return f"option-{key}"
+
+
 def name_examples() -> list[tuple[str, str, str]]:
     """(value, label, example) for each name format."""
     return [(fmt.value, NAME_FORMAT_LABELS.get(fmt, fmt.value), format_name(EXAMPLE_FIRST, EXAMPLE_LAST, fmt))

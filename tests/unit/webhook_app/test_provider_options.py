@@ -86,3 +86,49 @@ def test_a_provider_without_options_is_built_without_any(monkeypatch, services, 
     with transaction(services.session_factory) as session:
         integrations.set_options(session, company.id, {"loud": True})  # left from an older description
     assert _sync(services, company.id) == {}
+
+
+def test_the_api_shows_and_sets_the_options_checked_as_the_service_checks_them(client, services, company):
+    _connect(services, company.id)
+    shown = client.get("/api/v1/integration", headers=company.auth).get_json()
+    assert shown["options"] == {"strict_leavers": True, "loud": False}
+    changed = client.put("/api/v1/integration", headers=company.auth, json={"options": {"strict_leavers": False}})
+    assert changed.status_code == 200 and changed.get_json()["options"] == {"strict_leavers": False, "loud": False}
+    for refused in ({"garden": True}, {"loud": "yes"}, {"loud": 1}):
+        answer = client.put("/api/v1/integration", headers=company.auth, json={"options": refused})
+        assert answer.status_code == 422 and answer.get_json()["error"]["code"] == "invalid_request", refused
+    assert setup.read_state(services, company.id).integration.options == {"strict_leavers": False}
+
+
+def test_the_sync_settings_page_shows_the_hr_systems_options_and_saves_them(client, services, company):
+    from tests.console_client import Console, page_of
+    from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD
+    _connect(services, company.id)
+    admin = Console(client)
+    assert admin.sign_in(APPROVER_EMAIL, APPROVER_PASSWORD).status_code == 303
+    response, page = admin.open("/console/settings")
+    assert response.status_code == 200 and page.unlabelled() == [] and "Reading Stub HR" in page.plain
+    assert "Strict leavers A made-up option of the stub." in page.plain
+    fields = page.form_to("/console/settings").fields()
+    assert (fields["option-strict_leavers"], fields["option-loud"]) == (["on"], [])
+    answer = admin.submit("/console/settings", "/console/settings", **{"option-strict_leavers": [],
+                                                                        "option-loud": ["on"]})
+    assert answer.status_code == 303
+    assert setup.read_state(services, company.id).integration.options == {"strict_leavers": False, "loud": True}
+    # A refused setting saves no option either, and the boxes stay as they were sent.
+    refused = admin.submit("/console/settings", "/console/settings", ex_employee_group=" ",
+                           **{"option-strict_leavers": ["on"], "option-loud": []})
+    assert refused.status_code == 422
+    assert setup.read_state(services, company.id).integration.options == {"strict_leavers": False, "loud": True}
+    kept = page_of(refused).form_to("/console/settings").fields()
+    assert (kept["option-strict_leavers"], kept["option-loud"]) == (["on"], [])
+
+
+def test_without_options_the_page_has_no_such_card(monkeypatch, client, services, company):
+    from tests.console_client import Console
+    from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD
+    register_stub(monkeypatch)
+    _connect(services, company.id)
+    admin = Console(client)
+    assert admin.sign_in(APPROVER_EMAIL, APPROVER_PASSWORD).status_code == 303
+    assert "Reading Stub HR" not in admin.open("/console/settings")[1].plain
