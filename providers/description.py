@@ -81,8 +81,11 @@ class Webhooks:
     # What the HR system calls the secret ("webhook private key"), and where a company finds or pastes it.
     secret_label: str = "webhook secret"
     secret_help: str = ""
-    # What a company does in the HR system with the webhook URL (and the secret), step by step.
+    # What a company does in the HR system with the webhook URL (and the secret), in one sentence (the CLI's hint).
     setup: str = ""
+    # The same as numbered steps for the console's Webhooks page, each a sentence a person follows in the HR system
+    # (the URL and the secret are shown beside them); empty: `setup` is shown instead.
+    steps: tuple[str, ...] = ()
     # How long the HR system retries a delivery hrsync did not acknowledge: duplicates are recognised that long.
     retry_seconds: float = 0.0
     # The body is signed (an HMAC over the raw bytes); False: a token authenticates the sender, not the body.
