@@ -52,6 +52,11 @@ DESCRIPTION = ProviderDescription(
         secret_help="shown in Bob when the webhook is added",
         setup="In Bob (Settings › Integrations › Webhooks): add a webhook with this URL and the employee events "
               "(created, updated, left, lifecycle), and copy the secret key Bob shows.",
+        steps=("In Bob, open Settings › Integrations › Webhooks and add a webhook (v2).",
+               "Paste the URL below and choose the employee events: created, updated, left and lifecycle changes.",
+               "Copy the secret key Bob shows for the webhook and paste it below.",
+               "Save the webhook in Bob; its Ping test is answered, and the first change in Bob arrives here "
+               "within seconds."),
         retry_seconds=hibob_webhook.RETRY_SPAN_SECONDS,
         # HiBob may serve the old value for up to 20 s after a change (research/hibob.md [D7]).
         refetch_delay=20.0),
