@@ -30,7 +30,8 @@ DESCRIPTION = ProviderDescription(
     label="BambooHR",
     target="providers.bamboohr:BambooHRProvider",
     credentials=(
-        CredentialField("subdomain", "Subdomain", "acme for https://acme.bamboohr.com", max_length=253,
+        CredentialField("subdomain", "Subdomain", "the web domain in BambooHR's address, shown under Settings › "
+                                                  "Account Info: acme for https://acme.bamboohr.com", max_length=253,
                         example="acme"),
         CredentialField("api_key", "API key", "in BambooHR: your name (top right) › API Keys › Add New Key; the key "
                                               "is shown once", secret=True),

@@ -36,6 +36,16 @@ class IntegrationState:
     notes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class SavedCredentials:
+    """What a form may show of the stored credentials: the values of the fields that are not secret, and which
+    secret fields hold a value (never the value)."""
+
+    provider: str | None
+    values: dict[str, str] = field(default_factory=dict)
+    secrets_set: frozenset[str] = frozenset()
+
+
 def webhook_url(public_base_url: str, provider: str, company_id: str) -> str:
     """Where the HR system posts its webhooks for this company."""
     return f"{public_base_url.rstrip('/')}/webhooks/{provider}/{company_id}"
@@ -46,6 +56,36 @@ def read_state(services: Services, company_id: str) -> IntegrationState:
         company = companies.get_company(session, company_id)
         integration = integrations.get_integration(session, company_id)
     return _state(services, company, integration)
+
+
+def saved_credentials(services: Services, company_id: str) -> SavedCredentials:
+    """The stored credentials as a form may show them (secret fields: only whether they are set)."""
+    with transaction(services.session_factory) as session:
+        integration = integrations.get_integration(session, company_id)
+        if integration is None:
+            return SavedCredentials(None)
+        stored = integrations.get_credentials(session, services.box, company_id)
+    specs = describe(integration.provider).credentials if integration.provider in PROVIDERS else ()
+    values = {spec.key: str(stored[spec.key]) for spec in specs if not spec.secret and stored.get(spec.key)}
+    secrets = frozenset(spec.key for spec in specs if spec.secret and stored.get(spec.key))
+    return SavedCredentials(integration.provider, values, secrets)
+
+
+def connect(services: Services, company_id: str, provider: str, given: Mapping[str, str]) -> IntegrationState:
+    """New credentials from a form, checked live before they are saved (`configure`). A secret field left blank
+    keeps the stored secret of the same HR system (a form never shows it back); an optional field left blank is
+    left out."""
+    credentials = {key: value for key, value in given.items() if isinstance(value, str) and value.strip()}
+    if provider in PROVIDERS:
+        blank_secrets = [spec.key for spec in describe(provider).credentials
+                         if spec.secret and spec.key not in credentials]
+        if blank_secrets:
+            with transaction(services.session_factory) as session:
+                integration = integrations.get_integration(session, company_id)
+                stored = ({} if integration is None or integration.provider != provider
+                          else integrations.get_credentials(session, services.box, company_id))
+            credentials |= {key: stored[key] for key in blank_secrets if stored.get(key)}
+    return configure(services, company_id, provider=provider, credentials=credentials)
 
 
 def configure(services: Services, company_id: str, *, provider: str | None = None,

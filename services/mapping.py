@@ -3,9 +3,15 @@ no field used twice, names mapped)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import logging
+from dataclasses import asdict, dataclass
 from typing import Collection, Iterable
 
+from redis import Redis
+from redis.exceptions import RedisError
+
+from core import namespace
 from core.bootstrap import Services
 from core.errors import Conflict, MappingRejected
 from domain.employee import MAPPABLE_FIELDS
@@ -16,9 +22,14 @@ from store.db import transaction
 from store.repositories import integrations
 from store.repositories.integrations import Integration
 
+log = logging.getLogger(__name__)
+
 # Without these no stakeholder can be named; everything else may stay unmapped.
 REQUIRED_TARGETS: tuple[str, ...] = ("first_name", "last_name")
 MAX_SOURCE_LENGTH = 200
+# How long the console keeps a company's loaded field list (between "Load fields" and saving the mapping): long
+# enough to choose, short enough that a field added in the HR system shows without asking twice.
+KEPT_FIELDS_SECONDS = 15 * 60
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,46 @@ def load_fields(services: Services, company_id: str) -> tuple[str, list[SourceFi
         return integration.provider, provider.list_fields(), mapping
     finally:
         provider.close()
+
+
+def load_and_keep_fields(services: Services, redis: Redis, company_id: str) -> tuple[str, list[SourceField]]:
+    """`load_fields`, and the list kept in Redis for a while (`kept_fields`): the console shows it again without
+    asking the HR system on every page. Only field keys, labels and types are kept: nothing secret."""
+    provider, fields, _ = load_fields(services, company_id)
+    body = json.dumps({"provider": provider, "fields": [asdict(f) for f in fields]})
+    try:
+        redis.set(_kept_key(services, company_id), body, ex=KEPT_FIELDS_SECONDS)
+    except RedisError:
+        log.warning("could not keep the loaded fields of company %s in Redis: they are loaded again next time",
+                    company_id)
+    return provider, fields
+
+
+def kept_fields(services: Services, redis: Redis, company_id: str, provider: str) -> list[SourceField] | None:
+    """The field list loaded lately for the company's current `provider`; None when there is none (or Redis is
+    down: the page then offers to load them)."""
+    try:
+        body = redis.get(_kept_key(services, company_id))
+    except RedisError:
+        return None
+    if body is None:
+        return None
+    kept = json.loads(body)
+    if kept.get("provider") != provider:
+        return None
+    return [SourceField(**item) for item in kept["fields"]]
+
+
+def forget_fields(services: Services, redis: Redis, company_id: str) -> None:
+    """Drop the kept field list (new credentials may see other fields)."""
+    try:
+        redis.delete(_kept_key(services, company_id))
+    except RedisError:
+        log.warning("could not drop the kept fields of company %s; they expire by themselves", company_id)
+
+
+def _kept_key(services: Services, company_id: str) -> str:
+    return namespace.key(services.settings.namespace, "loaded-fields", company_id)
 
 
 def read_mapping(services: Services, company_id: str) -> MappingState:

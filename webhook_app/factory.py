@@ -67,11 +67,13 @@ def _register_blueprints(app: Flask) -> None:
     from webhook_app.console import shell, signin, syncs as syncs_pages, users  # noqa: E402
     from webhook_app.console import stakeholders as stakeholders_pages  # noqa: E402
     from webhook_app.console import audit as audit_pages  # noqa: E402
+    from webhook_app.console import integration as integration_pages  # noqa: E402
     app.register_blueprint(shell.bp)
     app.register_blueprint(syncs_pages.bp)
     app.register_blueprint(changesets_pages.bp)
     app.register_blueprint(stakeholders_pages.bp)
     app.register_blueprint(audit_pages.bp)
+    app.register_blueprint(integration_pages.bp)
     app.register_blueprint(signin.bp)
     app.register_blueprint(users.bp)
     from webhook_app.console import settings as settings_pages  # noqa: E402  (issue 15: sync settings)

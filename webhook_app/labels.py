@@ -15,7 +15,10 @@ from providers import PROVIDERS, provider_class
 
 FIELDS = {"name": "Name", "first_name": "First name", "last_name": "Last name", "unique_identifier": "Identifier",
           "email": "E-mail", "street": "Street", "postal_code": "Postal code", "city": "City", "country": "Country",
-          "birth_date": "Birth date", "nationality": "Nationality", "phone": "Phone", "group": "Group"}
+          "birth_date": "Birth date", "nationality": "Nationality", "phone": "Phone", "group": "Group",
+          # The employee fields a mapping may target besides (domain.employee.MAPPABLE_FIELDS).
+          "middle_name": "Middle name", "preferred_name": "Preferred name", "hire_date": "Hire date",
+          "termination_date": "Termination date", "status": "Employment status"}
 # What each reason code means, in the approver's words (the JSON API gives the code).
 REASONS = {"ambiguous_name": "Several stakeholders have this name",
            "identifier_conflict": "The identifier clashes with another stakeholder's (it is linked to another "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 
 from services.signin import SignedInUser
 
@@ -32,12 +32,16 @@ NAV = (
 
 
 def visible(user: SignedInUser | None) -> list[dict]:
-    """The entries `user` may open, each with whether it is the current page."""
+    """The entries `user` may open, each with whether it is the current page: the entry whose address is the
+    longest one the request's path starts with (/console/syncs/7 is under Syncs; /console/integration/fields is
+    Fields and mapping, not HR integration, though both pages share a blueprint)."""
     if user is None:
         return []
-    blueprint = (request.endpoint or "").partition(".")[0]
-    return [{"endpoint": item.endpoint, "label": item.label,
-             "current": request.endpoint == item.endpoint or (
-                 blueprint != "console" and item.endpoint.partition(".")[0] == blueprint)}
-            for item in NAV
-            if item.endpoint in current_app.view_functions and (user.is_admin or not item.admin_only)]
+    entries = [{"endpoint": item.endpoint, "label": item.label, "url": url_for(item.endpoint), "current": False}
+               for item in NAV
+               if item.endpoint in current_app.view_functions and (user.is_admin or not item.admin_only)]
+    under = [entry for entry in entries
+             if request.path == entry["url"] or request.path.startswith(entry["url"].rstrip("/") + "/")]
+    if under:
+        max(under, key=lambda entry: len(entry["url"]))["current"] = True
+    return entries
