@@ -66,13 +66,13 @@ def test_a_generated_token_is_shown_once_in_the_answer_that_generated_it(admin, 
     _connect(services, company.id, "personio")
     page = _open(admin)
     url = setup.read_state(services, company.id).webhook_url
-    assert f'value="{url}"' in page.text and "No webhook token yet" in page.plain
+    assert f">{url}</textarea>" in page.text and "No webhook token yet" in page.plain
     assert "auth_type = TOKEN" in page.plain  # the provider's own steps
     generated = admin.submit(PATH, f"{PATH}/generate")
     token = _secret(services, company.id)
     secret_registry.register("generated webhook token", token)
     assert generated.status_code == 200 and generated.headers["Cache-Control"] == "no-store"
-    assert f'value="{token}"' in generated.get_data(as_text=True) and "never shows it again" in page_of(generated).plain
+    assert f">{token}</textarea>" in generated.get_data(as_text=True) and "never shows it again" in page_of(generated).plain
     assert "previous webhook token stopped working" not in page_of(generated).plain
     assert token not in (generated.headers.get("Set-Cookie") or "")
     again = _open(admin)
