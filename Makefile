@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps bench-deps demo test test-unit test-integration bench clean
+.PHONY: install browser-deps system-deps bench-deps demo test test-unit test-integration bench screens clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "hrsync needs Python >= 3.11"'
@@ -19,12 +19,14 @@ install: $(STAMP)
 DEPLOY_TOOLS := /usr/sbin/nginx=nginx /usr/bin/promtool=prometheus /usr/bin/systemd-analyze=systemd \
 	/usr/bin/openssl=openssl /usr/bin/curl=curl
 
-# The browser test drives Debian's Chromium (never a downloaded browser build).
-system-deps:
+# The browser tests and the screenshots drive Debian's Chromium (never a downloaded browser build).
+browser-deps:
 	@test -x /usr/bin/chromium || { \
 	  echo "installing Debian's chromium for the browser test"; \
 	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] || { echo "need /usr/bin/chromium: apt-get install chromium (as root)" >&2; exit 1; }; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+system-deps: browser-deps
 	@missing=$$(for tool in $(DEPLOY_TOOLS); do test -x "$${tool%%=*}" || echo "$${tool#*=}"; done); \
 	test -z "$$missing" || { \
 	  echo "installing Debian's" $$missing "for the checks of deploy/"; \
@@ -54,6 +56,10 @@ bench-deps:
 bench: install bench-deps
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench.run
+
+# Screenshots of every console page at 1280 and 390 px into docs/screens (tests/screens; about a minute).
+screens: install browser-deps
+	$(BIN)/python -m tests.screens
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -21,6 +21,10 @@ CHECKABLE = frozenset(approval_choices.CHECKABLE)
 # Rows per kind: on the overview (every kind, its first rows) and on one kind's own pages.
 OVERVIEW_ROWS = 25
 PAGE_ROWS = 50
+# On a phone the overview shows fewer of them (approvals.css hides the rest: keep the two in step), each kind with
+# its "Show all" link: 25 rows of every kind made a page some 22,000 px tall at 390 px.
+PHONE_ROWS = 5
+PHONE_REVIEWS = 2
 MAX_SEARCH = 100
 
 
@@ -133,6 +137,11 @@ class Section:
     def more(self) -> bool:
         return self.last < self.matching
 
+    @property
+    def more_on_a_phone(self) -> bool:
+        """Whether the overview hides some of these rows on a phone."""
+        return len(self.rows) > (PHONE_REVIEWS if self.kind is ChangeKind.REVIEW else PHONE_ROWS)
+
 
 @dataclass(frozen=True)
 class Preview:
@@ -173,7 +182,8 @@ def registry_answer(choice: str) -> bool:
 def build_preview(overview: ChangeSetOverview, where: Where, pages: Mapping[ChangeKind, ItemsPage],
                   choices: Choices) -> Preview:
     sections = {}
-    for kind, page in pages.items():
+    for kind in (kind for kind in SECTIONS if kind in pages):  # in the tabs' order, whichever order pages came in
+        page = pages[kind]
         rows = tuple(_row(entry.id, entry.item, page.stakeholders, choices) for entry in page.items)
         sections[kind] = Section(kind, overview.counts.get(kind.value, 0), page.total, page.offset, page.limit, rows,
                                  choices.selected(kind, overview.counts.get(kind.value, 0)),

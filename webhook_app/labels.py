@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from enum import Enum
 from typing import Callable
 
@@ -71,7 +72,8 @@ CHANGESET_STATUSES = {"pending": "Waiting for approval", "applied": "Applied", "
 
 # What an audit entry did, where the code alone does not say it well.
 ACTIONS = {"create_stakeholder": "Added the stakeholder", "update_stakeholder": "Updated the stakeholder",
-           "link_stakeholder": "Linked to the HR system", "leaver": "Moved to leavers",
+           "link_stakeholder": "Linked to the HR system", "mark_leaver": "Moved to leavers",
+           "apply_changeset": "Applied the change set", "set_password": "Set their password",
            "save_decision": "Answered a review", "lock_approval": "Approving locked after wrong passwords",
            "add_user": "Added a user", "remove_user": "Removed a user", "change_role": "Changed a role",
            "reset_password": "Reset a password"}
@@ -89,8 +91,12 @@ def _table_label(table: dict[str, str]):
     return label
 
 
+# A stakeholder's link to the HR system: no field of the registry's forms, but the audit log shows it changing.
+LINK_FIELDS = {"hr_provider": "HR system", "hr_remote_id": "HR id"}
+
+
 def field_label(name: str) -> str:
-    return FIELDS.get(name, name)
+    return FIELDS.get(name) or LINK_FIELDS.get(name, name)
 
 
 def reason_label(reason: object) -> str:
@@ -151,6 +157,18 @@ def value_label(value: object) -> str:
     return "empty" if value is None or value == "" else str(value)
 
 
+def audit_detail(detail: str | None) -> str:
+    """An audit entry's detail for people: an apply's summary ({"applied": 30, "unresolved": 7}, as stored) in words
+    ("30 applied, 7 left for later"); any other detail as written."""
+    try:
+        summary = json.loads(detail or "")
+    except ValueError:
+        return detail or ""
+    if not isinstance(summary, dict) or not all(isinstance(count, int) for count in summary.values()):
+        return detail or ""
+    return ", ".join(f"{count:,} {outcome_label(outcome)}" for outcome, count in summary.items())
+
+
 def counts_text(counts: dict) -> str:
     """Items counted per kind in words, in the kinds' order: "120 new stakeholders, 1 update"; "" for none."""
     parts = []
@@ -192,7 +210,8 @@ FILTERS: dict[str, Callable] = {
     "phase_label": phase_label, "progress_figures": progress_figures, "trigger_label": trigger_label,
     "sync_status_label": sync_status_label, "sync_phase_label": sync_phase_label,
     "changeset_status_label": changeset_status_label, "duration": duration,
-    "action_label": action_label, "counts_text": counts_text, "value_label": value_label,
+    "action_label": action_label, "audit_detail": audit_detail, "counts_text": counts_text,
+    "value_label": value_label,
 }
 
 

@@ -1,6 +1,6 @@
 """The console's list pages in a real browser (issue 15, pages 7–10): syncs, a sync, change sets, stakeholders, a
 stakeholder and the audit log open from the navigation, filter from the keyboard, and never scroll the page sideways
-at 390 px. Screenshots at 1280 and 390 px into tests/artifacts (and docs/screens with HRSYNC_WRITE_SCREENS=1)."""
+at 390 px. Screenshots at 1280 and 390 px into tests/artifacts (docs/screens has `make screens`' own)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,9 @@
 """The console in a real browser: an admin signs in, adds an approver on the Users page, the invitation's link sets
 the approver's password, and the approver signs in and is refused the Users page. Screenshots at 1280 and 390 px into
-tests/artifacts (and docs/screens with HRSYNC_WRITE_SCREENS=1)."""
+tests/artifacts (docs/screens has `make screens`' own)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
@@ -18,7 +15,6 @@ from tests.outbox import last_link_to
 ADMIN, ADMIN_PASSWORD = "cfo@acme.example", "correct horse battery staple"
 CLERK, CLERK_PASSWORD = "clerk@acme.example", "the clerk chose this one"
 WIDTHS = (1280, 390)
-SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
 # What sticks out to the right of the page (to name it when the page scrolls sideways).
 WIDE = """[...document.querySelectorAll('body *')]
     .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth)
@@ -86,8 +82,4 @@ def _screenshots(page: Page, artifacts, name: str) -> None:
         assert unlabelled == [], f"{name}: inputs without a label at {width}px: {unlabelled}"
         target = artifacts / f"{name}-{width}.png"
         page.screenshot(path=str(target), full_page=True)
-        if os.environ.get("HRSYNC_WRITE_SCREENS"):
-            # Only on purpose: a test run must not rewrite tracked files.
-            SCREENS.mkdir(parents=True, exist_ok=True)
-            shutil.copy(target, SCREENS / target.name)
     page.set_viewport_size({"width": 1366, "height": 900})

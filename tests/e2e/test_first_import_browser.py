@@ -1,12 +1,12 @@
 """A company's first import in a real browser: 20,000 items open at once, are filtered and searched per kind,
 chosen with select none and a box, and applied with the progress shown; screenshots at 1280 and 390 px go to
-tests/artifacts (and docs/screens with HRSYNC_WRITE_SCREENS=1)."""
+tests/artifacts (and, shrunk as `make screens` shrinks its own, to docs/screens with HRSYNC_WRITE_SCREENS=1: the
+states of a 20,000-item change set that `make screens` does not show)."""
 
 from __future__ import annotations
 
 import re
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from store.enums import ChangeSetStatus
 from store.repositories import stakeholders
 from store.repositories.changeset_reads import load_changeset
 from tests.first_import import first_import
+from tests.screens.camera import small
 from services import apply_runs
 from services.apply_plan import Phase
 from webhook_app import approvals as approval_views
@@ -37,7 +38,7 @@ def shoot(page: Page, artifacts: Path, name: str) -> None:
         if os.environ.get("HRSYNC_WRITE_SCREENS"):
             # Only on purpose: a test run must not rewrite tracked files.
             SCREENS.mkdir(parents=True, exist_ok=True)
-            shutil.copy(target, SCREENS / target.name)
+            (SCREENS / target.name).write_bytes(small(target.read_bytes()))
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

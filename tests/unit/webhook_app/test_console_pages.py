@@ -161,6 +161,14 @@ def test_a_pending_change_set_opens_its_approve_page_which_still_asks_for_the_pa
     assert any(control.name == "password" for form in page.forms for control in form.controls)
 
 
+def test_the_approve_page_leads_back_to_the_console_only_for_its_signed_in_user(admin, app, scenario, superseded):
+    approve_page = admin.client.get(f"/console/changesets/{superseded}/open").headers["Location"]
+    assert ("/console/changesets", "← Change sets") in admin.open(approve_page)[1].links
+    # The e-mailed link, opened by someone not signed in: the page has no way into the console.
+    response, page = Console(app.test_client()).open(approve_page)
+    assert response.status_code == 200 and not [href for href, _ in page.links if href.startswith("/console")]
+
+
 def test_change_sets_page_and_paging(admin, services, scenario):
     from tests.approval_scenario import employees, record_sync
     for _ in range(26):

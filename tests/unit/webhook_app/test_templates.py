@@ -118,6 +118,11 @@ def test_one_table_serves_every_kind_of_item():
     ("'bamboohr' | provider_label", "BambooHR"),
     ("'personio' | provider_label", "Personio"),
     ("'someone_else' | provider_label", "someone_else"),
+    ("'hr_remote_id' | field_label", "HR id"),
+    ("'mark_leaver' | action_label", "Moved to leavers"),
+    ("'apply_changeset' | action_label", "Applied the change set"),
+    ("'{\"applied\": 30, \"unresolved\": 7}' | audit_detail", "30 applied, 7 left for later"),
+    ("'create: employee 100012' | audit_detail", "create: employee 100012"),
 ])
 def test_label_filters_word_codes_on_every_page(in_request, expression, words):
     rendered = render_template_string("{{ " + expression + " }}", kind=ChangeKind.REVIEW,
