@@ -239,6 +239,7 @@ def test_a_failed_sync_shows_the_hr_systems_message_what_to_do_and_sync_again(ad
     assert response.status_code == 200 and "BambooHR refused the API key (401)" in page.plain
     assert "Check the credentials on the HR integration page" in page.plain
     assert "http-equiv" not in page.text and "Sync again" in page.plain
+    assert ("/console/integration", "Open the HR integration page") in page.links
     again = admin.client.post(NOW, data=page.form_to(NOW).fields())
     assert again.status_code == 303 and again.headers["Location"] != follow
     assert len(_runs(services, company.id)) == 2
