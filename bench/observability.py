@@ -130,7 +130,7 @@ def measure(args, workdir: Path, redis_url: str, sandbox) -> dict:
     db_url = f"sqlite:///{workdir / 'bench.db'}"
     migrate.upgrade(db_url)
     settings = Settings(database_url=db_url, secret_key="b" * 32, encryption_keys=(Fernet.generate_key().decode(),),
-                        redis_url=redis_url, bamboohr_base_url=sandbox.bamboohr_base_url, sync_debounce_seconds=3600,
+                        redis_url=redis_url, provider_urls={"BAMBOOHR_BASE_URL": sandbox.bamboohr_base_url}, sync_debounce_seconds=3600,
                         instance_path=workdir / "instance", env="test", metrics_dir=workdir / "metrics")
     services = build_services(settings)
     handler = logging.StreamHandler(open(os.devnull, "w"))  # noqa: SIM115 (closed with the process)
@@ -175,7 +175,7 @@ def served(args, workdir: Path, redis_url: str, sandbox) -> dict[str, float]:
     db_url = f"sqlite:///{workdir / 'served.db'}"
     migrate.upgrade(db_url)
     plain = Settings(database_url=db_url, secret_key="b" * 32, encryption_keys=(Fernet.generate_key().decode(),),
-                     redis_url=redis_url, bamboohr_base_url=sandbox.bamboohr_base_url, sync_debounce_seconds=3600,
+                     redis_url=redis_url, provider_urls={"BAMBOOHR_BASE_URL": sandbox.bamboohr_base_url}, sync_debounce_seconds=3600,
                      instance_path=workdir / "served-instance", env="test")
     observed = dataclasses.replace(plain, log_format="json", metrics_dir=workdir / "served-metrics")
     services = build_services(plain)

@@ -11,6 +11,7 @@ adds the machine (cores, RAM, versions, load before and after) and how long each
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text("")
+    args.results.write_text(kept_results(args.results, names))
     os.environ[common.RESULTS_ENV] = str(args.results)
     common.emit("machine", **machine())
     failed = [name for name in names if not run(name)]
@@ -66,6 +67,26 @@ def main(argv: list[str] | None = None) -> int:
     if failed:
         print(f"\nfailed (or missed a target): {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
+
+
+# Result lines a benchmark writes under another name than its own.
+ALSO_WRITES = {"fullsync": ("fetch", "fullsync_limited"), "matching": ("machine_reference",)}
+
+
+def kept_results(results: Path, names: list[str]) -> str:
+    """The lines of the benchmarks not run this time (`--only`), so that rerunning one keeps the others' figures;
+    the machine and the driver's bookkeeping are written anew."""
+    if set(names) == set(BENCHMARKS) or not results.is_file():
+        return ""
+    rerun = {written for name in names for written in (name, *ALSO_WRITES.get(name, ()))}
+    kept = []
+    for line in results.read_text().splitlines():
+        record = json.loads(line)
+        bench = record.get("bench")
+        if bench in ("machine", "finished") or bench in rerun or (bench == "run" and record.get("name") in names):
+            continue
+        kept.append(line + "\n")
+    return "".join(kept)
 
 
 def run(name: str) -> bool:
