@@ -10,11 +10,9 @@ from services import users
 from store.db import transaction
 from store.repositories import sync_runs
 from tests.approval_scenario import build_scenario
-from tests.console_client import Console
-from tests.outbox import last_link_to
+from tests.console_client import CLERK, Console, invited_approver, signed_in
 
 APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
-CLERK, CLERK_PASSWORD = "clerk@acme.example", "the clerk's own password"
 
 
 @pytest.fixture
@@ -29,22 +27,12 @@ def theirs(services):
 
 @pytest.fixture
 def admin(client, scenario):
-    console = Console(client)
-    assert console.sign_in(APPROVER_EMAIL, APPROVER_PASSWORD).status_code == 303
-    return console
+    return signed_in(client, APPROVER_EMAIL, APPROVER_PASSWORD)
 
 
 @pytest.fixture
 def approver(app, services, settings, scenario):
-    """A second browser, signed in as an approver who set their password from the invitation."""
-    users.add_user(services, scenario.company_id, CLERK, "approver", actor=APPROVER_EMAIL)
-    client = app.test_client()
-    path = last_link_to(settings.instance_path, CLERK).removeprefix("https://hrsync.test")
-    form = Console(client).open(path)[1].form_to(path)
-    assert client.post(path, data=form.fields(password=CLERK_PASSWORD, confirm=CLERK_PASSWORD)).status_code == 303
-    console = Console(client)
-    assert console.sign_in(CLERK, CLERK_PASSWORD).status_code == 303
-    return console
+    return invited_approver(app, services, settings, scenario.company_id, inviter=APPROVER_EMAIL)
 
 
 def _run(services, company_id, *, trigger="manual", by=None, fail=None, running=False):

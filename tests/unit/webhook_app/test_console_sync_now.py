@@ -12,17 +12,14 @@ import pytest
 from core.bootstrap import build_services
 from domain.employee import Employee, EmploymentStatus
 from providers.errors import ProviderAuthError
-from services import users
 from store.db import transaction
 from store.enums import SyncStatus
 from store.repositories import integrations, sync_runs
-from tests.console_client import Console, page_of
-from tests.outbox import last_link_to
+from tests.console_client import CLERK, Console, invited_approver, page_of, signed_in
 from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD, make_company
 from workers import runtime
 from workers.jobs import run_sync
 
-CLERK, CLERK_PASSWORD = "clerk@acme.example", "the clerk's own password"
 CREDENTIALS = {"subdomain": "acme", "api_key": "bamboo-api-key-for-sync-now"}
 NOW = "/console/syncs/now"
 
@@ -37,21 +34,12 @@ def company(services):
 
 @pytest.fixture
 def admin(client, company):
-    console = Console(client)
-    assert console.sign_in(APPROVER_EMAIL, APPROVER_PASSWORD).status_code == 303
-    return console
+    return signed_in(client, APPROVER_EMAIL, APPROVER_PASSWORD)
 
 
 @pytest.fixture
 def approver(app, services, settings, company):
-    users.add_user(services, company.id, CLERK, "approver", actor=APPROVER_EMAIL)
-    client = app.test_client()
-    path = last_link_to(settings.instance_path, CLERK).removeprefix("https://hrsync.test")
-    form = Console(client).open(path)[1].form_to(path)
-    assert client.post(path, data=form.fields(password=CLERK_PASSWORD, confirm=CLERK_PASSWORD)).status_code == 303
-    console = Console(client)
-    assert console.sign_in(CLERK, CLERK_PASSWORD).status_code == 303
-    return console
+    return invited_approver(app, services, settings, company.id, inviter=APPROVER_EMAIL)
 
 
 def _runs(services, company_id):
