@@ -10,6 +10,7 @@ import pytest
 from store.db import transaction
 from store.repositories import companies
 from tests import secret_registry
+from tests.console_client import invited_approver, signed_in
 
 APPROVER_EMAIL = "cfo@acme.example"
 APPROVER_PASSWORD = "correct horse battery staple"
@@ -48,3 +49,16 @@ def company(services) -> CompanyFixture:
 @pytest.fixture
 def other_company(services) -> CompanyFixture:
     return make_company(services, "Globex AG", "cfo@globex.example")
+
+
+@pytest.fixture
+def admin(client, console_company_id):
+    """A browser signed in to the console as the company's first admin (a module names the company's id with a
+    `console_company_id` fixture)."""
+    return signed_in(client, APPROVER_EMAIL, APPROVER_PASSWORD)
+
+
+@pytest.fixture
+def approver(app, services, settings, console_company_id):
+    """A second browser, signed in as an approver the admin invited."""
+    return invited_approver(app, services, settings, console_company_id, inviter=APPROVER_EMAIL)

@@ -10,9 +10,8 @@ from services import users
 from store.db import transaction
 from store.repositories import sync_runs
 from tests.approval_scenario import build_scenario
-from tests.console_client import CLERK, Console, invited_approver, signed_in
-
-APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
+from tests.console_client import CLERK, Console
+from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD
 
 
 @pytest.fixture
@@ -26,13 +25,9 @@ def theirs(services):
 
 
 @pytest.fixture
-def admin(client, scenario):
-    return signed_in(client, APPROVER_EMAIL, APPROVER_PASSWORD)
-
-
-@pytest.fixture
-def approver(app, services, settings, scenario):
-    return invited_approver(app, services, settings, scenario.company_id, inviter=APPROVER_EMAIL)
+def console_company_id(scenario):
+    """Whose console `admin` and `approver` (conftest) sign in to."""
+    return scenario.company_id
 
 
 def _run(services, company_id, *, trigger="manual", by=None, fail=None, running=False):

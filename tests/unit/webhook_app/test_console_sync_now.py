@@ -15,7 +15,7 @@ from providers.errors import ProviderAuthError
 from store.db import transaction
 from store.enums import SyncStatus
 from store.repositories import integrations, sync_runs
-from tests.console_client import CLERK, Console, invited_approver, page_of, signed_in
+from tests.console_client import CLERK, Console, page_of
 from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD, make_company
 from workers import runtime
 from workers.jobs import run_sync
@@ -33,13 +33,9 @@ def company(services):
 
 
 @pytest.fixture
-def admin(client, company):
-    return signed_in(client, APPROVER_EMAIL, APPROVER_PASSWORD)
-
-
-@pytest.fixture
-def approver(app, services, settings, company):
-    return invited_approver(app, services, settings, company.id, inviter=APPROVER_EMAIL)
+def console_company_id(company):
+    """Whose console `admin` and `approver` (conftest) sign in to."""
+    return company.id
 
 
 def _runs(services, company_id):
