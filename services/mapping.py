@@ -30,6 +30,9 @@ MAX_SOURCE_LENGTH = 200
 # How long the console keeps a company's loaded field list (between "Load fields" and saving the mapping): long
 # enough to choose, short enough that a field added in the HR system shows without asking twice.
 KEPT_FIELDS_SECONDS = 15 * 60
+# The names the HR system gives its fields are remembered much longer than the list: the mapping in use shows them
+# instead of keys such as Personio's `dynamic_1009` long after "Load fields". Names only, nothing secret.
+FIELD_NAMES_SECONDS = 90 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,12 @@ def load_and_keep_fields(services: Services, redis: Redis, company_id: str) -> t
     asking the HR system on every page. Only field keys, labels and types are kept: nothing secret."""
     provider, fields, _ = load_fields(services, company_id)
     body = json.dumps({"provider": provider, "fields": [asdict(f) for f in fields]})
+    names = json.dumps({"provider": provider, "names": {f.key: f.label for f in fields if f.label and f.label != f.key}})
     try:
-        redis.set(_kept_key(services, company_id), body, ex=KEPT_FIELDS_SECONDS)
+        pipe = redis.pipeline(transaction=False)
+        pipe.set(_kept_key(services, company_id), body, ex=KEPT_FIELDS_SECONDS)
+        pipe.set(_names_key(services, company_id), names, ex=FIELD_NAMES_SECONDS)
+        pipe.execute()
     except RedisError:
         log.warning("could not keep the loaded fields of company %s in Redis: they are loaded again next time",
                     company_id)
@@ -81,8 +88,20 @@ def kept_fields(services: Services, redis: Redis, company_id: str, provider: str
     return [SourceField(**item) for item in kept["fields"]]
 
 
+def field_names(services: Services, redis: Redis, company_id: str, provider: str) -> dict[str, str]:
+    """The names `provider` gave the company's fields when they were last loaded (key → name; empty when they never
+    were, long ago, or Redis is down)."""
+    try:
+        body = redis.get(_names_key(services, company_id))
+    except RedisError:
+        return {}
+    kept = json.loads(body) if body is not None else {}
+    return kept.get("names", {}) if kept.get("provider") == provider else {}
+
+
 def forget_fields(services: Services, redis: Redis, company_id: str) -> None:
-    """Drop the kept field list (new credentials may see other fields)."""
+    """Drop the kept field list (new credentials may see other fields; the names stay: a company's HR system names
+    its fields the same whichever credential reads them)."""
     try:
         redis.delete(_kept_key(services, company_id))
     except RedisError:
@@ -91,6 +110,10 @@ def forget_fields(services: Services, redis: Redis, company_id: str) -> None:
 
 def _kept_key(services: Services, company_id: str) -> str:
     return namespace.key(services.settings.namespace, "loaded-fields", company_id)
+
+
+def _names_key(services: Services, company_id: str) -> str:
+    return namespace.key(services.settings.namespace, "field-names", company_id)
 
 
 def read_mapping(services: Services, company_id: str) -> MappingState:

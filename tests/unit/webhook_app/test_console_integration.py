@@ -266,6 +266,24 @@ def test_before_loading_the_page_shows_the_mapping_in_use(personio):
         "/console/integration/fields/load"]
 
 
+def test_the_mapping_in_use_shows_keys_with_a_hint_until_fields_were_loaded_then_their_names(
+        personio, services, company, fake_redis):
+    setup_mapping = [("first_name", "first_name"), ("last_name", "last_name"), ("dynamic_1009", "unique_identifier")]
+    mapping.set_mapping(services, company.id, setup_mapping)
+    page = personio.open(FIELDS)[1]
+    assert "dynamic_1009 Identifier" in page.plain and "Personalnummer" not in page.plain
+    assert "Fields are shown by Personio's own key: Load fields to see the names Personio gives them" in page.plain
+    load(personio)
+    fake_redis.delete(*fake_redis.keys("*loaded-fields*"))  # the list itself expired (15 minutes); the names stay
+    page = personio.open(FIELDS)[1]
+    assert "The mapping in use" in page.plain
+    assert "Personalnummer dynamic_1009 Identifier" in page.plain and "First name first_name" in page.plain
+    assert "own key" not in page.plain
+    (names,) = fake_redis.keys("*field-names*")
+    assert PERSONIO_SECRET.encode() not in fake_redis.get(names) and fake_redis.ttl(names) > 15 * 60
+    assert mapping.field_names(services, fake_redis, company.id, "bamboohr") == {}
+
+
 def test_loading_lists_the_fields_with_readability_and_the_default_mapping_prefilled(personio, fake_hr):  # noqa: F811
     calls = len(fake_hr.calls)
     answer = load(personio)

@@ -222,7 +222,10 @@ def test_a_failed_sync_shows_the_hr_systems_message_what_to_do_and_sync_again(ad
     response, page = admin.open(follow)
     assert response.status_code == 200 and "BambooHR refused the API key (401)" in page.plain
     assert "Check the credentials on the HR integration page" in page.plain
+    assert ("/console/integration", "the HR integration page") in page.links  # the advice links where to fix it
+    assert "Open the HR integration page" not in page.plain  # once is enough
     assert "http-equiv" not in page.text and "Sync again" in page.plain
+    assert '<div class="sync-again">' in page.text  # set apart from the facts below it
     again = admin.client.post(NOW, data=page.form_to(NOW).fields())
     assert again.status_code == 303 and again.headers["Location"] != follow
     assert len(_runs(services, company.id)) == 2
