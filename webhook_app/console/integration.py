@@ -82,7 +82,7 @@ def save_mapping():
     chosen = dict(zip(sources, targets))
     g.mapping_form = chosen
     saved = mapping.set_mapping(services(), auth.current_user().company_id,
-                                [(source, target) for source, target in chosen.items() if target])
+                                [(source, target) for source, target in chosen.items() if target], redis())
     flash(f"The mapping is saved: {len(saved.mapping)} fields are synced from now on.")
     if saved.unreadable:
         flash("The credentials cannot read " + ", ".join(saved.unreadable) + ": these stay empty until they may.",
