@@ -45,7 +45,8 @@ def print_summary(console: Console, settings: Settings, demo_companies: tuple[De
                   f"{DEMO_PASSWORD!r} as", soft_wrap=True)
     for company in demo_companies:
         console.print(f"  {company.name}: {company.approver}", soft_wrap=True, markup=False, highlight=False)
-    console.print(f"and go HR integration → Fields and mapping → Load fields → Sync now → Review and approve. "
-                  f"{pending.name}'s change set {pending.changeset_id} waits already (Change sets); its e-mailed "
-                  f"approve link would be {LinkSigner.for_settings(settings).url(pending.changeset_id)}",
+    console.print("There, as an HR admin: HR integration (Check and save) → Fields and mapping (Load fields) → "
+                  "Sync now → Review and approve, with the same password.", soft_wrap=True)
+    console.print(f"{pending.name}'s change set {pending.changeset_id} waits already (Overview, Change sets); its "
+                  f"e-mailed approve link would be {LinkSigner.for_settings(settings).url(pending.changeset_id)}",
                   soft_wrap=True, markup=False, highlight=False)
