@@ -16,7 +16,8 @@ from providers.pacing import KEY_PREFIX, Pacer
 from store.crypto import SecretBox
 from store.db import make_engine, make_session_factory
 
-# (provider name, credentials, mapping, *, verifying=False): `verifying` builds it for a credential check.
+# (provider name, credentials, mapping, *, verifying=False, options=None): `verifying` builds it for a credential
+# check; `options`: the company's provider options (providers.description.ProviderOption), for a sync.
 ProviderFactory = Callable[..., HRProvider]
 
 # A person waits for a credential check (a command, an API call): one retry and a short timeout, so that an
@@ -73,10 +74,10 @@ def build_services(settings: Settings, *, engine: Engine | None = None,
     engine = engine or make_engine(settings.database_url)
     pacer = make_pacer(settings) if pacer is _FROM_SETTINGS else pacer
 
-    def default_factory(name: str, credentials: Mapping[str, str],
-                        mapping: Mapping[str, str] | None, *, verifying: bool = False) -> HRProvider:
+    def default_factory(name: str, credentials: Mapping[str, str], mapping: Mapping[str, str] | None, *,
+                        verifying: bool = False, options: Mapping[str, bool] | None = None) -> HRProvider:
         return get_provider(name, credentials, provider_settings(settings, name, pacer, verifying=verifying),
-                            mapping)
+                            mapping, options)
 
     return Services(settings=settings, engine=engine, session_factory=make_session_factory(engine),
                     box=SecretBox(settings.encryption_keys),

@@ -35,6 +35,9 @@ CLAIM_TTL = 8 * 24 * 3600
 CHUNK = 1000
 # Staged ids of a large delivery are joined a moment later; should the process die in between, they expire.
 STAGING_TTL = 600
+# When a company's last delivery arrived is kept this long after it (a company whose deliveries stopped sees the
+# date for a year; one gone leaves nothing behind for ever).
+LAST_DELIVERY_TTL = 400 * 24 * 3600
 
 # Clear the pending flag if it is still ours, then move the gathered ids into this sync's own
 # claim set (kept until the ids are safe on the sync row), and return the claim.
@@ -54,18 +57,21 @@ NEW = "new"  # the pending flag of a company whose sync is accepted but not sche
 
 # One round trip per delivery: a repeat; or its ids join the company's pending sync; or it is the first
 # of a burst: the company's sync becomes due for scheduling. The ids come as arguments (at most CHUNK) or,
-# from a large delivery, in a staged set (KEYS[5]). `seen` is written last: see the module docstring.
-# KEYS: seen, pending, ids, unscheduled[, staged]; ARGV: seen ttl, pending ttl, now, company id, remote ids...
+# from a large delivery, in a staged set (KEYS[6]). `seen` is written last: see the module docstring. When it
+# arrived is noted first, a repeat included: the HR system did deliver (the Webhooks page shows it).
+# KEYS: seen, pending, ids, unscheduled, last delivery[, staged]; ARGV: seen ttl, pending ttl, now, company id,
+# last delivery ttl, remote ids...
 _ACCEPT = """
+redis.call('SET', KEYS[5], ARGV[3], 'EX', ARGV[5])
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  if KEYS[5] then redis.call('DEL', KEYS[5]) end
+  if KEYS[6] then redis.call('DEL', KEYS[6]) end
   return 'duplicate'
 end
-if KEYS[5] then
-  redis.call('SUNIONSTORE', KEYS[3], KEYS[3], KEYS[5])
-  redis.call('DEL', KEYS[5])
+if KEYS[6] then
+  redis.call('SUNIONSTORE', KEYS[3], KEYS[3], KEYS[6])
+  redis.call('DEL', KEYS[6])
 else
-  redis.call('SADD', KEYS[3], unpack(ARGV, 5))
+  redis.call('SADD', KEYS[3], unpack(ARGV, 6))
 end
 local state = 'joined'
 if redis.call('EXISTS', KEYS[2]) == 0 then
@@ -136,6 +142,17 @@ def pending_key(namespace: str, company_id: str) -> str:
     return key(namespace, "pending", company_id)
 
 
+def last_delivery_key(namespace: str, company_id: str) -> str:
+    return key(namespace, "last-delivery", company_id)
+
+
+def last_delivery(redis: Redis, namespace: str, company_id: str) -> float | None:
+    """When the company's last accepted delivery arrived (a Unix time), or None. A ping, which needs no secret, is
+    answered without being noted: anyone could send one."""
+    value = redis.get(last_delivery_key(namespace, company_id))
+    return None if value is None else float(_text(value))
+
+
 def claim_key(namespace: str, sync_id: int) -> str:
     return key(namespace, "claim", int(sync_id))
 
@@ -156,8 +173,8 @@ def accept(redis: Redis, namespace: str, company_id: str, delivery_id: str, remo
     """
     ids = sorted(set(remote_ids))
     keys = [seen_key(namespace, company_id, delivery_id), pending_key(namespace, company_id),
-            ids_key(namespace, company_id), unscheduled_key(namespace)]
-    args = [SEEN_TTL, PENDING_TTL, now, company_id]
+            ids_key(namespace, company_id), unscheduled_key(namespace), last_delivery_key(namespace, company_id)]
+    args = [SEEN_TTL, PENDING_TTL, now, company_id, LAST_DELIVERY_TTL]
     if len(ids) <= CHUNK:
         return Intake(_text(_ACCEPT_SCRIPT(keys=keys, args=[*args, *ids], client=redis)))
     staged = _stage(redis, namespace, ids)

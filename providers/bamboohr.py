@@ -41,6 +41,14 @@ DESCRIPTION = ProviderDescription(
         secret_help="Account Settings > Webhooks > Private Key",
         setup="In BambooHR (Account Settings > Webhooks > Add Webhook): paste the URL, choose JSON, monitor the fields "
               "you sync, and press Generate next to Private Key.",
+        steps=("In BambooHR, open Account Settings › Webhooks and choose Add Webhook (an admin, or someone with "
+               "webhook permission, can; if Webhooks is missing, BambooHR support turns it on).",
+               "Name it, e.g. hrsync, and paste the URL below into its URL field.",
+               "Choose JSON as the format and tick the fields you sync: names, employee number, work e-mail, "
+               "address, hire date and Status (Termination Date cannot be monitored; Status tells hrsync of "
+               "leavers).",
+               "Press Generate next to Private Key, copy the key and paste it below, then save the webhook in "
+               "BambooHR."),
         retry_seconds=bamboohr_webhook.RETRY_SPAN_SECONDS),
     base_url=UrlSetting("BAMBOOHR_BASE_URL", "https://{subdomain}.bamboohr.com/api",
                         "the API's address; {subdomain} is filled in per company"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
     from providers.base import ChangeNotice, HRProvider
@@ -45,6 +45,26 @@ class CredentialField:
 
 
 @dataclass(frozen=True, slots=True)
+class ProviderOption:
+    """A company's choice, on or off, about how hrsync reads this HR system (HiBob: is garden leave a leaver?).
+
+    Stored with the company's integration and handed to the provider as the keyword argument `key` whenever it is
+    built for a sync; the console, the API and the CLI show it from here.
+    """
+
+    key: str
+    label: str
+    help: str
+    default: bool = False
+
+    @property
+    def flag(self) -> str:
+        """The command line's switch: `garden_leave_leaver` → `--garden-leave-leaver/--no-garden-leave-leaver`."""
+        name = self.key.replace("_", "-")
+        return f"--{name}/--no-{name}"
+
+
+@dataclass(frozen=True, slots=True)
 class UrlSetting:
     """A deployment setting holding an HR system's address (`PERSONIO_BASE_URL`), with its default."""
 
@@ -61,8 +81,11 @@ class Webhooks:
     # What the HR system calls the secret ("webhook private key"), and where a company finds or pastes it.
     secret_label: str = "webhook secret"
     secret_help: str = ""
-    # What a company does in the HR system with the webhook URL (and the secret), step by step.
+    # What a company does in the HR system with the webhook URL (and the secret), in one sentence (the CLI's hint).
     setup: str = ""
+    # The same as numbered steps for the console's Webhooks page, each a sentence a person follows in the HR system
+    # (the URL and the secret are shown beside them); empty: `setup` is shown instead.
+    steps: tuple[str, ...] = ()
     # How long the HR system retries a delivery hrsync did not acknowledge: duplicates are recognised that long.
     retry_seconds: float = 0.0
     # The body is signed (an HMAC over the raw bytes); False: a token authenticates the sender, not the body.
@@ -95,6 +118,8 @@ class ProviderDescription:
     changed_since: bool = False
     # What a person is told about keeping the company in step (shown where webhooks are set up).
     note: str = ""
+    # The company's choices about reading this HR system, passed to the provider when it is built.
+    options: tuple[ProviderOption, ...] = ()
 
     @property
     def schema_name(self) -> str:
@@ -103,6 +128,13 @@ class ProviderDescription:
 
     def field(self, key: str) -> CredentialField:
         return next(f for f in self.credentials if f.key == key)
+
+    def option_values(self, stored: Mapping[str, Any] | None) -> dict[str, bool]:
+        """Each declared option's value: the company's stored choice, else the option's default. Keys this provider
+        does not declare (another provider's, from before a switch) are left out."""
+        stored = stored or {}
+        return {option.key: stored[option.key] if isinstance(stored.get(option.key), bool) else option.default
+                for option in self.options}
 
     def provider_class(self) -> type["HRProvider"]:
         module_name, _, attr = self.target.partition(":")

@@ -12,7 +12,8 @@ from domain.employee import Employee
 from providers import hibob_webhook
 from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMapping, Progress, ProviderSettings,
                             SourceField)
-from providers.description import CredentialField, ProviderDescription, UrlSetting, Webhooks, WebhookSecret
+from providers.description import (CredentialField, ProviderDescription, ProviderOption, UrlSetting, Webhooks,
+                                   WebhookSecret)
 from providers.errors import ProviderAuthError, ProviderError
 from providers.hibob_client import CHECKLIST, ENVIRONMENTS, MAX_FIELDS, HiBobClient
 from providers.hibob_mapping import (ACCESS_FIELD, DEFAULT_MAPPING, ID_FIELD, LIST_TYPES, FieldInfo, PresenceTracker,
@@ -30,6 +31,8 @@ _PROGRESS_EVERY = 1000
 POPULATION_HINT_FROM = 20
 
 _SERVICE_USERS = "Bob › Settings › Integrations › Automation › Service users"
+# The company's choice whether garden leave makes a leaver: a provider option, passed to HiBobProvider by this name.
+GARDEN_LEAVE_OPTION = "garden_leave_leaver"
 DESCRIPTION = ProviderDescription(
     name="hibob",
     label="HiBob",
@@ -49,6 +52,11 @@ DESCRIPTION = ProviderDescription(
         secret_help="shown in Bob when the webhook is added",
         setup="In Bob (Settings › Integrations › Webhooks): add a webhook with this URL and the employee events "
               "(created, updated, left, lifecycle), and copy the secret key Bob shows.",
+        steps=("In Bob, open Settings › Integrations › Webhooks and add a webhook (v2).",
+               "Paste the URL below and choose the employee events: created, updated, left and lifecycle changes.",
+               "Copy the secret key Bob shows for the webhook and paste it below.",
+               "Save the webhook in Bob; its Ping test is answered, and the first change in Bob arrives here "
+               "within seconds."),
         retry_seconds=hibob_webhook.RETRY_SPAN_SECONDS,
         # HiBob may serve the old value for up to 20 s after a change (research/hibob.md [D7]).
         refetch_delay=20.0),
@@ -60,6 +68,14 @@ DESCRIPTION = ProviderDescription(
     verification="GET /v1/company/people/fields (proves the credentials), then one search of everyone's id and "
                  "status and the mapped fields of 25 employees (proves data access, finds hidden categories)",
     changed_since=False,
+    options=(
+        ProviderOption(
+            GARDEN_LEAVE_OPTION, "People on garden leave have left",
+            "On: someone whose lifecycle status in Bob is Garden leave (their last day of work is behind them, "
+            "their contract not yet ended) is proposed as a leaver at once. Off: they stay an employee until "
+            "Bob marks them Terminated.",
+            default=True),
+    ),
 )
 
 

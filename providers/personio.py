@@ -42,6 +42,16 @@ DESCRIPTION = ProviderDescription(
         WebhookSecret.GENERATED, secret_label="webhook token",
         setup="In Personio, create a webhook (POST /v2/webhooks) with this url, auth_type TOKEN, this token, and the "
               "events person.* and employment.*.",
+        steps=("Press Generate new token below and copy the token: it is shown this once.",
+               "Personio sets webhooks up through its API: whoever manages your Personio API credentials creates one "
+               "(POST https://api.personio.de/v2/webhooks, with a credential that has the personio:webhooks:write "
+               "scope).",
+               "Its body: url = the URL below, auth_type = TOKEN, token = the token you copied, status = ENABLED, "
+               "description = hrsync, and enabled_events person.created, person.updated, person.deleted, "
+               "employment.created, employment.updated, employment.deleted, employment.started and "
+               "employment.terminated.",
+               "Personio sends the token with every delivery; hrsync accepts only deliveries that carry it. A new "
+               "token means updating the webhook in Personio too."),
         retry_seconds=RETRY_SPAN_SECONDS, signed=False),
     base_url=UrlSetting("PERSONIO_BASE_URL", "https://api.personio.de", "the API's address"),
     verification="POST /v1/auth, then one employee (limit=1): the credential may read employees",

@@ -7,7 +7,7 @@ Everything outside `providers/` that differs by HR system reads it: adding one i
 from __future__ import annotations
 
 import importlib
-from typing import Mapping
+from typing import Any, Mapping
 
 from providers.base import HRProvider, ProviderSettings
 from providers.description import ProviderDescription
@@ -53,7 +53,9 @@ def url_settings() -> dict[str, str]:
 
 
 def get_provider(name: str, credentials: Mapping[str, str], settings: ProviderSettings,
-                 mapping: Mapping[str, str] | None = None) -> HRProvider:
-    """Build the client for one company; `mapping` defaults to the provider's default mapping."""
-    cls = provider_class(name)
-    return cls(credentials=credentials, settings=settings, mapping=mapping)
+                 mapping: Mapping[str, str] | None = None, options: Mapping[str, Any] | None = None) -> HRProvider:
+    """Build the client for one company; `mapping` defaults to the provider's default mapping, and each option the
+    provider declares is passed as a keyword argument (the company's choice, else its default)."""
+    description = describe(name)
+    return description.provider_class()(credentials=credentials, settings=settings, mapping=mapping,
+                                        **description.option_values(options))

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 from core.bootstrap import Services, provider_settings
 from core.errors import CannotVerify, CredentialsRejected, InvalidField, NotConfigured, NotFound
 from providers.errors import ProviderError, ProviderUnavailable
-from providers.description import ProviderDescription, WebhookSecret
+from providers.description import ProviderDescription, ProviderOption, WebhookSecret
 from providers.registry import PROVIDERS, describe
 from store.db import transaction
 from store.repositories import companies, integrations
@@ -90,8 +90,11 @@ def connect(services: Services, company_id: str, provider: str, given: Mapping[s
 
 def configure(services: Services, company_id: str, *, provider: str | None = None,
               credentials: Mapping[str, Any] | None = None, settings: Mapping[str, Any] | None = None,
-              webhook_secret: str | None = None, verify: bool = True) -> IntegrationState:
-    """Set provider + credentials (together), settings and/or the webhook secret, in one transaction.
+              webhook_secret: str | None = None, verify: bool = True,
+              options: Mapping[str, Any] | None = None) -> IntegrationState:
+    """Set provider + credentials (together), settings, provider options and/or the webhook secret, in one
+    transaction. `options` are the provider's own (its description's `options`: of the provider set with them, or
+    else the company's), checked before anything is stored.
 
     New credentials are first tried with one live call to the HR system (`verify`); refused or
     unverifiable credentials are not saved. Saved unverified, the integration needs attention until a sync.
@@ -119,10 +122,37 @@ def configure(services: Services, company_id: str, *, provider: str | None = Non
             check_secret_source(describe(stored.provider), generated=False, field_name="webhook_secret")
             integrations.set_webhook_secret(session, services.box, company_id, webhook_secret)
             shown = None
+        if options:
+            stored = integrations.get_integration(session, company_id)
+            if stored is None:
+                raise NotConfigured("set a provider and its credentials before its options")
+            integrations.set_options(session, company_id, check_options(stored.provider, options))
         if settings:
             company = companies.update_settings(session, company_id, **settings)
         integration = integrations.get_integration(session, company_id)
     return _state(services, company, integration, shown, warnings)
+
+
+def check_options(provider: str, options: Mapping[str, Any]) -> dict[str, bool]:
+    """The options `provider` declares, each on or off; anything else is refused naming the field."""
+    description = describe(provider)
+    declared = {option.key for option in description.options}
+    for key in sorted(set(options) - declared):
+        known = ", ".join(sorted(declared)) or "none"
+        raise InvalidField(f"options.{key}", f"{description.label} has no option {key!r} (its options: {known})")
+    for key, value in options.items():
+        if not isinstance(value, bool):
+            raise InvalidField(f"options.{key}", f"{key} must be true or false")
+    return dict(options)
+
+
+def option_choices(integration: Integration | None) -> list[tuple[ProviderOption, bool]]:
+    """The options of the company's HR system, each with the company's choice (else its default)."""
+    if integration is None:
+        return []
+    description = describe(integration.provider)
+    values = description.option_values(integration.options)
+    return [(option, values[option.key]) for option in description.options]
 
 
 def rotate_webhook_secret(services: Services, company_id: str, secret: str | None = None) -> IntegrationState:

@@ -55,6 +55,7 @@ class _Plan:
     mapping: dict[str, str] | None
     cursor: str | None
     trigger: str  # the row's (store.enums.SyncTrigger): the metrics' label
+    options: dict[str, bool] | None = None  # the company's provider options
 
 
 def execute_sync(services: Services, sync_id: int, on_progress: OnProgress | None = None, *,
@@ -75,7 +76,7 @@ def _execute(services: Services, sync_id: int, on_progress: OnProgress | None, w
              live: LiveProgress | None) -> SyncOutcome:
     started = perf_counter()
     plan = _start(services, sync_id)
-    provider = services.provider_factory(plan.provider, plan.credentials, plan.mapping)
+    provider = services.provider_factory(plan.provider, plan.credentials, plan.mapping, options=plan.options)
     if live is not None:
         live.phase(Phase.FETCHING)
         on_progress = _teed(on_progress, live)
@@ -151,7 +152,7 @@ def _start(services: Services, sync_id: int) -> _Plan:
         raise ProviderError(f"{run.provider} is not configured for company {run.company_id}")
     log.info("sync %s (%s) of company %s started", sync_id, run.mode.value, run.company_id)
     return _Plan(run.company_id, run.provider, run.mode, run.remote_ids, credentials,
-                 integration.mapping, cursor, run.trigger.value)
+                 integration.mapping, cursor, run.trigger.value, integration.options)
 
 
 def _fetch(services: Services, provider: HRProvider, plan: _Plan, sync_id: int, on_progress: OnProgress | None,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
+from dataclasses import dataclass
 from typing import Mapping
 
 from redis import Redis
+from redis.exceptions import RedisError
 
-from core import metrics
+from core import coalescing, metrics
 from core.bootstrap import Services
 from core.coalescing import Intake
 from core.errors import (NotFound, OtherProvider, UnknownCompany, WebhookSecretNotSet, WebhooksNotSupported,
@@ -130,3 +133,21 @@ def targets_cache(services: Services) -> WebhookTargets:
     """A per-process cache of the companies' webhook secrets, read through this module."""
     return WebhookTargets(lambda company_id, provider: load_target(services, company_id, provider),
                           lambda company_ids: load_targets(services, company_ids))
+
+
+@dataclass(frozen=True, slots=True)
+class LastDelivery:
+    """When the company's last accepted delivery arrived (`at` None: none yet); `known` False: Redis did not
+    answer, so nothing can be said."""
+
+    at: dt.datetime | None
+    known: bool = True
+
+
+def last_delivery(services: Services, redis: Redis, company_id: str) -> LastDelivery:
+    """When the company's HR system last delivered a webhook hrsync accepted (duplicates count: they arrived)."""
+    try:
+        at = coalescing.last_delivery(redis, services.settings.namespace, company_id)
+    except RedisError:
+        return LastDelivery(None, known=False)
+    return LastDelivery(None if at is None else dt.datetime.fromtimestamp(at, dt.timezone.utc))

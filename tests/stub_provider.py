@@ -8,7 +8,8 @@ from typing import ClassVar, Iterable, Iterator, Mapping
 
 from domain.employee import Employee
 from providers.base import ChangedSince, ChangeNotice, FetchReport, SourceField
-from providers.description import CredentialField, ProviderDescription, UrlSetting, Webhooks, WebhookSecret
+from providers.description import (CredentialField, ProviderDescription, ProviderOption, UrlSetting, Webhooks,
+                                   WebhookSecret)
 from providers.errors import WebhookRejected
 from providers.registry import PROVIDERS
 
@@ -27,8 +28,12 @@ class StubProvider:
     default_mapping: ClassVar[Mapping[str, str]] = {"first": "first_name", "last": "last_name"}
     warnings: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, credentials, settings, mapping=None) -> None:
+    # The options each stub was built with (providers.description.ProviderOption), newest last.
+    built_with: ClassVar[list[dict]] = []
+
+    def __init__(self, credentials, settings, mapping=None, **options) -> None:
         self.credentials = dict(credentials)
+        StubProvider.built_with.append(options)
 
     def verify_credentials(self) -> tuple[str, ...]:
         return self.warnings
@@ -70,9 +75,13 @@ DESCRIPTION = ProviderDescription(
 )
 
 
-def register_stub(monkeypatch, *, warnings: tuple[str, ...] = (), **webhooks) -> ProviderDescription:
-    """Register the stub (its webhooks as given: `secret=WebhookSecret.NONE`, `refetch_delay=…`) for one test."""
-    description = dataclasses.replace(DESCRIPTION, webhooks=dataclasses.replace(DESCRIPTION.webhooks, **webhooks))
+def register_stub(monkeypatch, *, warnings: tuple[str, ...] = (), options: tuple[ProviderOption, ...] = (),
+                  **webhooks) -> ProviderDescription:
+    """Register the stub (its webhooks as given: `secret=WebhookSecret.NONE`, `refetch_delay=…`; the provider
+    options it declares) for one test."""
+    description = dataclasses.replace(DESCRIPTION, webhooks=dataclasses.replace(DESCRIPTION.webhooks, **webhooks),
+                                      options=options)
     monkeypatch.setitem(PROVIDERS, NAME, description)
     monkeypatch.setattr(StubProvider, "warnings", warnings)
+    monkeypatch.setattr(StubProvider, "built_with", [])
     return description

@@ -76,3 +76,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(integration_pages.bp)
     app.register_blueprint(signin.bp)
     app.register_blueprint(users.bp)
+    from webhook_app.console import settings as settings_pages  # noqa: E402  (issue 15: sync settings)
+    app.register_blueprint(settings_pages.bp)
+    from webhook_app.console import webhooks as webhooks_pages  # noqa: E402  (issue 15: webhooks)
+    app.register_blueprint(webhooks_pages.bp)

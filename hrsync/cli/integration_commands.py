@@ -9,7 +9,7 @@ from rich.table import Table
 from core.errors import NotConfigured
 from hrsync.cli.admin_support import opened_services, read_secret, resolve_company
 from hrsync.cli.errors import UserError, user_errors
-from providers.description import CredentialField, ProviderDescription, WebhookSecret
+from providers.description import CredentialField, ProviderDescription, ProviderOption, WebhookSecret
 from providers.registry import PROVIDERS, describe, provider_class
 from services import integration as setup
 from services import mapping as mapping_setup
@@ -37,6 +37,27 @@ def credential_options(command):
         text = "; ".join(helps) + (" (better: leave it out and type it at the prompt)" if secret else "")
         command = click.option(owners[0][1].option, key, help=text,
                                type=click.Choice(choices) if choices else None)(command)
+    return command
+
+
+def _provider_options() -> dict[str, list[tuple[ProviderDescription, ProviderOption]]]:
+    """Every option the providers declare, by key: one switch each (providers may share one)."""
+    found: dict[str, list[tuple[ProviderDescription, ProviderOption]]] = {}
+    for description in PROVIDERS.values():
+        for option in description.options:
+            found.setdefault(option.key, []).append((description, option))
+    return found
+
+
+PROVIDER_OPTIONS = _provider_options()
+
+
+def provider_option_switches(command):
+    """One --x/--no-x switch per provider option, its help from the descriptions (unset: left as it is)."""
+    for key, owners in reversed(PROVIDER_OPTIONS.items()):
+        text = "; ".join(f"{d.label}: {o.label} (default {'on' if o.default else 'off'}). {o.help}"
+                         for d, o in owners)
+        command = click.option(owners[0][1].flag, key, default=None, help=text)(command)
     return command
 
 
@@ -89,24 +110,26 @@ def integration() -> None:
 @click.option("--managed-group", "managed_groups", multiple=True,
               help="A further group HR data may merge into without review (repeat for several; "
                    "--managed-group '' clears them). Investors, advisors, founders are reviewed unless listed.")
+@provider_option_switches
 @click.option("--verify/--no-verify", default=True, show_default=True,
               help="Check new credentials with one call to the HR system before saving them.")
 @click.pass_obj
 @user_errors
 def set_integration(app, company: str, provider: str | None, verify: bool, **settings) -> None:
     given = {key: settings.pop(key) for key in CREDENTIAL_FIELDS}
+    options = {key: value for key in PROVIDER_OPTIONS if (value := settings.pop(key)) is not None}
     settings["managed_groups"] = [group for group in settings["managed_groups"] if group.strip()] if (
         settings["managed_groups"]) else None
     changes = {name: value for name, value in settings.items() if value is not None}
     if provider is None and any(v is not None for v in given.values()):
         raise UserError("credentials need --provider")
-    if provider is None and not changes:
+    if provider is None and not changes and not options:
         raise UserError("nothing to set: give --provider with its credentials, or a setting to change")
     with opened_services(app) as services:
         target = resolve_company(services, company)
         credentials = None if provider is None else _credentials(provider, given)
         state = setup.configure(services, target.id, provider=provider, credentials=credentials, settings=changes,
-                                verify=verify)
+                                verify=verify, options=options)
     _print_state(state, fresh=provider is not None)
 
 
@@ -254,6 +277,9 @@ def _print_state(state: IntegrationState, fresh: bool) -> None:
         click.echo(f"  note:        {note}")
     settings = company.settings()
     click.echo("  settings:    " + ", ".join(f"{name}={_shown(value)}" for name, value in settings.items()))
+    chosen = setup.option_choices(current)
+    if chosen:
+        click.echo("  options:     " + ", ".join(f"{option.key}={'on' if on else 'off'}" for option, on in chosen))
     if fresh and current is not None and state.webhook_url is not None:
         click.echo(setup_hint(describe(current.provider)).format(company=company.id))
 

@@ -23,6 +23,8 @@ class IntegrationRow(Base):
     credentials_ciphertext: Mapped[str] = mapped_column(Text)
     webhook_secret_ciphertext: Mapped[str | None] = mapped_column(Text)
     mapping: Mapped[dict | None] = mapped_column(JSON)
+    # The company's provider options (providers.description.ProviderOption): key → on/off; NULL: the defaults.
+    options: Mapped[dict | None] = mapped_column(JSON)
     cursor: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(32), default=IntegrationStatus.OK.value)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -30,18 +30,20 @@ class Integration:
     has_webhook_secret: bool
     created_at: dt.datetime
     updated_at: dt.datetime
+    # The company's provider options as stored (the provider's description fills in the defaults).
+    options: dict[str, bool] | None = None
 
 
 def set_integration(session: Session, box: SecretBox, company_id: str, provider: str,
                     credentials: Mapping[str, Any],
                     mapping: Mapping[str, str] | None = None) -> Integration:
-    """Create or replace the integration; switching provider drops the old cursor and secret."""
+    """Create or replace the integration; switching provider drops the old cursor, secret and options."""
     row = _row(session, company_id, required=False)
     if row is None:
         row = IntegrationRow(company_id=company_id, provider=provider)
         session.add(row)
     elif row.provider != provider:
-        row.provider, row.cursor, row.webhook_secret_ciphertext = provider, None, None
+        row.provider, row.cursor, row.webhook_secret_ciphertext, row.options = provider, None, None, None
     row.credentials_ciphertext = box.encrypt_json(dict(credentials))
     row.mapping = dict(mapping) if mapping is not None else None
     _healthy(row)
@@ -89,6 +91,12 @@ def webhook_secrets(session: Session, box: SecretBox, company_ids: Iterable[str]
 def set_mapping(session: Session, company_id: str, mapping: Mapping[str, str]) -> None:
     """Store a mapping the caller validated (domain.errors.InvalidMapping is raised upstream)."""
     _row(session, company_id).mapping = dict(mapping)
+
+
+def set_options(session: Session, company_id: str, options: Mapping[str, bool]) -> None:
+    """Store provider options the caller validated against the provider's description (merged into the stored)."""
+    row = _row(session, company_id)
+    row.options = {**(row.options or {}), **options}
 
 
 def set_cursor(session: Session, company_id: str, cursor: str | None) -> None:
@@ -158,4 +166,5 @@ def _to_integration(row: IntegrationRow) -> Integration:
         status=IntegrationStatus(row.status), last_error=row.last_error, last_error_at=row.last_error_at,
         has_webhook_secret=row.webhook_secret_ciphertext is not None,
         created_at=row.created_at, updated_at=row.updated_at,
+        options=dict(row.options) if row.options is not None else None,
     )

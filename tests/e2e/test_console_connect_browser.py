@@ -111,7 +111,7 @@ def test_bamboohr_as_its_help_tells_it(live_app, page: Page, sandbox, worker, co
 
     page.get_by_label("API key").fill(BAMBOO_KEY)
     page.get_by_role("button", name="Check and save").click()
-    expect(page.get_by_role("status")).to_contain_text("Connected to BambooHR")
+    expect(page.get_by_role("status").first).to_contain_text("Connected to BambooHR")
     expect(page.locator(".badge")).to_have_text("Connected")
     expect(page.get_by_text("Saved: leave blank to keep it")).to_be_visible()
     _screenshots(page, artifacts, "console-integration")
@@ -147,7 +147,7 @@ def test_personio_maps_a_custom_attribute(live_app, page: Page, sandbox, worker,
     page.get_by_label("Client ID").fill(PERSONIO_ID)
     page.get_by_label("Client secret").fill(PERSONIO_SECRET)
     page.get_by_role("button", name="Check and save").click()
-    expect(page.get_by_role("status")).to_contain_text("Connected to Personio")
+    expect(page.get_by_role("status").first).to_contain_text("Connected to Personio")
 
     page.get_by_role("link", name="Fields and mapping →").click()
     expect(page.get_by_role("heading", name="Fields and mapping", exact=True)).to_be_visible()

@@ -31,7 +31,8 @@ def get_integration():
 @documented(body=IntegrationUpdateSchema, response=IntegrationSchema, errors=(400, 409, 415, 422, 503))
 @require_company
 def put_integration():
-    """Set the provider with its credentials, settings and/or the webhook key the HR system generated.
+    """Set the provider with its credentials, settings, provider options and/or the webhook key the HR system
+    generated.
 
     New credentials are checked with one call to the HR system before they are saved: refused → 422
     `credentials_rejected`; HR system unreachable → 503 `provider_unavailable` (`"verify": false` saves
@@ -41,7 +42,8 @@ def put_integration():
     data = body(IntegrationUpdateSchema())
     state = setup.configure(services(), g.company_id, provider=data.get("provider"),
                             credentials=data.get("credentials"), settings=data.get("settings"),
-                            webhook_secret=data.get("webhook_secret"), verify=data.get("verify", True))
+                            webhook_secret=data.get("webhook_secret"), verify=data.get("verify", True),
+                            options=data.get("options"))
     return jsonify(IntegrationSchema().dump(_view(state)))
 
 
@@ -103,6 +105,7 @@ def _view(state: IntegrationState) -> dict:
         "webhook": webhook,
         **({"notes": list(state.notes)} if state.notes else {}),
         "settings": {name: _plain(value) for name, value in company.settings().items() if name != "employee_group"},
+        "options": {option.key: value for option, value in setup.option_choices(integration)},
     }
 
 

@@ -43,6 +43,19 @@ _SECRET_TEXT = "write-only; " + "; ".join(filter(None, [
     f"hrsync generates the token of {', '.join(_GENERATED)}" if _GENERATED else ""]))
 
 
+_OPTIONS_TEXT = "; ".join(f"{d.label}: " + ", ".join(f"{o.key} (default {str(o.default).lower()}: {o.label})"
+                                                    for o in d.options)
+                         for d in PROVIDERS.values() if d.options) or "none"
+
+
+def options_field(**kwargs) -> fields.Dict:
+    """The company's provider options (each on or off), as each provider's description declares them."""
+    return fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=64)), values=strict_boolean(),
+                       metadata={"description": f"choices about reading the HR system, per provider: {_OPTIONS_TEXT}",
+                                 "example": {o.key: not o.default for d in PROVIDERS.values()
+                                             for o in d.options[:1]}}, **kwargs)
+
+
 def credentials_component(name: str) -> str:
     """The OpenAPI component of a provider's credentials."""
     return f"{PROVIDERS[name].schema_name}Credentials"
@@ -72,6 +85,7 @@ class IntegrationUpdateSchema(StrictSchema):
         "description": f"write-only; {_CREDENTIALS_TEXT}",
         "oneOf": [{"$ref": f"#/components/schemas/{credentials_component(name)}"} for name in PROVIDERS]})
     settings = fields.Nested(SettingsSchema)
+    options = options_field(validate=validate.Length(max=20))
     webhook_secret = fields.String(load_only=True, validate=SECRET, metadata={"description": _SECRET_TEXT})
     verify = strict_boolean(load_only=True, metadata={
         "description": "default true: new credentials are checked with one call to the HR system before they "
@@ -111,6 +125,7 @@ class IntegrationSchema(StrictSchema):
         "description": "what to know: what the credentials cannot see (in the answer that checked them), how a "
                        "company whose HR system sends no webhooks is kept in step"})
     settings = fields.Nested(SettingsSchema, required=True)
+    options = options_field(required=True)
 
 
 class WebhookSecretSchema(StrictSchema):

@@ -58,7 +58,7 @@ def test_upgrade_is_idempotent_and_keeps_data(database_url, session_factory):
 def test_fresh_database_upgrades_from_any_directory(fresh_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no alembic.ini here: the package finds its own scripts
     assert migrate.current(fresh_url) is None
-    assert migrate.upgrade(fresh_url) == migrate.head() == "0006"
+    assert migrate.upgrade(fresh_url) == migrate.head() == "0007"
     assert _tables(fresh_url) == {table.name for table in Base.metadata.tables.values()} | {"alembic_version"}
     assert _schema_diff(fresh_url) == []
 
@@ -91,7 +91,7 @@ def test_scripts_ship_inside_the_package():
     assert migrate.SCRIPT_LOCATION.parent == Path(migrate.__file__).resolve().parent
     assert sorted(path.name for path in (migrate.SCRIPT_LOCATION / "versions").glob("*.py")) == [
         "0001_initial_schema.py", "0002_company_name_key_integration_error_at.py", "0003_company_managed_groups.py",
-        "0005_sync_trigger_list_indexes.py", "0006_users.py"]
+        "0005_sync_trigger_list_indexes.py", "0006_users.py", "0007_integration_options.py"]
 
 
 def test_0005_gives_existing_syncs_a_trigger_from_their_mode(fresh_url):

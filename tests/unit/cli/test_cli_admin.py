@@ -448,3 +448,15 @@ def test_status_needs_attention_after_any_failed_sync_and_ok_after_the_next_good
     execute_sync(services, run.id)
     shown = cli("integration", "show", "Acme GmbH").output
     assert "Personio (ok)" in shown and "last error" not in shown
+
+
+def test_provider_options_are_switches_from_the_description(cli, company):
+    connected = cli("integration", "set", company, "--provider", "hibob", "--service-user-id", "SERVICE-1",
+                    input="bob-service-user-token\n")
+    assert connected.exit_code == 0, connected.output
+    assert "options:     garden_leave_leaver=on" in connected.output  # the description's default
+    result = cli("integration", "set", company, "--no-garden-leave-leaver")
+    assert result.exit_code == 0, result.output
+    assert "garden_leave_leaver=off" in result.output
+    assert "garden_leave_leaver=off" in cli("integration", "show", company).output
+    assert "--garden-leave-leaver / --no-garden-leave-leaver" in cli("integration", "set", "--help").output

@@ -37,7 +37,7 @@ class FakeHR:
     calls: list[tuple[str, dict, dict | None]] = field(default_factory=list)
 
     def factory(self, name: str, credentials: Mapping[str, str], mapping: Mapping[str, str] | None,
-                *, verifying: bool = False):
+                *, verifying: bool = False, options: Mapping[str, bool] | None = None):
         self.calls.append((name, dict(credentials), None if mapping is None else dict(mapping)))
         return FakeProvider(self, name, mapping)
 

@@ -40,7 +40,7 @@ def test_an_unconfigured_company_shows_its_default_settings(client, company):
         "last_error": None, "last_error_at": None, "credentials_set": False, "webhook": None,
         "settings": {"name_format": "first_last", "termination_policy": "propose_group",
                      "ex_employee_group": "Ex-employee", "import_terminated": False, "use_preferred_name": False,
-                     "managed_groups": []}}
+                     "managed_groups": []}, "options": {}}
 
 
 def test_personio_gets_a_generated_webhook_token_shown_once(client, company, services):

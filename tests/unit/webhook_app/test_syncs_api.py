@@ -135,7 +135,7 @@ def _run_with_empty_hr(services, fake_redis, sync_id, error=None):
         def close(self):
             pass
 
-    fake = build_services(services.settings, engine=services.engine, provider_factory=lambda *a: EmptyHR())
+    fake = build_services(services.settings, engine=services.engine, provider_factory=lambda *a, **k: EmptyHR())
     runtime.use(runtime.JobRuntime(fake, fake_redis))
     try:
         run_sync(sync_id)

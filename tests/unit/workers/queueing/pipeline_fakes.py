@@ -42,7 +42,8 @@ class ScriptedHR:
     def add(self, *people: Employee) -> None:
         self.people.update({person.remote_id: person for person in people})
 
-    def factory(self, name: str, credentials: Mapping[str, str], mapping: Mapping[str, str] | None):
+    def factory(self, name: str, credentials: Mapping[str, str], mapping: Mapping[str, str] | None, *,
+                options: Mapping[str, bool] | None = None):
         return ScriptedProvider(self, name)
 
     def _before_fetch(self) -> None:

@@ -55,7 +55,7 @@ def watched(services, fake_redis, hr, company_id, monkeypatch):
                 yield person
                 look()
 
-    services.provider_factory = lambda name, credentials, mapping: Watched(hr, name)
+    services.provider_factory = lambda name, credentials, mapping, **_: Watched(hr, name)
     original_match, original_save = sync_run.match, changeset_writes.save_changeset
 
     def matching(*args, **kwargs):

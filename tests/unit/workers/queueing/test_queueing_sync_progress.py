@@ -41,7 +41,7 @@ def test_progress_is_written_at_most_once_per_interval_and_at_the_end(services, 
     hr.add(*(employee(str(n), f"F{n}", f"L{n}", f"E{n}") for n in range(1, total + 1)))
     # One batch of PROGRESS_EVERY employees takes 0.4 intervals: every third batch is due a write.
     per_employee = 0.4 * PROGRESS_SECONDS / PROGRESS_EVERY
-    services.provider_factory = lambda name, credentials, mapping: TimedProvider(hr, name, clock, per_employee)
+    services.provider_factory = lambda name, credentials, mapping, **_: TimedProvider(hr, name, clock, per_employee)
     written = []
     monkeypatch.setattr(sync, "_write_progress",
                         lambda services, sync_id, fetched, total: written.append(fetched))
