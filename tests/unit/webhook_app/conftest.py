@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pytest
 
 from store.db import transaction
-from store.repositories import companies
+from core import errors
+from store.repositories import companies, sync_runs
 from tests import secret_registry
 from tests.console_client import invited_approver, signed_in
 
@@ -62,3 +63,17 @@ def admin(client, console_company_id):
 def approver(app, services, settings, console_company_id):
     """A second browser, signed in as an approver the admin invited."""
     return invited_approver(app, services, settings, console_company_id, inviter=APPROVER_EMAIL)
+
+
+def record_run(services, company_id: str, *, trigger="manual", by=None, fail=None, running=False,
+               counts=None) -> int:
+    """A BambooHR sync of the company as the worker leaves it: running, failed with `fail` (credentials refused), or
+    succeeded with `counts`; returns its id."""
+    with transaction(services.session_factory) as session:
+        run = sync_runs.create_run(session, company_id, "bamboohr", "full", trigger=trigger, requested_by=by)
+        sync_runs.start_run(session, run.id)
+        if fail:
+            sync_runs.fail_run(session, run.id, fail, errors.ProviderAuthFailed.code)
+        elif not running:
+            sync_runs.succeed_run(session, run.id, {"create": 3, "update": 1} if counts is None else counts)
+        return run.id

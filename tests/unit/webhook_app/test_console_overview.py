@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from core import errors
 from store.db import transaction
-from store.repositories import integrations, sync_runs
+from store.repositories import integrations
 from tests.approval_scenario import build_scenario
 from tests.console_client import signed_in
-from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD, make_company
+from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD, make_company, record_run
 
 CREDENTIALS = {"subdomain": "acme", "api_key": "bamboo-api-key-for-the-overview"}
 
@@ -39,17 +38,6 @@ def _connect(services, company_id):
         integrations.set_integration(session, services.box, company_id, "bamboohr", CREDENTIALS)
 
 
-def _sync(services, company_id, *, running=False, fail=None, trigger="manual", by=None):
-    with transaction(services.session_factory) as session:
-        run = sync_runs.create_run(session, company_id, "bamboohr", "full", trigger=trigger, requested_by=by)
-        sync_runs.start_run(session, run.id)
-        if fail:
-            sync_runs.fail_run(session, run.id, fail, errors.ProviderAuthFailed.code)
-        elif not running:
-            sync_runs.succeed_run(session, run.id, {})
-        return run.id
-
-
 def test_the_pending_change_set_comes_first_with_its_counts_and_review_link(admin, scenario):
     page = _overview(admin)
     assert "Waiting for approval 1" in page.plain
@@ -61,7 +49,7 @@ def test_the_pending_change_set_comes_first_with_its_counts_and_review_link(admi
 
 
 def test_the_last_sync_says_how_it_ended_when_and_what_started_it(admin, services, scenario):
-    failed = _sync(services, scenario.company_id, fail="BambooHR refused the API key", trigger="webhook")
+    failed = record_run(services, scenario.company_id, fail="BambooHR refused the API key", trigger="webhook")
     page = _overview(admin)
     links = dict(page.links)
     assert f"/console/syncs/{failed}" in links and "Failed" in page.plain
@@ -70,8 +58,8 @@ def test_the_last_sync_says_how_it_ended_when_and_what_started_it(admin, service
 
 
 def test_a_running_sync_links_to_its_progress_beside_the_last_ended_one(admin, services, scenario):
-    ended = _sync(services, scenario.company_id, by=APPROVER_EMAIL)
-    running = _sync(services, scenario.company_id, running=True)
+    ended = record_run(services, scenario.company_id, by=APPROVER_EMAIL)
+    running = record_run(services, scenario.company_id, running=True)
     page = _overview(admin)
     assert (f"/console/syncs/{running}", "Follow its progress") in page.links
     assert f"/console/syncs/{ended}" in dict(page.links)
