@@ -80,6 +80,46 @@ class ChangeItem:
         return (KIND_ORDER[self.kind], self.remote_id, self.stakeholder_id or 0)
 
 
+# Matching builds an item per changed employee and a FieldChange per changed field: tens of thousands per sync.
+# A frozen dataclass's __init__ writes each field through object.__setattr__ (~1.3 µs for a ChangeItem);
+# these write the same slots through their descriptors (~0.45 µs). The result is the same frozen value.
+_new = object.__new__
+_set_kind, _set_remote_id, _set_employee_name = ChangeItem.kind.__set__, ChangeItem.remote_id.__set__, \
+    ChangeItem.employee_name.__set__
+_set_stakeholder_id, _set_reason, _set_fields = ChangeItem.stakeholder_id.__set__, ChangeItem.reason.__set__, \
+    ChangeItem.fields.__set__
+_set_proposed, _set_candidates, _set_termination_date = ChangeItem.proposed.__set__, \
+    ChangeItem.candidates.__set__, ChangeItem.termination_date.__set__
+_set_old, _set_new = FieldChange.old.__set__, FieldChange.new.__set__
+# The one empty mapping of the items that change no field (read-only, so it can be shared).
+NO_FIELDS: Mapping[str, FieldChange] = MappingProxyType({})
+
+
+def change_item(kind: ChangeKind, remote_id: str, employee_name: str, stakeholder_id: int | None,
+                reason: Reason | None, fields: Mapping[str, FieldChange], proposed: Mapping[str, str],
+                candidates: tuple[int, ...], termination_date: dt.date | None) -> ChangeItem:
+    """ChangeItem(kind, remote_id, …) with every field given, built the fast way (see above)."""
+    item = _new(ChangeItem)
+    _set_kind(item, kind)
+    _set_remote_id(item, remote_id)
+    _set_employee_name(item, employee_name)
+    _set_stakeholder_id(item, stakeholder_id)
+    _set_reason(item, reason)
+    _set_fields(item, fields)
+    _set_proposed(item, proposed)
+    _set_candidates(item, candidates)
+    _set_termination_date(item, termination_date)
+    return item
+
+
+def field_change(old: str | None, new: str | None) -> FieldChange:
+    """FieldChange(old, new), built the fast way (see above)."""
+    change = _new(FieldChange)
+    _set_old(change, old)
+    _set_new(change, new)
+    return change
+
+
 @dataclass(frozen=True, slots=True)
 class ChangeSet:
     """The items of one sync, in a stable order."""

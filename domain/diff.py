@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from types import MappingProxyType
+from itertools import repeat
 from typing import Mapping
 
-from domain.changeset import ChangeItem, ChangeKind, FieldChange, Reason
+from domain.changeset import NO_FIELDS, ChangeItem, ChangeKind, FieldChange, Reason, change_item, field_change
 from domain.names import detect_format, format_name, without_invisible
 from domain.policy import SyncPolicy, TerminationPolicy
 from domain.proposal import GROUP, NAME, as_text, owned_targets, stakeholder_values
@@ -15,22 +16,30 @@ from domain.stakeholder import SYNCED_FIELDS, Stakeholder
 # Members read in per-employee code, held here: in Python 3.11 every `Enum.MEMBER` goes through EnumType's
 # __getattr__ hook, several times slower than a global.
 _LEAVER, _UPDATE, _LINK, _TERMINATED = ChangeKind.LEAVER, ChangeKind.UPDATE, ChangeKind.LINK, Reason.TERMINATED
+# Stands for HR's raw values when field_changes is not given them: equal to no value, so every field is compared.
+_NOT_GIVEN = object()
 
 
-def field_changes(stakeholder: Stakeholder, proposed: Mapping[str, str],
-                  policy: SyncPolicy) -> dict[str, FieldChange]:
+def field_changes(stakeholder: Stakeholder, proposed: Mapping[str, str], policy: SyncPolicy,
+                  mine: tuple | None = None) -> dict[str, FieldChange]:
     """Owned fields whose HR value differs, plus the display name when first or last name moves.
 
-    `proposed` only holds values the HR record has, so nothing is ever blanked.
+    `proposed` only holds values the HR record has, so nothing is ever blanked. `mine` is
+    hr_values(employee, policy) when `proposed` was made from it (proposed_values(..., mine)).
     """
     changes: dict[str, FieldChange] = {}
-    for target, raw in zip(owned_targets(policy.owned_fields), stakeholder_values(stakeholder, policy)):
+    theirs = stakeholder_values(stakeholder, policy)
+    for target, raw, hr in zip(owned_targets(policy.owned_fields), theirs, mine or repeat(_NOT_GIVEN)):
+        # A raw HR value equal to the row's makes a proposed text equal to the row's text: nothing to say,
+        # decided before any text (a date written out) is made; most fields of a match are equal.
+        if hr is None or hr == raw:
+            continue
         new = proposed.get(target)
         if new is None or raw == new:  # nothing to say, or equal without any conversion
             continue
         old = as_text(raw)
         if not _same(target, old, new):
-            changes[target] = FieldChange(old, new)
+            changes[target] = field_change(old, new)
     if "first_name" in changes or "last_name" in changes:
         _add_name_change(stakeholder, changes, policy)
     return changes
@@ -94,15 +103,15 @@ def group_change(stakeholder: Stakeholder, implied: str | None, terminated: bool
 
 def matched_item(*, remote_id: str, employee_name: str, proposed: Mapping[str, str], terminated: bool,
                  termination_date: dt.date | None, stakeholder: Stakeholder,
-                 policy: SyncPolicy, in_step_known: bool = False) -> ChangeItem | None:
+                 policy: SyncPolicy, mine: tuple | None = None) -> ChangeItem | None:
     """The leaver, update or link item for a match; None when the pair is linked and in step.
 
     `termination_date` is set only for terminated employees whose HR record gives one (and then carried
     by every item).
-    A plain dict `proposed` is taken over by the item, not copied. `in_step_known` says that
-    in_step() already found no field to change.
+    A plain dict `proposed` is taken over by the item, not copied. `mine`: the HR values `proposed` was
+    made from, when known (see field_changes).
     """
-    changes = {} if in_step_known else field_changes(stakeholder, proposed, policy)
+    changes = field_changes(stakeholder, proposed, policy, mine)
     group, leaver = group_change(stakeholder, proposed.get(GROUP), terminated, policy)
     if group is not None:
         changes[GROUP] = group
@@ -115,19 +124,14 @@ def matched_item(*, remote_id: str, employee_name: str, proposed: Mapping[str, s
         kind, reason = _LINK, None
     else:
         return None
-    return ChangeItem(kind=kind, remote_id=remote_id, employee_name=employee_name,
-                      stakeholder_id=stakeholder.id, reason=reason, fields=_ordered(changes),
-                      proposed=_read_only(proposed), termination_date=termination_date)
-
-
-# One shared, read-only "nothing to change" for the many link items.
-_NO_CHANGES: Mapping[str, FieldChange] = MappingProxyType({})
+    return change_item(kind, remote_id, employee_name, stakeholder.id, reason, _ordered(changes),
+                       _read_only(proposed), (), termination_date)
 
 
 def _ordered(changes: dict[str, FieldChange]) -> Mapping[str, FieldChange]:
     # Built in owned-field order with the group last; only a name change needs moving up front.
     if not changes:
-        return _NO_CHANGES
+        return NO_FIELDS  # shared by the many link items
     if NAME in changes:
         changes = {name: changes[name] for name in SYNCED_FIELDS if name in changes}
     return MappingProxyType(changes)

@@ -89,13 +89,15 @@ class StakeholderIndex:
         keys: dict[int, str] = {}
         unlinked: list[Stakeholder] = []
         mail_one, mail_many = by_email._one, by_email._many
+        carrier_one, carrier_many = by_identifier._one, by_identifier._many
         for stakeholder in sorted(stakeholders, key=attrgetter("id")):
             # identifier_key and email_key, inlined for the common ASCII case: this loop sees every stakeholder
             identifier = stakeholder.unique_identifier
             if identifier is not None:
                 identifier = identifier.strip().casefold() if identifier.isascii() else identifier_key(identifier)
                 if identifier:
-                    by_identifier.add(identifier, stakeholder)
+                    if carrier_one.setdefault(identifier, stakeholder) is not stakeholder:  # Buckets.add, inlined
+                        carrier_many.setdefault(identifier, [carrier_one[identifier]]).append(stakeholder)
                     if identifier[0] == "0" and zeros_key(identifier):
                         by_zeros.add(zeros_key(identifier), stakeholder)
             if stakeholder.hr_remote_id is not None:

@@ -47,6 +47,9 @@ def employee_variants(subject: Subject, policy: SyncPolicy) -> tuple[Tokens, ...
     first, legal, middle, last = (used_first_name(employee, policy), employee.first_name,
                                   employee.middle_name, employee.last_name)
     preferred = employee.preferred_name if as_text(employee.preferred_name) else None
+    if preferred is None and not middle:
+        # The common case: the six names below come down to these two (a part left empty drops out).
+        return name_variants((first, last), (last,))
     return name_variants((first, last), (legal, last), (first, middle, last), (legal, middle, last),
                          (preferred, last), (preferred, middle, last))
 

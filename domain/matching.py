@@ -45,7 +45,11 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
         unlinked = _follow_links(subjects, run, items)
         outcomes, claims = _settle(unlinked, run)
         items.extend(_decide(unlinked, outcomes, claims, run))
-        return ChangeSet.of(in_full_order(items))
+        changes = ChangeSet(tuple(in_full_order(items)))  # already in ChangeSet.of's order: not sorted again
+        # Freed while the collector still sleeps: its first pass once it wakes then walks the change set
+        # alone, not the hundred thousand subjects and the index beside it (~0.1 s at 100k).
+        del index, items, subjects, holders, run, unlinked, outcomes, claims
+    return changes
 
 
 @dataclass(frozen=True, slots=True)

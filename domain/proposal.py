@@ -33,6 +33,7 @@ GROUP = "group"
 # Members read in per-employee code, held here: in Python 3.11 every `Enum.MEMBER` goes through EnumType's
 # __getattr__ hook, several times slower than a global.
 _ACTIVE = EmploymentStatus.ACTIVE
+_DATE = dt.date
 
 
 def as_text(value: object) -> str | None:
@@ -73,7 +74,8 @@ def proposed_values(employee: Employee, policy: SyncPolicy, raw: tuple | None = 
     for target, value in zip(owned_targets(policy.owned_fields), raw):
         if value is None:
             continue
-        text = value.strip() if value.__class__ is str else as_text(value)
+        text = (value.strip() if value.__class__ is str else value.isoformat() if value.__class__ is _DATE
+                else as_text(value))
         if text:  # blank HR text says nothing
             values[target] = text
     first = used_first_name(employee, policy) if policy.use_preferred_name else employee.first_name

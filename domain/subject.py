@@ -31,5 +31,9 @@ class Subject(NamedTuple):
             if identifier is not None:  # identifier_key, inlined for the common ASCII case
                 key = identifier.casefold() if identifier.isascii() else identifier_key(identifier)
         terminated = employee.terminated
-        return cls(employee, employee.remote_id, identifier, terminated,
-                   employee.termination_date if terminated else None, key)
+        # tuple.__new__ directly: a named tuple's own __new__ is one more Python call, for every employee
+        return _tuple_new(cls, (employee, employee.remote_id, identifier, terminated,
+                                employee.termination_date if terminated else None, key))
+
+
+_tuple_new = tuple.__new__

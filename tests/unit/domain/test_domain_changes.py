@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from types import MappingProxyType
 
 import pytest
 from domain_builders import employee, leaver, linked, new_values, only, policy, stakeholder
 
-from domain.changeset import ChangeKind, FieldChange, Reason
+from domain.changeset import ChangeItem, ChangeKind, FieldChange, Reason, change_item, field_change
+from domain.diff import field_changes
 from domain.employee import EmploymentStatus
 from domain.matching import match
 from domain.names import NameFormat
 from domain.policy import TerminationPolicy
+from domain.proposal import hr_values, proposed_values
 
 ENDED = dt.date(2025, 3, 31)
 
@@ -162,3 +166,27 @@ def test_skip_items_keep_what_hr_said():
 def test_field_change_values_are_text():
     item = only(match([employee("1", birth_date=dt.date(1990, 1, 2))], [linked(10, "1")], policy()))
     assert item.fields["birth_date"] == FieldChange(None, "1990-01-02")
+
+
+@pytest.mark.parametrize("person, registry_entry, settings, expected", UPDATES.values(), ids=UPDATES.keys())
+def test_field_changes_from_hr_values_agree_with_the_full_comparison(person, registry_entry, settings, expected):
+    """Matching gives field_changes the raw HR values to skip equal fields early; that only saves work."""
+    settings = policy(**settings)
+    mine = hr_values(person, settings)
+    proposed = proposed_values(person, settings, mine)
+    assert field_changes(registry_entry, proposed, settings, mine) == field_changes(registry_entry, proposed, settings)
+
+
+def test_change_item_built_fast_equals_the_dataclass():
+    """change_item writes every field of ChangeItem (a field added to the class but not there fails here)."""
+    values = {"kind": ChangeKind.UPDATE, "remote_id": "7", "employee_name": "Anna Müller", "stakeholder_id": 10,
+              "reason": Reason.TERMINATED, "fields": MappingProxyType({"city": FieldChange("Bonn", "Köln")}),
+              "proposed": MappingProxyType({"city": "Köln"}), "candidates": (10, 11),
+              "termination_date": ENDED}
+    assert set(values) == {field.name for field in dataclasses.fields(ChangeItem)}
+    built = change_item(*values.values())
+    assert {name: getattr(built, name) for name in values} == values
+    assert built == ChangeItem(**values)
+    assert field_change("Bonn", "Köln") == FieldChange("Bonn", "Köln")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.kind = ChangeKind.LINK

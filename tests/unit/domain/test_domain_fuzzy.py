@@ -62,3 +62,17 @@ def test_the_index_only_scores_stakeholders_sharing_a_block():
     assert [(hit.stakeholder.id, round(hit.score)) for hit in hits] == [(1, 95), (2, 91)]
     assert index.similar([name_tokens("Zoë", "Stone")], 100)[0].stakeholder.id == 4
     assert index.similar([], 0) == []
+
+
+def test_the_index_scores_a_pair_met_again_as_the_first_time():
+    """Each pair of names is scored once per index; a query asked again, or by a namesake, finds the same."""
+    people = [Stakeholder(1, "Anna Müller"), Stakeholder(2, "Anna Mülller"), Stakeholder(3, "Ann Marie Smith"),
+              Stakeholder(4, "Edward Smith")]
+    index = FuzzyIndex(people, {})
+    queries = [[name_tokens("Anna", "Müler")], [name_tokens("Annmarie", "Smith"), name_tokens("Ted", "Smith")]]
+    first = [[(hit.stakeholder.id, hit.score) for hit in index.similar(query, 80)] for query in queries]
+    again = [[(hit.stakeholder.id, hit.score) for hit in index.similar(query, 80)] for query in reversed(queries)]
+    assert again == first[::-1]
+    assert first == [[(1, similarity(name_tokens("Anna", "Müler"), name_tokens("Anna Müller"))),
+                      (2, similarity(name_tokens("Anna", "Müler"), name_tokens("Anna Mülller")))],
+                     [(4, 100.0), (3, 98.0)]]

@@ -11,7 +11,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from domain.apply import apply_items
-from domain.changeset import ChangeKind
+from domain.changeset import ChangeKind, ChangeSet
 from domain.decisions import Decisions
 from domain.employee import MAPPABLE_FIELDS, Employee, EmploymentStatus
 from domain.matching import match
@@ -124,6 +124,14 @@ def test_the_change_set_does_not_depend_on_input_order(population, policy, known
     rng.shuffle(shuffled_people)
     rng.shuffle(shuffled_registry)
     assert match(shuffled_people, shuffled_registry, policy, known) == expected
+
+
+@FAST
+@given(populations(unique_remote_ids=False), policies(), decisions())
+def test_the_change_set_comes_in_its_own_order(population, policy, known):
+    """match() hands its items over in ChangeSet.of's order (sorting them confirms it) without sorting again."""
+    items = match(*population, policy, known).items
+    assert items == ChangeSet.of(items).items
 
 
 @FAST
