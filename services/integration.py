@@ -267,3 +267,11 @@ def _state(services: Services, company: Company, integration: Integration | None
         return IntegrationState(company, integration, None, None, (*warnings, note))
     url = webhook_url(services.settings.public_base_url, integration.provider, company.id)
     return IntegrationState(company, integration, url, secret, warnings)
+
+
+def connected_credentials(services: Services) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every connected company's (company id, provider, decrypted credentials): for the demo, whose sandbox plays
+    the HR systems its companies are connected to. Never for a page or a log."""
+    with transaction(services.session_factory) as session:
+        return [(company_id, provider, integrations.get_credentials(session, services.box, company_id))
+                for company_id, provider in integrations.companies_with_integration(session)]

@@ -30,6 +30,10 @@ MAX_SOURCE_LENGTH = 200
 # How long the console keeps a company's loaded field list (between "Load fields" and saving the mapping): long
 # enough to choose, short enough that a field added in the HR system shows without asking twice.
 KEPT_FIELDS_SECONDS = 15 * 60
+# The names the HR system gives its fields are remembered much longer than the list: the mapping in use shows them
+# instead of the HR system's own keys (a custom attribute's `dynamic_1009`) long after "Load fields" or a mapping
+# checked against the HR system. Names only, nothing secret.
+FIELD_NAMES_SECONDS = 90 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ def load_and_keep_fields(services: Services, redis: Redis, company_id: str) -> t
     body = json.dumps({"provider": provider, "fields": [asdict(f) for f in fields]})
     try:
         redis.set(_kept_key(services, company_id), body, ex=KEPT_FIELDS_SECONDS)
+        _remember_names(services, redis, company_id, provider, fields)
     except RedisError:
         log.warning("could not keep the loaded fields of company %s in Redis: they are loaded again next time",
                     company_id)
@@ -81,8 +86,20 @@ def kept_fields(services: Services, redis: Redis, company_id: str, provider: str
     return [SourceField(**item) for item in kept["fields"]]
 
 
+def field_names(services: Services, redis: Redis, company_id: str, provider: str) -> dict[str, str]:
+    """The names `provider` gave the company's fields when they were last loaded (key → name; empty when they never
+    were, long ago, or Redis is down)."""
+    try:
+        body = redis.get(_names_key(services, company_id))
+    except RedisError:
+        return {}
+    kept = json.loads(body) if body is not None else {}
+    return kept.get("names", {}) if kept.get("provider") == provider else {}
+
+
 def forget_fields(services: Services, redis: Redis, company_id: str) -> None:
-    """Drop the kept field list (new credentials may see other fields)."""
+    """Drop the kept field list (new credentials may see other fields; the names stay: a company's HR system names
+    its fields the same whichever credential reads them)."""
     try:
         redis.delete(_kept_key(services, company_id))
     except RedisError:
@@ -93,15 +110,33 @@ def _kept_key(services: Services, company_id: str) -> str:
     return namespace.key(services.settings.namespace, "loaded-fields", company_id)
 
 
+def _remember_names(services: Services, redis: Redis, company_id: str, provider: str,
+                    fields: Iterable[SourceField]) -> None:
+    names = {f.key: f.label for f in fields if f.label and f.label != f.key}
+    redis.set(_names_key(services, company_id), json.dumps({"provider": provider, "names": names}),
+              ex=FIELD_NAMES_SECONDS)
+
+
+def _names_key(services: Services, company_id: str) -> str:
+    return namespace.key(services.settings.namespace, "field-names", company_id)
+
+
 def read_mapping(services: Services, company_id: str) -> MappingState:
     with transaction(services.session_factory) as session:
         integration = required_integration(session, company_id)
     return MappingState(integration.provider, effective_mapping(integration), integration.mapping is None)
 
 
-def set_mapping(services: Services, company_id: str, pairs: Iterable[tuple[str, str]]) -> MappingState:
-    """Check the pairs against the provider's own field list, then store them."""
+def set_mapping(services: Services, company_id: str, pairs: Iterable[tuple[str, str]],
+                redis: Redis | None = None) -> MappingState:
+    """Check the pairs against the provider's own field list, then store them; with `redis`, the fields' names are
+    remembered for the mapping in use (`field_names`)."""
     provider, fields, _ = load_fields(services, company_id)
+    if redis is not None:
+        try:
+            _remember_names(services, redis, company_id, provider, fields)
+        except RedisError:
+            log.warning("could not remember the field names of company %s: the mapping shows their keys", company_id)
     mapping = check_mapping(pairs, {f.key for f in fields}, provider_class(provider).label)
     readable = {f.key for f in fields if f.readable}
     with transaction(services.session_factory) as session:

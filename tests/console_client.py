@@ -3,6 +3,8 @@ token included), submit it."""
 
 from __future__ import annotations
 
+from services import users
+from tests.outbox import last_link_to
 from tests.pages import Page
 
 
@@ -29,3 +31,25 @@ class Console:
 
 def page_of(response) -> Page:
     return Page(response.get_data(as_text=True))
+
+
+# The approver the console tests invite: their e-mail and the password they choose from the invitation's link.
+CLERK, CLERK_PASSWORD = "clerk@acme.example", "the clerk's own password"
+
+
+def signed_in(client, email: str, password: str) -> Console:
+    """A browser (`client`) signed in as `email`."""
+    console = Console(client)
+    assert console.sign_in(email, password).status_code == 303
+    return console
+
+
+def invited_approver(app, services, settings, company_id: str, *, inviter: str, email: str = CLERK,
+                     password: str = CLERK_PASSWORD) -> Console:
+    """A second browser, signed in as an approver `inviter` added, who set their password from the invitation."""
+    users.add_user(services, company_id, email, "approver", actor=inviter)
+    client = app.test_client()
+    path = last_link_to(settings.instance_path, email).removeprefix("https://hrsync.test")
+    form = Console(client).open(path)[1].form_to(path)
+    assert client.post(path, data=form.fields(password=password, confirm=password)).status_code == 303
+    return signed_in(client, email, password)

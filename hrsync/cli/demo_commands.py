@@ -11,7 +11,8 @@ from hrsync.cli.errors import user_errors
 @click.option("--employees", default=300, show_default=True, type=click.IntRange(10, 100_000),
               help="Generated employees per HR system.")
 @click.option("--serve", is_flag=True,
-              help="Instead: serve the last demo's database at PUBLIC_BASE_URL (until Ctrl-C) to approve in a browser.")
+              help="Instead: serve the last demo's console at PUBLIC_BASE_URL (until Ctrl-C), with its sandbox HR "
+                   "systems and a worker.")
 @click.pass_obj
 @user_errors
 def demo(app, employees: int, serve: bool) -> None:
@@ -19,9 +20,10 @@ def demo(app, employees: int, serve: bool) -> None:
 
     Sandbox HR systems, SQLite under instance/demo (wiped each run), Redis at
     REDIS_URL if it answers (else an in-process fake), the web app and a worker in this process:
-    two companies set up through the admin API, a cron resync, signed webhooks, the change sets
-    as tables, and one approved with the approver's password. `--serve` then serves that database
-    (with the same Redis choice) for the other company's approve link.
+    three companies set up through the admin API, a cron resync, signed webhooks, the change sets
+    as tables, and one approved with the approver's password. `--serve` then serves that database's
+    console (with the same Redis choice), the sandbox HR systems the companies are connected to and
+    a worker thread: sign in, Load fields, Sync now and approve in a browser.
 
     Example: hrsync demo --employees 300
     """

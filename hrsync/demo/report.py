@@ -36,14 +36,17 @@ def print_summary(console: Console, settings: Settings, demo_companies: tuple[De
                   f"review {done.get('unresolved', 0) + done.get('decided', 0)} left for a person; "
                   f"skipped {done.get('skipped', 0)}")
     pending = demo_companies[-1]
-    signer = LinkSigner.for_settings(settings)
-    console.print(f"{pending.name}: change set {pending.changeset_id} waits for its approver. To approve it "
-                  "in a browser, serve the demo database (from any shell; Ctrl-C stops it):", soft_wrap=True)
+    console.rule("The console")
+    console.print("Serve the demo in a browser, with the sandbox HR systems and a worker behind it (from any shell; "
+                  "Ctrl-C stops it):", soft_wrap=True)
     console.print(f"  {serve_command(settings.instance_path.parent, settings.public_base_url)}", soft_wrap=True,
                   markup=False, highlight=False)
-    console.print(f"  then open {signer.url(pending.changeset_id)}", soft_wrap=True)
-    console.print(f"  and sign in as {pending.approver} with the demo password {DEMO_PASSWORD!r}", soft_wrap=True)
-    console.print(f"While it is served, the console is at {settings.public_base_url.rstrip('/')}/login; each demo "
-                  "company's admin signs in there with the demo password:", soft_wrap=True)
+    console.print(f"then open {settings.public_base_url.rstrip('/')}/login and sign in with the demo password "
+                  f"{DEMO_PASSWORD!r} as", soft_wrap=True)
     for company in demo_companies:
-        console.print(f"  {company.name}: {company.approver}", soft_wrap=True)
+        console.print(f"  {company.name}: {company.approver}", soft_wrap=True, markup=False, highlight=False)
+    console.print("There, as an HR admin: HR integration (Check and save) → Fields and mapping (Load fields) → "
+                  "Sync now → Review and approve, with the same password.", soft_wrap=True)
+    console.print(f"{pending.name}'s change set {pending.changeset_id} waits already (Overview, Change sets); its "
+                  f"e-mailed approve link would be {LinkSigner.for_settings(settings).url(pending.changeset_id)}",
+                  soft_wrap=True, markup=False, highlight=False)

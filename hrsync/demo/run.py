@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 import secrets
 import shutil
@@ -19,11 +18,11 @@ from core.bootstrap import build_services
 from core.lockout import COMMAND_LINE
 from core.settings import Settings
 from hrsync.demo import companies as setup
+from hrsync.demo import hr_systems
 from hrsync.demo.companies import DEMO_PASSWORD, PERSONIO_MAPPING, DemoCompany, DemoFailed
 from hrsync.demo.infra import AppServer, WorkerThread, demo_folder, demo_redis, forget_demo_jobs
 from hrsync.demo.report import print_changeset, print_summary
 from providers.pacing import Pacer
-from sandbox.hibob_tenant import add_hibob_tenant
 from sandbox.hibob_webhooks import send_hibob
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
@@ -34,7 +33,6 @@ from store.migrate import upgrade
 from webhook_app import create_app
 
 SYNC_TIMEOUT = 60.0
-LEAVING_ON = dt.date(2026, 1, 31)
 
 
 def demo_settings(base: Settings, sandbox: SandboxServer) -> Settings:
@@ -49,23 +47,16 @@ def demo_settings(base: Settings, sandbox: SandboxServer) -> Settings:
 def run_demo(base: Settings, employees: int = 300, console: Console | None = None) -> dict[str, dict]:
     """Run every step; returns the counts of each company's change set."""
     console = console or Console()
-    state = SandboxState()
-    # The sandbox enforces the HR systems' published rate limits, as they do; hrsync paces itself within them.
-    bamboo = state.add_bamboohr_tenant("acme", "sandbox-" + secrets.token_hex(16), employees, seed=11,
-                                       rate_limited=True)
-    perso = state.add_personio_tenant("globex-client", "sandbox-" + secrets.token_hex(16), employees, seed=12,
-                                      rate_limited=True)
-    bob = add_hibob_tenant(state, "SERVICE-INITECH", "sandbox-" + secrets.token_hex(16), employees, seed=13,
-                           rate_limited=True)
-    acme = DemoCompany("Acme GmbH", "bamboohr", "cfo@acme.example",
-                       {"subdomain": bamboo.subdomain, "api_key": bamboo.api_key})
-    initech = DemoCompany("Initech SE", "hibob", "cfo@initech.example",
-                          {"service_user_id": bob.service_user_id, "service_user_token": bob.token})
-    globex = DemoCompany("Globex AG", "personio", "cfo@globex.example",
-                         {"client_id": perso.client_id, "client_secret": perso.client_secret}, PERSONIO_MAPPING)
+    acme = DemoCompany("Acme GmbH", "bamboohr", "cfo@acme.example", hr_systems.new_credentials("bamboohr"))
+    initech = DemoCompany("Initech SE", "hibob", "cfo@initech.example", hr_systems.new_credentials("hibob"))
+    globex = DemoCompany("Globex AG", "personio", "cfo@globex.example", hr_systems.new_credentials("personio"),
+                         PERSONIO_MAPPING)
     demo_companies = (acme, initech, globex)  # the last one's change set is left for the browser
+    state = SandboxState()
+    tenants = {c.provider: hr_systems.add_tenant(state, c.provider, c.credentials, employees) for c in demo_companies}
     with SandboxServer(state) as sandbox, _quiet_logs():
         settings = demo_settings(base, sandbox)
+        hr_systems.write_manifest(settings.instance_path, employees)
         upgrade(settings.database_url)
         redis, fake = demo_redis(settings)
         services = build_services(settings, pacer=Pacer.shared(connection_pool=redis.connection_pool))
@@ -75,7 +66,7 @@ def run_demo(base: Settings, employees: int = 300, console: Console | None = Non
                 _intro(console, settings, sandbox, web, fake, employees)
                 _set_up(console, services, web.url, demo_companies)
                 _cron_resync(console, services, web.url, settings, worker, demo_companies)
-                _webhooks(console, services, sandbox, web.url, worker, (bamboo, perso, bob), (acme, globex, initech))
+                _webhooks(console, services, sandbox, web.url, worker, tenants, (acme, globex, initech))
                 counts = {c.name: print_changeset(console, services, c) for c in demo_companies}
                 applied = _approve(console, services, redis, acme)
         finally:
@@ -126,26 +117,22 @@ def _cron_resync(console, services, base_url, settings, worker, demo_companies) 
 
 def _webhooks(console, services, sandbox, base_url, worker, tenants, demo_companies) -> None:
     console.rule("Webhooks: the HR systems report changes")
-    (bamboo, perso, bob), (acme, globex, initech) = tenants, demo_companies
+    acme, globex, initech = demo_companies
+    bamboo, perso, bob = tenants["bamboohr"], tenants["personio"], tenants["hibob"]
     # First, as HiBob's targeted sync waits 20 s for HiBob's API to serve the change: the others run meanwhile.
-    renamed = _first_active(initech.employees)
-    sandbox.state.update_person(bob, renamed.remote_id, last_name=f"{renamed.last_name}-Lindqvist")
+    renamed, married = hr_systems.change_for_webhook(sandbox.state, "hibob", bob)
     ping, *answers = send_hibob(bob, f"{base_url}/webhooks/hibob/{initech.company_id}", initech.webhook_secret,
-                                [renamed.remote_id], ping=True)
+                                [renamed.id], ping=True)
     console.print(f"HiBob: a new webhook's \"Ping test\" → {_accepted(ping)} (acknowledged)")
-    console.print(f"HiBob: {renamed.display_name} married → signed employee.updated → {_accepted(answers[-1])} "
-                  "(re-fetched after 20 s)")
-    mover = _first_active(acme.employees)
-    sandbox.state.update_person(bamboo, mover.remote_id, city="Zürich", zipcode="8001")
+    console.print(f"HiBob: {married} → signed employee.updated → {_accepted(answers[-1])} (re-fetched after 20 s)")
+    mover, moved = hr_systems.change_for_webhook(sandbox.state, "bamboohr", bamboo)
     answer = sandbox.send_bamboohr_webhook(bamboo, f"{base_url}/webhooks/bamboohr/{acme.company_id}",
-                                           acme.webhook_secret, mover.remote_id)
-    console.print(f"BambooHR: {mover.display_name} moved to Zürich → signed employee.updated → {_accepted(answer)}")
-    leaver = _first_active(globex.employees)
-    sandbox.state.terminate_person(perso, leaver.remote_id, LEAVING_ON)
+                                           acme.webhook_secret, mover.id)
+    console.print(f"BambooHR: {moved} → signed employee.updated → {_accepted(answer)}")
+    leaver, leaves = hr_systems.change_for_webhook(sandbox.state, "personio", perso)
     answer = sandbox.send_personio_webhook(perso, f"{base_url}/webhooks/personio/{globex.company_id}",
-                                           globex.webhook_secret, leaver.remote_id)
-    console.print(f"Personio: {leaver.display_name} leaves on {LEAVING_ON} → person.updated with the token → "
-                  f"{_accepted(answer)}")
+                                           globex.webhook_secret, leaver.id)
+    console.print(f"Personio: {leaves} → person.updated with the token → {_accepted(answer)}")
     _wait(services, worker, [c.company_id for c in demo_companies])
     console.print("targeted syncs fetched just those people and merged them into the pending change sets")
 
@@ -164,10 +151,6 @@ def _accepted(answer: requests.Response) -> str:
     if answer.status_code != 202:
         raise DemoFailed(f"the webhook was refused: {answer.status_code} {answer.text[:300]}")
     return "202 Accepted"
-
-
-def _first_active(employees):
-    return next(e for e in sorted(employees, key=lambda e: int(e.remote_id)) if not e.terminated and e.hire_date)
 
 
 def _wait(services, worker: WorkerThread, company_ids: list[str]) -> None:

@@ -18,11 +18,10 @@ from playwright.sync_api import Page, expect
 
 from sandbox.hibob_tenant import add_hibob_tenant
 from sandbox.humaans_tenant import add_humaans_tenant
-from sandbox.server import SandboxServer
-from store import migrate
 from store.db import transaction
 from store.repositories import companies, stakeholders
 from tests import secret_registry
+from tests.e2e.sandbox_fixtures import sandbox, settings, tables_from_models  # noqa: F401  (fixtures)
 from tests.e2e.test_console_users_browser import ADMIN, ADMIN_PASSWORD, _screenshots, _sign_in
 from tests.integration.pipeline.pipeline_env import WorkerProcess
 from tests.integration.pipeline.pipeline_support import staff
@@ -35,24 +34,6 @@ secret_registry.register("sandbox HR credentials of the console test", BAMBOO_KE
 # How long a sync may take from "Sync now" to its preview (a worker polls its queue; the machine may be busy).
 SYNC_TIMEOUT_MS = 90_000
 PEOPLE = (("Ana", "Lima"), ("Ben", "Okafor"), ("Cleo", "Brandt"))
-
-
-@pytest.fixture
-def sandbox():
-    with SandboxServer() as server:
-        yield server
-
-
-@pytest.fixture
-def settings(settings, sandbox):
-    """The browser tests' settings with every HR system at the sandbox, on a migrated database (a worker's)."""
-    migrate.upgrade(settings.database_url)
-    return settings.with_provider_urls(sandbox.settings)
-
-
-@pytest.fixture
-def tables_from_models() -> bool:
-    return False
 
 
 @pytest.fixture

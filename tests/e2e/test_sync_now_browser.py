@@ -8,35 +8,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from sandbox.server import SandboxServer
-from store import migrate
 from store.db import transaction
 from store.repositories import companies, integrations
 from tests import secret_registry
+from tests.e2e.sandbox_fixtures import sandbox, settings, tables_from_models  # noqa: F401  (fixtures)
 from tests.e2e.test_console_users_browser import ADMIN, ADMIN_PASSWORD, _screenshots, _sign_in
 from tests.integration.pipeline.pipeline_env import WorkerProcess
 from tests.integration.pipeline.pipeline_support import staff
 
 API_KEY = "sandbox-key-for-sync-now"
 secret_registry.register("sandbox BambooHR key", API_KEY)
-
-
-@pytest.fixture
-def sandbox():
-    with SandboxServer() as server:
-        yield server
-
-
-@pytest.fixture
-def settings(settings, sandbox):
-    """The browser tests' settings with BambooHR at the sandbox, on a migrated database (as a worker wants it)."""
-    migrate.upgrade(settings.database_url)
-    return settings.with_provider_urls(sandbox.settings)
-
-
-@pytest.fixture
-def tables_from_models() -> bool:
-    return False
 
 
 @pytest.fixture

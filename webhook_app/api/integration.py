@@ -11,7 +11,7 @@ from services.mapping import MappingState
 from webhook_app.api.docs import documented
 from webhook_app.api.inputs import body
 from webhook_app.auth import require_company
-from webhook_app.context import services
+from webhook_app.context import redis, services
 from webhook_app.schemas.integration import (FieldsSchema, IntegrationSchema, IntegrationUpdateSchema,
                                              MappingSchema, MappingUpdateSchema, WebhookSecretSchema)
 from webhook_app.security import MachineBlueprint
@@ -84,7 +84,7 @@ def put_mapping():
     """Replace the mapping, checked against the HR system's fields (unknown, doubled or missing fields: 422)."""
     data = body(MappingUpdateSchema())
     pairs = [(row["source"], row["target"]) for row in data["mapping"]]
-    view = _mapping_view(mapping_setup.set_mapping(services(), g.company_id, pairs))
+    view = _mapping_view(mapping_setup.set_mapping(services(), g.company_id, pairs, redis()))
     return jsonify(MappingSchema().dump(view))
 
 

@@ -82,7 +82,7 @@ def save_mapping():
     chosen = dict(zip(sources, targets))
     g.mapping_form = chosen
     saved = mapping.set_mapping(services(), auth.current_user().company_id,
-                                [(source, target) for source, target in chosen.items() if target])
+                                [(source, target) for source, target in chosen.items() if target], redis())
     flash(f"The mapping is saved: {len(saved.mapping)} fields are synced from now on.")
     if saved.unreadable:
         flash("The credentials cannot read " + ", ".join(saved.unreadable) + ": these stay empty until they may.",
@@ -181,6 +181,7 @@ def _fields_page(*, chosen: dict[str, str] | None = None, error: InvalidField | 
     html = render_template(
         "console/fields.html", company_name=user.company_name, description=description, current=current,
         loaded=loaded is not None, rows=rows, row_errors=row_errors, form_error=form_error, failure=failure,
+        names=mapping.field_names(services(), redis(), user.company_id, current.provider) if loaded is None else {},
         targets=[NOT_SYNCED] + [(name, field_label(name)) for name in MAPPABLE_FIELDS])
     return Response(html, status=status, mimetype="text/html")
 

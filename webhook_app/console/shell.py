@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, url_for
 
+from services import overview
 from webhook_app.console import auth, nav
+from webhook_app.context import redis, services
 
 bp = Blueprint("console", __name__)
 
@@ -28,7 +30,15 @@ def index():
 @bp.get("/console")
 @auth.signed_in
 def home():
-    """The overview: the company, who is signed in, and where to go from here."""
+    """The overview: what waits for approval, the sync running now and the last one, the HR integration's state
+    (admins), then where to go from here."""
     user = auth.current_user()
     return render_template("console/home.html", company_name=user.company_name,
+                           overview=overview.company_overview(services(), redis(), user.company_id,
+                                                              admin=user.is_admin),
+                           integration_page=_registered("integration_pages.integration"),
                            pages=[entry for entry in nav.visible(user) if entry["endpoint"] != "console.home"])
+
+
+def _registered(endpoint: str) -> str | None:
+    return url_for(endpoint) if endpoint in current_app.view_functions else None

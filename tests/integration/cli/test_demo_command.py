@@ -1,5 +1,6 @@
 """`hrsync demo` as a real process, twice: the main job works from nothing, with a real or a fake Redis, again;
-and after each run its closing instructions, followed as printed, let the approver approve in a browser."""
+and after each run its closing instructions, followed as printed, let an admin sign in to the console and do
+Load fields → Check and save → Sync now → approve over HTTP, as a browser would."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urljoin
 
 import pytest
 import redis
 import requests
+from tests.pages import Page
 from tests.plugin import redis_url
 from tests.unit.webhook_app.approvals_client import Approver
 
@@ -43,46 +46,69 @@ def run_demo(instance: Path, redis_url: str, public_base_url: str) -> subprocess
 class _Browser:
     """requests with its cookies, shaped like Flask's test client for the Approver helper."""
 
-    def __init__(self):
-        self.session = requests.Session()
+    def __init__(self, base: str):
+        self.base, self.session = base, requests.Session()
 
     def get(self, url):
-        return _Page(self.session.get(url, timeout=10))
+        return _Page(self.session.get(urljoin(self.base, url), timeout=10))
 
     def post(self, url, data):
-        return _Page(self.session.post(url, data=data, timeout=60))
+        return _Page(self.session.post(urljoin(self.base, url), data=data, timeout=60))
+
+    def submit(self, path: str, action: str, **values):
+        """Open `path`, fill its form posting to `action` (CSRF token included) with `values`, post it."""
+        opened = self.get(path)
+        assert opened.status_code == 200, (path, opened.status_code)
+        form = Page(opened.text).form_to(action)
+        return self.post(form.action, form.fields(**values))
 
 
 class _Page:
     def __init__(self, response: requests.Response):
-        self.status_code, self.text = response.status_code, response.text
+        self.status_code, self.text, self.url = response.status_code, response.text, response.url
 
     def get_data(self, as_text: bool = False) -> str:
         return self.text
 
 
 def follow_closing_instructions(run: subprocess.CompletedProcess, redis_url: str, elsewhere: Path):
-    """Run the printed command in a fresh shell in another directory, open the printed link, sign in as printed.
+    """Run the printed command in a fresh shell in another directory, sign in to the printed console as Globex AG's
+    printed admin, load Personio's fields, check and save the stored credentials, Sync now, and approve what it
+    proposes.
 
     The shell keeps the machine's REDIS_URL (the same one the demo had); nothing else of the demo's environment.
     """
     command = re.search(r"^ +(\S.* demo --serve)$", run.stdout, re.MULTILINE)[1]
-    link = re.search(r"then open (\S+)", run.stdout)[1]
-    email, password = re.search(r"and sign in as (\S+) with the demo password '([^']+)'", run.stdout).groups()
+    login, password = re.search(r"then open (\S+/login) and sign in with the demo password '([^']+)' as$", run.stdout,
+                                re.MULTILINE).groups()
+    email = re.search(r"^  Globex AG: (\S+)$", run.stdout, re.MULTILINE)[1]
     served = subprocess.Popen(["bash", "-c", command], cwd=elsewhere, env={**SHELL, "REDIS_URL": redis_url},
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    browser = _Browser(login.removesuffix("/login"))
     try:
-        base = link.split("/approvals/")[0]
-        _wait_until(lambda: _answers(f"{base}/healthz") or served.poll() is not None)
+        _wait_until(lambda: _answers(f"{browser.base}/healthz") or served.poll() is not None)
         assert served.poll() is None, served.stdout.read()
-        approver = Approver(_Browser(), link, email, password)
+        signed_in = browser.submit("/login", "/login", email=email, password=password)
+        loaded = browser.submit("/console/integration/fields", "/console/integration/fields/load")
+        checked = browser.submit("/console/integration", "/console/integration")  # secrets blank: the stored ones
+        synced = _follow(browser, browser.submit("/console", "/console/syncs/now"))
+        approver = Approver(browser, synced.url, email, password)
         opened = approver.open()
         applied = approver.submit()
     finally:
         served.send_signal(signal.SIGINT)  # Ctrl-C, as printed
         output = served.communicate(timeout=30)[0]
-    return SimpleNamespace(command=command, opened=opened, applied=applied, output=output,
-                           returncode=served.returncode)
+    return SimpleNamespace(command=command, signed_in=signed_in, loaded=loaded, checked=checked, synced=synced,
+                           opened=opened, applied=applied, output=output, returncode=served.returncode)
+
+
+def _follow(browser: _Browser, page: _Page, timeout: float = 60.0) -> _Page:
+    """A sync's page reloads itself until the sync ends (a browser follows its refresh): until it opens the preview."""
+    deadline, pause = time.monotonic() + timeout, threading.Event()
+    while "/console/syncs/" in page.url and time.monotonic() < deadline:
+        pause.wait(0.5)
+        page = browser.get(page.url)
+    return page
 
 
 def _answers(url: str) -> bool:
@@ -125,9 +151,9 @@ def test_demo_succeeds_and_summarises_both_companies(two_runs):
     for create, update, link, review, leaver, _skip in counts.values():
         assert min(create, update, link, review, leaver) > 0, counts  # every actionable kind shows up
     assert (instance / "demo" / "hrsync.db").exists()
-    assert re.search(r"the console is at http://localhost:\d+/login", first.stdout)
-    assert re.search(r"^  Acme GmbH: \S+@\S+$", first.stdout, re.MULTILINE)
-    assert re.search(r"^  Globex AG: \S+@\S+$", first.stdout, re.MULTILINE)
+    assert re.search(r"then open http://localhost:\d+/login and sign in with the demo password", first.stdout)
+    for name in ("Acme GmbH", "Initech SE", "Globex AG"):
+        assert re.search(rf"^  {name}: \S+@\S+$", first.stdout, re.MULTILINE)
 
 
 @pytest.mark.redis
@@ -142,7 +168,7 @@ def test_demo_goes_through_cron_webhooks_and_an_approval(two_runs):
     applied = re.search(r"Acme GmbH: applied — created (\d+), updated (\d+), linked (\d+), leavers (\d+)", out)
     create, update, link, _review, leaver, _skip = summary(two_runs.first)["Acme GmbH"]
     assert applied and [int(n) for n in applied.groups()] == [create, update, link, leaver]
-    assert re.search(r"then open http://localhost:\d+/approvals/\S+", out)
+    assert re.search(r"approve link would be http://localhost:\d+/approvals/\S+", out)
 
 
 @pytest.mark.redis
@@ -176,10 +202,18 @@ def test_the_closing_instructions_work_as_printed_in_a_fresh_shell(two_runs, whi
     followed = two_runs.approvals[which]
     assert followed.command.startswith(f"HRSYNC_INSTANCE_PATH={two_runs.instance} PUBLIC_BASE_URL=http://localhost:")
     assert followed.command.endswith(f"{HRSYNC} demo --serve")  # by absolute path: no virtualenv needed
-    assert followed.opened.status_code == 200
+    assert followed.signed_in.status_code == 200 and followed.signed_in.url.endswith("/console")
+    # the sandbox's Personio answers the console's live calls: its fields, the stored credentials checked again
+    assert "fields loaded" in followed.loaded.text and "dynamic_1009" in followed.loaded.text
+    assert "it accepted the credentials, and they are saved" in followed.checked.text
+    # Sync now ran on the served worker thread and opened its preview: a pending change set with items
+    assert "/approvals/" in followed.synced.url, followed.synced.text[-2000:]
+    assert followed.opened.status_code == 200 and 'name="include"' in followed.opened.text
     assert followed.applied.status_code == 200 and "Applied by cfo@globex.example" in followed.applied.text
     assert followed.returncode == 0 and "Traceback" not in followed.output
     assert ("in-process fake Redis" in followed.output) is (which == 1)
+    assert re.search(r"HR systems: the sandbox's BambooHR, HiBob, Personio at http://127\.0\.0\.1:\d+",
+                     followed.output)
 
 
 @pytest.mark.redis

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 import pytest
 
 from store.db import transaction
-from store.repositories import companies
+from core import errors
+from store.repositories import companies, sync_runs
 from tests import secret_registry
+from tests.console_client import invited_approver, signed_in
 
 APPROVER_EMAIL = "cfo@acme.example"
 APPROVER_PASSWORD = "correct horse battery staple"
@@ -48,3 +50,30 @@ def company(services) -> CompanyFixture:
 @pytest.fixture
 def other_company(services) -> CompanyFixture:
     return make_company(services, "Globex AG", "cfo@globex.example")
+
+
+@pytest.fixture
+def admin(client, console_company_id):
+    """A browser signed in to the console as the company's first admin (a module names the company's id with a
+    `console_company_id` fixture)."""
+    return signed_in(client, APPROVER_EMAIL, APPROVER_PASSWORD)
+
+
+@pytest.fixture
+def approver(app, services, settings, console_company_id):
+    """A second browser, signed in as an approver the admin invited."""
+    return invited_approver(app, services, settings, console_company_id, inviter=APPROVER_EMAIL)
+
+
+def record_run(services, company_id: str, *, trigger="manual", by=None, fail=None, running=False,
+               counts=None) -> int:
+    """A BambooHR sync of the company as the worker leaves it: running, failed with `fail` (credentials refused), or
+    succeeded with `counts`; returns its id."""
+    with transaction(services.session_factory) as session:
+        run = sync_runs.create_run(session, company_id, "bamboohr", "full", trigger=trigger, requested_by=by)
+        sync_runs.start_run(session, run.id)
+        if fail:
+            sync_runs.fail_run(session, run.id, fail, errors.ProviderAuthFailed.code)
+        elif not running:
+            sync_runs.succeed_run(session, run.id, {"create": 3, "update": 1} if counts is None else counts)
+        return run.id

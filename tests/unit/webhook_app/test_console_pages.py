@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from core import errors
 from services import users
-from store.db import transaction
-from store.repositories import sync_runs
 from tests.approval_scenario import build_scenario
-from tests.console_client import Console
-from tests.outbox import last_link_to
-
-APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
-CLERK, CLERK_PASSWORD = "clerk@acme.example", "the clerk's own password"
+from tests.console_client import CLERK, Console
+from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD, record_run
 
 
 @pytest.fixture
@@ -28,34 +22,9 @@ def theirs(services):
 
 
 @pytest.fixture
-def admin(client, scenario):
-    console = Console(client)
-    assert console.sign_in(APPROVER_EMAIL, APPROVER_PASSWORD).status_code == 303
-    return console
-
-
-@pytest.fixture
-def approver(app, services, settings, scenario):
-    """A second browser, signed in as an approver who set their password from the invitation."""
-    users.add_user(services, scenario.company_id, CLERK, "approver", actor=APPROVER_EMAIL)
-    client = app.test_client()
-    path = last_link_to(settings.instance_path, CLERK).removeprefix("https://hrsync.test")
-    form = Console(client).open(path)[1].form_to(path)
-    assert client.post(path, data=form.fields(password=CLERK_PASSWORD, confirm=CLERK_PASSWORD)).status_code == 303
-    console = Console(client)
-    assert console.sign_in(CLERK, CLERK_PASSWORD).status_code == 303
-    return console
-
-
-def _run(services, company_id, *, trigger="manual", by=None, fail=None, running=False):
-    with transaction(services.session_factory) as session:
-        run = sync_runs.create_run(session, company_id, "bamboohr", "full", trigger=trigger, requested_by=by)
-        sync_runs.start_run(session, run.id)
-        if fail:
-            sync_runs.fail_run(session, run.id, fail, errors.ProviderAuthFailed.code)
-        elif not running:
-            sync_runs.succeed_run(session, run.id, {"create": 3, "update": 1})
-        return run.id
+def console_company_id(scenario):
+    """Whose console `admin` and `approver` (conftest) sign in to."""
+    return scenario.company_id
 
 
 def _ok(console, path):
@@ -68,8 +37,8 @@ def _ok(console, path):
 # Syncs (page 7)
 
 def test_the_sync_history_shows_trigger_who_status_counts_and_the_error_with_advice(admin, services, scenario):
-    hook = _run(services, scenario.company_id, trigger="webhook")
-    failed = _run(services, scenario.company_id, by="cfo@acme.example", fail="BambooHR refused the API key")
+    hook = record_run(services, scenario.company_id, trigger="webhook")
+    failed = record_run(services, scenario.company_id, by="cfo@acme.example", fail="BambooHR refused the API key")
     page = _ok(admin, "/console/syncs")
     assert ("/console/syncs", "Syncs") in page.links
     assert "HR system webhook" in page.plain and "Asked for by a person" in page.plain
@@ -81,8 +50,8 @@ def test_the_sync_history_shows_trigger_who_status_counts_and_the_error_with_adv
 
 def test_the_sync_history_filters_by_status_and_trigger_and_pages(admin, services, scenario):
     for _ in range(26):
-        _run(services, scenario.company_id, trigger="cron")
-    failed = _run(services, scenario.company_id, fail="BambooHR refused the API key")
+        record_run(services, scenario.company_id, trigger="cron")
+    failed = record_run(services, scenario.company_id, fail="BambooHR refused the API key")
     only_failed = _ok(admin, "/console/syncs?status=failed")
     assert f"/console/syncs/{failed}" in [href for href, _ in only_failed.links]
     assert len([href for href, _ in only_failed.links if href.startswith("/console/syncs/")]) == 1
@@ -96,25 +65,25 @@ def test_the_sync_history_filters_by_status_and_trigger_and_pages(admin, service
 
 
 def test_a_sync_page_shows_progress_and_reloads_itself_while_it_runs(admin, services, scenario):
-    running = _run(services, scenario.company_id, running=True)
+    running = record_run(services, scenario.company_id, running=True)
     response, page = admin.open(f"/console/syncs/{running}")
     assert response.status_code == 200 and "Running" in page.plain and "updates itself" in page.plain
     assert '<meta http-equiv="refresh" content="2">' in page.text and "<script" not in page.text
-    ended = _run(services, scenario.company_id, fail="BambooHR refused the API key")
+    ended = record_run(services, scenario.company_id, fail="BambooHR refused the API key")
     done = _ok(admin, f"/console/syncs/{ended}")
     assert "http-equiv" not in done.text and "Check the credentials" in done.plain
 
 
 def test_another_companys_sync_is_not_found(admin, services, scenario, theirs):
-    assert admin.open(f"/console/syncs/{_run(services, scenario.company_id)}")[0].status_code == 200
-    foreign = _run(services, theirs.company_id)
+    assert admin.open(f"/console/syncs/{record_run(services, scenario.company_id)}")[0].status_code == 200
+    foreign = record_run(services, theirs.company_id)
     assert admin.open(f"/console/syncs/{foreign}")[0].status_code == 404
     assert f"/console/syncs/{foreign}" not in admin.open("/console/syncs")[1].text
 
 
 def test_an_approver_views_the_syncs_and_an_empty_history_is_worded_for_people(approver, services, scenario):
     assert "No sync yet" not in _ok(approver, "/console/syncs").plain  # the scenario's own sync
-    run = _run(services, scenario.company_id)
+    run = record_run(services, scenario.company_id)
     assert _ok(approver, f"/console/syncs/{run}")
 
 

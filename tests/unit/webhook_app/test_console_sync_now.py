@@ -12,17 +12,14 @@ import pytest
 from core.bootstrap import build_services
 from domain.employee import Employee, EmploymentStatus
 from providers.errors import ProviderAuthError
-from services import users
 from store.db import transaction
 from store.enums import SyncStatus
 from store.repositories import integrations, sync_runs
-from tests.console_client import Console, page_of
-from tests.outbox import last_link_to
+from tests.console_client import CLERK, Console, page_of
 from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD, make_company
 from workers import runtime
 from workers.jobs import run_sync
 
-CLERK, CLERK_PASSWORD = "clerk@acme.example", "the clerk's own password"
 CREDENTIALS = {"subdomain": "acme", "api_key": "bamboo-api-key-for-sync-now"}
 NOW = "/console/syncs/now"
 
@@ -36,22 +33,9 @@ def company(services):
 
 
 @pytest.fixture
-def admin(client, company):
-    console = Console(client)
-    assert console.sign_in(APPROVER_EMAIL, APPROVER_PASSWORD).status_code == 303
-    return console
-
-
-@pytest.fixture
-def approver(app, services, settings, company):
-    users.add_user(services, company.id, CLERK, "approver", actor=APPROVER_EMAIL)
-    client = app.test_client()
-    path = last_link_to(settings.instance_path, CLERK).removeprefix("https://hrsync.test")
-    form = Console(client).open(path)[1].form_to(path)
-    assert client.post(path, data=form.fields(password=CLERK_PASSWORD, confirm=CLERK_PASSWORD)).status_code == 303
-    console = Console(client)
-    assert console.sign_in(CLERK, CLERK_PASSWORD).status_code == 303
-    return console
+def console_company_id(company):
+    """Whose console `admin` and `approver` (conftest) sign in to."""
+    return company.id
 
 
 def _runs(services, company_id):
@@ -238,8 +222,10 @@ def test_a_failed_sync_shows_the_hr_systems_message_what_to_do_and_sync_again(ad
     response, page = admin.open(follow)
     assert response.status_code == 200 and "BambooHR refused the API key (401)" in page.plain
     assert "Check the credentials on the HR integration page" in page.plain
+    assert ("/console/integration", "the HR integration page") in page.links  # the advice links where to fix it
+    assert "Open the HR integration page" not in page.plain  # once is enough
     assert "http-equiv" not in page.text and "Sync again" in page.plain
-    assert ("/console/integration", "Open the HR integration page") in page.links
+    assert '<div class="sync-again">' in page.text  # set apart from the facts below it
     again = admin.client.post(NOW, data=page.form_to(NOW).fields())
     assert again.status_code == 303 and again.headers["Location"] != follow
     assert len(_runs(services, company.id)) == 2
