@@ -7,32 +7,15 @@ from __future__ import annotations
 import pytest
 
 from services import integration as setup
-from services import users
-from tests.console_client import Console, page_of
-from tests.outbox import last_link_to
-from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD
+from tests.console_client import page_of
 
 PATH = "/console/settings"
-CLERK, CLERK_PASSWORD = "clerk@acme.example", "the clerk's own password"
 
 
 @pytest.fixture
-def admin(client, company):
-    console = Console(client)
-    assert console.sign_in(APPROVER_EMAIL, APPROVER_PASSWORD).status_code == 303
-    return console
-
-
-@pytest.fixture
-def approver(app, services, settings, company):
-    users.add_user(services, company.id, CLERK, "approver", actor=APPROVER_EMAIL)
-    client = app.test_client()
-    path = last_link_to(settings.instance_path, CLERK).removeprefix("https://hrsync.test")
-    form = Console(client).open(path)[1].form_to(path)
-    assert client.post(path, data=form.fields(password=CLERK_PASSWORD, confirm=CLERK_PASSWORD)).status_code == 303
-    console = Console(client)
-    assert console.sign_in(CLERK, CLERK_PASSWORD).status_code == 303
-    return console
+def console_company_id(company):
+    """The conftest's admin and approver browsers sign in to this company."""
+    return company.id
 
 
 def _stored(services, company_id) -> dict:

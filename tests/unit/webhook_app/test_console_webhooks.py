@@ -8,17 +8,13 @@ import pytest
 
 from providers.base import ChangeNotice
 from services import integration as setup
-from services import users
 from services.intake import accept_notice
 from store.db import transaction
 from store.repositories import integrations
 from tests import secret_registry
-from tests.console_client import Console, page_of
-from tests.outbox import last_link_to
-from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD
+from tests.console_client import page_of
 
 PATH = "/console/webhooks"
-CLERK, CLERK_PASSWORD = "clerk@acme.example", "the clerk's own password"
 CREDENTIALS = {"bamboohr": {"subdomain": "acme", "api_key": "bamboo-key-for-the-webhooks-page"},
                "personio": {"client_id": "client-1", "client_secret": "personio-secret-for-the-webhooks-page"},
                "humaans": {"access_token": "humaans-token-for-the-webhooks-page"}}
@@ -38,22 +34,9 @@ def _secret(services, company_id: str) -> str | None:
 
 
 @pytest.fixture
-def admin(client, company):
-    console = Console(client)
-    assert console.sign_in(APPROVER_EMAIL, APPROVER_PASSWORD).status_code == 303
-    return console
-
-
-@pytest.fixture
-def approver(app, services, settings, company):
-    users.add_user(services, company.id, CLERK, "approver", actor=APPROVER_EMAIL)
-    client = app.test_client()
-    path = last_link_to(settings.instance_path, CLERK).removeprefix("https://hrsync.test")
-    form = Console(client).open(path)[1].form_to(path)
-    assert client.post(path, data=form.fields(password=CLERK_PASSWORD, confirm=CLERK_PASSWORD)).status_code == 303
-    console = Console(client)
-    assert console.sign_in(CLERK, CLERK_PASSWORD).status_code == 303
-    return console
+def console_company_id(company):
+    """The conftest's admin and approver browsers sign in to this company."""
+    return company.id
 
 
 def _open(console):
