@@ -4,13 +4,15 @@ HTTP re-fetches the one employee it names (after HiBob's re-fetch delay), its re
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 
 import requests
 
 from providers.hibob import DESCRIPTION as HIBOB
-from sandbox.hibob_tenant import add_hibob_tenant
+from services import integration as setup
+from sandbox.hibob_tenant import add_hibob_tenant, set_lifecycle
 from sandbox.hibob_webhooks import envelope, send_ping, sign
 from store.db import transaction
 from store.enums import ChangeSetStatus, SyncMode, SyncStatus
@@ -67,3 +69,34 @@ def test_a_full_and_a_webhook_triggered_hibob_sync(web, services, sandbox, start
     (entry,) = pending.items
     assert (entry.item.kind.value, entry.item.remote_id) == ("update", "2")
     assert entry.item.fields["last_name"].old == "Kraus" and entry.item.fields["last_name"].new == "Krause"
+
+
+def test_garden_leave_is_a_leaver_only_while_the_company_says_so(web, services, sandbox, start_worker):
+    """The company's provider option (Sync settings: "garden leave counts as leaving") reaches the worker's HiBob
+    sync: off, an employee on garden leave stays; on (the default), they are proposed as a leaver."""
+    company = add_hibob_company(services, sandbox, staff(("Anna", "Meier"), ("Ben", "Kraus"), ("Cem", "Yilmaz")))
+    start_worker()
+    _resync(web, company)
+    (full,) = wait_until(finished(services, company.id), what="first HiBob sync")
+    assert full.status is SyncStatus.SUCCEEDED and full.counts["create"] == 3, full.error
+    adopt(services, company, full.changeset_id, "hibob")
+    set_lifecycle(sandbox.state, company.tenant, "3", "garden leave", last_day=dt.date.today() - dt.timedelta(days=3))
+
+    setup.configure(services, company.id, options={"garden_leave_leaver": False})
+    _resync(web, company)
+    kept = wait_until(finished(services, company.id, 2), what="HiBob sync keeping garden leave")[-1]
+    assert kept.status is SyncStatus.SUCCEEDED and kept.counts.get("leaver", 0) == 0, (kept.error, kept.counts)
+
+    setup.configure(services, company.id, options={"garden_leave_leaver": True})
+    _resync(web, company)
+    left = wait_until(finished(services, company.id, 3), what="HiBob sync counting garden leave")[-1]
+    assert left.status is SyncStatus.SUCCEEDED and left.counts.get("leaver", 0) == 1, (left.error, left.counts)
+    (leaver,) = [entry.item for entry in changesets_of(services, company.id)[-1].items
+                 if entry.item.kind.value == "leaver"]
+    assert leaver.remote_id == "3"
+
+
+def _resync(web, company: Company) -> None:
+    answer = requests.post(f"{web.url}/cron/resync", json={"company_id": company.id},
+                           headers={"Authorization": f"Bearer {CRON_TOKEN}"}, timeout=10)
+    assert answer.status_code == 202, answer.text
