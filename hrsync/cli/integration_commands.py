@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.console import Console
 from rich.table import Table
@@ -16,16 +18,18 @@ from services import mapping as mapping_setup
 from services.integration import IntegrationState
 from services.mapping import parse_pairs
 
-def _credential_fields() -> dict[str, list[tuple[ProviderDescription, CredentialField]]]:
-    """Every credential field of every provider, by key: one option each (providers may share one)."""
-    found: dict[str, list[tuple[ProviderDescription, CredentialField]]] = {}
+
+def _by_key(attribute: str) -> dict[str, list[tuple[ProviderDescription, Any]]]:
+    """Every credential field (`credentials`) or option (`options`) of every provider, by key: one CLI option each
+    (providers may share one)."""
+    found: dict[str, list[tuple[ProviderDescription, Any]]] = {}
     for description in PROVIDERS.values():
-        for spec in description.credentials:
-            found.setdefault(spec.key, []).append((description, spec))
+        for item in getattr(description, attribute):
+            found.setdefault(item.key, []).append((description, item))
     return found
 
 
-CREDENTIAL_FIELDS = _credential_fields()
+CREDENTIAL_FIELDS: dict[str, list[tuple[ProviderDescription, CredentialField]]] = _by_key("credentials")
 
 
 def credential_options(command):
@@ -40,16 +44,7 @@ def credential_options(command):
     return command
 
 
-def _provider_options() -> dict[str, list[tuple[ProviderDescription, ProviderOption]]]:
-    """Every option the providers declare, by key: one switch each (providers may share one)."""
-    found: dict[str, list[tuple[ProviderDescription, ProviderOption]]] = {}
-    for description in PROVIDERS.values():
-        for option in description.options:
-            found.setdefault(option.key, []).append((description, option))
-    return found
-
-
-PROVIDER_OPTIONS = _provider_options()
+PROVIDER_OPTIONS: dict[str, list[tuple[ProviderDescription, ProviderOption]]] = _by_key("options")
 
 
 def provider_option_switches(command):
