@@ -37,6 +37,7 @@ class Reason(StrEnum):
     EMAIL_CONFLICT = "email_conflict"
     SIMILAR_NAME = "similar_name"
     EMAIL_ONLY = "email_only"
+    LINKED_ELSEWHERE = "linked_elsewhere"
     DUPLICATE_IDENTIFIER = "duplicate_identifier"
     DUPLICATE_REMOTE_ID = "duplicate_remote_id"
     CONTESTED_MATCH = "contested_match"

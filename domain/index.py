@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Iterable
+from typing import Collection, Iterable
 
 from domain.names import stakeholder_name_keys, visible_text
 from domain.stakeholder import Stakeholder
@@ -64,7 +64,8 @@ class Buckets:
 
 @dataclass(frozen=True, slots=True)
 class StakeholderIndex:
-    """The unlinked stakeholders, and stakeholders by link, identifier, name key and e-mail.
+    """The unlinked and the linked stakeholders (to any provider), and stakeholders by link, identifier,
+    name key and e-mail.
 
     Name and e-mail buckets hold only unlinked stakeholders: a linked one belongs to its HR record; each
     of a stakeholder's keys (its umlauts spelled out or not) leads to it. `keys` holds the plain
@@ -74,6 +75,7 @@ class StakeholderIndex:
     """
 
     unlinked: list[Stakeholder]
+    linked: list[Stakeholder]
     by_link: dict[str, Stakeholder]
     by_identifier: Buckets
     by_zeros: Buckets
@@ -88,6 +90,7 @@ class StakeholderIndex:
         by_identifier, by_zeros, by_name, by_email = Buckets(), Buckets(), Buckets(), Buckets()
         keys: dict[int, str] = {}
         unlinked: list[Stakeholder] = []
+        linked: list[Stakeholder] = []
         mail_one, mail_many = by_email._one, by_email._many
         carrier_one, carrier_many = by_identifier._one, by_identifier._many
         for stakeholder in sorted(stakeholders, key=attrgetter("id")):
@@ -104,6 +107,7 @@ class StakeholderIndex:
                 # The registry keeps links unique; should it not, the lowest id wins.
                 if stakeholder.hr_provider == provider:
                     by_link.setdefault(stakeholder.hr_remote_id, stakeholder)
+                linked.append(stakeholder)
                 continue
             unlinked.append(stakeholder)
             email = stakeholder.email
@@ -116,7 +120,7 @@ class StakeholderIndex:
                 for key in names:
                     by_name.add(key, stakeholder)
                 keys[stakeholder.id] = names[0]
-        return cls(unlinked, by_link, by_identifier, by_zeros, by_name, by_email, keys)
+        return cls(unlinked, linked, by_link, by_identifier, by_zeros, by_name, by_email, keys)
 
     def linked_to(self, remote_id: str) -> Stakeholder | None:
         return self.by_link.get(remote_id)
@@ -148,3 +152,27 @@ class StakeholderIndex:
     def mailed(self, email: str | None) -> list[Stakeholder]:
         """The unlinked stakeholders with this e-mail address (case aside)."""
         return self.by_email.get(email_key(email))
+
+
+class LinkedNames:
+    """Stakeholders linked to an HR record absent from this fetch, by name key: a previous employment's record,
+    or another HR system's (a company switching systems).
+
+    Name matching never merges into a linked row, but a new HR record with its name may be the same person (a
+    rehire under a new record, a duplicate record, the new system's record), so such rows are offered for review.
+    A row whose own record is in this fetch belongs to it and is nobody else's candidate.
+    """
+
+    def __init__(self, linked: Iterable[Stakeholder], provider: str, present: Collection[str]) -> None:
+        """`linked` in id order; `present`: the remote ids of this fetch (of `provider`)."""
+        self._by_name = Buckets()
+        for stakeholder in linked:
+            if stakeholder.hr_provider == provider and stakeholder.hr_remote_id in present:
+                continue  # the common case: an employee in this fetch owns the row
+            for key in stakeholder_name_keys(stakeholder.name, stakeholder.first_name, stakeholder.last_name):
+                self._by_name.add(key, stakeholder)
+
+    def named(self, keys: Iterable[str]) -> list[Stakeholder]:
+        """The rows with any of these name keys, in id order."""
+        found = {s.id: s for key in keys for s in self._by_name.get(key)}
+        return [found[sid] for sid in sorted(found)]

@@ -5,19 +5,19 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Literal, Mapping
+from typing import Callable, Collection, Iterable, Iterator, Literal, Mapping
 
 from domain.changeset import ChangeItem, ChangeSet, Reason
 from domain.claims import Claims
 from domain.decisions import Decisions
 from domain.employee import Employee
 from domain.fuzzy import FuzzyIndex
-from domain.index import StakeholderIndex
+from domain.index import LinkedNames, StakeholderIndex
 from domain.items import create_item, in_full_order, matched, review_item, skip_item
 from domain.policy import SyncPolicy
 from domain.proposal import owned_reader
-from domain.rules import (Outcome, Review, by_email, by_identifier, by_name, by_similar_name, collision,
-                          email_conflict)
+from domain.rules import (Outcome, Review, by_email, by_identifier, by_linked_name, by_name, by_similar_name,
+                          collision, email_conflict)
 from domain.screening import screen
 from domain.stakeholder import Stakeholder
 from domain.subject import Subject
@@ -25,6 +25,10 @@ from domain.subject import Subject
 Scope = Literal["full", "targeted"]
 # Rounds of re-reading namesakes once other employees' matches are known; real data settles in one.
 _MAX_ROUNDS = 8
+# Rows a terminated employee never imported is not offered: the sync would not touch them for a leaver.
+_LEFT_ALONE = frozenset({Reason.UNMANAGED_GROUP, Reason.LINKED_ELSEWHERE})
+# Identifier reviews that list the employee's namesakes too: those others surely take drop out on a re-read.
+_WITH_NAMESAKES = frozenset({Reason.IDENTIFIER_NAME_MISMATCH, Reason.IDENTIFIER_LEADING_ZEROS})
 
 
 def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], policy: SyncPolicy,
@@ -44,7 +48,7 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
         run = _Run(index, policy, decisions, holders)
         unlinked = _follow_links(subjects, run, items)
         outcomes, claims = _settle(unlinked, run)
-        items.extend(_decide(unlinked, outcomes, claims, run))
+        items.extend(_decide(unlinked, outcomes, claims, run, lambda: _present(subjects, items, decisions)))
         changes = ChangeSet(tuple(in_full_order(items)))  # already in ChangeSet.of's order: not sorted again
         # Freed while the collector still sleeps: its first pass once it wakes then walks the change set
         # alone, not the hundred thousand subjects and the index beside it (~0.1 s at 100k).
@@ -132,7 +136,7 @@ def _settle(subjects: list[Subject], run: _Run) -> tuple[dict[str, Outcome], Cla
             outcome = by_name(subject, index, policy, decisions, {})
             if isinstance(outcome, Review):  # without namesakes there is nothing to re-read
                 pending.append(subject)
-        elif isinstance(outcome, Review) and outcome.reason is Reason.IDENTIFIER_NAME_MISMATCH:
+        elif isinstance(outcome, Review) and outcome.reason in _WITH_NAMESAKES:
             pending.append(subject)  # its namesakes may be others' for sure
         outcome = run.merge_checked(subject, outcome)
         if isinstance(outcome, Stakeholder):
@@ -166,10 +170,19 @@ def _reread(pending: list[Subject], outcomes: dict[str, Outcome], claims: Claims
     return bool(changed)
 
 
+def _present(subjects: list[Subject], items: list[ChangeItem], decisions: Decisions) -> frozenset[str]:
+    """The remote ids of this fetch: matched, screened out or ignored."""
+    return frozenset(s.remote_id for s in subjects) | {item.remote_id for item in items} | decisions.ignored
+
+
 def _decide(subjects: list[Subject], outcomes: Mapping[str, Outcome], claims: Claims,
-            run: _Run) -> list[ChangeItem]:
-    """One item (or none) per employee: matches diffed, contests and reviews listed, rules 4-6 for the rest."""
+            run: _Run, present: Callable[[], Collection[str]]) -> list[ChangeItem]:
+    """One item (or none) per employee: matches diffed, contests and reviews listed, rules 4-6 for the rest.
+
+    `present` gives the remote ids of this fetch, asked only once some employee would be created.
+    """
     fuzzy: list[FuzzyIndex] = []
+    linked: list[LinkedNames] = []
     items: list[ChangeItem] = []
     for subject in subjects:
         outcome = outcomes[subject.remote_id]
@@ -181,7 +194,8 @@ def _decide(subjects: list[Subject], outcomes: Mapping[str, Outcome], claims: Cl
         if outcome is None:
             outcome = (by_email(subject, run.index, run.policy, run.decisions, claims.sure)
                        or by_similar_name(subject, _fuzzy(fuzzy, run.index, claims), run.policy,
-                                          run.decisions, claims.sure))
+                                          run.decisions, claims.sure)
+                       or by_linked_name(subject, _linked(linked, run, present), run.policy, run.decisions))
         item = _item(subject, outcome, run)
         if item is not None:
             items.append(item)
@@ -198,11 +212,18 @@ def _fuzzy(cache: list[FuzzyIndex], index: StakeholderIndex, claims: Claims) -> 
     return cache[0]
 
 
+def _linked(cache: list[LinkedNames], run: _Run, present: Callable[[], Collection[str]]) -> LinkedNames:
+    """The linked rows by name, built at most once per call and only when some employee would be created."""
+    if not cache:
+        cache.append(LinkedNames(run.index.linked, run.policy.provider, present()))
+    return cache[0]
+
+
 def _item(subject: Subject, outcome: Outcome, run: _Run) -> ChangeItem | None:
     if isinstance(outcome, Stakeholder):
         return matched(subject, outcome, run.policy)
     ignored_leaver = subject.terminated and not run.policy.import_terminated
-    if isinstance(outcome, Review) and not (ignored_leaver and outcome.reason is Reason.UNMANAGED_GROUP):
+    if isinstance(outcome, Review) and not (ignored_leaver and outcome.reason in _LEFT_ALONE):
         return review_item(subject, outcome.reason, outcome.candidates, run.policy)
     if ignored_leaver:  # never imported: neither a new row nor one of the groups the sync leaves alone
         return skip_item(subject, Reason.TERMINATED, run.policy)

@@ -9,14 +9,14 @@ from typing import Mapping
 from domain.changeset import Reason
 from domain.decisions import Decisions
 from domain.fuzzy import FuzzyIndex
-from domain.index import StakeholderIndex, email_key, identifier_key
+from domain.index import LinkedNames, StakeholderIndex, email_key, identifier_key
 from domain.likeness import Fit, employee_variants, name_fit, subject_keys
 from domain.policy import SyncPolicy
 from domain.stakeholder import Stakeholder
 from domain.subject import Subject
 
 __all__ = ["Subject", "Review", "Outcome", "by_identifier", "by_name", "by_email", "by_similar_name",
-           "collision", "email_conflict", "compatible"]
+           "by_linked_name", "collision", "email_conflict", "compatible"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,14 +43,20 @@ def by_identifier(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
     prevent it) are a conflict rather than a guess. A carrier whose name is another person's
     (a reused or mistyped number), or only close while a namesake stands elsewhere, is reviewed
     with the namesakes (those other employees surely take, per `claims`, left out); an identifier
-    equal only without leading zeros is reviewed too.
+    equal only without leading zeros is reviewed too, with the employee's namesakes listed first.
     """
     if subject.identifier is None:
         return None
     carriers = _allowed(subject, index.carrying_key(subject.key), decisions)
     if not carriers:
         near = _allowed(subject, index.carrying_but_zeros(subject.key), decisions)
-        return Review(Reason.IDENTIFIER_LEADING_ZEROS, _ids(near)) if near else None
+        if not near:
+            return None
+        # The look-alike number may be someone else's: the row with the employee's own name is the likelier
+        # one, so it is offered too, first (those other employees surely take left out).
+        short, full = _namesakes(subject, index, policy, decisions, claims)
+        named = _ids(s for s in short + full if not any(s.id == other.id for other in near))
+        return Review(Reason.IDENTIFIER_LEADING_ZEROS, named + _ids(near))
     if len(carriers) > 1 or carriers[0].linked:
         return Review(Reason.IDENTIFIER_CONFLICT, _ids(carriers))
     carrier = carriers[0]
@@ -147,6 +153,17 @@ def by_similar_name(subject: Subject, fuzzy: FuzzyIndex, policy: SyncPolicy,
     ids = tuple(hit.stakeholder.id for hit in hits
                 if _open(subject, hit.stakeholder, policy, decisions, claims))
     return Review(Reason.SIMILAR_NAME, ids) if ids else None
+
+
+def by_linked_name(subject: Subject, linked: LinkedNames, policy: SyncPolicy, decisions: Decisions) -> Outcome:
+    """Rule 5 for linked rows: the employee's name on a row linked to another HR record absent from this fetch.
+
+    A rehire under a new record, a duplicate record, or the record of a new HR system: only an approver can
+    tell, so a review, never a match (and never a silent second row for the same person).
+    """
+    short, full = subject_keys(subject, policy)
+    ids = tuple(s.id for s in linked.named(short + full) if decisions.allows(subject.remote_id, s.id))
+    return Review(Reason.LINKED_ELSEWHERE, ids) if ids else None
 
 
 def _open(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy,

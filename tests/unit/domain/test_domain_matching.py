@@ -64,8 +64,32 @@ RULES = {
     "linked-in-step": Case([employee("1")], [linked(10, "1")], []),
     "linked-changed": Case([employee("1", city="Köln")], [linked(10, "1", city="Bonn")],
                            [("update", "1", None, 10, ())]),
-    "link-to-other-provider-is-not-ours": Case(
-        [employee("1")], [named(10, hr_provider="personio", hr_remote_id="1")], [("create", "1", None, None, ())]),
+    # A company switching HR systems: the other system's link is not ours, but the row is the same person's
+    # more likely than not, so it is offered, never merged (and no second row made silently).
+    "link-to-other-provider-is-not-ours-but-offered": Case(
+        [employee("1")], [named(10, hr_provider="personio", hr_remote_id="1")],
+        [("review", "1", "linked_elsewhere", None, (10,))]),
+    "link-to-other-provider-other-name-creates": Case(
+        [employee("1")], [named(10, "Zoe Stone", hr_provider="personio", hr_remote_id="1")],
+        [("create", "1", None, None, ())]),
+    # A rehire under a new HR record: the old row is linked to the old record, which is not in this fetch.
+    "rehire-under-a-new-record-offers-the-old-row": Case(
+        [employee("2")], [linked(10, "1", group="Ex-employee")], [("review", "2", "linked_elsewhere", None, (10,))]),
+    "rehire-with-middle-name-offers-the-old-row": Case(
+        [employee("2", middle_name="Maria")], [linked(10, "1", "Anna Müller", display="Anna Maria Müller",
+                                                      first_name="Anna Maria")],
+        [("review", "2", "linked_elsewhere", None, (10,))]),
+    # A namesake whose own record is in this fetch owns its row: the new one is another person.
+    "linked-namesake-in-this-fetch-is-nobody-elses": Case(
+        [employee("1"), employee("2")], [linked(10, "1")], [("create", "2", None, None, ())]),
+    "linked-namesake-screened-out-in-this-fetch-is-nobody-elses": Case(
+        [employee("1"), employee("2", hire_date=HIRED)], [linked(10, "1")], [
+            ("create", "2", None, None, ()), ("skip", "1", "no_hire_date", None, ())], {"require_hire_date": True}),
+    "rehire-rejected-once-creates": Case(
+        [employee("2")], [linked(10, "1", group="Ex-employee")], [("create", "2", None, None, ())],
+        decisions=not_same(("2", 10))),
+    "unimported-leaver-with-a-linked-namesake-skips": Case(
+        [leaver("2")], [linked(10, "1", group="Ex-employee")], [("skip", "2", "terminated", None, ())]),
     # rule 2: the unique identifier
     "identifier-links": Case([employee("1", unique_identifier="E1")], [named(10, unique_identifier="E1")],
                              [("link", "1", None, 10, ())]),
@@ -161,8 +185,8 @@ RULES = {
         [employee("1", unique_identifier="E1", email="anna@x.de")],
         [named(10, unique_identifier="E2", email="anna@x.de"), named(11)],
         [("review", "1", "ambiguous_name", None, (10, 11))]),
-    "name-linked-namesake-is-no-candidate": Case(
-        [employee("1")], [linked(10, "9")], [("create", "1", None, None, ())]),
+    "name-linked-namesake-is-never-matched-only-offered": Case(
+        [employee("1")], [linked(10, "9")], [("review", "1", "linked_elsewhere", None, (10,))]),
     "name-pair-rejected": Case([employee("1")], [named(10)], [("create", "1", None, None, ())],
                                decisions=not_same(("1", 10))),
     "preferred-name-matches": Case(

@@ -20,6 +20,7 @@ def test_every_reason_code_has_words_for_the_approver():
     ("middle_name_conflict", "middle name"),
     ("email_conflict", "e-mail address belongs to a different stakeholder"),
     ("similar_name", "nickname, initials"),
+    ("linked_elsewhere", "linked to another HR record"),
 ])
 def test_the_new_reasons_say_what_to_check(code, words):
     assert words in REASONS[code]
