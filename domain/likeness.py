@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from domain.fuzzy import Tokens, best_similarity, name_variants, stakeholder_variants
+from domain.fuzzy import Tokens, best_similarity, name_variants, stakeholder_variants, transliterations
 from domain.index import StakeholderIndex, email_key
 from domain.names import name_key, name_keys, name_tokens
 from domain.nicknames import relatives
@@ -52,6 +52,14 @@ def employee_variants(subject: Subject, policy: SyncPolicy) -> tuple[Tokens, ...
         return name_variants((first, last), (last,))
     return name_variants((first, last), (legal, last), (first, middle, last), (legal, middle, last),
                          (preferred, last), (preferred, middle, last))
+
+
+def employee_transliterations(subject: Subject) -> tuple[Tokens, ...]:
+    """The romanisations of a name HR holds in another script (() for Latin names), with and without the middle
+    name: near misses for review only."""
+    employee = subject.employee
+    return transliterations((employee.first_name, employee.last_name),
+                            (employee.first_name, employee.middle_name, employee.last_name))
 
 
 def name_fit(subject: Subject, stakeholder: Stakeholder, index: StakeholderIndex,

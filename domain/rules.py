@@ -10,7 +10,7 @@ from domain.changeset import Reason
 from domain.decisions import Decisions
 from domain.fuzzy import FuzzyIndex
 from domain.index import LinkedNames, StakeholderIndex, email_key, identifier_key
-from domain.likeness import Fit, employee_variants, name_fit, subject_keys
+from domain.likeness import Fit, employee_transliterations, employee_variants, name_fit, subject_keys
 from domain.policy import SyncPolicy
 from domain.stakeholder import Stakeholder
 from domain.subject import Subject
@@ -149,7 +149,8 @@ def by_email(subject: Subject, index: StakeholderIndex, policy: SyncPolicy,
 def by_similar_name(subject: Subject, fuzzy: FuzzyIndex, policy: SyncPolicy,
                     decisions: Decisions, claims: Claims) -> Outcome:
     """Rule 5: close names → review, best score first. Never a match."""
-    hits = fuzzy.similar(employee_variants(subject, policy), policy.fuzzy_threshold)
+    hits = fuzzy.similar(employee_variants(subject, policy), policy.fuzzy_threshold,
+                         employee_transliterations(subject))
     ids = tuple(hit.stakeholder.id for hit in hits
                 if _open(subject, hit.stakeholder, policy, decisions, claims))
     return Review(Reason.SIMILAR_NAME, ids) if ids else None
