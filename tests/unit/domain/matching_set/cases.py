@@ -48,6 +48,15 @@ HARD: list[Case] = [
     case("accents", "Müller and Miller are different families: a different person (a review may show it).",
          emp("Ralph", "Müller", APART), row("Ralph Miller")),
 
+    case("accents", "Cyrillic in HR, the usual English spelling in the registry: Юлия is Yulia (unidecode writes "
+                    "Iuliia, anyascii Yuliya). A transliteration follows one of several conventions, so it is no "
+                    "proof: offer.",
+         emp("Юлия", "Смирнова", offer()), row("Yulia Smirnova")),
+    case("accents", "Евгений is written Evgeniy, Evgenii or Yevgeny: the same name by other conventions; offer.",
+         emp("Евгений", "Попов", offer()), row("Yevgeny Popov")),
+    case("accents", "The other way round: the registry was typed in Cyrillic, HR has the Latin spelling: offer.",
+         emp("Alexey", "Kuznetsov", offer()), row("Алексей Кузнецов")),
+
     # --- particles and double-barrelled surnames -------------------------------------------------------
     case("particles", "Particles capitalised differently and the name shown last-comma-first: same words.",
          emp("Jan", "van der Berg", merge()), row("Van Der Berg, Jan")),
@@ -83,6 +92,12 @@ HARD: list[Case] = [
     case("initials", "Initials that do not fit (L. is not Kenji): a different person.",
          emp("Haruto", "Mori", APART), row("L. Mori")),
 
+    case("initials", "Initials written together (\"JR\") for the first and middle name HR holds apart: "
+                     "most likely the same person, but only an approver can tell: offer.",
+         emp("John", "Tolkien", offer(), middle_name="Ronald"), row("JR Tolkien")),
+    case("initials", "\"HP\" for the double first name Hans-Peter: offer.",
+         emp("Hans-Peter", "Kessel", offer()), row("HP Kessel")),
+
     # --- nicknames (a curated dataset) -------------------------------------------------------------------------
     case("nicknames", "Ted is a common nickname of Edward: offer.", emp("Edward", "Lynch", offer()), row("Ted Lynch")),
     case("nicknames", "Peggy is a nickname of Margaret: offer.", emp("Margaret", "Olson", offer()),
@@ -99,6 +114,10 @@ HARD: list[Case] = [
     case("nicknames", "Michael is not Michal (a Czech or Polish given name): a different person.",
          emp("Michael", "Svoboda", APART), row("Michal Svoboda")),
 
+    case("nicknames", "Kathi is the German diminutive of Katharina (the English dataset does not know it); both "
+                      "begin with the same four letters: offer.",
+         emp("Kathi", "Brandl", offer()), row("Katharina Brandl")),
+
     # --- typos -------------------------------------------------------------------------------------------------
     case("typos", "One letter missing in the registry's surname: offer.",
          emp("Sabine", "Hartmann", offer()), row("Sabine Hartman")),
@@ -113,6 +132,12 @@ HARD: list[Case] = [
          row("Gabriele Fisher", unique_identifier="E5003")),
     case("typos", "Meier and Maier are different families, not a typo: a different person.",
          emp("Thomas", "Meier", APART, unique_identifier="E5004"), row("Thomas Maier")),
+
+    case("typos", "Two spellings that sound alike in each name (f/ph, ai/ei): offer, never merge — Meier and Maier "
+                  "may be two families, so only an approver decides.",
+         emp("Stefan", "Maier", offer()), row("Stephan Meier")),
+    case("typos", "K/Ch at the start and a single l: Kristina Müler sounds like Christina Müller: offer.",
+         emp("Kristina", "Müler", offer()), row("Christina Müller")),
 
     # --- marriage name changes ----------------------------------------------------------------------------
     case("marriage", "New surname, same number, same first name and same e-mail: merge (the update writes "
@@ -227,6 +252,19 @@ HARD: list[Case] = [
          emp("Gunnar", "Holm", merge(), unique_identifier="E5019", left=True),
          row("Gunnar Holm", link=0, unique_identifier="E5019", first_name="Gunnar", last_name="Holm")),
 
+    case("rehires", "Rehired under a new HR record without a number; the old row is still linked to the old record "
+                    "and sits in Ex-employee. A rehire or a duplicate record: an approver decides — offer, never a "
+                    "silent second row.",
+         emp("Lothar", "Brenninger", offer()), row("Lothar Brenninger", link="old", group="Ex-employee")),
+    case("rehires", "The company moved from another HR system: the row is linked to the other system's record. The "
+                    "same name is most likely the same person, but the link is not ours to move: offer.",
+         emp("Hanne", "Vogelsang", offer()),
+         row("Hanne Vogelsang", hr_provider="personio", hr_remote_id="p-5101")),
+    case("rehires", "A namesake still employed, whose own record is in this fetch, keeps his row: the new hire with "
+                    "the same name is another person, and that row is nobody else's candidate.",
+         [emp("Kurt", "Albers", merge(), unique_identifier="E5031"), emp("Kurt", "Albers", APART)],
+         row("Kurt Albers", link=0, unique_identifier="E5031", first_name="Kurt", last_name="Albers")),
+
     # --- invisible characters -----------------------------------------------------------------------------------
     case("invisible", "A zero-width space pasted into HR's first name.",
          emp("Ma\u200brkus", "Engel", merge()), row("Markus Engel")),
@@ -262,6 +300,12 @@ HARD: list[Case] = [
          emp("Detlef", "Moll", offer(), unique_identifier="005021"), row("Detlef Moll", unique_identifier="5021")),
     case("identifier formats", "Surrounding spaces in the registry's number.",
          emp("Edith", "Sommer", merge(), unique_identifier="E5022"), row("Edith Sommer", unique_identifier=" E5022 ")),
+
+    case("identifier formats", "HR's 0077 is the registry's 77 only without the zeros, and that row is Emil "
+                               "Vogt's; Rainer Stock's own row has no number. The number was mistyped or re-padded: "
+                               "his exact-name row is the likelier one, and both are offered.",
+         emp("Rainer", "Stock", offer(1), unique_identifier="0077"),
+         [row("Emil Vogt", unique_identifier="77"), row("Rainer Stock")]),
 
     # --- middle names -----------------------------------------------------------------------------------------------
     case("middle names", "The middle name, held in its own field in HR, is part of the registry's name.",
