@@ -39,6 +39,11 @@ _SPACING_SCORE = 98.0
 _LOOSE_SCORE = 86.0
 # Diminutives beyond the English nickname dataset ("Kathi" / "Katharina"): at least this long a shared start.
 _MIN_SHARED_START = 4
+# Words sounding alike must be at most this many edits apart as well ("stefan" / "stephan": 2).
+_MAX_SOUND_EDITS = 2
+# Two romanisations of one word agree in their match rating codes and this much Jaro-Winkler likeness at least
+# ("evgenii" / "yevgeny" 0.81, "iuliia" / "yulia" 0.82; "evgenii" / "ivan" 0.6).
+_MIN_ROMANISED_LIKENESS = 0.8
 # Initials written together ("JP", "HP"): at most this many letters.
 _MAX_JOINED_INITIALS = 3
 
@@ -253,9 +258,11 @@ def _alike(a: str, b: str, transliterated: bool) -> bool:
         return False
     if OSA.distance(a, b, score_cutoff=1) <= 1 or a[:_MIN_SHARED_START] == b[:_MIN_SHARED_START]:
         return True
-    if _sounds(a) & _sounds(b):
-        return True
-    return transliterated and bool(jellyfish.match_rating_comparison(a, b))
+    if _sounds(a) & _sounds(b) and OSA.distance(a, b, score_cutoff=_MAX_SOUND_EDITS) <= _MAX_SOUND_EDITS:
+        return True  # a phonetic key alone is coarse ("kristina" and "christian" share a NYSIIS key)
+    # The match rating approach alone pairs too much ("evgenii" / "ivan"): the spellings must be close as well.
+    return transliterated and bool(jellyfish.match_rating_comparison(a, b)) and (
+        jellyfish.jaro_winkler_similarity(a, b) >= _MIN_ROMANISED_LIKENESS)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -136,6 +136,14 @@ RULES = {
     "identifier-leading-zeros-the-other-way": Case(
         [employee("1", unique_identifier="0042")], [named(10, unique_identifier="42")],
         [("review", "1", "identifier_leading_zeros", None, (10,))]),
+    # The look-alike number is another person's row; the employee's own row (no number) is the likelier one.
+    "identifier-leading-zeros-offers-the-namesake-first": Case(
+        [employee("1", unique_identifier="0042")], [named(10, "Emil Vogt", unique_identifier="42"), named(11)],
+        [("review", "1", "identifier_leading_zeros", None, (11, 10))]),
+    "identifier-leading-zeros-namesake-taken-by-another-is-left-out": Case(
+        [employee("1", unique_identifier="0042"), employee("2", unique_identifier="E2")],
+        [named(10, "Emil Vogt", unique_identifier="42"), named(11, unique_identifier="E2")],
+        [("link", "2", None, 11, ()), ("review", "1", "identifier_leading_zeros", None, (10,))]),
     "identifier-on-two-stakeholders": Case(
         [employee("1", unique_identifier="E1")],
         [named(10, unique_identifier="E1"), named(11, unique_identifier=" E1")],
