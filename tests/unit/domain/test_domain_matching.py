@@ -261,6 +261,49 @@ RULES = {
         [("review", "1", "suffix_conflict", None, (10, 11))]),
     "roman-numerals-tell-apart": Case([employee("1", "Henry", "Ford III")], [stakeholder(10, "Henry Ford II")],
                                       [("review", "1", "similar_name", None, (10,))]),
+    # Evidence that the only namesake is someone else: another birth date, or another employee's e-mail.
+    "a-namesake-born-on-another-day-is-reviewed": Case(
+        [employee("1", birth_date=dt.date(1990, 1, 1))], [named(10, birth_date=dt.date(1975, 5, 5))],
+        [("review", "1", "birth_date_conflict", None, (10,))]),
+    "a-namesake-without-birth-date-merges": Case(
+        [employee("1", birth_date=dt.date(1990, 1, 1))], [named(10)], [("update", "1", None, 10, ())]),
+    "no-leaver-on-a-namesake-born-on-another-day": Case(
+        [leaver("1", birth_date=dt.date(1990, 1, 1))], [named(10, birth_date=dt.date(1975, 5, 5))],
+        [("review", "1", "birth_date_conflict", None, (10,))]),
+    "a-namesake-with-another-employees-email-is-theirs": Case(
+        [employee("a", unique_identifier="E10", email="anna.f@x.de"), employee("b", email="anna.m2@x.de")],
+        [named(10, unique_identifier="E10"), named(11, email="anna.f@x.de")],
+        [("review", "a", "email_conflict", None, (10, 11)), ("review", "b", "email_of_another_employee", None, (11,))]),
+    "a-private-email-on-the-namesake-is-no-evidence": Case(
+        [employee("1", email="anna@acme.de")], [named(10, email="anna.private@gmail.example")],
+        [("update", "1", None, 10, ())]),
+    "a-middle-initial-row-beside-the-namesake-is-reviewed": Case(
+        [employee("1", "Paul", "Richter", middle_name="Georg")],
+        [named(10, "Paul Richter"), named(11, "Paul G. Richter")],
+        [("review", "1", "middle_name_conflict", None, (10, 11))]),
+    "another-middle-initial-does-not-compete": Case(
+        [employee("1", "Paul", "Richter", middle_name="Georg")],
+        [named(10, "Paul Richter"), named(11, "Paul A. Richter")],
+        [("link", "1", None, 10, ())]),
+    # An identifier confirms a close name, not another given name (a reused or mistyped number).
+    "identifier-with-the-feminine-form-is-reviewed": Case(
+        [employee("1", "Daniel", "Weber", unique_identifier="E1")], [named(10, "Daniela Weber", unique_identifier="E1")],
+        [("review", "1", "identifier_name_mismatch", None, (10,))]),
+    "identifier-with-another-common-name-one-letter-away-is-reviewed": Case(
+        [employee("1", "Mark", "Klein", unique_identifier="E1")], [named(10, "Mary Klein", unique_identifier="E1")],
+        [("review", "1", "identifier_name_mismatch", None, (10,))]),
+    "identifier-with-a-first-letter-changed-is-reviewed": Case(
+        [employee("1", "Anna", "Schmidt", unique_identifier="E1")], [named(10, "Hanna Schmidt", unique_identifier="E1")],
+        [("review", "1", "identifier_name_mismatch", None, (10,))]),
+    "identifier-with-a-misspelt-first-name-merges": Case(
+        [employee("1", "Michael", "Berger", unique_identifier="E1")],
+        [named(10, "Micheal Berger", unique_identifier="E1")], [("update", "1", None, 10, ())]),
+    "identifier-with-a-surname-typo-merges": Case(
+        [employee("1", "Gabriele", "Fischer", unique_identifier="E1")],
+        [named(10, "Gabriele Fisher", unique_identifier="E1")], [("update", "1", None, 10, ())]),
+    "identifier-with-other-han-characters-is-reviewed": Case(
+        [employee("1", "伟", "王", unique_identifier="E1")], [named(10, "汪玮", unique_identifier="E1")],
+        [("review", "1", "identifier_name_mismatch", None, (10,))]),
     "an-identifier-does-not-bridge-a-suffix": Case(
         [employee("1", "Karl", "Huber", unique_identifier="E1")],
         [stakeholder(10, "Karl Huber Jr.", unique_identifier="E1")],
