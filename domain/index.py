@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Collection, Iterable
 
-from domain.names import stakeholder_name_keys, visible_text
+from domain.names import stakeholder_name_keys, visible_text, without_generation
 from domain.stakeholder import Stakeholder
 
 
@@ -71,7 +71,8 @@ class StakeholderIndex:
     of a stakeholder's keys (its umlauts spelled out or not) leads to it. `keys` holds the plain
     name key of each unlinked stakeholder that has one. Identifiers and e-mails are keyed by
     `identifier_key` and `email_key`; `by_zeros` holds the identifiers with leading zeros, keyed
-    without them.
+    without them. `by_kin` holds the unlinked stakeholders whose name has a generational suffix ("Karl Huber
+    Jr."), keyed without it; `linked_by_email` the linked stakeholders by e-mail (an address that is theirs).
     """
 
     unlinked: list[Stakeholder]
@@ -82,12 +83,15 @@ class StakeholderIndex:
     by_name: Buckets
     by_email: Buckets
     keys: dict[int, str]
+    by_kin: Buckets
+    linked_by_email: Buckets
 
     @classmethod
     def build(cls, stakeholders: Iterable[Stakeholder], provider: str) -> "StakeholderIndex":
         """`by_link` holds the stakeholders linked to `provider`, by remote id."""
         by_link: dict[str, Stakeholder] = {}
         by_identifier, by_zeros, by_name, by_email = Buckets(), Buckets(), Buckets(), Buckets()
+        by_kin, linked_by_email = Buckets(), Buckets()
         keys: dict[int, str] = {}
         unlinked: list[Stakeholder] = []
         linked: list[Stakeholder] = []
@@ -108,6 +112,11 @@ class StakeholderIndex:
                 if stakeholder.hr_provider == provider:
                     by_link.setdefault(stakeholder.hr_remote_id, stakeholder)
                 linked.append(stakeholder)
+                email = stakeholder.email
+                if email is not None:
+                    email = email.strip().casefold() if email.isascii() else email_key(email)
+                    if email:
+                        linked_by_email.add(email, stakeholder)
                 continue
             unlinked.append(stakeholder)
             email = stakeholder.email
@@ -120,7 +129,11 @@ class StakeholderIndex:
                 for key in names:
                     by_name.add(key, stakeholder)
                 keys[stakeholder.id] = names[0]
-        return cls(unlinked, linked, by_link, by_identifier, by_zeros, by_name, by_email, keys)
+                if without_generation(names[0]) is not None:
+                    for key in names:
+                        by_kin.add(without_generation(key) or key, stakeholder)
+        return cls(unlinked, linked, by_link, by_identifier, by_zeros, by_name, by_email, keys, by_kin,
+                   linked_by_email)
 
     def linked_to(self, remote_id: str) -> Stakeholder | None:
         return self.by_link.get(remote_id)
@@ -148,6 +161,10 @@ class StakeholderIndex:
 
     def named(self, key: str) -> list[Stakeholder]:
         return self.by_name.get(key)
+
+    def kin(self, key: str) -> list[Stakeholder]:
+        """The unlinked stakeholders named `key` plus a generational suffix ("huber karl" → "Karl Huber Jr.")."""
+        return self.by_kin.get(key) if self.by_kin._one else []
 
     def mailed(self, email: str | None) -> list[Stakeholder]:
         """The unlinked stakeholders with this e-mail address (case aside)."""

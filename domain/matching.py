@@ -13,7 +13,7 @@ from domain.claims import Claims
 from domain.decisions import Decisions
 from domain.employee import Employee
 from domain.fuzzy import FuzzyIndex
-from domain.index import LinkedNames, StakeholderIndex
+from domain.index import LinkedNames, StakeholderIndex, email_key
 from domain.items import create_item, in_full_order, matched, review_item, skip_item
 from domain.policy import SyncPolicy
 from domain.proposal import owned_reader
@@ -47,7 +47,7 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
         index = StakeholderIndex.build(stakeholders, policy.provider)
         items, subjects, holders = screen(employees, index, policy, decisions)
         screened = [item.remote_id for item in items]  # skipped or reviewed already: in this fetch all the same
-        run = _Run(index, policy, decisions, holders)
+        run = _Run(index, policy, decisions, holders, _Mails(subjects))
         unlinked = _follow_links(subjects, run, items)
         outcomes, claims = _settle(unlinked, run)
         items.extend(_decide(unlinked, outcomes, claims, run, lambda: _present(subjects, screened, decisions)))
@@ -58,6 +58,36 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
     return changes
 
 
+class _Mails(Mapping[str, str]):
+    """The e-mail keys of this fetch's employees → remote id ("" for an address several share).
+
+    Read only when a namesake's address differs from the employee's, so built on first use.
+    """
+
+    def __init__(self, subjects: list[Subject]) -> None:
+        self._subjects = subjects
+        self._table: dict[str, str] | None = None
+
+    def _built(self) -> dict[str, str]:
+        if self._table is None:
+            table: dict[str, str] = {}
+            for subject in self._subjects:
+                key = email_key(subject.employee.email)
+                if key and table.setdefault(key, subject.remote_id) != subject.remote_id:
+                    table[key] = ""
+            self._table = table
+        return self._table
+
+    def __getitem__(self, key: str) -> str:
+        return self._built()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._built())
+
+    def __len__(self) -> int:
+        return len(self._built())
+
+
 @dataclass(frozen=True, slots=True)
 class _Run:
     """What every rule of one match call reads; `holders`: identifier key → remote id in this fetch."""
@@ -66,6 +96,7 @@ class _Run:
     policy: SyncPolicy
     decisions: Decisions
     holders: dict[str, str]
+    mails: Mapping[str, str]
 
     def checked(self, subject: Subject, outcome: Outcome) -> Outcome:
         """A match stands unless its identifier write would collide."""
@@ -135,7 +166,7 @@ def _settle(subjects: list[Subject], run: _Run) -> tuple[dict[str, Outcome], Cla
     for subject in subjects:
         outcome = by_identifier(subject, index, policy, decisions)
         if outcome is None:
-            outcome = by_name(subject, index, policy, decisions, {})
+            outcome = by_name(subject, index, policy, decisions, {}, run.mails)
             if isinstance(outcome, Review):  # without namesakes there is nothing to re-read
                 pending.append(subject)
         elif isinstance(outcome, Review) and outcome.reason in _WITH_NAMESAKES:
@@ -159,7 +190,7 @@ def _reread(pending: list[Subject], outcomes: dict[str, Outcome], claims: Claims
     for subject in pending:
         sure = claims.sure
         outcome = (by_identifier(subject, run.index, run.policy, run.decisions, sure)
-                   or by_name(subject, run.index, run.policy, run.decisions, sure))
+                   or by_name(subject, run.index, run.policy, run.decisions, sure, run.mails))
         outcome = run.merge_checked(subject, outcome)
         if outcome != outcomes[subject.remote_id]:
             changed.append((subject.remote_id, outcomes[subject.remote_id], outcome))
