@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 TOKEN_PATH = "/v2/auth/token"
 WEBHOOKS_PATH = "/v2/webhooks"
-WRITE_SCOPE = "personio:webhooks:write"
+READ_SCOPE, WRITE_SCOPE = "personio:webhooks:read", "personio:webhooks:write"
 WHERE = "Personio › Settings › Integrations › API credentials"
 # A list of webhooks longer than this many pages is not one company's: stop rather than loop.
 MAX_PAGES = 50
@@ -88,8 +88,8 @@ class PersonioWebhooks:
         if response.status_code in (401, 403):
             raise WebhookRegistrationRefused(
                 f"Personio answered {response.status_code}: the API credential with client id {self.client_id} may "
-                f"not manage webhooks ({self._message(response)}). Give it the {WRITE_SCOPE} scope (\"Webhooks: "
-                f"write\") in {WHERE}, then register again", "permission")
+                f"not manage webhooks ({self._message(response).rstrip('. ')}). Give it the {READ_SCOPE} and "
+                f"{WRITE_SCOPE} scopes (\"Webhooks\": read and write) in {WHERE}, then register again", "permission")
         return response
 
     def _json(self, response: requests.Response, what: str) -> Mapping[str, Any]:
