@@ -268,7 +268,7 @@ def _alike(a: str, b: str, transliterated: bool) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _sounds(word: str) -> frozenset[str]:
     """The word's phonetic keys (Metaphone, NYSIIS): "stefan" and "stephan", "kristina" and "christina" share one."""
-    return frozenset((f"m:{jellyfish.metaphone(word)}", f"n:{jellyfish.nysiis(word)}"))
+    return frozenset(("m:" + jellyfish.metaphone(word), "n:" + jellyfish.nysiis(word)))
 
 
 def _joined_initials(a: Tokens, b: Tokens) -> bool:
@@ -426,10 +426,11 @@ class FuzzyIndex:
             return set()
         if self._by_sound is None:
             self._by_sound = defaultdict(list)
-            for word in self._words:
+            by_sound, metaphone, nysiis = self._by_sound, jellyfish.metaphone, jellyfish.nysiis
+            for word in self._words:  # _sounds, inlined and uncached: each registry word is met once here
                 if len(word) >= _MIN_TYPO_LENGTH:
-                    for key in _sounds(word):
-                        self._by_sound[key].append(word)
+                    by_sound["m:" + metaphone(word)].append(word)
+                    by_sound["n:" + nysiis(word)].append(word)
         return {word for key in _sounds(token) for word in self._by_sound.get(key, ()) if word != token}
 
 

@@ -48,6 +48,9 @@ class Buckets:
         if first is not stakeholder:
             self._many.setdefault(key, [first]).append(stakeholder)
 
+    def has_any(self) -> bool:
+        return bool(self._one)
+
     def has(self, key: str) -> bool:
         """Whether some stakeholder has this key (without building a list)."""
         return key in self._one
@@ -188,6 +191,9 @@ class LinkedNames:
                 continue  # the common case: an employee in this fetch owns the row
             for key in stakeholder_name_keys(stakeholder.name, stakeholder.first_name, stakeholder.last_name):
                 self._by_name.add(key, stakeholder)
+
+    def __bool__(self) -> bool:
+        return self._by_name.has_any()
 
     def named(self, keys: Iterable[str]) -> list[Stakeholder]:
         """The rows with any of these name keys, in id order."""

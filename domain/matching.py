@@ -50,7 +50,11 @@ def match(employees: Iterable[Employee], stakeholders: Iterable[Stakeholder], po
         run = _Run(index, policy, decisions, holders, _Mails(subjects))
         unlinked = _follow_links(subjects, run, items)
         outcomes, claims = _settle(unlinked, run)
-        items.extend(_decide(unlinked, outcomes, claims, run, lambda: _present(subjects, screened, decisions)))
+        # Linked rows no employee of this fetch followed its link to (each followed link is another row): none
+        # in a full sync of a registry in step, and then the rows offered as linked elsewhere are none either.
+        unfollowed = len(index.linked) - (len(subjects) - len(unlinked))
+        items.extend(_decide(unlinked, outcomes, claims, run,
+                             lambda: _present(subjects, screened, decisions) if unfollowed else None))
         changes = ChangeSet(tuple(in_full_order(items)))  # already in ChangeSet.of's order: not sorted again
         # Freed while the collector still sleeps: its first pass once it wakes then walks the change set
         # alone, not the hundred thousand subjects and the index beside it (~0.1 s at 100k).
@@ -214,10 +218,11 @@ _REMOTE_ID = itemgetter(1)  # Subject.remote_id as a tuple item: the cheapest re
 
 
 def _decide(subjects: list[Subject], outcomes: Mapping[str, Outcome], claims: Claims,
-            run: _Run, present: Callable[[], Collection[str]]) -> list[ChangeItem]:
+            run: _Run, present: Callable[[], Collection[str] | None]) -> list[ChangeItem]:
     """One item (or none) per employee: matches diffed, contests and reviews listed, rules 4-6 for the rest.
 
-    `present` gives the remote ids of this fetch, asked only once some employee would be created.
+    `present` gives the remote ids of this fetch, asked only once some employee would be created (None: every
+    linked row is followed by an employee of this fetch).
     """
     fuzzy: list[FuzzyIndex] = []
     linked: list[LinkedNames] = []
@@ -250,10 +255,11 @@ def _fuzzy(cache: list[FuzzyIndex], index: StakeholderIndex, claims: Claims) -> 
     return cache[0]
 
 
-def _linked(cache: list[LinkedNames], run: _Run, present: Callable[[], Collection[str]]) -> LinkedNames:
+def _linked(cache: list[LinkedNames], run: _Run, present: Callable[[], Collection[str] | None]) -> LinkedNames:
     """The linked rows by name, built at most once per call and only when some employee would be created."""
     if not cache:
-        cache.append(LinkedNames(run.index.linked, run.policy.provider, present()))
+        fetched = present()
+        cache.append(LinkedNames(run.index.linked if fetched is not None else (), run.policy.provider, fetched or ()))
     return cache[0]
 
 

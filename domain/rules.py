@@ -203,6 +203,8 @@ def by_linked_name(subject: Subject, linked: LinkedNames, policy: SyncPolicy, de
     A rehire under a new record, a duplicate record, or the record of a new HR system: only an approver can
     tell, so a review, never a match (and never a silent second row for the same person).
     """
+    if not linked:
+        return None  # the common case: every linked row is followed by its own employee
     short, full = subject_keys(subject, policy)
     ids = tuple(s.id for s in linked.named(short + full) if decisions.allows(subject.remote_id, s.id))
     return Review(Reason.LINKED_ELSEWHERE, ids) if ids else None
