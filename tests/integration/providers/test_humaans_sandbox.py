@@ -173,6 +173,14 @@ def test_verification_accepts_a_full_token(sandbox, tenant_for, provider_for):
     assert [d.path for d in sandbox.state.request_details(tenant)][0] == "/api/me"
 
 
+def test_a_full_token_in_a_company_without_new_hires_or_leavers_gets_no_scope_warning(sandbox, tenant_for,
+                                                                                      provider_for):
+    tenant = tenant_for(12)
+    for person in tenant.people:
+        sandbox.state.update_person(tenant, person.id, status="active", termination_date=None)
+    assert provider_for(tenant).verify_credentials() == ()
+
+
 def test_verification_warns_of_a_user_role_token(tenant_for, provider_for):
     tenant = tenant_for(40)
     (warning,) = provider_for(tenant, token=tenant.grant(role="user", person=tenant.people[2].id)).verify_credentials()
