@@ -67,6 +67,7 @@ def sync_detail(sync_id: int):
         return redirect(url_for("changesets_pages.open_changeset", changeset_id=progress.changeset_id), 303)
     waiting = progress.status is SyncStatus.QUEUED and syncs.worker_missing(services(), redis())
     return render_template("console/sync.html", company_name=user.company_name, run=run, progress=progress,
+                           notes=syncs.field_notes(run),
                            refresh=None if progress.ended else REFRESH_SECONDS, follow=follow,
                            no_worker=waiting, integration_url=_integration_page(user, progress.error_code))
 

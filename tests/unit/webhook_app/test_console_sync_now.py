@@ -11,6 +11,7 @@ import pytest
 
 from core.bootstrap import build_services
 from domain.employee import Employee, EmploymentStatus
+from providers.base import FetchReport
 from providers.errors import ProviderAuthError
 from store.db import transaction
 from store.enums import SyncStatus
@@ -54,13 +55,16 @@ class _HR:
     require_hire_date, name, label = False, "bamboohr", "BambooHR"
     default_mapping = {"firstName": "first_name", "lastName": "last_name"}
 
-    def __init__(self, people=(), error=None):
-        self.people, self.error = list(people), error
+    def __init__(self, people=(), error=None, absent=frozenset()):
+        self.people, self.error, self.absent = list(people), error, absent
 
     def iter_employees(self, progress=None):
         if self.error is not None:
             raise self.error
         return iter(self.people)
+
+    def fetch_report(self):
+        return FetchReport(absent_fields=self.absent)
 
     def close(self):
         pass
@@ -238,3 +242,20 @@ def test_an_approver_following_a_failed_sync_gets_no_sync_again(approver, servic
         sync_runs.fail_run(session, run.id, "BambooHR refused the API key", "provider_auth_failed")
     page = approver.open(f"/console/syncs/{run.id}")[1]
     assert "BambooHR refused the API key" in page.plain and "Sync again" not in page.plain
+
+
+def test_fields_the_hr_system_sent_for_nobody_are_said_on_the_syncs_page(admin, services, company, fake_redis):
+    """A credential's permission gap is no empty value: hrsync left those fields as they were, and says why."""
+    sync_id = int(_press(admin).headers["Location"].split("/")[-1].split("?")[0])
+    _work(services, fake_redis, sync_id, _HR(absent=frozenset({"homeEmail"})))
+    response, page = admin.open(f"/console/syncs/{sync_id}")
+    assert response.status_code == 200
+    assert ("The HR system did not send field homeEmail for any employee: the credential probably cannot read it."
+            in page.plain)
+    assert "left those stakeholder fields as they are" in page.plain
+
+
+def test_a_sync_that_got_every_field_shows_no_such_note(admin, services, company, fake_redis):
+    sync_id = int(_press(admin).headers["Location"].split("/")[-1].split("?")[0])
+    _work(services, fake_redis, sync_id, _HR())
+    assert "did not send field" not in admin.open(f"/console/syncs/{sync_id}")[1].plain
