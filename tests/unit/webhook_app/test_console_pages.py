@@ -297,6 +297,50 @@ def test_the_audit_log_filters_by_stakeholder_and_change_set_and_pages(admin, cl
     assert len(older) == 1 and "← Newest" in _ok(admin, older[0]).plain
 
 
+def test_the_audit_log_is_filtered_by_a_stakeholders_name_typed_on_the_page(admin, client, services, scenario):
+    _approve(client, scenario, scenario.changeset_id)
+    page = _ok(admin, "/console/audit")
+    form = page.form_to("/console/audit")
+    assert form.method.lower() == "get" and "stakeholder" in form.fields()
+    assert "Stakeholder name" in page.plain  # its label (and `_ok` checks every input has one)
+    # One match (any case, part of the name) filters at once.
+    anna = _ok(admin, "/console/audit?stakeholder=m%C3%BCller")
+    assert "Stakeholder: Anna Müller" in anna.plain and "City: Bern → Zürich" in anna.plain
+    assert "Eva Neumann" not in anna.plain
+    # Several: a list of them to choose from (a GET form, no script), and nothing shown until one is chosen.
+    from services import stakeholders
+    for last in ("Müllerová", "Müller-Lüdenscheidt"):
+        stakeholders.create_stakeholder(services, scenario.company_id, {"first_name": "Zoe", "last_name": last},
+                                        actor=APPROVER_EMAIL, detail="test")
+    several = _ok(admin, "/console/audit?stakeholder=M%C3%BCller")
+    [choose] = [f for f in several.forms if "stakeholder" in f.fields()]
+    chooser = [f for f in several.forms if "stakeholder_id" in f.fields()]
+    assert len(chooser) == 1 and chooser[0].method.lower() == "get"
+    options = [c for c in chooser[0].controls if c.name == "stakeholder_id"]
+    assert options and "Which stakeholder?" in several.plain and "Zoe Müllerová" in several.plain
+    assert "Choose the stakeholder whose entries to show" in several.plain and "Bern → Zürich" not in several.plain
+    assert choose.fields()["stakeholder"] == "Müller"
+    chosen = _ok(admin, f"/console/audit?stakeholder_id={scenario.person('anna')}")
+    assert "City: Bern → Zürich" in chosen.plain and "Zoe" not in chosen.plain
+    # The name typed exactly wins over those that only contain it.
+    exact = _ok(admin, "/console/audit?stakeholder=anna+m%C3%BCller")
+    assert "Stakeholder: Anna Müller" in exact.plain and "Which stakeholder?" not in exact.plain
+    # No match says so on the field.
+    none_found = _ok(admin, "/console/audit?stakeholder=Nobody")
+    assert "No stakeholder's name contains “Nobody”" in none_found.plain and "Bern → Zürich" not in none_found.plain
+    # With a change set too, both filters hold.
+    both = _ok(admin, f"/console/audit?stakeholder=Anna&change_set_id={scenario.changeset_id}")
+    assert "Stakeholder: Anna Müller" in both.plain and "City: Bern → Zürich" in both.plain
+
+
+def test_the_audit_log_name_filter_never_finds_another_companys_stakeholders(admin, scenario, theirs):
+    from services import stakeholders
+    stakeholders.create_stakeholder(admin.client.application.extensions["hrsync.services"], theirs.company_id,
+                                    {"first_name": "Quentin", "last_name": "Globex"}, actor="x@globex.example",
+                                    detail="test")
+    assert "No stakeholder's name contains “Quentin”" in _ok(admin, "/console/audit?stakeholder=Quentin").plain
+
+
 def test_the_audit_log_refuses_another_companys_ids(admin, scenario, theirs):
     assert admin.open(f"/console/audit?stakeholder_id={scenario.person('anna')}")[0].status_code == 200
     assert admin.open(f"/console/audit?change_set_id={scenario.changeset_id}")[0].status_code == 200
