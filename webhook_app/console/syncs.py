@@ -81,7 +81,8 @@ def sync_progress(sync_id: int):
     user = auth.current_user()
     progress = syncs.progress(services(), redis(), user.company_id, sync_id)
     follow = {"follow": 1} if request.args.get("follow") == "1" else {}
-    return jsonify(status=progress.status.value, phase=progress.phase.value,
+    return jsonify(status=progress.status.value, status_label=sync_status_label(progress.status),
+                   phase=progress.phase.value,
                    phase_label=sync_phase_label(progress.phase), fetched=progress.fetched, total=progress.total,
                    employees_read=employees_read(progress), elapsed_seconds=progress.elapsed_seconds,
                    elapsed=duration(progress.elapsed_seconds), ended=progress.ended,

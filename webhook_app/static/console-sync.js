@@ -25,6 +25,7 @@
         })
         .then(function (answer) {
           if (answer.ended) { window.location.replace(answer.next); return; }
+          show(".js-status", answer.status_label);
           show(".js-phase", answer.phase_label);
           show(".js-read", answer.employees_read);
           show(".js-elapsed", answer.elapsed);

@@ -120,7 +120,7 @@ def test_change_sets_are_listed_with_counts_status_and_links(admin, scenario, su
     newer, older = f"/console/changesets/{superseded}/open", f"/console/changesets/{scenario.changeset_id}/open"
     assert (newer, f"Review and approve change set {superseded}") in page.links
     # The replaced one and the one that replaced it are both links: its items can still be looked at.
-    assert (older, f"Its items in change set {scenario.changeset_id} (read-only)") in page.links
+    assert (older, f"See its items in change set {scenario.changeset_id} (read-only)") in page.links
     assert (newer, f"change set #{superseded}") in page.links
     assert (older, f"Change set #{scenario.changeset_id}") in page.links
     only = _ok(admin, "/console/changesets?status=superseded")

@@ -260,13 +260,13 @@ def test_the_progress_endpoint_tells_phase_employees_read_and_elapsed_as_the_syn
     answer = admin.client.get(f"/console/syncs/{sync_id}/progress")
     assert answer.status_code == 200 and answer.is_json
     assert answer.json | {"elapsed_seconds": None} == {
-        "status": "queued", "phase": "queued", "phase_label": "Waiting for a worker", "fetched": 0, "total": None,
+        "status": "queued", "status_label": "Waiting", "phase": "queued", "phase_label": "Waiting for a worker", "fetched": 0, "total": None,
         "employees_read": "0", "elapsed_seconds": None, "elapsed": "—", "ended": False, "next": None}
 
     _live(services, fake_redis, company, sync_id, 1200, 4000)
     answer = admin.client.get(f"/console/syncs/{sync_id}/progress?follow=1").json
-    assert (answer["status"], answer["phase"], answer["phase_label"]) == (
-        "running", "fetching", "Reading employees from the HR system")
+    assert (answer["status"], answer["status_label"], answer["phase"], answer["phase_label"]) == (
+        "running", "Running", "fetching", "Reading employees from the HR system")
     assert (answer["fetched"], answer["total"], answer["employees_read"]) == (1200, 4000, "1,200 of 4,000")
     assert answer["elapsed_seconds"] >= 0 and answer["elapsed"].endswith(" s")
     assert (answer["ended"], answer["next"]) == (False, None)

@@ -10,7 +10,8 @@ from tests.screens.company import Ids
 from webhook_app import create_app
 from webhook_app.console import nav
 
-IDS = Ids(company_id="co_1", sync_id=1, failed_sync_id=5, stakeholder_id=2, changeset_id=3, approver_id=4)
+IDS = Ids(company_id="co_1", sync_id=1, failed_sync_id=5, stakeholder_id=2, changeset_id=3, approver_id=4,
+          replaced_changeset_id=6)
 
 
 def _page(blueprint: str, endpoint: str) -> Blueprint:
