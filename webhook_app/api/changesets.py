@@ -13,6 +13,7 @@ from webhook_app.api.docs import documented
 from webhook_app.api.inputs import ID, body, query
 from webhook_app.auth import require_company
 from webhook_app.context import client_address, link_signer, lockout, services
+from webhook_app.labels import reason_label
 from webhook_app.schemas.changesets import (ApplyResultSchema, ApproveSchema, ChangeSetPageSchema,
                                             ChangeSetQuerySchema, ChangeSetSchema)
 from webhook_app.security import MachineBlueprint
@@ -89,6 +90,7 @@ def _item(entry: StoredItem) -> dict:
     return {
         "id": entry.id, "kind": item.kind.value, "remote_id": item.remote_id, "employee_name": item.employee_name,
         "stakeholder_id": item.stakeholder_id, "reason": item.reason.value if item.reason else None,
+        "reason_text": reason_label(item.reason) if item.reason else None,
         "fields_": {name: {"old": change.old, "new": change.new} for name, change in item.fields.items()},
         "candidates": list(item.candidates), "resolution": entry.resolution,
     }

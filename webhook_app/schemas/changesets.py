@@ -55,8 +55,9 @@ class ChangeItemSchema(Schema):
     employee_name = fields.String(required=True)
     stakeholder_id = fields.Integer(allow_none=True, metadata={"description": "null for create, review, skip"})
     reason = fields.String(allow_none=True, validate=validate.OneOf([reason.value for reason in Reason]), metadata={
-        "description": "why an approver must decide (review) or why nothing is proposed (skip); the approve page "
-                       "words each code"})
+        "description": "why an approver must decide (review) or why nothing is proposed (skip), as a code"})
+    reason_text = fields.String(allow_none=True, metadata={
+        "description": "the reason in the approver's words, as the approve page shows it"})
     fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.Nested(FieldChangeSchema))
     candidates = fields.List(fields.Integer(), metadata={"description": "stakeholder ids a review item may be"})
     resolution = fields.String(allow_none=True, metadata={"description": "what the approval did with it"})

@@ -13,8 +13,8 @@ from core.links import LinkSigner
 
 APPROVER_EMAIL, APPROVER_PASSWORD = "cfo@acme.example", "correct horse battery staple"
 
-ITEM_KEYS = {"id", "kind", "remote_id", "employee_name", "stakeholder_id", "reason", "fields", "candidates",
-             "resolution"}
+ITEM_KEYS = {"id", "kind", "remote_id", "employee_name", "stakeholder_id", "reason", "reason_text", "fields",
+             "candidates", "resolution"}
 
 
 def approve(client, scenario, auth, **body):
@@ -41,10 +41,12 @@ def test_a_change_set_as_spec_5_shows_it(client, settings, scenario, auth):
     assert all(set(item) == ITEM_KEYS for item in body["items"])
     assert items["1"] | {"id": 0} == {
         "id": 0, "kind": "update", "remote_id": "1", "employee_name": "Anna Müller",
-        "stakeholder_id": scenario.person("anna"), "reason": None,
+        "stakeholder_id": scenario.person("anna"), "reason": None, "reason_text": None,
         "fields": {"city": {"old": "Bern", "new": "Zürich"}}, "candidates": [], "resolution": None}
     assert items["4"]["candidates"] == [scenario.person("dora"), scenario.person("dora2")]
     assert (items["4"]["reason"], items["4"]["stakeholder_id"]) == ("ambiguous_name", None)
+    assert items["4"]["reason_text"] == "Several stakeholders have this name"
+    assert items["6"]["reason_text"] == "No hire date in the HR system"
     assert (items["6"]["kind"], items["6"]["reason"], items["6"]["stakeholder_id"]) == ("skip", "no_hire_date", None)
     assert items["5"]["fields"]["name"] == {"old": None, "new": "Eva Neumann"}
 

@@ -1,4 +1,4 @@
-"""Review reasons: the approve page words every code, and the API documents every code."""
+"""Review reasons: the approve page and the API word every code, and the API documents every code."""
 
 from __future__ import annotations
 
@@ -29,3 +29,9 @@ def test_the_api_documents_every_reason_code(client):
     document = client.get("/api/v1/openapi.json").json
     item = document["components"]["schemas"]["ChangeItem"]["properties"]["reason"]
     assert set(item["enum"]) >= {reason.value for reason in Reason}
+
+
+def test_the_api_gives_each_reason_in_the_approvers_words(client):
+    document = client.get("/api/v1/openapi.json").json
+    words = document["components"]["schemas"]["ChangeItem"]["properties"]["reason_text"]
+    assert "approver's words" in words["description"]
