@@ -287,6 +287,14 @@ class WebhookSecretNotSet(Conflict):
     message = "no webhook secret is configured for this company; create one in the integration settings"
 
 
+class RegistrationUnsupported(Conflict):
+    """The company's HR system is not one whose webhook hrsync registers itself (its description says so)."""
+
+    code = "webhook_registration_unsupported"
+    message = "hrsync cannot register this HR system's webhook: set it up in the HR system as the steps say"
+    hints = {JSON: "GET /api/v1/integration shows the webhook URL to set up"}
+
+
 class DuplicateStakeholder(Conflict):
     code = "duplicate_stakeholder"
 
@@ -465,6 +473,13 @@ class ProviderAuthFailed(ProviderFailed):
     code = "provider_auth_failed"
 
 
+class WebhookRegistrationRefused(ProviderFailed):
+    """The HR system refused to create (or replace) the company's webhook; the message says why and what to change.
+    Nothing was changed in hrsync: the stored webhook secret is the one from before."""
+
+    code, title = "webhook_registration_refused", "The HR system refused the webhook"
+
+
 def minutes(seconds: int) -> str:
     """"15 minutes", "1 minute": a wait in whole minutes, rounded up."""
     count = max(1, -(-int(seconds) // 60))
@@ -501,6 +516,7 @@ _LOWER: tuple[tuple[type[Exception], Any], ...] = (
     (provider_errors.WebhookRejected, WebhookRefused),
     (provider_errors.MalformedWebhook, MalformedDelivery),
     (provider_errors.UnknownProvider, lambda message: InvalidField("provider", message)),
+    (provider_errors.WebhookRegistrationRefused, WebhookRegistrationRefused),
     (provider_errors.ProviderAuthError, ProviderAuthFailed),
     (provider_errors.ProviderUnavailable, ProviderUnavailable),
     (provider_errors.ProviderError, ProviderFailed),

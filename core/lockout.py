@@ -30,15 +30,19 @@ LOCK_SECONDS = 15 * 60
 COMMAND_LINE = "command-line"
 
 # Refuse when either count is used up; otherwise count the try on both (a window starts with its first try).
+# With ARGV[4] = '1' a used-up client count refuses only accounts that are failing (a wrong or unfinished try
+# counted): see Lockout's `ceiling_spares_clean_accounts`.
 # Checking and counting in one script: parallel guesses each get their own number and none slips past.
-# KEYS: account, client; ARGV: max tries, client max tries, window seconds.
+# KEYS: account, client; ARGV: max tries, client max tries, window seconds, spare clean accounts.
 # Returns {0, which, ttl} when locked, else {account number, client number}.
 _RESERVE = """
 local limits = {tonumber(ARGV[1]), tonumber(ARGV[2])}
-for i = 1, 2 do
-  if tonumber(redis.call('GET', KEYS[i]) or '0') >= limits[i] then
-    return {0, i, redis.call('TTL', KEYS[i])}
-  end
+local account = tonumber(redis.call('GET', KEYS[1]) or '0')
+if account >= limits[1] then
+  return {0, 1, redis.call('TTL', KEYS[1])}
+end
+if tonumber(redis.call('GET', KEYS[2]) or '0') >= limits[2] and (ARGV[4] ~= '1' or account > 0) then
+  return {0, 2, redis.call('TTL', KEYS[2])}
 end
 local numbers = {}
 for i = 1, 2 do
@@ -72,9 +76,15 @@ class Lockout:
     while the slow hash runs; a wrong password keeps its try, a right one gives it back."""
 
     def __init__(self, redis: Redis, max_tries: int = MAX_TRIES, lock_seconds: int = LOCK_SECONDS,
-                 client_max_tries: int = CLIENT_MAX_TRIES, prefix: str = "hrsync:approval-tries"):
+                 client_max_tries: int = CLIENT_MAX_TRIES, prefix: str = "hrsync:approval-tries", *,
+                 ceiling_spares_clean_accounts: bool = False):
+        """`ceiling_spares_clean_accounts`: a client past its ceiling is still let try an account that has no wrong
+        try counted in the window (one try: a wrong one makes it failing, and the ceiling refuses it from then on).
+        For a ceiling shared by every company, where refusing everyone behind one address would let one tenant's
+        typos lock the others out; see services/signin.py."""
         self._redis, self.max_tries, self.lock_seconds = redis, max_tries, lock_seconds
         self.client_max_tries, self._prefix = client_max_tries, prefix
+        self.ceiling_spares_clean_accounts = ceiling_spares_clean_accounts
         self._reserve, self._give_back = Script(redis, _RESERVE.encode()), Script(redis, _GIVE_BACK.encode())
 
     def account_key(self, company_id: str, email: str) -> str:
@@ -88,7 +98,8 @@ class Lockout:
         """Count one try of this account from this client; raise Locked when either has none left."""
         keys = (self.account_key(company_id, email), self.client_key(company_id, client))
         try:
-            answer = self._reserve(keys=keys, args=(self.max_tries, self.client_max_tries, self.lock_seconds))
+            answer = self._reserve(keys=keys, args=(self.max_tries, self.client_max_tries, self.lock_seconds,
+                                                    int(self.ceiling_spares_clean_accounts)))
         except RedisError:
             raise LockoutUnavailable() from None
         if int(answer[0]) == 0:

@@ -31,5 +31,6 @@ def lockout(redis: Redis, namespace: str) -> Lockout:
 
 
 def signin_lockout(redis: Redis, namespace: str) -> Lockout:
-    """The console's sign-in lockout (per e-mail), counting in this installation's keys."""
-    return Lockout(redis, prefix=key(namespace, "signin-tries"))
+    """The console's sign-in lockout (per e-mail; the address ceiling refuses only accounts that are failing, see
+    services/signin.py), counting in this installation's keys."""
+    return Lockout(redis, prefix=key(namespace, "signin-tries"), ceiling_spares_clean_accounts=True)

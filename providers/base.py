@@ -80,6 +80,32 @@ class FetchReport:
     unresolved_ids: frozenset[str] = field(default_factory=frozenset)
 
 
+@dataclass(frozen=True, slots=True)
+class RegisteredWebhook:
+    """A webhook as the HR system lists it (never its token)."""
+
+    id: str
+    url: str
+    events: tuple[str, ...] = ()
+    description: str = ""
+
+
+class WebhookRegistrar(Protocol):
+    """What a provider whose description declares `Webhooks.registration` also implements: its webhooks, managed
+    through the HR system's API with the company's credentials. Each call raises ProviderAuthError (credentials
+    refused), WebhookRegistrationRefused (the HR system refused this webhook call, saying why), ProviderUnavailable
+    or ProviderError, with messages a person can act on and no secret."""
+
+    def list_webhooks(self) -> list[RegisteredWebhook]:
+        """Every webhook the HR system holds for this company."""
+
+    def create_webhook(self, url: str, token: str, events: Sequence[str], description: str) -> RegisteredWebhook:
+        """A new enabled webhook posting `events` to `url`, sending `token` with every delivery."""
+
+    def delete_webhook(self, webhook_id: str) -> None:
+        """Remove one webhook (one the HR system no longer knows counts as removed)."""
+
+
 class HRProvider(Protocol):
     """One company's connection to one HR system. Constructing it does no I/O."""
 

@@ -74,6 +74,17 @@ class UrlSetting:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookRegistration:
+    """hrsync can create the company's webhook through the HR system's API (the provider implements
+    `providers.base.WebhookRegistrar`), with the company's stored credentials: one button instead of the steps."""
+
+    # The events the webhook subscribes to, in the HR system's names.
+    events: tuple[str, ...]
+    # What the credential must be allowed to do for that, in a person's words (shown beside the button).
+    needs: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Webhooks:
     """How the HR system reports changes, and how a company sets that up."""
 
@@ -92,10 +103,16 @@ class Webhooks:
     signed: bool = True
     # How long a webhook's re-fetch waits for the HR system's API to serve the change (0: no wait is known).
     refetch_delay: float = 0.0
+    # hrsync registers the webhook itself when the company asks (None: the company follows the steps).
+    registration: WebhookRegistration | None = None
 
     @property
     def supported(self) -> bool:
         return self.secret is not WebhookSecret.NONE
+
+    @property
+    def registrable(self) -> bool:
+        return self.supported and self.registration is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,3 +23,14 @@ class WebhookRejected(ProviderError):
 
 class MalformedWebhook(ProviderError):
     """A webhook delivery authenticated but its body is not understood (→ 400)."""
+
+
+class WebhookRegistrationRefused(ProviderError):
+    """The HR system refused a webhook management call; `reason` says which way: "permission" (the credential may not
+    manage webhooks), "address" (it will not post to that URL), "conflict" (a webhook is in the way) or "refused"."""
+
+    REASONS = ("permission", "address", "conflict", "refused")
+
+    def __init__(self, message: str, reason: str = "refused") -> None:
+        super().__init__(message)
+        self.reason = reason if reason in self.REASONS else "refused"

@@ -11,13 +11,16 @@ import requests
 
 from domain.employee import Employee
 from providers.base import (ChangedSince, ChangeNotice, FetchReport, FieldMapping, Progress,
-                            ProviderSettings, SourceField)
-from providers.description import CredentialField, ProviderDescription, UrlSetting, Webhooks, WebhookSecret
+                            ProviderSettings, RegisteredWebhook, SourceField)
+from providers.description import (CredentialField, ProviderDescription, UrlSetting, WebhookRegistration, Webhooks,
+                                   WebhookSecret)
 from providers.errors import ProviderAuthError
 from providers.personio_client import EMPLOYEES_PATH, Page, PersonioClient, RepeatedPage
 from providers.personio_mapping import (DEFAULT_MAPPING, AbsenceTracker, attributes_of,
                                         RecordMapper, remote_id_of)
 from providers.personio_paging import PAGE_SIZE
+from providers.personio_v2 import WHERE as V2_WHERE
+from providers.personio_v2 import WRITE_SCOPE, PersonioWebhooks
 from providers.personio_webhook import RETRY_SPAN_SECONDS, verify_webhook
 
 log = logging.getLogger(__name__)
@@ -28,7 +31,10 @@ log = logging.getLogger(__name__)
 CURSOR_OVERLAP = dt.timedelta(minutes=15)
 UPDATED_SINCE_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
-_WHERE = "Personio › Settings › Integrations › API credentials"
+_WHERE = V2_WHERE
+# The person and employment events: every change to a person's record that Personio reports (research §5).
+EVENTS = ("person.created", "person.updated", "person.deleted", "employment.created", "employment.updated",
+          "employment.deleted", "employment.started", "employment.terminated")
 DESCRIPTION = ProviderDescription(
     name="personio",
     label="Personio",
@@ -52,7 +58,10 @@ DESCRIPTION = ProviderDescription(
                "employment.terminated.",
                "Personio sends the token with every delivery; hrsync accepts only deliveries that carry it. A new "
                "token means updating the webhook in Personio too."),
-        retry_seconds=RETRY_SPAN_SECONDS, signed=False),
+        retry_seconds=RETRY_SPAN_SECONDS, signed=False,
+        registration=WebhookRegistration(
+            EVENTS, needs=f"The API credential saved on the HR integration page needs the {WRITE_SCOPE} scope "
+                          f"(\"Webhooks: write\"): tick it in {_WHERE}.")),
     base_url=UrlSetting("PERSONIO_BASE_URL", "https://api.personio.de", "the API's address"),
     verification="POST /v1/auth, then one employee (limit=1): the credential may read employees",
     changed_since=True,
@@ -76,6 +85,7 @@ class PersonioProvider:
                  session: requests.Session | None = None):
         client_id, client_secret = _credentials(credentials)
         self._client = PersonioClient(client_id, client_secret, settings, clock=clock, session=session)
+        self._webhooks = PersonioWebhooks(client_id, client_secret, self._client.send, clock)
         self._mapping = dict(DEFAULT_MAPPING if mapping is None else mapping)
         self._utcnow = utcnow
         self._tracker: AbsenceTracker | None = None
@@ -164,6 +174,17 @@ class PersonioProvider:
         """The company's token in `Authorization`, compared in constant time; `now` is unused because
         Personio sends no timestamp header to bound replays (dedupe covers retries)."""
         return verify_webhook(body, headers, secret)
+
+    def list_webhooks(self) -> list[RegisteredWebhook]:
+        """The company's webhooks in Personio (`GET /v2/webhooks`, a v2 token)."""
+        return self._webhooks.list()
+
+    def create_webhook(self, url: str, token: str, events: Iterable[str], description: str) -> RegisteredWebhook:
+        """`POST /v2/webhooks`: enabled, auth_type TOKEN; the credential needs personio:webhooks:write."""
+        return self._webhooks.create(url, token, tuple(events), description)
+
+    def delete_webhook(self, webhook_id: str) -> None:
+        self._webhooks.delete(webhook_id)
 
     def close(self) -> None:
         self._client.close()

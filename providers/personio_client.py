@@ -132,12 +132,12 @@ class PersonioClient:
     def _exchange(self, path: str, params: Mapping[str, Any] | None) -> requests.Response:
         """GET with the shared token; a 401/403 re-authenticates exactly once before giving up."""
         token = self._tokens.current()
-        response = self._send("GET", path, params=params, headers=_bearer(token))
+        response = self.send("GET", path, params=params, headers=_bearer(token))
         if response.status_code in (401, 403):
             log.info("Personio refused the token for client id %s (%s); authenticating again",
                      self.client_id, response.status_code)
             token = self._tokens.renew(token)
-            response = self._send("GET", path, params=params, headers=_bearer(token))
+            response = self.send("GET", path, params=params, headers=_bearer(token))
             if response.status_code in (401, 403):
                 raise ProviderAuthError(self._refusal(response.status_code))
         self._tokens.offer(token, token_from_header(response.headers.get("Authorization")))
@@ -148,7 +148,7 @@ class PersonioClient:
     def _authenticate(self) -> tuple[str, float | None]:
         """`POST /v1/auth` with the credentials in a JSON body (query-string credentials are deprecated
         and answered 403 once removed)."""
-        response = self._send("POST", AUTH_PATH,
+        response = self.send("POST", AUTH_PATH,
                               json={"client_id": self.client_id, "client_secret": self._secret})
         if response.status_code in AUTH_REJECTIONS or _declares_failure(response):
             raise ProviderAuthError(self._refusal(401))
@@ -162,7 +162,9 @@ class PersonioClient:
         log.info("Personio: authenticated client id %s", self.client_id)
         return token.strip(), float(lifetime) if valid else None
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """One paced request on this company's session (the v2 calls of providers.personio_v2 too); no answer
+        becomes ProviderUnavailable, a broken request ProviderError."""
         if self._pacer is not None:
             self._pacer.wait(*self._claims.get(path, self._claims[None]))
         try:

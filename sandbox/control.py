@@ -20,7 +20,8 @@ VARIANTS = {
     "bamboohr": {"rate_limited": bool, "throttle_status": int, "latency": (int, float), "integer_ids": bool,
                  "wrapped_values": bool},
     "personio": {"rate_limited": bool, "latency": (int, float), "attribute_style": str,
-                 "invalid_token_status": int, "updated_since_paging": bool},
+                 "invalid_token_status": int, "updated_since_paging": bool, "webhooks_scope": bool,
+                 "webhook_https_only": bool},
 }
 
 
@@ -40,7 +41,9 @@ def _describe(tenant: Tenant) -> dict[str, Any]:
                     readable_attributes=None if tenant.readable_attributes is None
                     else sorted(tenant.readable_attributes), attribute_style=tenant.attribute_style,
                     invalid_token_status=tenant.invalid_token_status,
-                    updated_since_paging=tenant.updated_since_paging)
+                    updated_since_paging=tenant.updated_since_paging, webhooks_scope=tenant.webhooks_scope,
+                    webhook_https_only=tenant.webhook_https_only,
+                    webhooks=[{k: v for k, v in hook.items() if k != "token"} for hook in tenant.webhooks.values()])
     return info
 
 

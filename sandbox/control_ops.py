@@ -54,12 +54,16 @@ def expire_tokens(key: str) -> Response:
 @bp.post("/<kind>/<key>/webhooks")
 def send_webhook(kind: str, key: str) -> Response:
     """Body: {target_url, secret (BambooHR) | token (Personio), person_ids | person_id, event?, and for BambooHR
-    encoding? (json | form) and style? (docs | fusebit)}."""
+    encoding? (json | form) and style? (docs | fusebit)}. Personio without target_url: to every webhook registered
+    through its v2 API that takes the event, as Personio itself would ({"deliveries": [{url, status}]})."""
     body, tenant = read_body(), tenant_of(kind, key)
-    target = required(body, "target_url")
     ids = body.get("person_ids") or [body.get("person_id")]
     if not isinstance(ids, list) or any(i is None or isinstance(i, (dict, list)) for i in ids):
         raise ControlError(400, "person_id (or person_ids, a list) is required")
+    if kind == "personio" and "target_url" not in body:
+        answers = webhooks.send_personio_registered(tenant, str(ids[0]), body.get("event", "person.updated"))
+        return jsonify({"deliveries": [{"url": url, "status": status} for url, status in answers]})
+    target = required(body, "target_url")
     try:
         if kind == "bamboohr":
             response = webhooks.send_bamboohr(tenant, target, required(body, "secret"), [str(i) for i in ids],

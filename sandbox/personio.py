@@ -1,4 +1,5 @@
-"""The fake Personio v1 API under /personio/v1/... (wire details: research/personio.md)."""
+"""The fake Personio API under /personio/...: v1 Personnel Data, and v2's token and webhooks management
+(sandbox.personio_v2) (wire details: research/personio.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, g, request
 
-from sandbox import faults
+from sandbox import faults, personio_v2
 from sandbox.personio_wire import COMPANY_TZ, changed_attribute_keys, employee_json, readable
 from sandbox.people import Person
 from sandbox.tenants import PersonioTenant
@@ -37,7 +38,7 @@ def ok(payload: dict[str, Any] | str) -> Response:
 @bp.before_request
 def _authenticate() -> Response | None:
     """Bearer token on every call but /v1/auth; spent and expired tokens still name their tenant for the log."""
-    if request.endpoint == "personio.auth":
+    if request.endpoint in ("personio.auth", "personio.v2_token"):
         return None
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -60,7 +61,7 @@ def _authenticate() -> Response | None:
 def _echo_token(response: Response) -> Response:
     """Successful personnel-data responses carry the token in `Authorization` (rotating: a fresh one)."""
     token = g.get("token")
-    if token and response.status_code < 300:
+    if token and response.status_code < 300 and not request.path.startswith("/personio/v2/"):
         response.headers["Authorization"] = f"Bearer {faults.sandbox_state().spend_token(g.tenant, token)}"
     return faults.finish(response)
 
@@ -88,6 +89,67 @@ def auth() -> Response:
     token = state.issue_token(tenant)
     lifetime = max(0, int(tenant.tokens.get(token, 0.0) - time.time()))
     return ok({"success": True, "data": {"token": token, "expires_in": lifetime, "scope": "employees:read"}})
+
+
+@bp.post("/v2/auth/token")
+def v2_token() -> Response:
+    """OAuth client credentials, form-encoded only (§1.2) → a bearer token for the v2 API."""
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return personio_v2.oauth_error(400, "invalid_request", "the body must be application/x-www-form-urlencoded")
+    form = request.form
+    if form.get("grant_type") != "client_credentials":
+        return personio_v2.oauth_error(400, "unsupported_grant_type", "only client_credentials is supported")
+    client_id, secret = form.get("client_id") or "", form.get("client_secret") or ""
+    state = faults.sandbox_state()
+    tenant = state.personio_tenant(client_id) if client_id else None
+    if tenant is None or not hmac.compare_digest(secret.encode(), tenant.client_secret.encode()):
+        return personio_v2.oauth_error(401, "invalid_client", "invalid client credentials")
+    answered = faults.begin(tenant, "/v2/auth/token", error)
+    if answered is not None:
+        return answered
+    token = state.issue_token(tenant)
+    lifetime = max(0, int(tenant.tokens.get(token, 0.0) - time.time()))
+    return personio_v2.token_answer(token, lifetime, tenant)
+
+
+@bp.get("/v2/webhooks")
+def list_webhooks() -> Response:
+    tenant: PersonioTenant = g.tenant
+    refused = personio_v2.scope_refusal(tenant, write=False)
+    if refused is not None:
+        return refused
+    with tenant.lock:
+        hooks = [personio_v2.listed(hook) for hook in tenant.webhooks.values()]
+    return ok({"_data": hooks, "_meta": {"links": {"self": {"href": request.path}}}})
+
+
+@bp.post("/v2/webhooks")
+def create_webhook() -> Response:
+    """Body: url (https unless the tenant's `webhook_https_only` is off), description, status, auth_type, token,
+    enabled_events; 201 with the webhook (its token left out)."""
+    tenant: PersonioTenant = g.tenant
+    refused = personio_v2.scope_refusal(tenant, write=True)
+    if refused is not None:
+        return refused
+    with tenant.lock:
+        status, answer = personio_v2.create(tenant, request.get_json(silent=True))
+    if isinstance(answer, Response):
+        return answer
+    return Response(json.dumps(answer), status=status, mimetype="application/json")
+
+
+@bp.delete("/v2/webhooks/<webhook_id>")
+def delete_webhook(webhook_id: str) -> Response:
+    tenant: PersonioTenant = g.tenant
+    refused = personio_v2.scope_refusal(tenant, write=True)
+    if refused is not None:
+        return refused
+    with tenant.lock:
+        removed = tenant.webhooks.pop(webhook_id, None)
+    if removed is None:
+        return personio_v2.problem(404, "Not found", "The requested resource was not found.",
+                                   "common.requested_resource_not_found")
+    return Response(status=204)
 
 
 @bp.get("/v1/company/employees")

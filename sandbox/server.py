@@ -116,6 +116,11 @@ class SandboxServer:
         """A Personio v2 delivery with `token` verbatim in `Authorization`."""
         return webhooks.send_personio(tenant, target_url, token, person_id, event, **options)
 
+    def send_personio_registered(self, tenant: PersonioTenant, person_id: str,
+                                 event: str = "person.updated") -> list[tuple[str, int | None]]:
+        """A change as Personio reports it: to every webhook registered through its v2 API that takes `event`."""
+        return webhooks.send_personio_registered(tenant, person_id, event)
+
 
 def default_tenants(employees: int, seed: int = 1, *, rate_limited: bool = True,
                     state: SandboxState | None = None) -> tuple[SandboxState, dict[str, Tenant]]:

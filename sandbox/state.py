@@ -73,12 +73,15 @@ class SandboxState:
                             token_ttl: float = 86400.0, company_id: str | None = None,
                             today: dt.date | None = None, rate_limited: bool = False, latency: float = 0.0,
                             attribute_style: str = "full", invalid_token_status: int = 403,
-                            updated_since_paging: bool = True) -> PersonioTenant:
+                            updated_since_paging: bool = True, webhooks_scope: bool = True,
+                            webhook_https_only: bool = True) -> PersonioTenant:
         """A Personio credential; `readable_attributes` is the credential's whitelist (None: everything).
 
         `rate_limited`: Personio's published limits enforced (sandbox.throttle); `latency`: seconds each answer
         takes; `attribute_style` "label_value": attributes as only {label, value}; `invalid_token_status`: 403
-        (the spec's example) or 401; `updated_since_paging` False: limit and offset ignored with updated_since.
+        (the spec's example) or 401; `updated_since_paging` False: limit and offset ignored with updated_since;
+        `webhooks_scope` False: the credential lacks personio:webhooks:*; `webhook_https_only` False: webhooks to
+        http URLs are taken (a local hrsync).
         """
         if token_mode not in TOKEN_MODES:
             raise ValueError(f"token_mode must be one of {', '.join(TOKEN_MODES)}")
@@ -96,7 +99,8 @@ class SandboxState:
                                     readable_attributes=whitelist, token_ttl=token_ttl, latency=latency,
                                     limits=PersonioLimits(self._personio_address) if rate_limited else None,
                                     attribute_style=attribute_style, invalid_token_status=invalid_token_status,
-                                    updated_since_paging=updated_since_paging)
+                                    updated_since_paging=updated_since_paging, webhooks_scope=webhooks_scope,
+                                    webhook_https_only=webhook_https_only)
             self._personio[client_id] = tenant
         return tenant
 

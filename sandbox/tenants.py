@@ -128,6 +128,12 @@ class PersonioTenant(Tenant):
     attribute_style: str = "full"
     invalid_token_status: int = 403
     updated_since_paging: bool = True
+    # The v2 webhooks management API (sandbox.personio_v2): whether the credential has the personio:webhooks:*
+    # scopes, whether only https URLs are taken (as Personio; off lets a test or the demo register a local http
+    # URL), and the webhooks registered, by id.
+    webhooks_scope: bool = True
+    webhook_https_only: bool = True
+    webhooks: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     @property
     def client_id(self) -> str:

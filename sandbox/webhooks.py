@@ -14,6 +14,7 @@ from typing import Any
 import requests
 from qs_codec import EncodeOptions, encode as encode_form
 
+from sandbox import personio_v2
 from sandbox.people import Person
 from sandbox.tenants import BambooHRTenant, PersonioTenant
 
@@ -151,3 +152,25 @@ def send_personio(tenant: PersonioTenant, target_url: str, token: str, person_id
     headers = {"Content-Type": "application/json", "Authorization": token}
     return requests.post(target_url, data=json.dumps(document).encode(), headers=headers, timeout=timeout,
                          allow_redirects=False)
+
+
+def send_personio_registered(tenant: PersonioTenant, person_id: str, event: str = "person.updated", *,
+                             timeout: float = 3.0) -> list[tuple[str, int | None]]:
+    """What Personio does on a change: one delivery to every enabled webhook registered through `POST /v2/webhooks`
+    that takes `event`, with that webhook's token (auth_type TOKEN) or none (NONE). (url, status) per webhook; None
+    where the receiver did not answer (Personio would retry later; the sandbox does not)."""
+    with tenant.lock:
+        hooks = personio_v2.subscribed(tenant, event)
+    answers: list[tuple[str, int | None]] = []
+    for hook in hooks:
+        document = personio_envelope(tenant, str(person_id), event, dt.datetime.now(dt.timezone.utc))
+        headers = {"Content-Type": "application/json"}
+        if hook["auth_type"] == "TOKEN":
+            headers["Authorization"] = hook["token"]
+        try:
+            response = requests.post(hook["url"], data=json.dumps(document).encode(), headers=headers,
+                                     timeout=timeout, allow_redirects=False)
+            answers.append((hook["url"], response.status_code))
+        except requests.RequestException:
+            answers.append((hook["url"], None))
+    return answers

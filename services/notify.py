@@ -30,6 +30,8 @@ from store.repositories import approvers, changeset_reads, companies, sync_runs
 log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT = 20
+# What `deliver` answers for a message handed to the mail server (otherwise: the outbox file's path).
+SMTP = "smtp"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ def send(settings: Settings, notice: ApprovalNotice) -> str:
     """Deliver the notice; returns where it went ("smtp" or the outbox file)."""
     message = build_message(notice, sender(settings))
     where = deliver(settings, message, f"changeset-{notice.changeset_id}")
-    if where == "smtp":
+    if where == SMTP:
         log.info("change set %s: approve link mailed to %d approver(s)", notice.changeset_id,
                  len(notice.recipients))
     else:
@@ -99,12 +101,22 @@ def send(settings: Settings, notice: ApprovalNotice) -> str:
 
 
 def deliver(settings: Settings, message: EmailMessage, name: str) -> str:
-    """Send over SMTP when SMTP_URL is set (returns "smtp"), else write `<time>-<name>.eml` to the outbox (returns
+    """Send over SMTP when mail is configured (returns SMTP), else write `<time>-<name>.eml` to the outbox (returns
     its path)."""
-    if settings.smtp_url:
+    if mail_configured(settings):
         _send_smtp(settings.smtp_url, message)
-        return "smtp"
-    return str(_write_outbox(settings.instance_path / "outbox", message, name))
+        return SMTP
+    return str(_write_outbox(outbox_folder(settings), message, name))
+
+
+def mail_configured(settings: Settings) -> bool:
+    """Whether e-mail leaves the machine (SMTP_URL is set); otherwise it goes to the development outbox."""
+    return bool(settings.smtp_url)
+
+
+def outbox_folder(settings: Settings) -> Path:
+    """Where e-mails go while mail is not configured (one .eml file each)."""
+    return settings.instance_path / "outbox"
 
 
 def sender(settings: Settings) -> str:

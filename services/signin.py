@@ -21,7 +21,16 @@ from store.repositories import users
 
 log = logging.getLogger(__name__)
 
-# The lockout counts sign-in tries per e-mail across companies: one scope for all of them.
+# The lockout counts sign-in tries per e-mail across companies: one scope for all of them. Its per-address ceiling
+# is therefore shared by every company, which core/lockout.py's own rule forbids for approvals: behind an office's
+# NAT or a proxy, one person's typos would refuse every tenant's correct passwords for 15 minutes. OWASP's
+# credential-stuffing guidance agrees: blocking an address is no primary defence (addresses are cheap to rotate),
+# it should be a graduated response that spares legitimate users sharing the address. So the sign-in lockout
+# (core/namespace.signin_lockout) lets an address past its ceiling still try an account with no wrong try counted,
+# once: a colleague's right password opens their account, a wrong one makes that account failing too, and accounts
+# that are failing stay refused from that address. The ceiling still stops the address from locking any further
+# account (each gets one try, five lock it) and from going on guessing at the accounts it got wrong; the
+# per-account lockout (five wrong tries lock an e-mail from everywhere) is unchanged.
 SCOPE = "sign-in"
 
 

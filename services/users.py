@@ -1,5 +1,6 @@
 """A company's users: list, add (with an invitation), change a role, remove, reset a password, and set one from a
-link. The last admin can be neither removed nor demoted; `actor` (who does it) goes into the audit log."""
+link. The last admin, and the only admin who can sign in, can be neither removed nor demoted; `actor` (who does it)
+goes into the audit log."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from core.bootstrap import Services
 from core.errors import DuplicateUser, InvalidField, InvalidPasswordLink, LastAdmin, NotFound, UsedPasswordLink
 from core.password_links import PasswordLinkSigner
-from services import invitations
+from services import invitations, notify
 from services.companies import MIN_PASSWORD
 from store.db import transaction
 from store.enums import UserRole
@@ -21,7 +22,7 @@ from store.repositories.audit import AuditEntry
 from store.repositories.users import User
 
 __all__ = ["Invitation", "LinkHolder", "MIN_PASSWORD", "User", "UserRole", "add_user", "change_role", "find_user", "get_user",
-           "list_users", "open_password_link", "parse_role", "remove_user", "reset_password",
+           "list_users", "mail_configured", "open_password_link", "parse_role", "remove_user", "reset_password",
            "set_password_from_link"]
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,17 @@ class Invitation:
     user: User
     url: str = field(repr=False)
     delivered: str | None
+
+    @property
+    def mailed(self) -> bool:
+        """Handed to the mail server."""
+        return self.delivered == notify.SMTP
+
+    @property
+    def outbox_file(self) -> str | None:
+        """The development outbox file the e-mail was written to because mail is not configured (None: mailed, or
+        not sent at all)."""
+        return None if self.delivered is None or self.mailed else self.delivered
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +62,11 @@ def parse_role(text: str) -> UserRole:
     except ValueError:
         allowed = " or ".join(role.value for role in UserRole)
         raise InvalidField("role", f"choose a role: {allowed}") from None
+
+
+def mail_configured(services: Services) -> bool:
+    """Whether invitations and resets are e-mailed; otherwise they are written to the development outbox."""
+    return notify.mail_configured(services.settings)
 
 
 def list_users(services: Services, company_id: str) -> list[User]:
@@ -96,30 +113,42 @@ def add_user(services: Services, company_id: str, email: str, role: str, *, acto
 
 
 def change_role(services: Services, company_id: str, user_id: int, role: str, *, actor: str) -> User:
-    """Make a user an admin or an approver; refuses to demote the last admin."""
+    """Make a user an admin or an approver; refuses to demote the last admin who can sign in."""
     role = parse_role(role)
     with transaction(services.session_factory) as session:
         admins = users.lock_company_users(session, company_id)
         user = users.get_user(session, company_id, user_id)
         if user.role is role:
             return user
-        if user.role is UserRole.ADMIN and admins <= 1:
-            raise LastAdmin()
+        _keep_an_admin(user, admins, "made an approver")
         changed = users.set_role(session, company_id, user_id, role)
         _audit(session, company_id, actor, "change_role", f"{user.email}: {user.role.value} → {role.value}")
         return changed
 
 
 def remove_user(services: Services, company_id: str, user_id: int, *, actor: str) -> User:
-    """Remove a user (their sessions end with them); refuses to remove the last admin."""
+    """Remove a user (their sessions end with them); refuses to remove the last admin who can sign in."""
     with transaction(services.session_factory) as session:
         admins = users.lock_company_users(session, company_id)
         user = users.get_user(session, company_id, user_id)
-        if user.role is UserRole.ADMIN and admins <= 1:
-            raise LastAdmin("a company needs at least one admin: make another user an admin before removing this one")
+        _keep_an_admin(user, admins, "removed")
         users.remove_user(session, company_id, user_id)
         _audit(session, company_id, actor, "remove_user", f"{user.email} ({user.role.value}) removed")
         return user
+
+
+def _keep_an_admin(user: User, admins: users.AdminCount, done: str) -> None:
+    """Refuse to take away the company's last admin, or its last admin who can sign in: admins who were invited
+    and never set a password cannot sign in, so counting them would let a company lock itself out of its
+    settings and users until an invitation e-mail (perhaps never configured) is answered."""
+    if user.role is not UserRole.ADMIN:
+        return
+    if admins.admins <= 1:
+        raise LastAdmin(f"a company needs at least one admin: make another user an admin before this one is {done}")
+    if user.has_password and admins.active <= 1:
+        raise LastAdmin(f"a company needs an admin who can sign in: {user.email} is the only admin who can sign in "
+                        "(the other admins have not set a password from their invitation yet); once one of them "
+                        f"has, this one can be {done}")
 
 
 def reset_password(services: Services, company_id: str, user_id: int, *, actor: str,

@@ -15,6 +15,7 @@ from providers.description import CredentialField, ProviderDescription, Provider
 from providers.registry import PROVIDERS, describe, provider_class
 from services import integration as setup
 from services import mapping as mapping_setup
+from services import webhook_registration
 from services.integration import IntegrationState
 from services.mapping import parse_pairs
 
@@ -167,6 +168,29 @@ def webhook_secret(app, company: str) -> None:
     else:
         click.echo(f"{description.label}'s {description.webhooks.secret_label} is stored (encrypted); deliveries "
                    "signed with it are accepted.")
+
+
+@integration.command("register-webhook")
+@click.argument("company")
+@click.pass_obj
+@user_errors
+def register_webhook(app, company: str) -> None:
+    """Register COMPANY's webhook in its HR system with the stored credentials (where hrsync can do that).
+
+    A new webhook token goes to the HR system and is stored here (never printed); earlier webhooks at the company's
+    URL are replaced.
+
+    Example: hrsync integration register-webhook co_0123456789abcdef
+    """
+    with opened_services(app) as services:
+        done = webhook_registration.register_webhook(services, resolve_company(services, company).id)
+    click.echo(f"{done.label} will now send changes to hrsync: webhook {done.webhook_id} posts to {done.url}")
+    click.echo(f"  events: {', '.join(done.events)}")
+    if done.replaced:
+        click.echo(f"  replaced {done.replaced} earlier webhook(s) at that URL")
+    if done.left_over:
+        click.echo(f"  {done.label} kept earlier webhook(s) {', '.join(done.left_over)}: delete them there "
+                   "(their token no longer works)")
 
 
 @click.command()

@@ -102,10 +102,10 @@ def status(entry: User) -> str:
 
 
 def _report(invitation: Invitation) -> None:
-    if invitation.delivered == "smtp":
+    if invitation.mailed:
         click.echo(f"a link to set the password was e-mailed to {invitation.user.email}")
-    elif invitation.delivered:
-        click.echo(f"no mail server (SMTP_URL) is set: the e-mail with the link is in {invitation.delivered}")
+    elif invitation.outbox_file:
+        click.echo(f"no mail server (SMTP_URL) is set: the e-mail with the link is in {invitation.outbox_file}")
     else:
         # Only this terminal has the link now: it is what the person needs to set their password.
         click.echo("the e-mail could not be sent (see the warning above); give them this link, which works once:")

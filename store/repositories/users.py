@@ -83,12 +83,21 @@ def find_user(session: Session, company_id: str, email: str) -> User | None:
     return None if row is None else _to_user(row)
 
 
-def lock_company_users(session: Session, company_id: str) -> int:
+@dataclass(frozen=True, slots=True)
+class AdminCount:
+    """A company's admins: all of them, and those who can sign in (a password set; not an unused invitation)."""
+
+    admins: int
+    active: int
+
+
+def lock_company_users(session: Session, company_id: str) -> AdminCount:
     """Lock the company's row (one user change at a time per company) and count its admins."""
     session.get(CompanyRow, company_id, with_for_update=True)
-    query = select(func.count()).select_from(UserRow).where(UserRow.company_id == company_id,
-                                                            UserRow.role == UserRole.ADMIN.value)
-    return session.scalar(query) or 0
+    query = (select(func.count(), func.count(UserRow.password_hash)).select_from(UserRow)
+             .where(UserRow.company_id == company_id, UserRow.role == UserRole.ADMIN.value))
+    admins, active = session.execute(query).one()
+    return AdminCount(admins or 0, active or 0)
 
 
 def set_role(session: Session, company_id: str, user_id: int, role: UserRole) -> User:

@@ -20,7 +20,10 @@ WIDTHS = (1280, 390)
 VIEWPORT_HEIGHT = 900
 # The longest picture kept, per width: a page longer than this is cut (its top is what a reader needs to see).
 MAX_HEIGHT = {1280: 2400, 390: 2600}
-SIGN_IN = {"admin": (company.ADMIN, company.PASSWORD), "approver": (company.APPROVER, company.PASSWORD)}
+SIGN_IN = {"admin": (company.ADMIN, company.PASSWORD), "approver": (company.APPROVER, company.PASSWORD),
+           "several": (company.GROUP_HR, company.PASSWORD)}
+# Where signing in lands (a user of several companies chooses one first).
+LANDS = {"several": "/login/company**"}
 
 
 def take(running: company.Running, shots: list[Shot], folder: Path) -> tuple[list[Path], list[str]]:
@@ -44,7 +47,7 @@ def take(running: company.Running, shots: list[Shot], folder: Path) -> tuple[lis
                 if role in SIGN_IN:
                     page.goto(running.base_url + "/login")
                     _sign_in(page, *SIGN_IN[role])
-                    page.wait_for_url(f"{running.base_url}/console**")
+                    page.wait_for_url(running.base_url + LANDS.get(role, "/console**"))
                 for shot in group:
                     answer = page.goto(running.base_url + path(running.app, shot, running.ids))
                     if shot.press:

@@ -1,7 +1,7 @@
 """The company the screenshots show: the demo's Globex AG on the sandbox's Personio, set up as the demo does it
 (`hrsync company create`, the JSON admin API, a registry with real-world drift), with a history — a cron sync whose
 change set was applied, a sync that failed, a webhook's targeted sync and a "Sync now" whose change set waits for
-approval — an approver and an invited user. The app and a worker thread run in this process on a fake Redis."""
+approval — an approver and an invited user; and a user of two other companies of the group (the company picker). The app and a worker thread run in this process on a fake Redis."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from hrsync.demo.run import demo_settings
 from providers.pacing import Pacer
 from sandbox.server import SandboxServer
 from sandbox.state import SandboxState
-from services import audit, syncs, users
+from services import audit, companies, syncs, users
 from services.approvals import ApprovalRequest, approve
 from store.enums import SyncStatus
 from store.migrate import upgrade
@@ -38,6 +38,9 @@ from webhook_app import create_app
 ADMIN = "cfo@globex.example"
 APPROVER = "controller@globex.example"
 INVITED = "payroll@globex.example"
+# A user of two other companies of the group: signing in shows the company picker.
+GROUP_HR = "group-hr@globex.example"
+GROUP = ("Globex Deutschland GmbH", "Globex Schweiz AG")
 PASSWORD = DEMO_PASSWORD  # both users' (a throwaway database)
 SYNC_TIMEOUT = 60.0
 
@@ -45,7 +48,7 @@ SYNC_TIMEOUT = 60.0
 @dataclass(frozen=True)
 class Ids:
     """What the detail pages show: a sync and a failed one, a stakeholder with history, the pending change set, the
-    approver."""
+    approver, and the invited user's set-password link (its token)."""
 
     company_id: str
     sync_id: int
@@ -53,6 +56,7 @@ class Ids:
     stakeholder_id: int
     changeset_id: int
     approver_id: int
+    invitation_token: str
     replaced_changeset_id: int = 0  # one a later sync replaced (read-only in the console)
 
 
@@ -125,12 +129,15 @@ def _history(services, redis, state, tenant, sandbox, base_url, settings, worker
 
     invitation = users.add_user(services, company_id, APPROVER, "approver", actor=ADMIN)
     users.set_password_from_link(services, urlsplit(invitation.url).path.rsplit("/", 1)[-1], PASSWORD, PASSWORD)
-    users.add_user(services, company_id, INVITED, "approver", actor=ADMIN)
+    invited = users.add_user(services, company_id, INVITED, "approver", actor=ADMIN)
+    for name in GROUP:
+        companies.create_company(services, name, GROUP_HR, PASSWORD)
 
     # Someone whose move the applied change set recorded (City and Postal code, before → after).
     with_history = next(line.stakeholder_id for line in audit.log_page(services, company_id, limit=200).items
                         if line.action == "update_stakeholder" and len(line.changes) > 1)
-    return Ids(company_id, latest, failed, with_history, pending, invitation.user.id, replaced)
+    return Ids(company_id, latest, failed, with_history, pending, invitation.user.id,
+               urlsplit(invited.url).path.rsplit("/", 1)[-1], replaced)
 
 
 def _finished(services, worker, company_id: str, sync_id: int, expect: SyncStatus = SyncStatus.SUCCEEDED):

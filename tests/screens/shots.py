@@ -1,5 +1,6 @@
 """Which pages the screenshots show: every navigation entry that is registered (a page another branch adds to
-`nav.NAV` appears once its blueprint does), the detail pages reached from them, and the sign-in page.
+`nav.NAV` appears once its blueprint does), the detail pages reached from them, the sign-in page, the set-password
+page and the company picker.
 
 `tests/unit/webhook_app/test_screens_cover_the_console.py` checks that every page the app serves is here or named in
 NOT_SHOWN with the reason, so a new page without a screenshot fails there."""
@@ -35,8 +36,6 @@ NOT_SHOWN = {
     "approvals.progress": "JSON read by the applying page",
     "syncs_pages.sync_progress": "JSON read by a running sync's page (console-sync.js); the running page itself: "
                                  "tests/e2e/test_sync_now_browser.py (docs/screens/console-sync-running-*.png)",
-    "signin.pick_company": "only for an e-mail that is a user of several companies",
-    "signin.set_password": "the invitation's link, the same form as the sign-in page",
     "users.remove_user": "the same confirmation page as resetting a password (console-user-reset)",
 }
 # Not pages: machine endpoints, the JSON API, files.
@@ -49,8 +48,8 @@ class Shot:
 
     name: str
     endpoint: str
-    role: str = "admin"  # admin, approver or nobody (signed out)
-    args: Mapping[str, int] = field(default_factory=dict)
+    role: str = "admin"  # admin, approver, several (a user of several companies, at the picker) or nobody
+    args: Mapping[str, int | str] = field(default_factory=dict)
     # The approve page is reached through the console's link (a token minted for the signed-in user).
     via: str | None = None
     # A button to press on the page first (the picture is of what it leads to).
@@ -65,7 +64,11 @@ def shots(app: Flask, ids=None) -> list[Shot]:
     """Every picture to take for `app` as it is registered; `ids` (company.Ids) fills the detail pages' URLs (None:
     placeholders, for checking the list)."""
     registered = app.view_functions
-    found = [Shot("console-login", "signin.login", role="nobody")]
+    found = [Shot("console-login", "signin.login", role="nobody"),
+             # The first page an invited user sees: the invitation's link.
+             Shot("console-set-password", "signin.set_password", role="nobody",
+                  args={"token": ids.invitation_token} if ids else {}),
+             Shot("console-pick-company", "signin.pick_company", role="several")]
     found += [Shot(f"console-{slug(item.label)}", item.endpoint) for item in nav.NAV
               if item.endpoint in registered]
     found.append(Shot("console-overview-approver", "console.home", role="approver"))

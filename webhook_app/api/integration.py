@@ -6,6 +6,7 @@ from flask import g, jsonify
 
 from services import integration as setup
 from services import mapping as mapping_setup
+from services import webhook_registration
 from services.integration import IntegrationState
 from services.mapping import MappingState
 from webhook_app.api.docs import documented
@@ -13,7 +14,8 @@ from webhook_app.api.inputs import body
 from webhook_app.auth import require_company
 from webhook_app.context import redis, services
 from webhook_app.schemas.integration import (FieldsSchema, IntegrationSchema, IntegrationUpdateSchema,
-                                             MappingSchema, MappingUpdateSchema, WebhookSecretSchema)
+                                             MappingSchema, MappingUpdateSchema, WebhookRegistrationSchema,
+                                             WebhookSecretSchema)
 from webhook_app.security import MachineBlueprint
 
 bp = MachineBlueprint("integration_api", __name__, url_prefix="/api/v1/integration")
@@ -56,6 +58,23 @@ def rotate_webhook_secret():
     data = body(WebhookSecretSchema(), optional=True)
     state = setup.rotate_webhook_secret(services(), g.company_id, data.get("secret"))
     return jsonify(IntegrationSchema().dump(_view(state)))
+
+
+@bp.post("/webhook")
+@documented(response=WebhookRegistrationSchema, errors=(409, 502, 503))
+@require_company
+def register_webhook():
+    """Register the company's webhook in its HR system, where its provider says hrsync can: a new token, the
+    webhook created at the company's URL with it, earlier ones at that URL replaced.
+
+    The HR system's refusal → 502 `webhook_registration_refused`, saying what to change (the credential's
+    permission, an https PUBLIC_BASE_URL); an HR system whose webhook is set up by hand → 409
+    `webhook_registration_unsupported`. The token is never in the answer.
+    """
+    done = webhook_registration.register_webhook(services(), g.company_id)
+    return jsonify(WebhookRegistrationSchema().dump({
+        "provider": done.provider, "webhook_id": done.webhook_id, "url": done.url, "events": list(done.events),
+        "replaced": done.replaced, "left_over": list(done.left_over)}))
 
 
 @bp.get("/fields")

@@ -69,8 +69,8 @@ def reset_password(user_id: int):
     target = users.get_user(services(), user.company_id, user_id)
     if request.method == "GET":
         return _confirm(target, "Reset password", f"Reset the password of {target.email}?",
-                        "Their password stops working at once, and they are signed out everywhere. They get an "
-                        "e-mail with a link to choose a new one.")
+                        "Their password stops working at once, and they are signed out everywhere. "
+                        + _link_goes("The e-mail with a link to choose a new one"))
     invitation = users.reset_password(services(), user.company_id, user_id, actor=user.email)
     if target.id == user.id:
         auth.end_session()
@@ -96,10 +96,16 @@ def last_admin(error: HrsyncError) -> Response:
 
 
 def _sent(done: str, invitation: Invitation) -> str:
+    email = invitation.user.email
+    if invitation.outbox_file:
+        return (f"{done} Mail is not set up on this server, so nothing was e-mailed: the e-mail with the link to set "
+                f"the password was written to the development outbox, {invitation.outbox_file}. In production, set "
+                f"SMTP_URL. To get {email} in: once mail works, use Reset password to send them a new link; until "
+                "then, an operator can open that file and pass the link on.")
     if invitation.delivered is None:
         return (f"{done} The e-mail with the link could not be sent: check the mail settings, then use "
                 "Reset password to send a new link.")
-    return f"{done} An e-mail with a link to set the password is on its way to {invitation.user.email}."
+    return f"{done} An e-mail with a link to set the password is on its way to {email}."
 
 
 def _page(*, new: dict | None = None, errors: dict | None = None, status: int = 200) -> Response:
@@ -107,8 +113,18 @@ def _page(*, new: dict | None = None, errors: dict | None = None, status: int = 
     html = render_template("console/users.html", company_name=user.company_name,
                            users=users.list_users(services(), user.company_id), me=user,
                            new=new or {"email": "", "role": UserRole.APPROVER.value}, errors=errors or {},
-                           role_choices=ROLE_CHOICES, role_names=ROLE_NAMES)
+                           role_choices=ROLE_CHOICES, role_names=ROLE_NAMES,
+                           link_goes=_link_goes("The e-mail with a link to choose their password (valid for 3 days, "
+                                                "once)"))
     return Response(html, status=status, mimetype="text/html")
+
+
+def _link_goes(mail: str) -> str:
+    """Where `mail` goes, as the page says it before the admin presses the button."""
+    if users.mail_configured(services()):
+        return f"{mail} is sent to them."
+    return (f"{mail} is written to the development outbox on the server, not sent: mail is not set up "
+            "(SMTP_URL).")
 
 
 def _confirm(target: User, button_text: str, title: str, text: str) -> Response:

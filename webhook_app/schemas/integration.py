@@ -135,6 +135,21 @@ class WebhookSecretSchema(StrictSchema):
     secret = fields.String(load_only=True, validate=SECRET)
 
 
+class WebhookRegistrationSchema(StrictSchema):
+    """POST /integration/webhook: the webhook hrsync registered in the HR system (its token is never shown: the HR
+    system and hrsync hold it)."""
+
+    provider = fields.String(required=True, validate=PROVIDER)
+    webhook_id = fields.String(required=True, metadata={"description": "the webhook's id in the HR system"})
+    url = fields.String(required=True, metadata={"description": "where the HR system now posts the changes"})
+    events = fields.List(fields.String(), required=True, metadata={
+        "description": "the HR system's events it posts", "example": ["person.updated", "employment.updated"]})
+    replaced = fields.Integer(required=True, metadata={
+        "description": "earlier webhooks at the same URL that were removed (registering twice never doubles)"})
+    left_over = fields.List(fields.String(), required=True, metadata={
+        "description": "ids of earlier webhooks at that URL the HR system would not remove: delete them there"})
+
+
 class MappingRowSchema(StrictSchema):
     source = fields.String(required=True, validate=validate.Length(min=1, max=200),
                            metadata={"description": "the HR system's field key (not its label)"})

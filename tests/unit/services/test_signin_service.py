@@ -50,6 +50,48 @@ def test_a_right_password_starts_the_count_again(services, company_id, signin_lo
     assert refused.value.remaining == 4
 
 
+def _wrong_tries_from(services, lockout, client, emails) -> None:
+    """Five wrong passwords for each e-mail from `client` (each e-mail ends locked)."""
+    for email in emails:
+        for _ in range(5):
+            with pytest.raises(SignInFailed):
+                signin.sign_in(services, lockout, email, "wrong password", client)
+
+
+def test_typos_behind_one_address_do_not_refuse_other_accounts_right_passwords(services, company_id,
+                                                                              signin_lockout):
+    other_tenant = make_company(services, "Globex AG", "cfo@globex.example")
+    # Twenty wrong tries from the office's one address: the ceiling is used up, ADMIN_EMAIL locked with three more.
+    _wrong_tries_from(services, signin_lockout, CLIENT,
+                      [ADMIN_EMAIL, "typo@acme.example", "typo@globex.example", "nobody@nowhere.example"])
+    with pytest.raises(SignInLocked):
+        signin.sign_in(services, signin_lockout, ADMIN_EMAIL, PASSWORD, CLIENT)
+    # Another tenant's admin behind the same address signs in with the right password.
+    [account] = signin.sign_in(services, signin_lockout, "cfo@globex.example", PASSWORD, CLIENT)
+    assert account.company_id == other_tenant
+    # The locked account stays locked, from every address.
+    with pytest.raises(SignInLocked):
+        signin.sign_in(services, signin_lockout, ADMIN_EMAIL, PASSWORD, "198.51.100.9")
+
+
+def test_past_its_ceiling_an_address_gets_one_try_per_account_and_locks_none(services, company_id,
+                                                                            signin_lockout):
+    make_company(services, "Globex AG", "cfo@globex.example")
+    _wrong_tries_from(services, signin_lockout, CLIENT,
+                      ["a@acme.example", "b@acme.example", "c@acme.example", "d@acme.example"])
+    with pytest.raises(SignInFailed) as refused:
+        signin.sign_in(services, signin_lockout, "cfo@globex.example", "wrong password", CLIENT)
+    assert refused.value.remaining == 0
+    # Now failing: refused from this address even with the right password, and not locked elsewhere (one try
+    # counted, four left).
+    with pytest.raises(SignInLocked):
+        signin.sign_in(services, signin_lockout, "cfo@globex.example", PASSWORD, CLIENT)
+    with pytest.raises(SignInFailed) as elsewhere:
+        signin.sign_in(services, signin_lockout, "cfo@globex.example", "wrong password", "198.51.100.9")
+    assert elsewhere.value.remaining == 3
+    assert signin.sign_in(services, signin_lockout, "cfo@globex.example", PASSWORD, "198.51.100.9")
+
+
 def test_an_email_in_several_companies_opens_those_its_password_fits(services, company_id, signin_lockout):
     make_company(services, "Globex AG")  # the same e-mail and password
     third = make_company(services, "Zeta Ltd", "cfo@zeta.example")
@@ -76,7 +118,8 @@ def test_a_session_ends_with_a_reset_or_a_removal_and_follows_the_role(services,
     users.reset_password(services, company_id, second.id, actor=ADMIN_EMAIL)
     assert signin.session_user(services, account.user_id, account.stamp) is None
     [admin] = signin.sign_in(services, signin_lockout, ADMIN_EMAIL, PASSWORD, CLIENT)
-    users.add_user(services, company_id, "third@acme.example", "admin", actor=ADMIN_EMAIL)
+    third = users.add_user(services, company_id, "third@acme.example", "admin", actor=ADMIN_EMAIL)
+    users.set_password_from_link(services, third.url.rsplit("/", 1)[1], "third password!", "third password!")
     users.remove_user(services, company_id, admin.user_id, actor="third@acme.example")
     assert signin.session_user(services, admin.user_id, admin.stamp) is None
 

@@ -79,17 +79,40 @@ def test_a_duplicate_is_a_conflict(services, company_id):
 
 def test_the_last_admin_can_be_neither_demoted_nor_removed(services, company_id):
     admin = _admin_id(services, company_id)
-    with pytest.raises(LastAdmin):
+    with pytest.raises(LastAdmin) as refused:
         users.change_role(services, company_id, admin, "approver", actor=ADMIN_EMAIL)
+    assert "at least one admin" in refused.value.message
     with pytest.raises(LastAdmin):
         users.remove_user(services, company_id, admin, actor=ADMIN_EMAIL)
-    second = users.add_user(services, company_id, NEW, "admin", actor=ADMIN_EMAIL).user
+    second = users.add_user(services, company_id, NEW, "admin", actor=ADMIN_EMAIL)
+    users.set_password_from_link(services, _token(second.url), NEW_PASSWORD, NEW_PASSWORD)
     assert users.change_role(services, company_id, admin, "approver", actor=NEW).role is UserRole.APPROVER
     with pytest.raises(LastAdmin):
-        users.remove_user(services, company_id, second.id, actor=NEW)
+        users.remove_user(services, company_id, second.user.id, actor=NEW)
     users.change_role(services, company_id, admin, "admin", actor=NEW)
-    assert users.remove_user(services, company_id, second.id, actor=ADMIN_EMAIL).email == NEW
+    assert users.remove_user(services, company_id, second.user.id, actor=ADMIN_EMAIL).email == NEW
     assert [user.email for user in users.list_users(services, company_id)] == [ADMIN_EMAIL]
+
+
+def test_admins_who_never_set_a_password_do_not_count_as_the_admin_who_stays(services, company_id):
+    admin = _admin_id(services, company_id)
+    pending = [users.add_user(services, company_id, f"admin{n}@acme.example", "admin", actor=ADMIN_EMAIL)
+               for n in (1, 2)]
+    for change in (lambda: users.change_role(services, company_id, admin, "approver", actor=ADMIN_EMAIL),
+                   lambda: users.remove_user(services, company_id, admin, actor=ADMIN_EMAIL)):
+        with pytest.raises(LastAdmin) as refused:
+            change()
+        assert f"{ADMIN_EMAIL} is the only admin who can sign in" in refused.value.message
+    assert users.get_user(services, company_id, admin).role is UserRole.ADMIN
+    # An invitation can go: the admin who signs in stays.
+    assert users.change_role(services, company_id, pending[0].user.id, "approver",
+                             actor=ADMIN_EMAIL).role is UserRole.APPROVER
+    users.remove_user(services, company_id, pending[0].user.id, actor=ADMIN_EMAIL)
+    # Once another admin has set a password, the first may step down.
+    users.set_password_from_link(services, _token(pending[1].url), NEW_PASSWORD, NEW_PASSWORD)
+    assert users.change_role(services, company_id, admin, "approver", actor=ADMIN_EMAIL).role is UserRole.APPROVER
+    with pytest.raises(LastAdmin):
+        users.remove_user(services, company_id, pending[1].user.id, actor=ADMIN_EMAIL)
 
 
 def test_an_approver_can_be_removed_and_promoted(services, company_id):

@@ -3,9 +3,11 @@ the set-password page from the e-mailed link."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from services import users
+from services import notify, users
 from store.db import transaction
 from store.repositories import approvers
 from tests.console_client import Console, page_of
@@ -104,6 +106,52 @@ def test_a_bad_link_is_its_error_page(client, company, path, status):
     assert answer.status_code == status
 
 
+@pytest.fixture
+def mail_server(services, settings, monkeypatch):
+    """SMTP_URL set, and what would go to the mail server kept here instead."""
+    sent = []
+    monkeypatch.setattr(notify, "_send_smtp", lambda url, message: sent.append(message))
+    services.settings = replace(settings, smtp_url="smtp://mail.acme.example:587")
+    return sent
+
+
+def _added_then_reset(admin, services, company) -> tuple[str, str, str, str]:
+    """What the Users page says before adding the clerk, after adding them, on the reset's confirmation and after
+    the reset."""
+    hint = admin.open("/console/users")[1].plain
+    _add(admin)
+    added = admin.open("/console/users")[1].plain
+    clerk = users.find_user(services, company.id, CLERK)
+    confirm = admin.open(f"/console/users/{clerk.id}/reset")[1].plain
+    admin.submit(f"/console/users/{clerk.id}/reset", f"/console/users/{clerk.id}/reset")
+    return hint, added, confirm, admin.open("/console/users")[1].plain
+
+
+def test_without_mail_the_page_says_the_link_is_in_the_development_outbox(admin, services, settings, company):
+    hint, added, confirm, reset = _added_then_reset(admin, services, company)
+    # Named by the time they were written: the invitation, then the reset.
+    first, second = sorted(str(path) for path in (settings.instance_path / "outbox").glob("*.eml"))
+    for page, file in ((added, first), (reset, second)):
+        assert "on its way" not in page
+        assert f"written to the development outbox, {file}" in page
+        assert "In production, set SMTP_URL" in page
+        assert f"To get {CLERK} in: once mail works, use Reset password to send them a new link" in page
+        assert "an operator can open that file and pass the link on" in page
+    assert "written to the development outbox on the server, not sent" in hint
+    assert "written to the development outbox on the server, not sent" in confirm
+
+
+def test_with_mail_configured_the_page_says_the_link_was_mailed(admin, services, settings, company, mail_server):
+    hint, added, confirm, reset = _added_then_reset(admin, services, company)
+    assert [message["To"] for message in mail_server] == [CLERK, CLERK]
+    assert f"An e-mail with a link to set the password is on its way to {CLERK}" in added
+    assert f"An e-mail with a link to set the password is on its way to {CLERK}" in reset
+    assert not (settings.instance_path / "outbox").exists()
+    for page in (hint, added, confirm, reset):
+        assert "outbox" not in page and "SMTP_URL" not in page
+    assert "is sent to them" in hint and "is sent to them" in confirm
+
+
 def test_roles_change_and_the_last_admin_stays(admin, services, company):
     _add(admin)
     clerk = users.find_user(services, company.id, CLERK)
@@ -128,6 +176,16 @@ def test_removing_asks_first_and_keeps_the_last_admin(admin, services, company):
     me = users.find_user(services, company.id, APPROVER_EMAIL)
     admin.submit(f"/console/users/{me.id}/remove", f"/console/users/{me.id}/remove")
     assert "A company needs at least one admin" in admin.open("/console/users")[1].plain
+
+
+def test_an_invited_admin_does_not_let_the_only_admin_who_signs_in_step_down(admin, services, company):
+    _add(admin, role="admin")
+    me = users.find_user(services, company.id, APPROVER_EMAIL)
+    admin.submit("/console/users", f"/console/users/{me.id}/role", role="approver")
+    assert (f"{APPROVER_EMAIL} is the only admin who can sign in" in admin.open("/console/users")[1].plain)
+    admin.submit(f"/console/users/{me.id}/remove", f"/console/users/{me.id}/remove")
+    assert (f"{APPROVER_EMAIL} is the only admin who can sign in" in admin.open("/console/users")[1].plain)
+    assert users.find_user(services, company.id, APPROVER_EMAIL).role.value == "admin"
 
 
 def test_a_reset_ends_the_password_and_mails_a_new_link(admin, app, services, settings, company):

@@ -157,3 +157,51 @@ def test_the_forms_need_their_csrf_token(admin, services, company):
     _connect(services, company.id, "bamboohr")
     assert admin.client.post(f"{PATH}/secret", data={"secret": PASTED_KEY}).status_code == 400
     assert _secret(services, company.id) is None
+
+
+def _registrar(services, monkeypatch):
+    from tests.fake_registrar import FakeRegistrar
+    fake = FakeRegistrar()
+    monkeypatch.setattr(services, "provider_factory", fake.factory)
+    return fake
+
+
+def test_the_register_button_creates_the_webhook_and_says_so(admin, services, company, monkeypatch):
+    hr = _registrar(services, monkeypatch)
+    _connect(services, company.id, "personio")
+    page = _open(admin)
+    assert f"{PATH}/register" in [form.action for form in page.forms] and "personio:webhooks:write" in page.plain
+    assert "Or set it up by hand in Personio" in page.plain  # the steps stay as the fallback
+    answer = admin.submit(PATH, f"{PATH}/register")
+    token = _secret(services, company.id)
+    secret_registry.register("registered webhook token", token)
+    assert answer.status_code == 200 and "Personio will now send changes to hrsync" in page_of(answer).plain
+    [stored] = hr.hooks.values()
+    assert stored.token == token and stored.hook.url == setup.read_state(services, company.id).webhook_url
+    assert token not in answer.get_data(as_text=True)
+    again = admin.submit(PATH, f"{PATH}/register")
+    assert "replaced the earlier hrsync webhook" in page_of(again).plain and len(hr.hooks) == 1
+
+
+def test_the_hr_systems_refusal_is_said_beside_the_button(admin, services, company, monkeypatch):
+    from providers.errors import WebhookRegistrationRefused
+    hr = _registrar(services, monkeypatch)
+    hr.refuse_create = WebhookRegistrationRefused("the API credential may not manage webhooks", "permission")
+    _connect(services, company.id, "personio")
+    answer = admin.submit(PATH, f"{PATH}/register")
+    page = page_of(answer)
+    assert answer.status_code == 502 and "Personio did not register the webhook" in page.plain
+    assert "may not manage webhooks" in page.plain and _secret(services, company.id) is None
+
+
+@pytest.mark.parametrize("provider", ["bamboohr", "humaans"])
+def test_no_button_where_the_provider_does_not_declare_it(admin, services, company, provider):
+    _connect(services, company.id, provider)
+    assert f"{PATH}/register" not in [form.action for form in _open(admin).forms]
+
+
+def test_an_approver_cannot_register(approver, services, company):
+    _connect(services, company.id, "personio")
+    response, page = approver.open("/console")
+    token = page.form_to("/logout").fields()["csrf_token"]
+    assert approver.client.post(f"{PATH}/register", data={"csrf_token": token}).status_code == 403

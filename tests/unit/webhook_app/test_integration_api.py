@@ -253,3 +253,29 @@ def test_readme_placeholders_are_refused_even_unverified(client, company, creden
     refused = put(client, company, {"provider": provider, "credentials": credentials, "verify": False})
     assert refused.status_code == 422 and refused.json["error"]["message"].startswith("credentials.")
     assert client.get(URL, headers=company.auth).json["provider"] is None
+
+
+def test_the_webhook_is_registered_through_the_api_and_its_token_never_shown(client, company, services, monkeypatch):
+    from providers.errors import WebhookRegistrationRefused
+    from store.db import transaction as tx
+    from store.repositories import integrations as stored_integrations
+    from tests import secret_registry
+    from tests.fake_registrar import FakeRegistrar
+    hr = FakeRegistrar()
+    monkeypatch.setattr(services, "provider_factory", hr.factory)
+    with tx(services.session_factory) as session:
+        stored_integrations.set_integration(session, services.box, company.id, "personio",
+                                            {"client_id": "client-9", "client_secret": "personio-secret-of-api-test"})
+    secret_registry.register("Personio client secret", "personio-secret-of-api-test")
+    answer = client.post("/api/v1/integration/webhook", headers=company.auth)
+    body = answer.get_json()
+    with tx(services.session_factory) as session:
+        token = stored_integrations.get_webhook_secret(session, services.box, company.id)
+    secret_registry.register("registered webhook token", token)
+    assert answer.status_code == 200 and body["provider"] == "personio" and body["replaced"] == 0
+    assert body["url"].endswith(f"/webhooks/personio/{company.id}") and "person.updated" in body["events"]
+    assert token not in answer.get_data(as_text=True) and hr.token_of(body["webhook_id"]) == token
+    hr.refuse_create = WebhookRegistrationRefused("Personio refused the webhook (422): url must be https", "address")
+    refused = client.post("/api/v1/integration/webhook", headers=company.auth)
+    assert refused.status_code == 502 and refused.get_json()["error"]["code"] == "webhook_registration_refused"
+    assert "PUBLIC_BASE_URL" in refused.get_json()["error"]["message"]

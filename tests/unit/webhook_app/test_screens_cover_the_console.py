@@ -11,7 +11,7 @@ from webhook_app import create_app
 from webhook_app.console import nav
 
 IDS = Ids(company_id="co_1", sync_id=1, failed_sync_id=5, stakeholder_id=2, changeset_id=3, approver_id=4,
-          replaced_changeset_id=6)
+          invitation_token="a.token", replaced_changeset_id=6)
 
 
 def _page(blueprint: str, endpoint: str) -> Blueprint:
@@ -49,6 +49,8 @@ def test_a_page_outside_the_navigation_without_a_picture_is_found(app):
 def test_every_picture_has_its_address(app):
     paths = {shot.name: screens.path(app, shot, IDS) for shot in screens.shots(app, IDS)}
     assert paths["console-login"] == "/login"
+    assert (paths["console-set-password"], paths["console-pick-company"]) == ("/set-password/a.token",
+                                                                              "/login/company")
     assert (paths["console-sync"], paths["console-sync-failed"]) == ("/console/syncs/1", "/console/syncs/5")
     assert paths["console-stakeholder"] == "/console/stakeholders/2"
     assert paths["approve-overview"] == "/console/changesets/3/open"  # through the console, signed in
