@@ -137,6 +137,9 @@ class ProviderDescription:
     note: str = ""
     # The company's choices about reading this HR system, passed to the provider when it is built.
     options: tuple[ProviderOption, ...] = ()
+    # The HR system's attribute keys a credential must be allowed to read for the default mapping, where the HR
+    # system makes whoever creates the credential tick each one (Personio); empty when it has no such choice.
+    readable: tuple[str, ...] = ()
 
     @property
     def schema_name(self) -> str:

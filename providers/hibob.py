@@ -27,8 +27,6 @@ ID_FILTER_MAX = 100
 # "Load fields" and the credential check judge which fields the service user may read from this many employees.
 FIELD_SAMPLE = 25
 _PROGRESS_EVERY = 1000
-# A company this large with nobody Inactive most likely hides its leavers (a population of "Everyone").
-POPULATION_HINT_FROM = 20
 
 _SERVICE_USERS = "Bob › Settings › Integrations › Automation › Service users"
 # The company's choice whether garden leave makes a leaver: a provider option, passed to HiBobProvider by this name.
@@ -189,9 +187,10 @@ class HiBobProvider:
         if absent:
             log.warning("HiBob service user %s cannot read %s: %s", self._client.service_user_id,
                         ", ".join(sorted(absent)), self._hint(absent))
-        if ids is None and len(records) >= POPULATION_HINT_FROM and not _any_inactive(records):
-            log.warning("HiBob service user %s sees no Inactive employee among %d: %s", self._client.service_user_id,
-                        len(records), _POPULATION_HINT)
+        if ids is None and records and not _any_inactive(records):
+            # Info only: the credential check told a person already, and a company without leavers is no fault.
+            log.info("HiBob service user %s sees no Inactive employee among %d: %s", self._client.service_user_id,
+                     len(records), _POPULATION_HINT)
         return records
 
     def _employees(self, records: list[dict[str, Any]]) -> Iterator[Employee]:
@@ -254,18 +253,25 @@ class HiBobProvider:
         return "; ".join(parts)
 
     def _warnings(self, absent: frozenset[str], records: list[dict[str, Any]]) -> tuple[str, ...]:
+        if not records:
+            # HiBob answers 200 with nobody when the service user is in no permission group, or its population
+            # selects no one: never an empty company.
+            return (f"HiBob shows this service user nobody: it is probably in no permission group, or the group's "
+                    f"population selects no one; {CHECKLIST}",)
         warnings = []
         if absent:
             warnings.append(f"HiBob hides {', '.join(sorted(absent))} from this service user: {self._hint(absent)}; "
                             "hrsync leaves those stakeholder fields as they are")
-        if len(records) >= POPULATION_HINT_FROM and not _any_inactive(records):
-            warnings.append(f"HiBob shows no Inactive employee: {_POPULATION_HINT}")
+        if not _any_inactive(records):
+            warnings.append(f"HiBob shows this service user no Terminated or Inactive employee. If your company has "
+                            f"had leavers, {_POPULATION_HINT}. If nobody has left your company yet, you may ignore "
+                            "this.")
         return tuple(warnings)
 
 
-_POPULATION_HINT = ("if the permission group's population is 'Everyone' (active employees only), leavers and "
-                    "future joiners stay invisible; select people by condition with the lifecycle statuses Employed, "
-                    "Hired and Terminated")
+_POPULATION_HINT = ("the permission group's population must include the lifecycle status Terminated, or leavers "
+                    "vanish from hrsync instead of being proposed as leavers ('Everyone' means active employees "
+                    "only): select people by condition with the lifecycle statuses Employed, Hired and Terminated")
 
 
 def _credentials(credentials: Mapping[str, str]) -> tuple[str, str, str]:

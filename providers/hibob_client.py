@@ -131,7 +131,7 @@ class HiBobClient:
 def refusal(service_user_id: str, status: int) -> str:
     if status == 401:
         return (f"HiBob rejected service user {service_user_id} (HTTP 401): check the service user ID and token "
-                "(Bob › Settings › Integrations › Automation › Service users)")
+                f"(Bob › Settings › Integrations › Automation › Service users), then {CHECKLIST}")
     return f"HiBob refused service user {service_user_id} access (HTTP 403): {CHECKLIST}"
 
 

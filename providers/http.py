@@ -13,8 +13,11 @@ from providers.base import ProviderSettings
 from providers.errors import ProviderError, ProviderUnavailable
 from providers.pacing import RESET_HEADER, seconds_until_reset
 
-# Throttling and gateway errors are worth another try; everything else is answered at once.
-RETRY_STATUSES = (429, 502, 503, 504)
+# Throttling, timeouts and server errors are worth another try; everything else is answered at once. 408 and 500
+# too: Humaans' clients retry both (research/humaans.md §7, implication 13), BambooHR's reference says to retry a
+# 500 (research/bamboohr.md §6), and neither Personio's nor HiBob's notes advise against it (they never retry
+# 400/401/403, which stay answered at once).
+RETRY_STATUSES = (408, 429, 500, 502, 503, 504)
 # Personio asks for at least a second before retrying a 429 (research/personio.md §6, [D23]) and may send no
 # Retry-After; urllib3's own backoff would retry the first one at once.
 MIN_THROTTLED_WAIT = 1.0

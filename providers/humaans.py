@@ -43,8 +43,8 @@ DESCRIPTION = ProviderDescription(
     webhooks=Webhooks(WebhookSecret.NONE),
     base_url=UrlSetting("HUMAANS_BASE_URL", "https://app.humaans.io", "the app's address (the client adds /api)"),
     require_hire_date=False,
-    verification="GET /api/me, then one page of people and the count of new hires and offboarded people (warns on "
-                 "a token without private:read or of a member with the user role)",
+    verification="GET /api/me, then one page of people (warns on a token without private:read, which shows nobody's "
+                 "private data, or of a member with the user role)",
     changed_since=False,
     note="Humaans publishes no webhook format hrsync could verify: scheduled syncs keep Humaans companies in step",
 )
@@ -79,18 +79,19 @@ class HumaansProvider:
 
     def verify_credentials(self) -> tuple[str, ...]:
         """Who created the token (`/api/me`), then one page of people; the warnings say what the token cannot see:
-        one person only (a token of a member with the plain user role), or no private data, new hires or
-        offboarded people (no private:read: leavers would never be recognised)."""
+        one person only (a token of a member with the plain user role), or nobody's private data (no private:read:
+        leavers would never be recognised). A company without new hires or offboarded people is no sign of either."""
         me = self._client.get(ME_PATH)
-        if self._client.total(PEOPLE_PATH) == 1:  # one person: nothing else can be judged
+        first = next(self._client.pages(PEOPLE_PATH))
+        if first.total == 1:  # one person: nothing else can be judged
             return ("the token sees one person only: it was created by a member with the user role, which limits "
                     "it to their own profile; create it as an Owner or Admin",)
-        warnings = []
-        if not any(key in me for key in PRIVATE_PROBES) or self._client.total(PEOPLE_PATH, NOT_ACTIVE) == 0:
-            warnings.append("the token shows no new hires, offboarded people or private data: it probably lacks "
-                            "the scope private:read (View public and private data), without which future joiners "
-                            "appear only on their start date and leavers are never recognised")
-        return tuple(warnings)
+        # Judged by private values, never by the absence of new hires or offboarded people: a company may have none.
+        if not any(_private_value(record) for record in (me, *first.records)):
+            return ("the token shows nobody's private data (personal e-mail, birthday, home address): it lacks the "
+                    "scope private:read (View public and private data), without which future joiners appear only "
+                    "on their start date and leavers are never recognised",)
+        return ()
 
     def iter_employees(self, progress: Progress | None = None) -> Iterator[Employee]:
         """Every person, active, new hires and offboarded, page by page (`total` from the first listing)."""
@@ -210,6 +211,12 @@ class HumaansProvider:
                     if isinstance(person, str) and field in wanted:
                         joined.setdefault(person, {})[CUSTOM_PREFIX + field] = item.get("value")
         return joined
+
+
+def _private_value(record: Mapping[str, Any]) -> bool:
+    """A private key holds a value: only a token with private:read is sent one (without it they are left out or
+    null, research §1)."""
+    return any(record.get(key) not in (None, "", [], {}) for key in PRIVATE_PROBES)
 
 
 def _joined(record: dict[str, Any], values: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:

@@ -65,6 +65,7 @@ DESCRIPTION = ProviderDescription(
     base_url=UrlSetting("PERSONIO_BASE_URL", "https://api.personio.de", "the API's address"),
     verification="POST /v1/auth, then one employee (limit=1): the credential may read employees",
     changed_since=True,
+    readable=tuple(DEFAULT_MAPPING),
 )
 
 

@@ -174,6 +174,8 @@ def _filter(body: dict[str, Any]) -> tuple[str, set[str]] | None:
 
 def _visible(tenant: HiBobTenant, inactive: bool) -> list[Person]:
     """The permission group's population, then Active only unless `showInactive`."""
+    if tenant.population == "none":
+        return []
     people = tenant.people
     if tenant.population == "everyone" or not inactive:
         people = [p for p in people if access(p, tenant) == "Active"]

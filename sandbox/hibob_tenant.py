@@ -25,8 +25,9 @@ FIELD_UPDATES_KEYS = ("fieldUpdates", "fieldUpdatesIds")
 # before [W13].
 TABLE_ENTRY_FORMATS = ("2026", "legacy")
 # The population ("who to access") of the service user's permission group: everyone HiBob holds (Employed, Hired
-# and Terminated selected by condition, as Ledgy asks), or "Everyone", which means the active employees only [D8].
-POPULATIONS = ("all", "everyone")
+# and Terminated selected by condition, as Ledgy asks), "Everyone", which means the active employees only [D8], or
+# none: a service user in no permission group, whose searches answer 200 with nobody [D2][D4].
+POPULATIONS = ("all", "everyone", "none")
 SEARCH_LIMIT = (50, 60.0)  # people search: 50 a minute [D16]
 METADATA_LIMIT = (50, 60.0)  # fields and named lists: 50 a minute [D18]
 
@@ -112,9 +113,9 @@ def add_hibob_tenant(state: SandboxState, service_user_id: str, token: str, peop
                      **switches: Any) -> HiBobTenant:
     """A HiBob company whose service user `service_user_id` authenticates with `token` (HTTP Basic).
 
-    `readable_categories`: the categories its permission group may view (None: all); `population` "all" or
-    "everyone" (active employees only); `rate_limited`: HiBob's published limits enforced (`search_limit` may
-    shorten the search's window for a test); `quirks`: a few generated people on garden leave, rehired after a
+    `readable_categories`: the categories its permission group may view (None: all); `population` "all",
+    "everyone" (active employees only) or "none" (in no permission group: searches find nobody); `rate_limited`:
+    HiBob's published limits enforced (`search_limit` may shorten the search's window for a test); `quirks`: a few generated people on garden leave, rehired after a
     termination, or leaving on a future date. `switches`: the unconfirmed behaviours (SWITCHES).
     """
     _check_options(environment, population, readable_categories, switches)

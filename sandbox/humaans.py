@@ -161,5 +161,5 @@ def _visible(tenant: HumaansTenant, grant: Grant) -> list[Person]:
     if grant.role == "user":
         people = [p for p in people if p.id == grant.person_id]
     if "private:read" not in grant.scopes:
-        people = [p for p in people if status(p) == "active"]
+        people = [p for p in people if status(p, tenant) == "active"]
     return people

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
+from sandbox.people import Person
 from sandbox.state import PeopleSpec, SandboxState, _check_latency
 from sandbox.tenants import Tenant
 from sandbox.throttle import Clock, Refusal, Window
@@ -30,6 +31,11 @@ SWITCHES: dict[str, tuple[Any, ...] | type] = {
     "honour_updated_at": bool,                     # `updatedAt[$gt]`-style filters on people applied, or ignored
     "error_style": ("feathers", "plain"),          # error bodies: Feathers' {name, message, code, …}, or {"error"}
     "retry_after": (None, int),                    # a 429's Retry-After in seconds (None: sent without one)
+    "rehire_keeps_id": bool,                       # a rehire is the same person (id), or a new one (rehire())
+    # When `status` turns offboarded: at the end date (a future end date stays active), as soon as offboarding
+    # starts (a future end date reads offboarded already), or late (a past end date still reads active).
+    "offboarded_status": ("at_end_date", "at_offboarding", "late"),
+    "employee_id_type": ("string", "number"),      # `employeeId` as the text typed in, or a JSON number
 }
 
 
@@ -55,6 +61,9 @@ class HumaansTenant(Tenant):
     honour_updated_at: bool = True
     error_style: str = "feathers"
     retry_after: int | None = 7
+    rehire_keeps_id: bool = True
+    offboarded_status: str = "at_end_date"
+    employee_id_type: str = "string"
 
     def next_id(self) -> str:
         return person_id(self.key, secrets.token_hex(8))
@@ -125,6 +134,21 @@ def add_humaans_tenant(state: SandboxState, company: str, people: PeopleSpec = 5
     tenant = HumaansTenant(key=company, company_id=company, people=records, custom_fields=custom_fields(company),
                            latency=latency, limits=limits, **switches)
     return state.add_tenant(tenant)
+
+
+def rehire(state: SandboxState, tenant: HumaansTenant, person_id: str, start: dt.date) -> Person:
+    """Hire a leaver again from `start`: the same person with a new start date (their old end date kept, an earlier
+    stint's), or, when the tenant's rehires get a new id, a new person with the same names, e-mail and employee id
+    beside the offboarded one. Returns the person now employed."""
+    with tenant.lock:
+        old = tenant.find(person_id)
+        if old is None:
+            raise KeyError(f"no person {person_id} in humaans tenant {tenant.key}")
+        if tenant.rehire_keeps_id:
+            return state.update_person(tenant, old.id, status="active", hire_date=start)
+        return state.add_person(tenant, id=tenant.next_id(), first_name=old.first_name, last_name=old.last_name,
+                                work_email=old.work_email, employee_number=old.employee_number, hire_date=start,
+                                status="active")
 
 
 def _check_switches(switches: dict[str, Any]) -> None:

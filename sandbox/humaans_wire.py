@@ -30,8 +30,26 @@ def _stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def status(person: Person) -> str:
-    return STATUSES.get(person.status, "active")
+def status(person: Person, tenant: HumaansTenant) -> str:
+    """The person's status as the tenant's `offboarded_status` switch has it turn offboarded."""
+    recorded = STATUSES.get(person.status, "active")
+    ended = person.termination_date
+    if ended is None or (person.hire_date is not None and ended < person.hire_date):  # none, or an earlier stint's
+        return recorded
+    if tenant.offboarded_status == "at_offboarding":
+        return "offboarded"
+    if tenant.offboarded_status == "late" and recorded == "offboarded":
+        return "active"
+    return recorded
+
+
+def employee_id(person: Person, tenant: HumaansTenant) -> str | int | None:
+    """`employeeId` as typed in, or (the tenant's switch) as a JSON number: its digits."""
+    number = person.employee_number
+    if tenant.employee_id_type == "number" and number:
+        digits = "".join(c for c in number if c.isdigit())
+        return int(digits) if digits else None
+    return number
 
 
 def person_json(person: Person, tenant: HumaansTenant, grant: Grant) -> dict[str, Any]:
@@ -53,8 +71,8 @@ def person_json(person: Person, tenant: HumaansTenant, grant: Grant) -> dict[str
         "lastWorkingDay": _day(person.termination_date), "probationEndDate": None, "turnoverImpact": None,
         "leavingReason": "resigned" if person.termination_date else None, "leavingNote": None,
         "leavingFileId": None, "contractType": "Part time" if person.employment_type == "Part-Time" else "Full time",
-        "employeeId": person.employee_number, "taxId": person.tax_id, "taxCode": None,
-        "teams": [{"name": person.department}] if person.department else [], "status": status(person),
+        "employeeId": employee_id(person, tenant), "taxId": person.tax_id, "taxCode": None,
+        "teams": [{"name": person.department}] if person.department else [], "status": status(person, tenant),
         "isVerified": True, "isWorkEmailHidden": False,
         # A secret of the person's calendar feed, as the real API sends it: clients must never keep it.
         "calendarFeedToken": f"{zlib.crc32(person.id.encode()):08x}{zlib.crc32(person.last_name.encode()):08x}",

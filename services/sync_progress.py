@@ -99,6 +99,13 @@ class SyncProgress:
                 and any(self.counts.get(kind, 0) for kind in ACTIONABLE_KINDS))
 
 
+def field_notes(run: SyncRun) -> tuple[str, ...]:
+    """What people are told about the mapped fields the HR system sent for no employee of the sync, whichever HR
+    system it is: a permission gap of the credential, never an empty value (hrsync left those fields as they are)."""
+    return tuple(f"The HR system did not send field {field_key} for any employee: the credential probably cannot "
+                 "read it." for field_key in run.missing_fields)
+
+
 def progress_key(namespace: str, sync_id: int) -> str:
     return key(namespace, "sync-progress", sync_id)
 

@@ -250,11 +250,16 @@ def _record(services: Services, sync_id: int, plan: _Plan, provider: HRProvider,
             changeset_id = changesets.save_changeset(session, plan.company_id, sync_id, result, versions)
         sync_runs.record_progress(session, sync_id, len(employees), matched=len(employees))
         counts = result.counts()
-        sync_runs.succeed_run(session, sync_id, counts, cursor_after)
+        # Read once the fetch is over: the provider knows then which mapped fields no employee carried.
+        missing = provider.fetch_report().absent_fields
+        sync_runs.succeed_run(session, sync_id, counts, cursor_after, missing)
         integrations.mark_ok(session, plan.company_id)
     metrics.sync_phase("match", matched)
     metrics.sync_phase("store", perf_counter() - started - matched)
     log.info("sync %s of company %s: %s; change set %s", sync_id, plan.company_id, counts, changeset_id)
+    if missing:
+        log.warning("sync %s of company %s: %s sent no employee's %s", sync_id, plan.company_id, plan.provider,
+                    ", ".join(sorted(missing)))
     return SyncOutcome(sync_id, changeset_id, counts, result)
 
 

@@ -26,7 +26,7 @@ from core.bootstrap import Services
 from core.errors import NotConfigured, QueueUnavailable, RequestInProgress, UnknownCompany
 from store.db import transaction
 from services import sync_progress
-from services.sync_progress import SyncProgress
+from services.sync_progress import SyncProgress, field_notes
 from store.enums import SyncMode, SyncStatus, SyncTrigger
 from store.errors import NotFound
 from store.models import SyncRunRow, utcnow
@@ -35,7 +35,7 @@ from store.repositories.companies import Company
 from store.repositories.sync_runs import SyncRun, SyncRunPage
 
 __all__ = ["ASKED_MODES", "QueuedSync", "SyncDetail", "SyncProgress", "SyncRun", "SyncRunPage", "SyncTrigger",
-           "active_syncs", "forget_jobs", "get_sync", "list_syncs", "progress", "progress_of", "queue_sync",
+           "active_syncs", "field_notes", "forget_jobs", "get_sync", "list_syncs", "progress", "progress_of", "queue_sync",
            "recent_syncs", "request_sync", "resync", "sync_detail", "sync_now", "worker_missing", "workers_running"]
 
 log = logging.getLogger(__name__)

@@ -151,6 +151,14 @@ sync_status_label = _table_label(SYNC_STATUSES)
 sync_phase_label = _table_label(SYNC_PHASES)
 
 
+def employees_read(progress) -> str:
+    """How many employees a sync (services.sync_progress.SyncProgress) has read: "1,200 of 4,000", or "1,200"
+    while the HR system has not told the total."""
+    if progress.total is None:
+        return f"{progress.fetched:,}"
+    return f"{progress.fetched:,} of {progress.total:,}"
+
+
 changeset_status_label = _table_label(CHANGESET_STATUSES)
 
 
@@ -216,6 +224,7 @@ FILTERS: dict[str, Callable] = {
     "outcome_label": outcome_label, "provider_label": provider_label, "hrsync_when": when, "hrsync_minutes": minutes,
     "phase_label": phase_label, "progress_figures": progress_figures, "trigger_label": trigger_label,
     "sync_status_label": sync_status_label, "sync_phase_label": sync_phase_label,
+    "employees_read": employees_read,
     "changeset_status_label": changeset_status_label, "duration": duration,
     "action_label": action_label, "audit_detail": audit_detail, "counts_text": counts_text,
     "value_label": value_label,

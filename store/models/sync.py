@@ -44,6 +44,9 @@ class SyncRunRow(Base):
     changeset_id: Mapped[int | None] = mapped_column(
         ForeignKey("change_sets.id", ondelete="SET NULL", use_alter=True))
     cursor_after: Mapped[str | None] = mapped_column(Text)
+    # Mapped source fields the HR system sent for no employee (the credential probably cannot read them), sorted;
+    # NULL: none, or a sync from before they were kept.
+    missing_fields: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -48,6 +48,8 @@ class SyncRun:
     trigger: SyncTrigger = SyncTrigger.MANUAL
     requested_by: str | None = None
     error_code: str | None = None
+    # Mapped source fields the HR system sent for no employee of this (succeeded) sync: a credential's gap.
+    missing_fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,9 +97,11 @@ def record_progress(session: Session, run_id: int, fetched: int, matched: int | 
 
 
 def succeed_run(session: Session, run_id: int, counts: Mapping[str, int],
-                cursor_after: str | None = None) -> SyncRun:
+                cursor_after: str | None = None, missing_fields: Iterable[str] = ()) -> SyncRun:
+    """Mark succeeded with its counts, the next cursor and the mapped fields the HR system sent for nobody."""
     row = _transition(session, run_id, SyncStatus.SUCCEEDED)
     row.counts, row.cursor_after, row.finished_at = dict(counts), cursor_after, utcnow()
+    row.missing_fields = sorted(set(missing_fields)) or None
     return _to_run(row)
 
 
@@ -213,5 +217,5 @@ def _to_run(row: SyncRunRow) -> SyncRun:
         error=row.error, changeset_id=row.changeset_id, cursor_after=row.cursor_after,
         created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at,
         trigger=SyncTrigger(row.trigger or SyncTrigger.MANUAL.value), requested_by=row.requested_by,
-        error_code=row.error_code,
+        error_code=row.error_code, missing_fields=tuple(row.missing_fields or ()),
     )

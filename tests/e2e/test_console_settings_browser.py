@@ -68,6 +68,12 @@ def test_an_admin_changes_the_sync_settings_and_sets_up_webhooks(live_app, brows
     _screenshots(page, artifacts, "console-settings")
     page.get_by_label("Last name, comma, first name").check()
     page.get_by_label("Use the preferred name instead of the first name").press("Space")  # from the keyboard
+    # The examples follow the box at once (the person is known in HR as Anni), and back when it is unticked.
+    expect(page.get_by_text("e.g. “Müller, Anni”")).to_be_visible()
+    expect(page.get_by_text("e.g. “Anni Müller”")).to_be_visible()
+    page.get_by_label("Use the preferred name instead of the first name").uncheck()
+    expect(page.get_by_text("e.g. “Müller, Anna”")).to_be_visible()
+    page.get_by_label("Use the preferred name instead of the first name").check()
     page.get_by_label("People on garden leave have left").uncheck()
     page.get_by_label("Ex-employee group", exact=True).fill(" ")
     page.get_by_role("button", name="Save sync settings").click()

@@ -1,6 +1,8 @@
 """Sync now in a real browser (issue 15, page 5), against the sandbox's BambooHR over HTTP and a real `hrsync worker`:
-pressed while no worker runs, the sync's page says so plainly and keeps waiting; once a worker starts, the page
-follows the sync by itself into the preview of its changes. With a refused key the sync fails and its page shows
+pressed while no worker runs, the sync's page says so plainly and keeps waiting; progress recorded for the sync
+(what a worker writes while it reads employees: here written by the test, so the sync stands still where it is
+looked at) appears in place, "N of M", without reloading the page or moving the keyboard focus; once a worker
+starts, the page follows the sync by itself into the preview of its changes. With a refused key the sync fails and its page shows
 BambooHR's message and what to do. Screenshots at 1280 and 390 px into tests/artifacts."""
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from services.sync_progress import LiveProgress
 from store.db import transaction
 from store.repositories import companies, integrations
 from tests import secret_registry
@@ -33,13 +36,9 @@ def worker(settings, tmp_path):
         process.stop()
 
 
-def _hold_still(page: Page) -> None:
-    """Stop the page's self-refresh (a scheduled reload) so that it can be measured and photographed."""
-    page.evaluate("window.stop()")
-
-
 def test_sync_now_waits_for_a_worker_then_opens_the_preview_and_shows_a_failure(live_app, browser_page: Page,
-                                                                                 artifacts, sandbox, worker):
+                                                                                 artifacts, sandbox, worker, settings,
+                                                                                 redis_db):
     base_url, services = live_app
     sandbox.state.add_bamboohr_tenant("acme", API_KEY, staff(("Eva", "Neumann"), ("Tom", "Berg")))
     with transaction(services.session_factory) as session:
@@ -57,13 +56,29 @@ def test_sync_now_waits_for_a_worker_then_opens_the_preview_and_shows_a_failure(
     page.get_by_role("button", name="Sync now").click()
 
     expect(page.get_by_role("alert")).to_contain_text("No hrsync worker is running")
-    expect(page.get_by_role("status").first).to_contain_text("Waiting for a worker")
-    _hold_still(page)
+    progress = page.locator("[role=status][aria-live=polite]")
+    expect(progress).to_contain_text("Waiting for a worker")
     _screenshots(page, artifacts, "console-sync-waiting")
-    page.reload()  # the page's own refresh, stopped above for the pictures
+
+    # The sync reads employees: its progress shows in the live region, the page neither reloads nor loses focus.
+    sync_id = int(page.url.split("/console/syncs/")[1].split("?")[0])
+    live = LiveProgress(redis_db, settings.namespace, sync_id, company_id, interval=0)
+    page.evaluate("window.notReloaded = true")
+    back = page.get_by_role("link", name="← All syncs")
+    back.focus()
+    live.fetched(40, 80)
+    expect(progress).to_contain_text("Reading employees from the HR system: 40 of 80 employees read")
+    live.fetched(60, 80)
+    expect(progress).to_contain_text("60 of 80 employees read")
+    expect(page.get_by_role("heading", name="Running")).to_be_visible()
+    assert page.evaluate("window.notReloaded === true")
+    assert page.evaluate("document.activeElement.textContent") == "← All syncs"
+    page.reload()  # drawn while it runs (no "no worker" warning: something is reading) for the pictures
+    expect(progress).to_contain_text("60 of 80 employees read")
+    _screenshots(page, artifacts, "console-sync-running")
 
     worker()
-    # The page reloads itself every 2 s; once the sync ends it opens the preview: the approve page.
+    # The script follows the sync; once it ends it opens the preview: the approve page.
     expect(page.get_by_label("Password")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Eva Neumann").first).to_be_visible()
     assert "/approvals/" in page.url

@@ -57,6 +57,7 @@ class Ids:
     changeset_id: int
     approver_id: int
     invitation_token: str
+    replaced_changeset_id: int = 0  # one a later sync replaced (read-only in the console)
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,13 @@ def _history(services, redis, state, tenant, sandbox, base_url, settings, worker
     sandbox.send_personio_webhook(tenant, f"{base_url}/webhooks/personio/{company_id}", globex.webhook_secret,
                                   people[1].id).raise_for_status()
     _settle(services, worker, company_id)
+    earlier = syncs.sync_now(services, redis, company_id, requested_by=ADMIN).id
+    replaced = _finished(services, worker, company_id, earlier).changeset_id
+    # Asked again before anyone approved: the newer change set replaces that one (shown read-only).
     latest = syncs.sync_now(services, redis, company_id, requested_by=ADMIN).id
     pending = _finished(services, worker, company_id, latest).changeset_id
+    if replaced is None or pending is None or pending == replaced:
+        raise DemoFailed(f"the second sync did not replace change set {replaced}")
 
     invitation = users.add_user(services, company_id, APPROVER, "approver", actor=ADMIN)
     users.set_password_from_link(services, urlsplit(invitation.url).path.rsplit("/", 1)[-1], PASSWORD, PASSWORD)
@@ -131,7 +137,7 @@ def _history(services, redis, state, tenant, sandbox, base_url, settings, worker
     with_history = next(line.stakeholder_id for line in audit.log_page(services, company_id, limit=200).items
                         if line.action == "update_stakeholder" and len(line.changes) > 1)
     return Ids(company_id, latest, failed, with_history, pending, invitation.user.id,
-               urlsplit(invited.url).path.rsplit("/", 1)[-1])
+               urlsplit(invited.url).path.rsplit("/", 1)[-1], replaced)
 
 
 def _finished(services, worker, company_id: str, sync_id: int, expect: SyncStatus = SyncStatus.SUCCEEDED):

@@ -19,6 +19,8 @@ from webhook_app.console import nav
 DETAILS = (
     ("console-sync", "syncs_pages.sync_detail", lambda ids: {"sync_id": ids.sync_id}),
     ("console-sync-failed", "syncs_pages.sync_detail", lambda ids: {"sync_id": ids.failed_sync_id}),
+    ("console-changeset-replaced", "changesets_pages.changeset",
+     lambda ids: {"changeset_id": ids.replaced_changeset_id}),
     ("console-stakeholder", "stakeholders_pages.stakeholder", lambda ids: {"stakeholder_id": ids.stakeholder_id}),
     ("console-user-reset", "users.reset_password", lambda ids: {"user_id": ids.approver_id}),
 )
@@ -32,6 +34,8 @@ NOT_SHOWN = {
     "changesets_pages.open_changeset": "redirects to the approve page, which is shown (approve-overview)",
     "approvals.applying": "the progress while applying: tests/e2e/test_first_import_browser.py shows it",
     "approvals.progress": "JSON read by the applying page",
+    "syncs_pages.sync_progress": "JSON read by a running sync's page (console-sync.js); the running page itself: "
+                                 "tests/e2e/test_sync_now_browser.py (docs/screens/console-sync-running-*.png)",
     "users.remove_user": "the same confirmation page as resetting a password (console-user-reset)",
 }
 # Not pages: machine endpoints, the JSON API, files.

@@ -62,6 +62,7 @@ def sync_document(run: syncs.SyncRun, progress: syncs.SyncProgress) -> dict:
         "progress": {"phase": progress.phase.value, "fetched": progress.fetched, "matched": run.matched,
                      "total": progress.total, "elapsed_seconds": progress.elapsed_seconds},
         "counts": run.counts, "error": run.error, "error_code": run.error_code, "advice": progress.advice,
+        "missing_fields": list(run.missing_fields), "notes": list(syncs.field_notes(run)),
         "changeset_id": run.changeset_id, "approve_url": approve_url,
         "created_at": run.created_at, "started_at": run.started_at, "finished_at": run.finished_at,
     }

@@ -79,9 +79,24 @@ def option_name(key: str) -> str:
     return f"option-{key}"
 
 
-def name_examples() -> list[tuple[str, str, str]]:
-    """(value, label, example) for each name format."""
-    return [(fmt.value, NAME_FORMAT_LABELS.get(fmt, fmt.value), format_name(EXAMPLE_FIRST, EXAMPLE_LAST, fmt))
+@dataclass(frozen=True)
+class NameExample:
+    """A name format with the example person written in it: by the legal first name (`plain`) and by the
+    preferred one (`preferred`), which the "preferred name" setting chooses between."""
+
+    value: str
+    label: str
+    plain: str
+    preferred: str
+
+    def shown(self, use_preferred_name: bool) -> str:
+        return self.preferred if use_preferred_name else self.plain
+
+
+def name_examples() -> list[NameExample]:
+    """Each name format with its examples."""
+    return [NameExample(fmt.value, NAME_FORMAT_LABELS.get(fmt, fmt.value),
+                        format_name(EXAMPLE_FIRST, EXAMPLE_LAST, fmt), format_name(EXAMPLE_PREFERRED, EXAMPLE_LAST, fmt))
             for fmt in NameFormat]
 
 

@@ -3,7 +3,7 @@ live progress while it runs, and "Sync now" (admins), which follows its sync unt
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from core.errors import NotConfigured, ProviderAuthFailed, ProviderFailed, QueueUnavailable
 from services import syncs
@@ -11,11 +11,11 @@ from store.enums import SyncStatus, SyncTrigger
 from webhook_app.console import auth, listing
 from webhook_app.context import redis, services
 from webhook_app.errors import sentence
-from webhook_app.labels import sync_status_label, trigger_label
+from webhook_app.labels import duration, employees_read, sync_phase_label, sync_status_label, trigger_label
 
 bp = Blueprint("syncs_pages", __name__, url_prefix="/console/syncs")
 
-# How often a running sync's page reloads itself (seconds).
+# How often a running sync's page reloads itself without JavaScript (seconds); console-sync.js polls instead.
 REFRESH_SECONDS = 2
 INTEGRATION_PAGE = "integration_pages.integration"
 # Failures fixed on the HR integration page.
@@ -57,7 +57,8 @@ def sync_now():
 @bp.get("/<int:sync_id>")
 @auth.signed_in
 def sync_detail(sync_id: int):
-    """One sync; while queued or running the page reloads itself until it ends. Followed from Sync now
+    """One sync; while queued or running the page follows it (console-sync.js polls `sync_progress`; without
+    JavaScript the page reloads itself) until it ends. Followed from Sync now
     (`follow=1`), a sync that ends with changes to approve opens their preview."""
     user = auth.current_user()
     run = syncs.get_sync(services(), sync_id, user.company_id)
@@ -67,8 +68,26 @@ def sync_detail(sync_id: int):
         return redirect(url_for("changesets_pages.open_changeset", changeset_id=progress.changeset_id), 303)
     waiting = progress.status is SyncStatus.QUEUED and syncs.worker_missing(services(), redis())
     return render_template("console/sync.html", company_name=user.company_name, run=run, progress=progress,
+                           notes=syncs.field_notes(run),
                            refresh=None if progress.ended else REFRESH_SECONDS, follow=follow,
                            no_worker=waiting, integration_url=_integration_page(user, progress.error_code))
+
+
+@bp.get("/<int:sync_id>/progress")
+@auth.signed_in
+def sync_progress(sync_id: int):
+    """How far the company's sync is, as JSON for console-sync.js: the phase, employees read, elapsed (worded as
+    the page words them) and, once it has ended, the page to open (the sync's page, which leads on to the preview
+    when followed from Sync now). Another company's sync is 404."""
+    user = auth.current_user()
+    progress = syncs.progress(services(), redis(), user.company_id, sync_id)
+    follow = {"follow": 1} if request.args.get("follow") == "1" else {}
+    return jsonify(status=progress.status.value, status_label=sync_status_label(progress.status),
+                   phase=progress.phase.value,
+                   phase_label=sync_phase_label(progress.phase), fetched=progress.fetched, total=progress.total,
+                   employees_read=employees_read(progress), elapsed_seconds=progress.elapsed_seconds,
+                   elapsed=duration(progress.elapsed_seconds), ended=progress.ended,
+                   next=url_for("syncs_pages.sync_detail", sync_id=sync_id, **follow) if progress.ended else None)
 
 
 @bp.errorhandler(NotConfigured)

@@ -54,6 +54,13 @@ class SyncSchema(Schema):
     error = fields.String(allow_none=True, metadata={"description": "why it failed (or will retry)"})
     error_code = fields.String(allow_none=True, metadata={"description": "the error's code, e.g. provider_auth_failed"})
     advice = fields.String(allow_none=True, metadata={"description": "what to do about the failure"})
+    missing_fields = fields.List(fields.String(), required=True, metadata={
+        "description": "mapped source fields (the HR system's keys) that the HR system sent for no employee of this "
+                       "sync: the credential probably cannot read them, and hrsync left those stakeholder fields as "
+                       "they are"})
+    notes = fields.List(fields.String(), required=True, metadata={
+        "description": "the same in words, one sentence per field: \"The HR system did not send field X for any "
+                       "employee: the credential probably cannot read it.\""})
     changeset_id = fields.Integer(allow_none=True)
     approve_url = fields.String(allow_none=True, metadata={"description": "signed, expiring approve link"})
     created_at = fields.DateTime(required=True)

@@ -159,9 +159,27 @@ def test_verification_reads_the_field_list_then_searches_small(sandbox, tenant_f
     assert calls(sandbox, tenant) == [(*FIELDS, 200), (*SEARCH, 200), (*SEARCH, 200)]
 
 
-def test_verification_warns_when_the_population_hides_leavers(tenant_for, provider_for):
-    (warning,) = provider_for(tenant_for(60, population="everyone")).verify_credentials()
+@pytest.mark.parametrize("people", [3, 60])
+def test_verification_warns_when_the_population_hides_leavers(tenant_for, provider_for, people):
+    """Softly, whatever the company's size: a company that never had a leaver may ignore it, and is told so."""
+    (warning,) = provider_for(tenant_for(people, population="everyone")).verify_credentials()
     assert "Employed" in warning and "Hired" in warning and "Terminated" in warning
+    assert "If your company has had leavers" in warning and "you may ignore this" in warning
+
+
+def test_a_small_company_showing_its_leavers_gets_no_warning(sandbox, tenant_for, provider_for):
+    tenant = tenant_for(3, quirks=False)
+    sandbox.state.update_person(tenant, tenant.people[0].id, status="inactive",
+                                termination_date=TODAY - dt.timedelta(days=30))
+    assert provider_for(tenant).verify_credentials() == ()
+
+
+def test_a_service_user_in_no_permission_group_is_told_the_checklist(sandbox, tenant_for, provider_for):
+    """HiBob answers 200 with nobody: the credentials work, yet nothing would ever sync."""
+    tenant = tenant_for(30, population="none")
+    (warning,) = provider_for(tenant).verify_credentials()
+    assert "nobody" in warning and "permission group" in warning and "Employed, Hired and Terminated" in warning
+    assert statuses(sandbox, tenant, SEARCH) == [200]
 
 
 def test_a_wrong_token_stops_at_once_without_a_retry(sandbox, tenant_for, provider_for):
@@ -169,6 +187,7 @@ def test_a_wrong_token_stops_at_once_without_a_retry(sandbox, tenant_for, provid
     with pytest.raises(ProviderAuthError, match=f"service user {tenant.service_user_id}") as caught:
         provider_for(tenant, token="not-the-token-at-all").verify_credentials()
     assert TOKEN not in str(caught.value) and "not-the-token-at-all" not in str(caught.value)
+    assert "permission group" in str(caught.value) and "Employed, Hired and Terminated" in str(caught.value)
     assert calls(sandbox, tenant) == [(*FIELDS, 401)]  # repeated refusals get callers blocked by HiBob's firewall
 
 

@@ -14,7 +14,7 @@ from providers.errors import ProviderAuthError, ProviderUnavailable
 from providers.humaans import HumaansProvider
 from providers.humaans_client import PAGE_SIZE
 from providers.pacing import Pacer
-from sandbox.humaans_tenant import add_humaans_tenant
+from sandbox.humaans_tenant import add_humaans_tenant, rehire
 from tests import secret_registry
 
 PEOPLE = ("GET", "/api/people")
@@ -79,6 +79,65 @@ def test_mapped_values_and_leavers(tenant_for, provider_for, sandbox):
         if person.status == "onboarding":
             assert employee.status is EmploymentStatus.ONBOARDING
     assert by_id[future.id].status is EmploymentStatus.ACTIVE and not by_id[future.id].terminated
+
+
+def _leaver_and_stayer(sandbox, tenant):
+    today = dt.date.today()
+    leaver, stayer = tenant.people[0], tenant.people[1]
+    sandbox.state.update_person(tenant, leaver.id, status="inactive", hire_date=today - dt.timedelta(days=900),
+                                termination_date=today - dt.timedelta(days=20))
+    sandbox.state.update_person(tenant, stayer.id, status="active", hire_date=today - dt.timedelta(days=900),
+                                termination_date=today + dt.timedelta(days=30))
+    return leaver, stayer
+
+
+def test_a_past_end_date_is_a_leaver_even_while_the_status_still_reads_active(sandbox, tenant_for, provider_for):
+    """`offboarded_status="late"`: Humaans turns the status later than the end date; the end date decides."""
+    tenant = tenant_for(4, offboarded_status="late")
+    leaver, stayer = _leaver_and_stayer(sandbox, tenant)
+    assert provider_for(tenant)._client.person(leaver.id)["status"] == "active"  # the fake does as switched
+    by_id = {e.remote_id: e for e in provider_for(tenant).iter_employees()}
+    assert by_id[leaver.id].terminated and by_id[leaver.id].termination_date == leaver.termination_date
+    assert not by_id[stayer.id].terminated
+
+
+@pytest.mark.parametrize("switch", ["at_end_date", "at_offboarding"])
+def test_an_offboarded_status_is_a_leaver_with_its_end_date_whenever_it_turns(sandbox, tenant_for, provider_for,
+                                                                             switch):
+    """At the end date, or as soon as offboarding starts (the end date still ahead): a leaver with that end date for
+    the approver to see; before either, someone leaving on a future date is no leaver yet."""
+    tenant = tenant_for(4, offboarded_status=switch)
+    leaver, stayer = _leaver_and_stayer(sandbox, tenant)
+    by_id = {e.remote_id: e for e in provider_for(tenant).iter_employees()}
+    assert by_id[leaver.id].terminated and by_id[leaver.id].termination_date == leaver.termination_date
+    assert by_id[stayer.id].terminated == (switch == "at_offboarding")
+    assert by_id[stayer.id].termination_date == stayer.termination_date
+
+
+@pytest.mark.parametrize("keeps_id", [True, False])
+def test_a_rehire_is_read_whether_it_keeps_its_id_or_gets_a_new_one(sandbox, tenant_for, provider_for, keeps_id):
+    """Same id: employed again, the old end date an earlier stint's. New id: the offboarded person stays a leaver and
+    the new one is employed, with the same e-mail and employee id for the matching to link (approval decides)."""
+    tenant = tenant_for(4, rehire_keeps_id=keeps_id)
+    leaver, _ = _leaver_and_stayer(sandbox, tenant)
+    start = dt.date.today() - dt.timedelta(days=5)
+    rehired = rehire(sandbox.state, tenant, leaver.id, start)
+    by_id = {e.remote_id: e for e in provider_for(tenant).iter_employees()}
+    assert (rehired.id == leaver.id) == keeps_id and len(by_id) == 4 + (not keeps_id)
+    again = by_id[rehired.id]
+    assert (again.terminated, again.termination_date, again.hire_date) == (False, None, start)
+    assert (again.email, again.unique_identifier) == (leaver.work_email, leaver.employee_number)
+    if not keeps_id:
+        assert by_id[leaver.id].terminated and by_id[leaver.id].termination_date == leaver.termination_date
+
+
+def test_a_numeric_employee_id_is_read_as_a_text_identifier(sandbox, tenant_for, provider_for):
+    tenant = tenant_for(3, employee_id_type="number")
+    sandbox.state.update_person(tenant, tenant.people[0].id, employee_number="00042")
+    assert provider_for(tenant)._client.person(tenant.people[0].id)["employeeId"] == 42  # a JSON number
+    by_id = {e.remote_id: e for e in provider_for(tenant).iter_employees()}
+    assert by_id[tenant.people[0].id].unique_identifier == "42"
+    assert all(isinstance(e.unique_identifier, (str, type(None))) for e in by_id.values())
 
 
 def test_when_the_api_lists_active_people_only_the_second_listing_finds_the_rest(tenant_for, provider_for):
@@ -171,6 +230,14 @@ def test_verification_accepts_a_full_token(sandbox, tenant_for, provider_for):
     tenant = tenant_for(40)
     assert provider_for(tenant).verify_credentials() == ()
     assert [d.path for d in sandbox.state.request_details(tenant)][0] == "/api/me"
+
+
+def test_a_full_token_in_a_company_without_new_hires_or_leavers_gets_no_scope_warning(sandbox, tenant_for,
+                                                                                      provider_for):
+    tenant = tenant_for(12)
+    for person in tenant.people:
+        sandbox.state.update_person(tenant, person.id, status="active", termination_date=None)
+    assert provider_for(tenant).verify_credentials() == ()
 
 
 def test_verification_warns_of_a_user_role_token(tenant_for, provider_for):

@@ -180,8 +180,8 @@ def test_persistent_throttling_becomes_unavailable(sandbox, tenant_for, provider
     assert calls(sandbox, tenant, LIST) == [429, 429]
 
 
-@pytest.mark.parametrize("status, retried", [(503, True), (502, True), (500, False)],
-                         ids=["503-retried", "502-retried", "500-not-retried"])
+@pytest.mark.parametrize("status, retried", [(503, True), (502, True), (500, True), (501, False)],
+                         ids=["503-retried", "502-retried", "500-retried", "501-not-retried"])
 def test_server_errors(sandbox, tenant_for, provider_for, status, retried):
     tenant = tenant_for(3)
     sandbox.state.inject_fault(tenant, "server_error", count=1, status=status,

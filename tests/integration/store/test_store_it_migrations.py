@@ -16,6 +16,7 @@ from sqlalchemy import inspect, select
 from store import migrate
 from store.db import make_engine, make_session_factory, transaction
 from store.models import Base, CompanyRow
+from store.repositories import sync_runs
 
 
 def _schema_diff(url: str) -> list:
@@ -58,7 +59,7 @@ def test_upgrade_is_idempotent_and_keeps_data(database_url, session_factory):
 def test_fresh_database_upgrades_from_any_directory(fresh_url, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # no alembic.ini here: the package finds its own scripts
     assert migrate.current(fresh_url) is None
-    assert migrate.upgrade(fresh_url) == migrate.head() == "0007"
+    assert migrate.upgrade(fresh_url) == migrate.head() == "0008"
     assert _tables(fresh_url) == {table.name for table in Base.metadata.tables.values()} | {"alembic_version"}
     assert _schema_diff(fresh_url) == []
 
@@ -91,7 +92,8 @@ def test_scripts_ship_inside_the_package():
     assert migrate.SCRIPT_LOCATION.parent == Path(migrate.__file__).resolve().parent
     assert sorted(path.name for path in (migrate.SCRIPT_LOCATION / "versions").glob("*.py")) == [
         "0001_initial_schema.py", "0002_company_name_key_integration_error_at.py", "0003_company_managed_groups.py",
-        "0005_sync_trigger_list_indexes.py", "0006_users.py", "0007_integration_options.py"]
+        "0005_sync_trigger_list_indexes.py", "0006_users.py", "0007_integration_options.py",
+        "0008_sync_missing_fields.py"]
 
 
 def test_0005_gives_existing_syncs_a_trigger_from_their_mode(fresh_url):
@@ -123,6 +125,40 @@ def test_0005_gives_existing_syncs_a_trigger_from_their_mode(fresh_url):
         engine.dispose()
     assert [tuple(row) for row in rows] == [("full", "manual", None), ("targeted", "webhook", None),
                                             ("incremental", "manual", None)]
+
+
+def test_0008_leaves_existing_syncs_without_missing_fields(fresh_url):
+    """Syncs from before 0008 read as having missed no field (NULL), and the column takes a sync's list."""
+    engine = make_engine(fresh_url)
+    try:
+        with engine.begin() as connection:
+            config = migrate.alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0007")
+        with engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO companies (id, name, name_key, name_format, termination_policy, ex_employee_group, "
+                "employee_group, import_terminated, use_preferred_name, managed_groups, created_at) VALUES ('co_1', "
+                "'A', 'a', 'first_last', 'propose_group', 'Ex-employee', 'Employees', false, false, '[]', :now)"),
+                {"now": dt.datetime(2026, 1, 1)})
+            connection.execute(sa.text("INSERT INTO sync_runs (company_id, provider, mode, status, fetched, matched, "
+                                       "created_at) VALUES ('co_1', 'hibob', 'full', 'succeeded', 0, 0, :now)"),
+                               {"now": dt.datetime(2026, 1, 1)})
+    finally:
+        engine.dispose()
+    migrate.upgrade(fresh_url)
+    factory_engine = make_engine(fresh_url)
+    try:
+        with transaction(make_session_factory(factory_engine)) as session:
+            (old,) = sync_runs.recent_runs(session, "co_1", 5)
+            assert old.missing_fields == ()
+            new = sync_runs.create_run(session, "co_1", "hibob", "full")
+            sync_runs.start_run(session, new.id)
+            sync_runs.succeed_run(session, new.id, {}, None, {"work.title", "address.city"})
+        with transaction(make_session_factory(factory_engine)) as session:
+            assert sync_runs.get_run(session, new.id).missing_fields == ("address.city", "work.title")
+    finally:
+        factory_engine.dispose()
 
 
 def test_the_name_order_index_exists(database_url):

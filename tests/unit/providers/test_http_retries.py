@@ -7,7 +7,8 @@ from urllib3 import HTTPResponse
 from urllib3.util import retry as urllib3_retry
 
 from providers.base import ProviderSettings
-from providers.http import make_retry
+from providers.errors import ProviderUnavailable
+from providers.http import answer_error, make_retry
 
 MIN_THROTTLED_WAIT = 1.0  # Personio: retry a 429 after at least a second (research/personio.md §6)
 
@@ -70,3 +71,18 @@ def test_a_reset_far_away_is_capped_like_retry_after(slept, monkeypatch):
     retry.sleep(response)
 
     assert slept and slept[0] <= 60
+
+
+@pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
+def test_timeouts_throttling_and_server_errors_are_retried_then_transient(status):
+    """408 and 500 as well (research/humaans.md implication 13; bamboohr.md §6 retries a 500)."""
+    retry = make_retry(ProviderSettings(base_url="https://app.humaans.io"))
+    assert retry.is_retry("GET", status) and retry.is_retry("POST", status)
+    assert isinstance(answer_error("Humaans", status, "GET /api/people"), ProviderUnavailable)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 422])
+def test_refusals_and_bad_requests_are_never_retried(status):
+    retry = make_retry(ProviderSettings(base_url="https://app.humaans.io"))
+    assert not retry.is_retry("GET", status)
+    assert not isinstance(answer_error("Humaans", status, "GET /api/people"), ProviderUnavailable)

@@ -171,6 +171,13 @@ def test_the_population_everyone_sees_active_people_only(client, state):
     assert {e["internal"]["status"] for e in seen} == {"Active"} and len(seen) < len(tenant.people)
 
 
+def test_a_service_user_in_no_permission_group_finds_nobody_with_a_200(client, state):
+    add_hibob_tenant(state, "SERVICE-18", TOKEN, people=10, population="none")
+    answer = client.post(SEARCH, json={"fields": ["root.id"], "showInactive": True}, headers=basic("SERVICE-18"))
+    assert answer.status_code == 200 and answer.get_json() == {"employees": []}
+    assert client.get("/hibob/v1/company/people/fields", headers=basic("SERVICE-18")).status_code == 200
+
+
 def test_the_fields_metadata_is_a_bare_array_whatever_the_permissions(client, state):
     add_hibob_tenant(state, "SERVICE-9", TOKEN, people=1, readable_categories=[])
     fields = client.get("/hibob/v1/company/people/fields", headers=basic("SERVICE-9")).get_json()

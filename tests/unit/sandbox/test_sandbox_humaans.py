@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.humaans_tenant import add_humaans_tenant
+from sandbox.humaans_tenant import add_humaans_tenant, rehire
 
 PEOPLE = "/humaans/api/people"
 TODAY = dt.date(2026, 3, 1)
@@ -150,8 +150,43 @@ def test_past_the_guessed_limit_a_429_with_retry_after_as_switched(client, state
         assert answers[-1].headers.get("Retry-After") == (None if retry_after is None else "7")
 
 
+@pytest.mark.parametrize("switch, leaving, left", [("at_end_date", "active", "offboarded"),
+                                                   ("at_offboarding", "offboarded", "offboarded"),
+                                                   ("late", "active", "active")])
+def test_when_the_status_turns_offboarded_is_a_switch(client, state, switch, leaving, left):
+    tenant = add_humaans_tenant(state, f"off-{switch}", people=3, today=TODAY, offboarded_status=switch)
+    state.update_person(tenant, tenant.people[0].id, status="active", termination_date=TODAY + dt.timedelta(days=9))
+    state.update_person(tenant, tenant.people[1].id, status="inactive", hire_date=TODAY - dt.timedelta(days=400),
+                        termination_date=TODAY - dt.timedelta(days=9))
+    answer = {p["id"]: p["status"] for p in listing(client, tenant.grant()).get_json()["data"]}
+    assert (answer[tenant.people[0].id], answer[tenant.people[1].id]) == (leaving, left)
+    offboarded = listing(client, tenant.grant(), **{"status[$in]": "offboarded"}).get_json()["data"]
+    assert {p["id"] for p in offboarded} == {i for i, status in answer.items() if status == "offboarded"}
+
+
+def test_employee_id_as_a_number_is_a_switch(client, state):
+    tenant = add_humaans_tenant(state, "numbers", people=2, today=TODAY, employee_id_type="number")
+    state.update_person(tenant, tenant.people[0].id, employee_number="E00017")
+    person = client.get(f"{PEOPLE}/{tenant.people[0].id}", headers=bearer(tenant.grant())).get_json()
+    assert person["employeeId"] == 17
+
+
+@pytest.mark.parametrize("keeps_id", [True, False])
+def test_whether_a_rehire_keeps_its_id_is_a_switch(client, state, keeps_id):
+    tenant = add_humaans_tenant(state, f"rehire-{keeps_id}", people=2, today=TODAY, rehire_keeps_id=keeps_id)
+    left = state.update_person(tenant, tenant.people[0].id, status="inactive", termination_date=TODAY)
+    again = rehire(state, tenant, left.id, TODAY + dt.timedelta(days=30))
+    people = {p["id"]: p for p in listing(client, tenant.grant()).get_json()["data"]}
+    assert (again.id == left.id) == keeps_id and len(people) == 2 + (not keeps_id)
+    assert people[again.id]["employmentStartDate"] == (TODAY + dt.timedelta(days=30)).isoformat()
+    assert people[again.id]["email"] == left.work_email
+    if not keeps_id:
+        assert people[left.id]["status"] == "offboarded"
+
+
 @pytest.mark.parametrize("options", [{"default_status_filter": "none"}, {"retry_after": -1}, {"retry_after": "7"},
-                                     {"honour_updated_at": 1}, {"nope": True}])
+                                     {"honour_updated_at": 1}, {"nope": True}, {"offboarded_status": "never"},
+                                     {"employee_id_type": "int"}, {"rehire_keeps_id": "yes"}])
 def test_tenant_options_are_checked(state, options):
     with pytest.raises(ValueError):
         add_humaans_tenant(state, "iota", people=1, **options)

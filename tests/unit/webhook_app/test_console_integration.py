@@ -76,6 +76,19 @@ def test_a_new_provider_appears_without_a_template_change(monkeypatch, admin, fa
     assert [value for value, _ in form.field(f"{STUB}.region").options] == ["eu", "us"]
 
 
+def test_personios_help_names_every_attribute_the_default_mapping_reads(admin):
+    """Personio makes whoever creates the API credential tick each readable attribute: the page names every one
+    the default mapping reads, in Personio's fieldset only."""
+    import re
+    from providers.personio_mapping import DEFAULT_MAPPING
+    html = admin.client.get(f"{PAGE}?provider=personio").get_data(as_text=True)
+    fieldsets = dict(re.findall(r'<fieldset class="provider" data-provider="(\w+)"(.*?)</fieldset>', html, re.S))
+    assert "tick these readable employee attributes" in " ".join(fieldsets["personio"].split())
+    named = re.findall(r"<code>([^<]+)</code>", fieldsets["personio"])
+    assert named == list(DEFAULT_MAPPING) and {"first_name", "last_name", "email", "status"} <= set(named)
+    assert "readable employee attributes" not in fieldsets["bamboohr"]
+
+
 def test_choosing_a_provider_by_link_selects_it_without_javascript(admin):
     page = admin.open(f"{PAGE}?provider=personio")[1]
     select = page.form_to(PAGE).field("provider")

@@ -64,11 +64,14 @@ def test_the_sync_history_filters_by_status_and_trigger_and_pages(admin, service
     assert not [href for href, text in second.links if text == "Older →"]
 
 
-def test_a_sync_page_shows_progress_and_reloads_itself_while_it_runs(admin, services, scenario):
+def test_a_sync_page_shows_progress_and_follows_it_while_it_runs(admin, services, scenario):
     running = record_run(services, scenario.company_id, running=True)
     response, page = admin.open(f"/console/syncs/{running}")
-    assert response.status_code == 200 and "Running" in page.plain and "updates itself" in page.plain
-    assert '<meta http-equiv="refresh" content="2">' in page.text and "<script" not in page.text
+    assert response.status_code == 200 and "Running" in page.plain and "follows the sync" in page.plain
+    # Followed in place by its script; a reload (which loses the reader's place) only without JavaScript.
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page.text
+    assert "/static/console-sync.js" in page.text and "reloads itself every 2 seconds" in page.plain
+    assert (f"/console/syncs/{running}", "refresh it now") in page.links
     ended = record_run(services, scenario.company_id, fail="BambooHR refused the API key")
     done = _ok(admin, f"/console/syncs/{ended}")
     assert "http-equiv" not in done.text and "Check the credentials" in done.plain
@@ -112,13 +115,16 @@ def superseded(services, scenario):
 def test_change_sets_are_listed_with_counts_status_and_links(admin, scenario, superseded):
     page = _ok(admin, "/console/changesets")
     assert ("/console/changesets", "Change sets") in page.links
-    assert "Waiting for approval" in page.plain and f"Replaced by a newer one by #{superseded}" in page.plain
+    assert "Waiting for approval" in page.plain and f"Replaced by a newer one by change set #{superseded}" in page.plain
     assert "1 new stakeholder, 1 update, 1 link, 1 leaver, 1 review, 1 skipped" in page.plain
-    opens = [href for href, _ in page.links if href.endswith("/open")]
-    assert opens == [f"/console/changesets/{superseded}/open"]  # only the pending one is approved from here
+    newer, older = f"/console/changesets/{superseded}/open", f"/console/changesets/{scenario.changeset_id}/open"
+    assert (newer, f"Review and approve change set {superseded}") in page.links
+    # The replaced one and the one that replaced it are both links: its items can still be looked at.
+    assert (older, f"See its items in change set {scenario.changeset_id} (read-only)") in page.links
+    assert (newer, f"change set #{superseded}") in page.links
+    assert (older, f"Change set #{scenario.changeset_id}") in page.links
     only = _ok(admin, "/console/changesets?status=superseded")
-    assert [href for href, _ in only.links if href.endswith("/open")] == []
-    assert "Replaced by a newer one by" in only.plain
+    assert (newer, f"change set #{superseded}") in only.links and "Replaced by a newer one by" in only.plain
     assert "No change set has this status" in _ok(admin, "/console/changesets?status=applied").plain
 
 
@@ -128,6 +134,40 @@ def test_a_pending_change_set_opens_its_approve_page_which_still_asks_for_the_pa
     response, page = admin.open(answer.headers["Location"])
     assert response.status_code == 200
     assert any(control.name == "password" for form in page.forms for control in form.controls)
+
+
+def test_a_replaced_change_set_opens_read_only_with_its_items_and_the_newer_one(admin, approver, scenario,
+                                                                               superseded):
+    answer = admin.client.get(f"/console/changesets/{scenario.changeset_id}/open")
+    assert answer.status_code == 303 and answer.headers["Location"] == f"/console/changesets/{scenario.changeset_id}"
+    page = _ok(admin, answer.headers["Location"])
+    assert "can no longer be applied" in page.plain
+    assert not [f for f in page.forms if any(c.name in ("password", "include") for c in f.controls)]
+    assert (f"/console/changesets/{superseded}/open", f"change set #{superseded}") in page.links
+    # Every kind's items, as proposed: the new stakeholder, the update's before → after, the review's candidates.
+    assert "Eva Neumann" in page.plain and "Bern" in page.plain and "Zürich" in page.plain
+    assert "Possible matches" in page.plain
+    only_updates = _ok(admin, f"/console/changesets/{scenario.changeset_id}?kind=update")
+    assert "Zürich" in only_updates.plain and "Eva Neumann" not in only_updates.plain
+    assert "Eva Neumann" in _ok(approver, f"/console/changesets/{scenario.changeset_id}").plain
+    # A pending change set has no read-only page: it is its approve page.
+    pending = admin.client.get(f"/console/changesets/{superseded}")
+    assert pending.status_code == 303 and pending.headers["Location"] == f"/console/changesets/{superseded}/open"
+
+
+def test_an_expired_change_set_opens_read_only_too(admin, services, scenario):
+    from store.db import transaction
+    from store.models.changeset import ChangeSetRow
+    with transaction(services.session_factory) as session:
+        session.get(ChangeSetRow, scenario.changeset_id).status = "expired"
+    answer = admin.client.get(f"/console/changesets/{scenario.changeset_id}/open")
+    assert answer.headers["Location"] == f"/console/changesets/{scenario.changeset_id}"
+    page = _ok(admin, answer.headers["Location"])
+    assert "expired before anyone applied it" in page.plain and "Eva Neumann" in page.plain
+
+
+def test_another_companys_replaced_change_set_is_not_found(admin, theirs):
+    assert admin.client.get(f"/console/changesets/{theirs.changeset_id}").status_code == 404
 
 
 def test_the_approve_page_leads_back_to_the_console_only_for_its_signed_in_user(admin, app, scenario, superseded):
@@ -255,6 +295,50 @@ def test_the_audit_log_filters_by_stakeholder_and_change_set_and_pages(admin, cl
     first = _ok(admin, "/console/audit")
     older = [href for href, text in first.links if text == "Older →"]
     assert len(older) == 1 and "← Newest" in _ok(admin, older[0]).plain
+
+
+def test_the_audit_log_is_filtered_by_a_stakeholders_name_typed_on_the_page(admin, client, services, scenario):
+    _approve(client, scenario, scenario.changeset_id)
+    page = _ok(admin, "/console/audit")
+    form = page.form_to("/console/audit")
+    assert form.method.lower() == "get" and "stakeholder" in form.fields()
+    assert "Stakeholder name" in page.plain  # its label (and `_ok` checks every input has one)
+    # One match (any case, part of the name) filters at once.
+    anna = _ok(admin, "/console/audit?stakeholder=m%C3%BCller")
+    assert "Stakeholder: Anna Müller" in anna.plain and "City: Bern → Zürich" in anna.plain
+    assert "Eva Neumann" not in anna.plain
+    # Several: a list of them to choose from (a GET form, no script), and nothing shown until one is chosen.
+    from services import stakeholders
+    for last in ("Müllerová", "Müller-Lüdenscheidt"):
+        stakeholders.create_stakeholder(services, scenario.company_id, {"first_name": "Zoe", "last_name": last},
+                                        actor=APPROVER_EMAIL, detail="test")
+    several = _ok(admin, "/console/audit?stakeholder=M%C3%BCller")
+    [choose] = [f for f in several.forms if "stakeholder" in f.fields()]
+    chooser = [f for f in several.forms if "stakeholder_id" in f.fields()]
+    assert len(chooser) == 1 and chooser[0].method.lower() == "get"
+    options = [c for c in chooser[0].controls if c.name == "stakeholder_id"]
+    assert options and "Which stakeholder?" in several.plain and "Zoe Müllerová" in several.plain
+    assert "Choose the stakeholder whose entries to show" in several.plain and "Bern → Zürich" not in several.plain
+    assert choose.fields()["stakeholder"] == "Müller"
+    chosen = _ok(admin, f"/console/audit?stakeholder_id={scenario.person('anna')}")
+    assert "City: Bern → Zürich" in chosen.plain and "Zoe" not in chosen.plain
+    # The name typed exactly wins over those that only contain it.
+    exact = _ok(admin, "/console/audit?stakeholder=anna+m%C3%BCller")
+    assert "Stakeholder: Anna Müller" in exact.plain and "Which stakeholder?" not in exact.plain
+    # No match says so on the field.
+    none_found = _ok(admin, "/console/audit?stakeholder=Nobody")
+    assert "No stakeholder's name contains “Nobody”" in none_found.plain and "Bern → Zürich" not in none_found.plain
+    # With a change set too, both filters hold.
+    both = _ok(admin, f"/console/audit?stakeholder=Anna&change_set_id={scenario.changeset_id}")
+    assert "Stakeholder: Anna Müller" in both.plain and "City: Bern → Zürich" in both.plain
+
+
+def test_the_audit_log_name_filter_never_finds_another_companys_stakeholders(admin, scenario, theirs):
+    from services import stakeholders
+    stakeholders.create_stakeholder(admin.client.application.extensions["hrsync.services"], theirs.company_id,
+                                    {"first_name": "Quentin", "last_name": "Globex"}, actor="x@globex.example",
+                                    detail="test")
+    assert "No stakeholder's name contains “Quentin”" in _ok(admin, "/console/audit?stakeholder=Quentin").plain
 
 
 def test_the_audit_log_refuses_another_companys_ids(admin, scenario, theirs):

@@ -35,6 +35,28 @@ def test_the_page_shows_every_setting_labelled_with_the_stored_values(admin):
                            ("Last name, comma, first name", "“Müller, Anna”")):
         assert f"{label} e.g. {example}" in page.plain
     assert "becomes “Anni Müller”" in page.plain
+    assert "/static/console-settings.js" in page.text  # switches the examples as the preferred-name box is ticked
+
+
+def test_the_name_format_examples_follow_the_preferred_name_setting(admin):
+    """Both examples of each format are on the page (the script shows the one the box asks for); without a script
+    the saved setting's shows."""
+    examples = (("First name, then last name", "Anna Müller", "Anni Müller"),
+                ("Last name, then first name", "Müller Anna", "Müller Anni"),
+                ("Last name, comma, first name", "Müller, Anna", "Müller, Anni"))
+    page = admin.open(PATH)[1]
+    for label, plain, preferred in examples:
+        assert f"{label} e.g. “{plain}”" in page.plain
+        assert f'data-plain="“{plain}”"' in page.text and f'data-preferred="“{preferred}”"' in page.text
+    admin.submit(PATH, PATH, use_preferred_name=["on"])
+    page = admin.open(PATH)[1]
+    assert page.form_to(PATH).fields()["use_preferred_name"] == ["on"]
+    for label, plain, preferred in examples:
+        assert f"{label} e.g. “{preferred}”" in page.plain and f"e.g. “{plain}”" not in page.plain
+    # A refused form shows the examples of the box as it was sent.
+    refused = admin.submit(PATH, PATH, use_preferred_name=[], name_format="nonsense")
+    assert refused.status_code == 422
+    assert "e.g. “Anna Müller”" in page_of(refused).plain
 
 
 def test_saving_changes_every_setting_as_the_api_reads_them(admin, services, company, client):

@@ -11,12 +11,14 @@ import pytest
 
 from core.bootstrap import build_services
 from domain.employee import Employee, EmploymentStatus
+from providers.base import FetchReport
 from providers.errors import ProviderAuthError
 from store.db import transaction
 from store.enums import SyncStatus
 from store.repositories import integrations, sync_runs
 from tests.console_client import CLERK, Console, page_of
 from tests.unit.webhook_app.conftest import APPROVER_EMAIL, APPROVER_PASSWORD, make_company
+from services.sync_progress import LiveProgress
 from workers import runtime
 from workers.jobs import run_sync
 
@@ -54,13 +56,16 @@ class _HR:
     require_hire_date, name, label = False, "bamboohr", "BambooHR"
     default_mapping = {"firstName": "first_name", "lastName": "last_name"}
 
-    def __init__(self, people=(), error=None):
-        self.people, self.error = list(people), error
+    def __init__(self, people=(), error=None, absent=frozenset()):
+        self.people, self.error, self.absent = list(people), error, absent
 
     def iter_employees(self, progress=None):
         if self.error is not None:
             raise self.error
         return iter(self.people)
+
+    def fetch_report(self):
+        return FetchReport(absent_fields=self.absent)
 
     def close(self):
         pass
@@ -120,7 +125,11 @@ def test_sync_now_queues_a_full_sync_asked_by_the_admin_and_opens_its_page(admin
         SyncStatus.QUEUED, "full", "manual", APPROVER_EMAIL)
     response, page = admin.open(answer.headers["Location"])
     assert response.status_code == 200 and "Waiting for a worker" in page.plain
-    assert '<meta http-equiv="refresh"' in page.text and "opens the changes to approve" in page.plain
+    assert "opens the changes to approve" in page.plain
+    # The page follows the sync with its script; only without JavaScript does it reload itself.
+    assert "/static/console-sync.js" in page.text
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page.text
+    assert f'data-progress="/console/syncs/{run.id}/progress?follow=1"' in page.text
 
 
 def test_no_worker_running_is_said_plainly(admin, services, company):
@@ -238,3 +247,73 @@ def test_an_approver_following_a_failed_sync_gets_no_sync_again(approver, servic
         sync_runs.fail_run(session, run.id, "BambooHR refused the API key", "provider_auth_failed")
     page = approver.open(f"/console/syncs/{run.id}")[1]
     assert "BambooHR refused the API key" in page.plain and "Sync again" not in page.plain
+
+
+def test_fields_the_hr_system_sent_for_nobody_are_said_on_the_syncs_page(admin, services, company, fake_redis):
+    """A credential's permission gap is no empty value: hrsync left those fields as they were, and says why."""
+    sync_id = int(_press(admin).headers["Location"].split("/")[-1].split("?")[0])
+    _work(services, fake_redis, sync_id, _HR(absent=frozenset({"homeEmail"})))
+    response, page = admin.open(f"/console/syncs/{sync_id}")
+    assert response.status_code == 200
+    assert ("The HR system did not send field homeEmail for any employee: the credential probably cannot read it."
+            in page.plain)
+    assert "left those stakeholder fields as they are" in page.plain
+
+
+def test_a_sync_that_got_every_field_shows_no_such_note(admin, services, company, fake_redis):
+    sync_id = int(_press(admin).headers["Location"].split("/")[-1].split("?")[0])
+    _work(services, fake_redis, sync_id, _HR())
+    assert "did not send field" not in admin.open(f"/console/syncs/{sync_id}")[1].plain
+
+
+def _sync_id(location: str) -> int:
+    return int(location.split("/")[-1].split("?")[0])
+
+
+def _live(services, fake_redis, company, sync_id, fetched, total):
+    """What a worker records while it reads employees (here without a worker: the sync stays queued)."""
+    LiveProgress(fake_redis, services.settings.namespace, sync_id, company.id).fetched(fetched, total)
+
+
+def test_the_progress_endpoint_tells_phase_employees_read_and_elapsed_as_the_sync_runs(admin, services, company,
+                                                                                       fake_redis):
+    sync_id = _sync_id(_press(admin).headers["Location"])
+    answer = admin.client.get(f"/console/syncs/{sync_id}/progress")
+    assert answer.status_code == 200 and answer.is_json
+    assert answer.json | {"elapsed_seconds": None} == {
+        "status": "queued", "status_label": "Waiting", "phase": "queued", "phase_label": "Waiting for a worker",
+        "fetched": 0, "total": None,
+        "employees_read": "0", "elapsed_seconds": None, "elapsed": "—", "ended": False, "next": None}
+
+    _live(services, fake_redis, company, sync_id, 1200, 4000)
+    answer = admin.client.get(f"/console/syncs/{sync_id}/progress?follow=1").json
+    assert (answer["status"], answer["status_label"], answer["phase"], answer["phase_label"]) == (
+        "running", "Running", "fetching", "Reading employees from the HR system")
+    assert (answer["fetched"], answer["total"], answer["employees_read"]) == (1200, 4000, "1,200 of 4,000")
+    assert answer["elapsed_seconds"] >= 0 and answer["elapsed"].endswith(" s")
+    assert (answer["ended"], answer["next"]) == (False, None)
+    # The page drawn at that moment says the same, in its live region.
+    page = admin.open(f"/console/syncs/{sync_id}?follow=1")[1]
+    assert "Reading employees from the HR system : 1,200 of 4,000 employees read" in page.plain
+    assert 'role="status" aria-live="polite"' in page.text
+
+
+def test_the_progress_endpoint_leads_on_once_the_sync_has_ended(admin, services, company, fake_redis):
+    sync_id = _sync_id(_press(admin).headers["Location"])
+    _work(services, fake_redis, sync_id, _HR([_person("7", "Eva", "Neumann")]))
+    followed = admin.client.get(f"/console/syncs/{sync_id}/progress?follow=1").json
+    assert (followed["status"], followed["phase"], followed["ended"]) == ("succeeded", "done", True)
+    assert followed["next"] == f"/console/syncs/{sync_id}?follow=1"  # which opens the preview (test above)
+    assert admin.client.get(f"/console/syncs/{sync_id}/progress").json["next"] == f"/console/syncs/{sync_id}"
+
+
+def test_the_progress_endpoint_is_for_the_signed_in_of_the_syncs_company(client, admin, approver, services, company):
+    sync_id = _sync_id(_press(admin).headers["Location"])
+    assert approver.client.get(f"/console/syncs/{sync_id}/progress").json["phase"] == "queued"
+    other = make_company(services, "Initech", "boss@initech.example")
+    with transaction(services.session_factory) as session:
+        theirs = sync_runs.create_run(session, other.id, "bamboohr", "full").id
+    assert admin.client.get(f"/console/syncs/{theirs}/progress").status_code == 404
+    signed_out = client.application.test_client()
+    answer = signed_out.get(f"/console/syncs/{sync_id}/progress")
+    assert answer.status_code == 303 and answer.headers["Location"].startswith("/login")

@@ -11,7 +11,7 @@ from webhook_app import create_app
 from webhook_app.console import nav
 
 IDS = Ids(company_id="co_1", sync_id=1, failed_sync_id=5, stakeholder_id=2, changeset_id=3, approver_id=4,
-          invitation_token="a.token")
+          invitation_token="a.token", replaced_changeset_id=6)
 
 
 def _page(blueprint: str, endpoint: str) -> Blueprint:

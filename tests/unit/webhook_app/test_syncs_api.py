@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from providers.base import FetchReport
 from providers.errors import ProviderAuthError
 from store.db import transaction
 from store.repositories import changeset_reads, sync_runs
@@ -14,7 +15,7 @@ from workers.jobs import run_sync
 from webhook_senders import configure
 
 FIELDS = {"id", "status", "mode", "trigger", "requested_by", "progress", "counts", "error", "error_code", "advice",
-          "changeset_id", "approve_url", "created_at", "started_at", "finished_at"}
+          "missing_fields", "notes", "changeset_id", "approve_url", "created_at", "started_at", "finished_at"}
 
 
 @pytest.fixture
@@ -110,6 +111,26 @@ def test_a_finished_sync_shows_counts_changeset_and_approve_link(client, app, co
         assert changeset_reads.pending_changeset_id(session, configured.id) == document["changeset_id"]
 
 
+def test_fields_the_hr_system_sent_for_nobody_are_in_the_sync_document(client, configured, services, fake_redis):
+    sync_id = client.post("/api/v1/syncs", headers=configured.auth).get_json()["sync_id"]
+    _run_with_empty_hr(services, fake_redis, sync_id, absent=frozenset({"homeEmail", "address1"}))
+
+    document = client.get(f"/api/v1/syncs/{sync_id}", headers=configured.auth).get_json()
+    assert document["status"] == "succeeded" and document["missing_fields"] == ["address1", "homeEmail"]
+    assert document["notes"] == [
+        "The HR system did not send field address1 for any employee: the credential probably cannot read it.",
+        "The HR system did not send field homeEmail for any employee: the credential probably cannot read it."]
+    listed = client.get("/api/v1/syncs", headers=configured.auth).get_json()["items"]
+    assert [item["missing_fields"] for item in listed] == [["address1", "homeEmail"]]
+
+
+def test_a_sync_that_got_every_field_has_no_notes(client, configured, services, fake_redis):
+    sync_id = client.post("/api/v1/syncs", headers=configured.auth).get_json()["sync_id"]
+    _run_with_empty_hr(services, fake_redis, sync_id)
+    document = client.get(f"/api/v1/syncs/{sync_id}", headers=configured.auth).get_json()
+    assert (document["missing_fields"], document["notes"]) == ([], [])
+
+
 def test_a_failed_sync_shows_a_readable_error(client, configured, services, fake_redis):
     sync_id = client.post("/api/v1/syncs", headers=configured.auth).get_json()["sync_id"]
     _run_with_empty_hr(services, fake_redis, sync_id,
@@ -121,8 +142,9 @@ def test_a_failed_sync_shows_a_readable_error(client, configured, services, fake
     assert "bamboo-api-key-secret" not in str(document)
 
 
-def _run_with_empty_hr(services, fake_redis, sync_id, error=None):
-    """Run the job in-process against an HR system with nobody in it (or one that raises `error`)."""
+def _run_with_empty_hr(services, fake_redis, sync_id, error=None, absent=frozenset()):
+    """Run the job in-process against an HR system with nobody in it (or one that raises `error`); its fetch report
+    names `absent` as mapped fields it sent for nobody."""
     class EmptyHR:
         require_hire_date, name, label = False, "bamboohr", "BambooHR"
         default_mapping = {"firstName": "first_name"}
@@ -131,6 +153,9 @@ def _run_with_empty_hr(services, fake_redis, sync_id, error=None):
             if error is not None:
                 raise error
             return iter(())
+
+        def fetch_report(self):
+            return FetchReport(absent_fields=absent)
 
         def close(self):
             pass

@@ -103,6 +103,7 @@ def test_more_than_four_hundred_fields_are_refused_before_asking():
     (400, ProviderError, "HTTP 400: Only one filter is supported *** people.search.filter"),
     (404, ProviderError, "HTTP 404"), (500, ProviderUnavailable, "try again later"),
     (401, ProviderAuthError, "check the service user ID and token"),
+    (401, ProviderAuthError, "Employed, Hired and Terminated"),
     (403, ProviderAuthError, "Employed, Hired and Terminated"),
 ])
 def test_errors_say_what_to_do_and_never_the_token(status, error, text):

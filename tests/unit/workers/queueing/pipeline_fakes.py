@@ -38,6 +38,8 @@ class ScriptedHR:
     during_fetch: Callable[[], None] | None = None
     fetched_ids: list[tuple[str, ...]] = field(default_factory=list)
     full_fetches: int = 0
+    # Mapped fields the fetches found on no employee (the fetch report's).
+    absent_fields: frozenset[str] = frozenset()
 
     def add(self, *people: Employee) -> None:
         self.people.update({person.remote_id: person for person in people})
@@ -81,7 +83,7 @@ class ScriptedProvider:
         return []
 
     def fetch_report(self) -> FetchReport:
-        return FetchReport()
+        return FetchReport(absent_fields=self.hr.absent_fields)
 
     @staticmethod
     def verify_webhook(body, headers, secret, now):
