@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from domain.fuzzy import Tokens, best_similarity, name_variants, stakeholder_variants
+from rapidfuzz.distance import OSA
+
+from domain.fuzzy import Tokens, best_similarity, name_variants, stakeholder_variants, transliterations
 from domain.index import StakeholderIndex, email_key
-from domain.names import name_key, name_keys, name_tokens
+from domain.names import generations, name_key, name_keys, name_tokens
 from domain.nicknames import relatives
 from domain.policy import SyncPolicy
 from domain.proposal import as_text, used_first_name
@@ -40,6 +42,19 @@ def subject_keys(subject: Subject, policy: SyncPolicy) -> tuple[tuple[str, ...],
     return short, tuple(key for key in full if key not in short)
 
 
+def initial_keys(subject: Subject, policy: SyncPolicy) -> tuple[str, ...]:
+    """Keys of the name with the middle name (held in its own field) as its initial: "Paul G. Richter" for Paul
+    Georg Richter. Empty without a middle name, or when the middle name already is an initial."""
+    employee = subject.employee
+    middle = as_text(employee.middle_name)
+    words = name_tokens(middle) if middle else ()
+    if not words or all(len(word) == 1 for word in words):
+        return ()
+    initials = " ".join(word[0] for word in words)
+    return tuple(dict.fromkeys(key for first in {employee.first_name, used_first_name(employee, policy)}
+                               for key in name_keys(first, initials, employee.last_name)))
+
+
 def employee_variants(subject: Subject, policy: SyncPolicy) -> tuple[Tokens, ...]:
     """The name used, the legal name, HR's preferred name (whatever the setting: a near miss only),
     each also with the middle name, for fuzzy comparison."""
@@ -52,6 +67,14 @@ def employee_variants(subject: Subject, policy: SyncPolicy) -> tuple[Tokens, ...
         return name_variants((first, last), (last,))
     return name_variants((first, last), (legal, last), (first, middle, last), (legal, middle, last),
                          (preferred, last), (preferred, middle, last))
+
+
+def employee_transliterations(subject: Subject) -> tuple[Tokens, ...]:
+    """The romanisations of a name HR holds in another script (() for Latin names), with and without the middle
+    name: near misses for review only."""
+    employee = subject.employee
+    return transliterations((employee.first_name, employee.last_name),
+                            (employee.first_name, employee.middle_name, employee.last_name))
 
 
 def name_fit(subject: Subject, stakeholder: Stakeholder, index: StakeholderIndex,
@@ -72,10 +95,53 @@ def name_fit(subject: Subject, stakeholder: Stakeholder, index: StakeholderIndex
         return Fit.SAME
     if any(s.id == stakeholder.id for key in short + full for s in index.named(key)):
         return Fit.SAME
-    theirs = stakeholder_variants(stakeholder, index.keys.get(stakeholder.id))
-    if best_similarity(employee_variants(subject, policy), theirs) >= policy.fuzzy_threshold:
-        return Fit.CLOSE
+    if generations(short[0] if short else None) != generations(theirs_key):
+        return None  # Sr. and Jr., or a suffix on one side only: father and son are two people
+    if _han(short) and _han((theirs_key,)):
+        return None  # other Han characters are another name, however alike they sound (王伟 / 汪玮)
+    mine = employee_variants(subject, policy)
+    theirs = stakeholder_variants(stakeholder, theirs_key)
+    if best_similarity(mine, theirs) >= policy.fuzzy_threshold:
+        return None if _other_given_name(mine, theirs) else Fit.CLOSE
     return Fit.CLOSE if _renamed(subject, stakeholder) else None
+
+
+def _han(keys: tuple[str, ...]) -> bool:
+    """Whether a name key holds Han characters (the only words a key keeps outside ASCII)."""
+    return any(not key.isascii() for key in keys)
+
+
+def _other_given_name(mine: tuple[Tokens, ...], theirs: tuple[Tokens, ...]) -> bool:
+    """Whether the names differ in one word only, and that word is another given name, not a typo of it.
+
+    Another given name: the masculine or feminine form of it ("Daniel" / "Daniela", "Antonio" / "Antonia"), or a
+    name one letter away that the nickname dataset knows as a name of its own, neither a nickname of the other
+    nor sharing one with it ("Mark" / "Mary", but not "Micheal" / "Michael", both Mike); a first letter changed
+    too ("Anna" / "Hanna": typos rarely hit it). A typo in a surname ("Fischer" / "Fisher") is none of these.
+    """
+    for a in mine:
+        for b in theirs:
+            left_a = [word for word in a if word not in b]
+            left_b = [word for word in b if word not in a]
+            if len(left_a) == 1 and len(left_b) == 1 and _another_name(left_a[0], left_b[0]):
+                return True
+    return False
+
+
+def _another_name(a: str, b: str) -> bool:
+    if _gendered(a, b) or _gendered(b, a):
+        return True
+    if OSA.distance(a, b, score_cutoff=1) > 1 or b in relatives(a):
+        return False
+    if a[0] != b[0]:
+        return True
+    known_a, known_b = relatives(a), relatives(b)
+    return bool(known_a and known_b and not known_a & known_b)
+
+
+def _gendered(a: str, b: str) -> bool:
+    """b is a's other-gender form: an "a" added ("Paul" / "Paula") or an "o" turned "a" ("Mario" / "Maria")."""
+    return len(a) >= 3 and (b == a + "a" or (a[-1] == "o" and b == a[:-1] + "a"))
 
 
 def _renamed(subject: Subject, stakeholder: Stakeholder) -> bool:

@@ -37,11 +37,24 @@ _UMLAUTS = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "U
 _HAS_UMLAUT = re.compile("[äöüÄÖÜøØåÅ]")
 # Beyond this many umlauts in one name only the all-plain and all-spelled-out forms are kept.
 _MAX_UMLAUT_COMBINATIONS = 3
-# Words nameparser knows as titles (Dr., Prof., Sir) or suffixes (Jr., III, PhD). Many titles are surnames
-# too (Graf, Ritter, King, Bishop), so only a title written with its period is dropped ("Dr." but not "Graf
-# Anna Maria", a surname shown first), and nameparser decides which words are in title position.
+# Words nameparser knows as titles (Dr., Prof., Sir). Many titles are surnames too (Graf, Ritter, King,
+# Bishop), so a title is dropped only when it is written as an abbreviation: with its period ("Dr.",
+# "Dipl.-Ing.") or without a vowel ("Dr", "Mr", "Mrs"), which no name is; nameparser decides which words
+# are in title position ("Graf Anna Maria" keeps its surname shown first).
 _TITLES = frozenset(CONSTANTS.titles)
-_SUFFIXES = frozenset(CONSTANTS.suffix_acronyms) | frozenset(CONSTANTS.suffix_not_acronyms)
+_VOWELS = frozenset("aeiouy")
+# nameparser's suffixes: its acronyms are degrees (PhD, MBA), dropped like titles; the others are generational
+# (Jr., Sr., II, III, IV, Junior), which tell a father from his son: they stay part of the name, so that "Karl
+# Huber Sr." never equals "Karl Huber Jr." (a single letter stays too: "V" may be an initial).
+_DEGREES = frozenset(CONSTANTS.suffix_acronyms) - frozenset(CONSTANTS.suffix_not_acronyms)
+GENERATIONS = frozenset(word for word in CONSTANTS.suffix_not_acronyms if len(word) >= 2)
+# A generational suffix among a name key's words (keys are ASCII, spaced once).
+_GENERATION = re.compile(r"(?:^| )(?:" + "|".join(sorted((re.escape(w) for w in GENERATIONS if w.isascii()),
+                                                         key=len, reverse=True)) + r")(?= |$)")
+# Han characters (Chinese hanzi, Japanese kanji, Korean hanja): many share one transliteration (王 and 汪 are
+# both "wang"), so a name written in them is compared character by character, never by its pinyin.
+_HAN = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f])")
+_NON_ALNUM_HAN = re.compile("[^a-z0-9\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]+")
 # Unicode's format characters (zero-width space and joiners, soft hyphen, bidi marks, BOM) are invisible
 # in every form and HR exports carry them; NFKC turns no-break and other wide spaces into plain ones.
 _FORMAT = "Cf"
@@ -54,17 +67,21 @@ _CACHED_LENGTH = 64
 
 
 def visible_text(text: str) -> str:
-    """The text as compared: NFKC (so no-break and wide spaces are plain ones) and without invisible
-    characters (zero-width space and joiners, soft hyphen, bidi marks, BOM). Applied before anything else."""
+    """The text as compared: NFKC (so no-break and wide spaces are plain ones, and a letter with a combining
+    mark is one precomposed letter) and without invisible characters (zero-width space and joiners, soft hyphen,
+    bidi marks, BOM). Applied before anything else."""
     if text.isascii():
         return text
     text = unicodedata.normalize("NFKC", text)
     table, pattern = _invisible()
+    removed = False
     if pattern.search(text):  # most accented text has nothing to delete: a scan, not a lookup per character
-        text = text.translate(table)
+        text, removed = text.translate(table), True
     if _ASTRAL.search(text):  # beyond the first plane (emoji, rare scripts): asked character by character
-        text = "".join(char for char in text if unicodedata.category(char) != _FORMAT)
-    return text
+        text, removed = "".join(char for char in text if unicodedata.category(char) != _FORMAT), True
+    # A letter and its combining mark ("u" + U+0308) may only meet once the invisible character between them is
+    # gone: composed again, so that the umlaut forms below see one "ü" either way.
+    return unicodedata.normalize("NFC", text) if removed else text
 
 
 def without_invisible(text: str) -> str:
@@ -102,10 +119,22 @@ def _normalise_cached(text: str) -> str:
     return _normalise(text)
 
 
-def _normalise(text: str) -> str:
-    ascii_text = text if text.isascii() else unidecode(visible_text(text))
-    folded = _APOSTROPHES.sub("", ascii_text.lower())
-    return _NON_ALNUM.sub(" ", folded).strip()
+def _normalise(text: str, transliterate_han: bool = False) -> str:
+    if text.isascii():
+        return _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", text.lower())).strip()
+    visible = visible_text(text)
+    if transliterate_han or not _HAN.search(visible):
+        return _NON_ALNUM.sub(" ", _APOSTROPHES.sub("", unidecode(visible).lower())).strip()
+    # Each Han character is a word of its own (a Chinese name is often written without spaces), kept as it is.
+    pieces = _HAN.split(visible)
+    spelled = " ".join(unidecode(piece) if at % 2 == 0 else piece for at, piece in enumerate(pieces))
+    return _NON_ALNUM_HAN.sub(" ", _APOSTROPHES.sub("", spelled.lower())).strip()
+
+
+def transliterated(text: str | None) -> str:
+    """`normalise_name` with Han characters spelled in Latin letters too (王伟 → "wang wei"): never an equality
+    (汪玮 spells the same), only for scoring names as close."""
+    return _normalise(text, transliterate_han=True) if text else ""
 
 
 def name_forms(text: str | None) -> tuple[str, ...]:
@@ -122,9 +151,11 @@ def _forms_cached(text: str) -> tuple[str, ...]:
 
 def _forms(text: str) -> tuple[str, ...]:
     plain = _normalise(text)
-    if text.isascii() or not _HAS_UMLAUT.search(text):
+    if text.isascii():
         return (plain,) if plain else ()
-    visible = visible_text(text)
+    visible = visible_text(text)  # composed first: a decomposed "u" + U+0308 is an umlaut too
+    if not _HAS_UMLAUT.search(visible):
+        return (plain,) if plain else ()
     pieces, umlauts = _HAS_UMLAUT.split(visible), _HAS_UMLAUT.findall(visible)
     if len(umlauts) > _MAX_UMLAUT_COMBINATIONS:
         choices = [(False,) * len(umlauts), (True,) * len(umlauts)]
@@ -143,14 +174,14 @@ def _forms(text: str) -> tuple[str, ...]:
 def name_tokens(*parts: str | None) -> tuple[str, ...]:
     """The plain tokens of some name parts, sorted so that word order does not matter.
 
-    Titles and suffixes ("Dr.", "Prof.", "Jr.", "PhD") are left out when at least two other
-    words remain.
+    Titles and degrees ("Dr.", "Prof.", "PhD") are left out when at least two other words remain. Han
+    characters are spelled in Latin letters (these tokens score closeness, they never make names equal).
     """
     plain = _plain_tokens(parts, plain_form_only=True)
-    if plain is not None:
-        return tuple(plain)
-    forms = _token_forms(parts)
-    return forms[0] if forms else ()
+    tokens = tuple(plain) if plain is not None else next(iter(_token_forms(parts)), ())
+    if tokens and not tokens[-1].isascii():  # Han characters (sorted after ASCII): their Latin spelling, to score
+        return tuple(sorted(transliterated(" ".join(part for part in parts if part)).split()))
+    return tokens
 
 
 def name_keys(*parts: str | None) -> tuple[str, ...]:
@@ -163,6 +194,20 @@ def name_keys(*parts: str | None) -> tuple[str, ...]:
     if plain is not None:
         return (" ".join(plain),) if plain else ()
     return tuple(" ".join(tokens) for tokens in _token_forms(parts))
+
+
+def without_generation(key: str) -> str | None:
+    """A name key without its generational suffixes ("huber jr karl" → "huber karl"); None when it has none."""
+    if not _GENERATION.search(key):
+        return None
+    return " ".join(word for word in key.split() if word not in GENERATIONS)
+
+
+def generations(key: str | None) -> frozenset[str]:
+    """The generational suffixes among a name key's words ("huber jr karl" → {"jr"})."""
+    if not key or not _GENERATION.search(key):
+        return frozenset()
+    return frozenset(word for word in key.split() if word in GENERATIONS)
 
 
 def name_key(first: str | None, last: str | None) -> str:
@@ -219,9 +264,17 @@ def _part_info(part: str) -> tuple[tuple[str, ...], bool, bool, bool]:
     (one written with its period), and whether its last word is a suffix it may drop."""
     forms = _forms(part)
     words = tuple(forms[0].split()) if forms else ()
-    titled = "." in part and not _TITLES.isdisjoint(words)
-    suffixed = bool(words) and len(words[-1]) >= 2 and words[-1] in _SUFFIXES
+    titled = any(_abbreviated_title(word) for word in part.lower().split()) or (
+        "." in part and not _TITLES.isdisjoint(words))
+    suffixed = bool(words) and len(words[-1]) >= 2 and words[-1] in _DEGREES
     return words, len(forms) > 1, titled, suffixed
+
+
+def _abbreviated_title(word: str) -> bool:
+    """A title nameparser knows, written as an abbreviation: "dipl.-ing.", "dr.", "dr", "mrs" (not "graf")."""
+    if "." in word:
+        return word in _TITLES or word.rstrip(".") in _TITLES
+    return word in _TITLES and _VOWELS.isdisjoint(word)
 
 
 def _token_forms(parts: tuple[str | None, ...]) -> tuple[tuple[str, ...], ...]:
@@ -284,16 +337,16 @@ def _part_forms_cached(part: str) -> tuple[tuple[str, ...], ...]:
 
 
 def _without_titles(text: str) -> tuple[str, ...] | None:
-    """The name's parts without the titles and suffixes nameparser finds, or None to keep it whole.
+    """The name's parts without the titles and degrees nameparser finds, or None to keep it whole.
 
-    Only a title written with its period goes ("Dr.", "Prof."; "Graf" may be a surname shown first),
-    and a suffix of two letters or more ("Jr", "III", "PhD"; "V" may be an initial). What is left
-    must still be two words: "Mr. Smith" or "King Charles" stays as it is.
+    Only a title written as an abbreviation goes ("Dr.", "Prof.", "Dr", "Mr"; "Graf" may be a surname shown
+    first), and a degree ("PhD", "MBA"); a generational suffix ("Jr.", "III") stays. What is left must still
+    be two words: "Mr. Smith" or "King Charles" stays as it is.
     """
     parsed = HumanName(visible_text(text))
     titles, suffixes = parsed.title.split(), parsed.suffix.replace(",", " ").split()
-    kept_titles = [word for word in titles if not word.endswith(".")]
-    kept_suffixes = [word for word in suffixes if len(word.strip(".")) < 2]
+    kept_titles = [word for word in titles if not (word.endswith(".") or _abbreviated_title(word.lower()))]
+    kept_suffixes = [word for word in suffixes if word.lower().replace(".", "") not in _DEGREES]
     if len(kept_titles) == len(titles) and len(kept_suffixes) == len(suffixes):
         return None
     names = tuple(part for part in (parsed.first, parsed.middle, parsed.last) if part)

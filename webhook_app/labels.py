@@ -34,6 +34,13 @@ REASONS = {"ambiguous_name": "Several stakeholders have this name",
            "email_conflict": "The e-mail address belongs to a different stakeholder than the name",
            "similar_name": "A stakeholder has a similar name (a typo, nickname, initials or other spelling)",
            "email_only": "Only the e-mail address matches",
+           "suffix_conflict": "The names differ only by a generational suffix (Jr., Sr., II, III): father "
+                              "and son, or the same person?",
+           "birth_date_conflict": "The name matches, but the stakeholder's birth date is a different one",
+           "email_of_another_employee": "The stakeholder's e-mail address is another employee's in the HR "
+                                        "system: the row may be theirs",
+           "linked_elsewhere": "A stakeholder with this name is linked to another HR record (or another HR "
+                               "system): a rehire, a duplicate record, or a new HR system?",
            "duplicate_identifier": "Two employees in the HR system have this identifier",
            "duplicate_remote_id": "The HR system listed this employee twice",
            "contested_match": "Another employee matches the same stakeholder",

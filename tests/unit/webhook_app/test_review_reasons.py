@@ -20,6 +20,10 @@ def test_every_reason_code_has_words_for_the_approver():
     ("middle_name_conflict", "middle name"),
     ("email_conflict", "e-mail address belongs to a different stakeholder"),
     ("similar_name", "nickname, initials"),
+    ("linked_elsewhere", "linked to another HR record"),
+    ("suffix_conflict", "father and son"),
+    ("birth_date_conflict", "birth date"),
+    ("email_of_another_employee", "another employee's"),
 ])
 def test_the_new_reasons_say_what_to_check(code, words):
     assert words in REASONS[code]

@@ -45,8 +45,25 @@ HARD: list[Case] = [
          emp("Martin", "Ødegaard", merge()), row("Martin Odegaard")),
     case("accents", "Swedish å spelled out as aa.",
          emp("Åsa", "Lindgren", merge()), row("Aasa Lindgren")),
+    case("accents", "HR wrote ü as u plus a combining diaeresis (macOS, some exports): still ü, so Mueller is the "
+                    "same name.", emp("Anna", "Mu\u0308ller", merge()), row("Anna Mueller")),
+    case("accents", "王伟 and 汪玮 are both Wang Wei in pinyin, but different characters: a different name (a review "
+                    "may show it, never a merge).", emp("伟", "王", APART), row("汪玮")),
+    case("accents", "张伟 and 章伟 sound alike but are written differently: different people.",
+         emp("伟", "张", APART), row("章伟")),
+    case("accents", "The same Han characters, given name and family name in HR's fields: the same name.",
+         emp("秀英", "李", merge()), row("李秀英")),
     case("accents", "Müller and Miller are different families: a different person (a review may show it).",
          emp("Ralph", "Müller", APART), row("Ralph Miller")),
+
+    case("accents", "Cyrillic in HR, the usual English spelling in the registry: Юлия is Yulia (unidecode writes "
+                    "Iuliia, anyascii Yuliya). A transliteration follows one of several conventions, so it is no "
+                    "proof: offer.",
+         emp("Юлия", "Смирнова", offer()), row("Yulia Smirnova")),
+    case("accents", "Евгений is written Evgeniy, Evgenii or Yevgeny: the same name by other conventions; offer.",
+         emp("Евгений", "Попов", offer()), row("Yevgeny Popov")),
+    case("accents", "The other way round: the registry was typed in Cyrillic, HR has the Latin spelling: offer.",
+         emp("Alexey", "Kuznetsov", offer()), row("Алексей Кузнецов")),
 
     # --- particles and double-barrelled surnames -------------------------------------------------------
     case("particles", "Particles capitalised differently and the name shown last-comma-first: same words.",
@@ -83,6 +100,12 @@ HARD: list[Case] = [
     case("initials", "Initials that do not fit (L. is not Kenji): a different person.",
          emp("Haruto", "Mori", APART), row("L. Mori")),
 
+    case("initials", "Initials written together (\"JR\") for the first and middle name HR holds apart: "
+                     "most likely the same person, but only an approver can tell: offer.",
+         emp("John", "Tolkien", offer(), middle_name="Ronald"), row("JR Tolkien")),
+    case("initials", "\"HP\" for the double first name Hans-Peter: offer.",
+         emp("Hans-Peter", "Kessel", offer()), row("HP Kessel")),
+
     # --- nicknames (a curated dataset) -------------------------------------------------------------------------
     case("nicknames", "Ted is a common nickname of Edward: offer.", emp("Edward", "Lynch", offer()), row("Ted Lynch")),
     case("nicknames", "Peggy is a nickname of Margaret: offer.", emp("Margaret", "Olson", offer()),
@@ -99,6 +122,10 @@ HARD: list[Case] = [
     case("nicknames", "Michael is not Michal (a Czech or Polish given name): a different person.",
          emp("Michael", "Svoboda", APART), row("Michal Svoboda")),
 
+    case("nicknames", "Kathi is the German diminutive of Katharina (the English dataset does not know it); both "
+                      "begin with the same four letters: offer.",
+         emp("Kathi", "Brandl", offer()), row("Katharina Brandl")),
+
     # --- typos -------------------------------------------------------------------------------------------------
     case("typos", "One letter missing in the registry's surname: offer.",
          emp("Sabine", "Hartmann", offer()), row("Sabine Hartman")),
@@ -111,8 +138,25 @@ HARD: list[Case] = [
     case("typos", "A typo, but the employee number agrees: merge (and the update fixes the name).",
          emp("Gabriele", "Fischer", merge(), unique_identifier="E5003"),
          row("Gabriele Fisher", unique_identifier="E5003")),
+    case("typos", "The number agrees but the row is Daniela, not Daniel: a feminine form is another given name, "
+                  "so the number was reused or mistyped: never merged.",
+         emp("Daniel", "Weber", APART, unique_identifier="E5026"), row("Daniela Weber", unique_identifier="E5026")),
+    case("typos", "Paula is not Paul (the number agrees, the given name does not): never merged.",
+         emp("Paul", "Schmitz", APART, unique_identifier="E5027"), row("Paula Schmitz", unique_identifier="E5027")),
+    case("typos", "Jana is not Jan: never merged on the number alone.",
+         emp("Jan", "Novak", APART, unique_identifier="E5028"), row("Jana Novak", unique_identifier="E5028")),
+    case("typos", "Mark and Mary are one letter apart but both common given names: another person.",
+         emp("Mark", "Klein", APART, unique_identifier="E5029"), row("Mary Klein", unique_identifier="E5029")),
+    case("typos", "Micheal is a misspelling of Michael (the same nicknames: Mike); the number agrees: merge.",
+         emp("Michael", "Berger", merge(), unique_identifier="E5030"), row("Micheal Berger", unique_identifier="E5030")),
     case("typos", "Meier and Maier are different families, not a typo: a different person.",
          emp("Thomas", "Meier", APART, unique_identifier="E5004"), row("Thomas Maier")),
+
+    case("typos", "Two spellings that sound alike in each name (f/ph, ai/ei): offer, never merge — Meier and Maier "
+                  "may be two families, so only an approver decides.",
+         emp("Stefan", "Maier", offer()), row("Stephan Meier")),
+    case("typos", "K/Ch at the start and a single l: Kristina Müler sounds like Christina Müller: offer.",
+         emp("Kristina", "Müler", offer()), row("Christina Müller")),
 
     # --- marriage name changes ----------------------------------------------------------------------------
     case("marriage", "New surname, same number, same first name and same e-mail: merge (the update writes "
@@ -227,6 +271,19 @@ HARD: list[Case] = [
          emp("Gunnar", "Holm", merge(), unique_identifier="E5019", left=True),
          row("Gunnar Holm", link=0, unique_identifier="E5019", first_name="Gunnar", last_name="Holm")),
 
+    case("rehires", "Rehired under a new HR record without a number; the old row is still linked to the old record "
+                    "and sits in Ex-employee. A rehire or a duplicate record: an approver decides — offer, never a "
+                    "silent second row.",
+         emp("Lothar", "Brenninger", offer()), row("Lothar Brenninger", link="old", group="Ex-employee")),
+    case("rehires", "The company moved from another HR system: the row is linked to the other system's record. The "
+                    "same name is most likely the same person, but the link is not ours to move: offer.",
+         emp("Hanne", "Vogelsang", offer()),
+         row("Hanne Vogelsang", hr_provider="personio", hr_remote_id="p-5101")),
+    case("rehires", "A namesake still employed, whose own record is in this fetch, keeps his row: the new hire with "
+                    "the same name is another person, and that row is nobody else's candidate.",
+         [emp("Kurt", "Albers", merge(), unique_identifier="E5091"), emp("Kurt", "Albers", APART)],
+         row("Kurt Albers", link=0, unique_identifier="E5091", first_name="Kurt", last_name="Albers")),
+
     # --- invisible characters -----------------------------------------------------------------------------------
     case("invisible", "A zero-width space pasted into HR's first name.",
          emp("Ma\u200brkus", "Engel", merge()), row("Markus Engel")),
@@ -245,15 +302,32 @@ HARD: list[Case] = [
          emp("Hans", "Albrecht", merge()), row("Dr. Hans Albrecht")),
     case("titles", "Two academic titles in the registry.", emp("Ingeborg", "Wirth", merge()),
          row("Prof. Dr. Ingeborg Wirth")),
-    case("titles", "A generational suffix in the registry.", emp("Martin", "Cole", merge()),
-         row("Martin Cole Jr.")),
+    case("titles", "A generational suffix in the registry only: Martin Cole Jr. may be the son of the Martin Cole "
+                   "in HR, so an approver confirms.", emp("Martin", "Cole", offer()), row("Martin Cole Jr.")),
+    case("titles", "Sr. and Jr. are father and son: two people, never merged into each other's row.",
+         emp("Konrad", "Huber Sr.", APART), row("Konrad Huber Jr.")),
+    case("titles", "Henry Ford III is not Henry Ford II (grandson and son).",
+         emp("Henry", "Ford III", APART), row("Henry Ford II")),
+    case("titles", "HR's son carries Jr.; the registry has the father (Sr.) and the son (Jr., shown last name "
+                   "first): the son's row, without asking.",
+         emp("Lars", "Brandt Jr.", merge(1)), [row("Lars Brandt Sr."), row("Brandt Jr., Lars")]),
+    case("titles", "The same number, but the row is the son's (Jr.) and HR's record has no suffix: father or son "
+                   "re-using a number, or the son without his suffix: an approver decides.",
+         emp("Otto", "Kranich", offer(), unique_identifier="E5025"),
+         row("Otto Kranich Jr.", unique_identifier="E5025")),
+    case("titles", "A doctorate written without its period (Dr) is still a title, not a name.",
+         emp("Helga", "Brandl", merge()), row("Dr Helga Brandl")),
+    case("titles", "An English registry writes Mr without a period.", emp("John", "Whitfield", merge()),
+         row("Mr John Whitfield")),
+    case("titles", "The German engineering degree, Dipl.-Ing., before the name.", emp("Gerd", "Albers", merge()),
+         row("Dipl.-Ing. Gerd Albers")),
     case("titles", "A degree after the name in HR's surname field.", emp("Leila", "Farouk, PhD", merge()),
          row("Leila Farouk")),
     case("titles", "Graf is a surname here (the registry shows last name first), not a count's title.",
          emp("Sebastian", "Graf", merge(), middle_name="Paul"), row("Graf Sebastian Paul")),
 
-    case("titles", "A suffix in HR's surname field, none in the registry.", emp("Arthur", "Pym Jr.", merge()),
-         row("Arthur Pym")),
+    case("titles", "A suffix in HR's surname field, none in the registry: the registry's Arthur Pym may be the "
+                   "father, so an approver confirms.", emp("Arthur", "Pym Jr.", offer()), row("Arthur Pym")),
 
     # --- identifier formats ---------------------------------------------------------------------------------------
     case("identifier formats", "The same number in lower case: identifiers compare without case.",
@@ -263,6 +337,12 @@ HARD: list[Case] = [
     case("identifier formats", "Surrounding spaces in the registry's number.",
          emp("Edith", "Sommer", merge(), unique_identifier="E5022"), row("Edith Sommer", unique_identifier=" E5022 ")),
 
+    case("identifier formats", "HR's 0077 is the registry's 77 only without the zeros, and that row is Emil "
+                               "Vogt's; Rainer Stock's own row has no number. The number was mistyped or re-padded: "
+                               "his exact-name row is the likelier one, and both are offered.",
+         emp("Rainer", "Stock", offer(1), unique_identifier="0077"),
+         [row("Emil Vogt", unique_identifier="77"), row("Rainer Stock")]),
+
     # --- middle names -----------------------------------------------------------------------------------------------
     case("middle names", "The middle name, held in its own field in HR, is part of the registry's name.",
          emp("Paul", "Richter", merge(), middle_name="Georg"), row("Paul Georg Richter")),
@@ -271,8 +351,30 @@ HARD: list[Case] = [
     case("middle names", "With the middle name the name is one row, without it another: the full name is "
                          "likelier, but only an approver can tell.",
          emp("Luisa", "Moreno", offer(1), middle_name="Isabel"), [row("Luisa Moreno"), row("Luisa Isabel Moreno")]),
+    case("middle names", "HR's Paul Georg Richter: one row is Paul Richter, the other Paul G. Richter (G. fits "
+                         "Georg): the full name points at the second row, so an approver decides.",
+         emp("Paul", "Lindqvist", offer(1), middle_name="Georg"), [row("Paul Lindqvist"), row("Paul G. Lindqvist")]),
     case("middle names", "The registry has a middle name HR's record lacks: offer.",
          emp("Frank", "Ziegler", offer()), row("Frank Walter Ziegler")),
+
+    # --- evidence that a namesake is someone else --------------------------------------------------------------
+    case("namesakes", "The name is the same but the registry's Maria Garcia was born on another day: another "
+                      "Maria Garcia, never overwritten.",
+         emp("Maria", "Garcia", APART, birth_date=BORN), row("Maria Garcia", birth_date=dt.date(1975, 5, 5))),
+    case("leavers", "A terminated employee never imported; the registry's Rainer Vogel has another birth date: "
+                    "someone else, who must not be moved to the leavers.",
+         emp("Rainer", "Vogel", APART, left=True, birth_date=BORN),
+         row("Rainer Vogel", birth_date=dt.date(1975, 5, 5))),
+    case("namesakes", "Two Anna Fischers in HR: the first has the number of row 0, and row 1 carries her e-mail "
+                      "address, so row 1 is hers too (a duplicate), not the second Anna's: both go to an approver.",
+         [emp("Anna", "Fiedler", offer(0), unique_identifier="E5031", email="anna.f@acme.example"),
+          emp("Anna", "Fiedler", APART, email="anna.fiedler2@acme.example")],
+         [row("Anna Fiedler", unique_identifier="E5031"), row("Anna Fiedler", email="anna.f@acme.example")]),
+    case("e-mail", "A new HR record for Bernd Kranz; a hand-made Bernd Kranz row, and the Ex-employee row linked to "
+                   "his old record with his address: the old row is likely his, so an approver picks.",
+         emp("Bernd", "Kranzler", offer(1), email="bernd.k@acme.example"),
+         [row("Bernd Kranzler"), row("Bernd Kranzler", link="old", group="Ex-employee",
+                                     email="bernd.k@acme.example")]),
 
     # --- e-mail pointing at another row --------------------------------------------------------------------------
     case("e-mail", "The name fits row 0, the e-mail is row 1's (a Thomas who goes by Tom): review both, never "
