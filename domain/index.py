@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Collection, Iterable
 
-from domain.names import stakeholder_name_keys, visible_text, without_generation
+from domain.names import has_generation, stakeholder_name_keys, visible_text, without_generation
 from domain.stakeholder import Stakeholder
 
 
@@ -99,6 +99,7 @@ class StakeholderIndex:
         unlinked: list[Stakeholder] = []
         linked: list[Stakeholder] = []
         mail_one, mail_many = by_email._one, by_email._many
+        linked_mail_one, linked_mail_many = linked_by_email._one, linked_by_email._many
         carrier_one, carrier_many = by_identifier._one, by_identifier._many
         for stakeholder in sorted(stakeholders, key=attrgetter("id")):
             # identifier_key and email_key, inlined for the common ASCII case: this loop sees every stakeholder
@@ -118,8 +119,8 @@ class StakeholderIndex:
                 email = stakeholder.email
                 if email is not None:
                     email = email.strip().casefold() if email.isascii() else email_key(email)
-                    if email:
-                        linked_by_email.add(email, stakeholder)
+                    if email and linked_mail_one.setdefault(email, stakeholder) is not stakeholder:  # Buckets.add
+                        linked_mail_many.setdefault(email, [linked_mail_one[email]]).append(stakeholder)
                 continue
             unlinked.append(stakeholder)
             email = stakeholder.email
@@ -132,7 +133,7 @@ class StakeholderIndex:
                 for key in names:
                     by_name.add(key, stakeholder)
                 keys[stakeholder.id] = names[0]
-                if without_generation(names[0]) is not None:
+                if has_generation(names[0]):
                     for key in names:
                         by_kin.add(without_generation(key) or key, stakeholder)
         return cls(unlinked, linked, by_link, by_identifier, by_zeros, by_name, by_email, keys, by_kin,

@@ -48,9 +48,8 @@ _VOWELS = frozenset("aeiouy")
 # Huber Sr." never equals "Karl Huber Jr." (a single letter stays too: "V" may be an initial).
 _DEGREES = frozenset(CONSTANTS.suffix_acronyms) - frozenset(CONSTANTS.suffix_not_acronyms)
 GENERATIONS = frozenset(word for word in CONSTANTS.suffix_not_acronyms if len(word) >= 2)
-# A generational suffix among a name key's words (keys are ASCII, spaced once).
-_GENERATION = re.compile(r"(?:^| )(?:" + "|".join(sorted((re.escape(w) for w in GENERATIONS if w.isascii()),
-                                                         key=len, reverse=True)) + r")(?= |$)")
+# The generational suffixes a name key's words can hold (keys are ASCII but for Han characters, spaced once).
+_ASCII_GENERATIONS = frozenset(word for word in GENERATIONS if word.isascii())
 # Han characters (Chinese hanzi, Japanese kanji, Korean hanja): many share one transliteration (王 and 汪 are
 # both "wang"), so a name written in them is compared character by character, never by its pinyin.
 _HAN = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f])")
@@ -196,16 +195,21 @@ def name_keys(*parts: str | None) -> tuple[str, ...]:
     return tuple(" ".join(tokens) for tokens in _token_forms(parts))
 
 
+def has_generation(key: str) -> bool:
+    """Whether a name key has a generational suffix among its words ("huber jr karl")."""
+    return not _ASCII_GENERATIONS.isdisjoint(key.split(" "))
+
+
 def without_generation(key: str) -> str | None:
     """A name key without its generational suffixes ("huber jr karl" → "huber karl"); None when it has none."""
-    if not _GENERATION.search(key):
+    if _ASCII_GENERATIONS.isdisjoint(key.split(" ")):
         return None
     return " ".join(word for word in key.split() if word not in GENERATIONS)
 
 
 def generations(key: str | None) -> frozenset[str]:
     """The generational suffixes among a name key's words ("huber jr karl" → {"jr"})."""
-    if not key or not _GENERATION.search(key):
+    if not key or _ASCII_GENERATIONS.isdisjoint(key.split(" ")):
         return frozenset()
     return frozenset(word for word in key.split() if word in GENERATIONS)
 

@@ -11,7 +11,7 @@ from domain.decisions import Decisions
 from domain.fuzzy import FuzzyIndex
 from domain.index import LinkedNames, StakeholderIndex, email_key, identifier_key
 from domain.likeness import Fit, employee_transliterations, employee_variants, initial_keys, name_fit, subject_keys
-from domain.names import without_generation
+from domain.names import has_generation, without_generation
 from domain.policy import SyncPolicy
 from domain.stakeholder import Stakeholder
 from domain.subject import Subject
@@ -88,10 +88,11 @@ def compatible(subject: Subject, stakeholder: Stakeholder, policy: SyncPolicy) -
 
 
 def _namesakes(subject: Subject, index: StakeholderIndex, policy: SyncPolicy, decisions: Decisions,
-               claims: Claims) -> tuple[list[Stakeholder], list[Stakeholder]]:
+               claims: Claims, keys: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+               ) -> tuple[list[Stakeholder], list[Stakeholder]]:
     """Unlinked stakeholders named like the employee without and with the middle name, in id order,
-    minus rejected pairs and others' claims."""
-    short, full = subject_keys(subject, policy)
+    minus rejected pairs and others' claims; `keys`: subject_keys, when the caller has them already."""
+    short, full = keys or subject_keys(subject, policy)
     return (_named(subject, index, short, decisions, claims),
             _named(subject, index, full, decisions, claims) if full else [])
 
@@ -125,7 +126,8 @@ def by_name(subject: Subject, index: StakeholderIndex, policy: SyncPolicy, decis
     The namesake is never taken against evidence that it is someone else: another birth date, or an e-mail
     address another employee of this fetch has (`mails`: e-mail key → remote id, "" for several).
     """
-    short, full = _namesakes(subject, index, policy, decisions, claims)
+    keys = subject_keys(subject, policy)  # read twice below: worked out once
+    short, full = _namesakes(subject, index, policy, decisions, claims, keys)
     if short and full:
         return Review(Reason.MIDDLE_NAME_CONFLICT, _ids(short + full))
     if short and subject.employee.middle_name:
@@ -133,7 +135,7 @@ def by_name(subject: Subject, index: StakeholderIndex, policy: SyncPolicy, decis
         if any(s.id not in {n.id for n in short} for s in initialled):
             return Review(Reason.MIDDLE_NAME_CONFLICT, _ids(short + initialled))
     candidates = full or short
-    kin = _suffix_kin(subject, index, subject_keys(subject, policy), candidates, decisions, claims)
+    kin = _suffix_kin(subject, index, keys, candidates, decisions, claims)
     if kin:
         return Review(Reason.SUFFIX_CONFLICT, _ids(candidates + kin))
     if not candidates:
@@ -154,6 +156,8 @@ def _suffix_kin(subject: Subject, index: StakeholderIndex, keys: tuple[tuple[str
                 namesakes: list[Stakeholder], decisions: Decisions, claims: Claims) -> list[Stakeholder]:
     """Rows named like the employee but for a generational suffix on one side only: "Karl Huber Jr." for
     Karl Huber, "Karl Huber" for Karl Huber Jr. (a "Karl Huber Sr." is nobody's kin of a Jr.: another person)."""
+    if not index.by_kin.has_any() and not any(map(has_generation, keys[0] + keys[1])):
+        return []  # the common case: no suffix on the employee's name nor on any unlinked row's
     found: dict[int, Stakeholder] = {}
     for key in keys[0] + keys[1]:
         bare = without_generation(key)
