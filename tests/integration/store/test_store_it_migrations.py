@@ -98,18 +98,9 @@ def test_scripts_ship_inside_the_package():
 
 def test_0005_gives_existing_syncs_a_trigger_from_their_mode(fresh_url):
     """Targeted syncs only ever came from webhooks; full and incremental ones read `manual`, who asked unknown."""
-    engine = make_engine(fresh_url)
+    engine = _company_at(fresh_url, "0003")
     try:
         with engine.begin() as connection:
-            config = migrate.alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0003")
-        with engine.begin() as connection:
-            connection.execute(sa.text(
-                "INSERT INTO companies (id, name, name_key, name_format, termination_policy, ex_employee_group, "
-                "employee_group, import_terminated, use_preferred_name, managed_groups, created_at) VALUES ('co_1', "
-                "'A', 'a', 'first_last', 'propose_group', 'Ex-employee', 'Employees', false, false, '[]', :now)"),
-                {"now": dt.datetime(2026, 1, 1)})
             for mode in ("full", "targeted", "incremental"):
                 connection.execute(sa.text("INSERT INTO sync_runs (company_id, provider, mode, status, fetched, "
                                            "matched, created_at) VALUES ('co_1', 'personio', :mode, 'succeeded', 0, "
@@ -129,18 +120,9 @@ def test_0005_gives_existing_syncs_a_trigger_from_their_mode(fresh_url):
 
 def test_0008_leaves_existing_syncs_without_missing_fields(fresh_url):
     """Syncs from before 0008 read as having missed no field (NULL), and the column takes a sync's list."""
-    engine = make_engine(fresh_url)
+    engine = _company_at(fresh_url, "0007")
     try:
         with engine.begin() as connection:
-            config = migrate.alembic_config()
-            config.attributes["connection"] = connection
-            command.upgrade(config, "0007")
-        with engine.begin() as connection:
-            connection.execute(sa.text(
-                "INSERT INTO companies (id, name, name_key, name_format, termination_policy, ex_employee_group, "
-                "employee_group, import_terminated, use_preferred_name, managed_groups, created_at) VALUES ('co_1', "
-                "'A', 'a', 'first_last', 'propose_group', 'Ex-employee', 'Employees', false, false, '[]', :now)"),
-                {"now": dt.datetime(2026, 1, 1)})
             connection.execute(sa.text("INSERT INTO sync_runs (company_id, provider, mode, status, fetched, matched, "
                                        "created_at) VALUES ('co_1', 'hibob', 'full', 'succeeded', 0, 0, :now)"),
                                {"now": dt.datetime(2026, 1, 1)})
@@ -175,3 +157,19 @@ def test_the_name_order_index_exists(database_url):
     finally:
         engine.dispose()
     assert sql is not None and "lower(name)" in sql.replace('"', "") and "company_id" in sql
+
+
+def _company_at(url: str, revision: str):
+    """The schema upgraded to `revision` with company co_1 in it; the caller adds rows of that era and disposes."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        config = migrate.alembic_config()
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO companies (id, name, name_key, name_format, termination_policy, ex_employee_group, "
+            "employee_group, import_terminated, use_preferred_name, managed_groups, created_at) VALUES ('co_1', "
+            "'A', 'a', 'first_last', 'propose_group', 'Ex-employee', 'Employees', false, false, '[]', :now)"),
+            {"now": dt.datetime(2026, 1, 1)})
+    return engine
